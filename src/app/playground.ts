@@ -1,0 +1,322 @@
+/**
+ * The playground's state and actions, in one plain object the UI elements share (through
+ * @lit/context). Elements render from it and call its methods; it emits `change` after every
+ * mutation. Inference, storage and routing stay behind the injected services.
+ */
+import { computeMetrics } from '../bench/metrics';
+import type { CatalogModel } from '../catalog/schema';
+import type { ChatStore } from '../cache/chat-store';
+import {
+  createConversation,
+  messagesForModel,
+  newId,
+  withEditedLastUser,
+  withUserTurn,
+  withoutLastAnswer,
+  type AnswerMeta,
+  type Conversation,
+  type Turn,
+} from '../chat/conversation';
+import type { Capabilities } from '../engine/capabilities';
+import { isAbortError } from '../engine/errors';
+import type { Route, Router } from '../engine/router';
+import type { GenerationParams, LoadProgress } from '../engine/types';
+import { validateParams } from '../settings/generation-settings';
+import { savePreferences, type Preferences } from './preferences';
+
+export type LoadState =
+  | { kind: 'idle' }
+  | { kind: 'loading'; modelId: string; progress: LoadProgress | null }
+  | { kind: 'ready'; route: Route }
+  | { kind: 'error'; modelId: string; message: string };
+
+export interface Notice {
+  id: string;
+  level: 'info' | 'warning' | 'error';
+  text: string;
+}
+
+export interface PlaygroundServices {
+  router: Router;
+  chats: ChatStore;
+  catalog: CatalogModel[];
+  capabilities: Capabilities;
+  preferences: Preferences;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class Playground extends EventTarget {
+  readonly catalog: CatalogModel[];
+  readonly capabilities: Capabilities;
+  preferences: Preferences;
+  conversations: Conversation[] = [];
+  currentId: string;
+  load: LoadState = { kind: 'idle' };
+  /** The answer being generated, if any. */
+  generating: { conversationId: string; turnId: string } | null = null;
+  notices: Notice[] = [];
+
+  private loadAbort: AbortController | null = null;
+  private loadPromise: Promise<Route | null> | null = null;
+  private generationAbort: AbortController | null = null;
+
+  constructor(private readonly services: PlaygroundServices) {
+    super();
+    this.catalog = services.catalog;
+    this.capabilities = services.capabilities;
+    this.preferences = services.preferences;
+    const first = createConversation();
+    this.conversations = [first];
+    this.currentId = first.id;
+  }
+
+  private changed(): void {
+    this.dispatchEvent(new Event('change'));
+  }
+
+  notify(level: Notice['level'], text: string): void {
+    this.notices = [...this.notices, { id: newId(), level, text }];
+    this.changed();
+  }
+
+  dismiss(id: string): void {
+    this.notices = this.notices.filter((n) => n.id !== id);
+    this.changed();
+  }
+
+  get current(): Conversation {
+    return this.conversations.find((c) => c.id === this.currentId) ?? this.conversations[0]!;
+  }
+
+  get selectedModel(): CatalogModel | undefined {
+    const id = this.preferences.modelId;
+    return this.catalog.find((m) => m.id === id) ?? this.catalog.find((m) => m.source.kind === 'bundled');
+  }
+
+  /** Loads stored conversations and the preferred model. */
+  async start(): Promise<void> {
+    try {
+      const { conversations, skipped } = await this.services.chats.list();
+      if (conversations.length) {
+        this.conversations = conversations;
+        this.currentId = conversations[0]!.id;
+      }
+      if (skipped.length) {
+        this.notify('warning', `${skipped.length} saved conversation(s) could not be read and were skipped.`);
+      }
+    } catch (error) {
+      this.notify('warning', `Saved conversations are unavailable (${describeError(error)}); new chats will not be kept.`);
+    }
+    this.changed();
+    const model = this.selectedModel;
+    if (model) void this.selectModel(model.id);
+  }
+
+  // ---- models ---------------------------------------------------------------------------------
+
+  async selectModel(modelId: string): Promise<Route | null> {
+    const model = this.catalog.find((m) => m.id === modelId);
+    if (!model) {
+      this.notify('error', `Unknown model "${modelId}".`);
+      return null;
+    }
+    this.stop();
+    this.loadAbort?.abort();
+    const abort = new AbortController();
+    this.loadAbort = abort;
+    this.preferences = { ...this.preferences, modelId };
+    savePreferences(this.preferences);
+    this.load = { kind: 'loading', modelId, progress: null };
+    this.changed();
+    const promise = this.services.router
+      .load(model, this.preferences, {
+        signal: abort.signal,
+        onProgress: (progress) => {
+          if (this.loadAbort !== abort) return;
+          this.load = { kind: 'loading', modelId, progress };
+          this.changed();
+        },
+      })
+      .then((route) => {
+        if (this.loadAbort !== abort) return null;
+        this.load = { kind: 'ready', route };
+        this.changed();
+        return route;
+      })
+      .catch((error: unknown) => {
+        if (this.loadAbort !== abort || isAbortError(error)) return null;
+        this.load = { kind: 'error', modelId, message: describeError(error) };
+        this.changed();
+        return null;
+      });
+    this.loadPromise = promise;
+    return promise;
+  }
+
+  setRunPreference(change: Partial<Pick<Preferences, 'device' | 'dtype'>>): void {
+    this.preferences = { ...this.preferences, ...change };
+    savePreferences(this.preferences);
+    const model = this.selectedModel;
+    if (model) void this.selectModel(model.id);
+  }
+
+  /** Validates and stores sampling settings; throws InvalidSettingsError naming the bad field. */
+  setParams(params: GenerationParams): void {
+    this.preferences = { ...this.preferences, params: validateParams(params) };
+    savePreferences(this.preferences);
+    this.changed();
+  }
+
+  // ---- conversations --------------------------------------------------------------------------
+
+  private replace(conversation: Conversation): void {
+    this.conversations = this.conversations.map((c) => (c.id === conversation.id ? conversation : c));
+    this.changed();
+  }
+
+  private async persist(conversation: Conversation): Promise<void> {
+    if (conversation.turns.length === 0) return;
+    try {
+      await this.services.chats.save(conversation);
+    } catch (error) {
+      this.notify('warning', `Could not save this conversation: ${describeError(error)}`);
+    }
+  }
+
+  newConversation(): void {
+    const empty = this.conversations.find((c) => c.turns.length === 0);
+    const conversation = empty ?? createConversation();
+    if (!empty) this.conversations = [conversation, ...this.conversations];
+    this.currentId = conversation.id;
+    this.changed();
+  }
+
+  switchTo(id: string): void {
+    if (this.conversations.some((c) => c.id === id)) {
+      this.currentId = id;
+      this.changed();
+    }
+  }
+
+  async rename(id: string, title: string): Promise<void> {
+    const conversation = this.conversations.find((c) => c.id === id);
+    const clean = title.trim();
+    if (!conversation || !clean) return;
+    const renamed = { ...conversation, title: clean };
+    this.replace(renamed);
+    await this.persist(renamed);
+  }
+
+  async remove(id: string): Promise<void> {
+    if (this.generating?.conversationId === id) this.stop();
+    this.conversations = this.conversations.filter((c) => c.id !== id);
+    if (this.conversations.length === 0) this.conversations = [createConversation()];
+    if (this.currentId === id) this.currentId = this.conversations[0]!.id;
+    this.changed();
+    try {
+      await this.services.chats.delete(id);
+    } catch (error) {
+      this.notify('warning', `Could not delete the saved copy: ${describeError(error)}`);
+    }
+  }
+
+  setSystemPrompt(text: string): void {
+    const conversation = { ...this.current, systemPrompt: text, updatedAt: Date.now() };
+    this.replace(conversation);
+    void this.persist(conversation);
+  }
+
+  // ---- generation -----------------------------------------------------------------------------
+
+  async send(text: string): Promise<void> {
+    if (this.generating || !text.trim()) return;
+    await this.answer(withUserTurn(this.current, text));
+  }
+
+  async regenerate(): Promise<void> {
+    if (this.generating) return;
+    const base = withoutLastAnswer(this.current);
+    if (base) await this.answer(base);
+  }
+
+  async editAndResend(text: string): Promise<void> {
+    if (this.generating || !text.trim()) return;
+    const base = withEditedLastUser(this.current, text);
+    if (base) await this.answer(base);
+  }
+
+  stop(): void {
+    this.generationAbort?.abort();
+  }
+
+  /** Appends an assistant turn to `conversation` and streams the answer into it. */
+  private async answer(conversation: Conversation): Promise<void> {
+    const messages = messagesForModel(conversation);
+    const turnId = newId();
+    this.generating = { conversationId: conversation.id, turnId };
+    const placeholder: Turn = { id: turnId, role: 'assistant', content: '', createdAt: Date.now() };
+    let current: Conversation = { ...conversation, turns: [...conversation.turns, placeholder], updatedAt: Date.now() };
+    this.replace(current);
+    const update = (patch: Partial<Turn>): void => {
+      current = { ...current, turns: current.turns.map((t) => (t.id === turnId ? { ...t, ...patch } : t)) };
+      this.replace(current);
+    };
+    const abort = new AbortController();
+    this.generationAbort = abort;
+    let content = '';
+    let meta: AnswerMeta | undefined;
+    try {
+      const route = this.load.kind === 'ready' ? this.load.route : await this.loadPromise;
+      if (!route) throw new Error(this.load.kind === 'error' ? this.load.message : 'No model is loaded. Pick a model first.');
+      meta = {
+        modelId: route.model.id,
+        modelName: route.model.name,
+        backend: route.loaded.backend,
+        dtype: route.loaded.dtype,
+        detail: route.loaded.detail,
+        routeReason: route.reason,
+        params: { ...this.preferences.params },
+      };
+      update({ meta });
+      for await (const event of route.engine.chat(messages, this.preferences.params, abort.signal)) {
+        if (event.type === 'token') {
+          if (!event.text) continue;
+          content += event.text;
+          update({ content });
+        } else if (event.type === 'start' && event.notice) {
+          meta = { ...meta, notice: event.notice };
+          update({ meta });
+        } else if (event.type === 'end') {
+          meta = { ...meta, stopReason: event.reason, metrics: computeMetrics(event.trace) };
+          update({ meta });
+        }
+      }
+    } catch (error) {
+      const message = describeError(error);
+      if (meta) update({ meta: { ...meta, error: message } });
+      else update({ meta: this.errorMeta(message) });
+    } finally {
+      this.generating = null;
+      this.generationAbort = null;
+      this.changed();
+      await this.persist(current);
+    }
+  }
+
+  private errorMeta(error: string): AnswerMeta {
+    const model = this.selectedModel;
+    return {
+      modelId: model?.id ?? 'none',
+      modelName: model?.name ?? 'No model',
+      backend: 'wasm',
+      dtype: '–',
+      detail: '',
+      routeReason: '',
+      params: { ...this.preferences.params },
+      error,
+    };
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * User preferences that outlive a session (localStorage): sampling settings, the chosen model,
+ * device and dtype. Read defensively: anything invalid falls back to its default.
+ */
+import { DTYPES, type Dtype } from '../catalog/schema';
+import type { DevicePreference } from '../engine/device-policy';
+import type { GenerationParams } from '../engine/types';
+import { DEFAULT_PARAMS, restoreParams } from '../settings/generation-settings';
+
+export interface Preferences {
+  params: GenerationParams;
+  modelId: string | null;
+  device: DevicePreference;
+  dtype: Dtype | 'auto';
+}
+
+const KEY = 'playground.preferences.v1';
+
+export const DEFAULT_PREFERENCES: Preferences = { params: { ...DEFAULT_PARAMS }, modelId: null, device: 'auto', dtype: 'auto' };
+
+export function parsePreferences(raw: string | null): Preferences {
+  if (!raw) return { ...DEFAULT_PREFERENCES, params: { ...DEFAULT_PARAMS } };
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { ...DEFAULT_PREFERENCES, params: { ...DEFAULT_PARAMS } };
+  }
+  const obj = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+  const device = obj['device'];
+  const dtype = obj['dtype'];
+  return {
+    params: restoreParams(obj['params']),
+    modelId: typeof obj['modelId'] === 'string' ? obj['modelId'] : null,
+    device: device === 'webgpu' || device === 'wasm' ? device : 'auto',
+    dtype: typeof dtype === 'string' && (DTYPES as readonly string[]).includes(dtype) ? (dtype as Dtype) : 'auto',
+  };
+}
+
+export function loadPreferences(storage: Pick<Storage, 'getItem'> | null = globalThis.localStorage ?? null): Preferences {
+  try {
+    return parsePreferences(storage?.getItem(KEY) ?? null);
+  } catch {
+    return parsePreferences(null);
+  }
+}
+
+export function savePreferences(prefs: Preferences, storage: Pick<Storage, 'setItem'> | null = globalThis.localStorage ?? null): void {
+  try {
+    storage?.setItem(KEY, JSON.stringify(prefs));
+  } catch {
+    // Private modes may refuse storage; preferences then last for this session only.
+  }
+}

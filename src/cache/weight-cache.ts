@@ -1,0 +1,107 @@
+/**
+ * The model weight cache: every model file (and ONNX Runtime's wasm) is stored in IndexedDB and
+ * handed to transformers.js through its custom-cache interface (`match` / `put`).
+ *
+ * Only verified, complete files are stored (see integrity.ts); a cached file whose size or hash
+ * no longer matches the catalog is evicted on read, so it is fetched again.
+ */
+import { createStore, del, entries, get, set, type UseStore } from 'idb-keyval';
+import { IntegrityGuard } from './integrity';
+
+/** One cached file. The Blob is a handle: listing records does not read file contents. */
+export interface CachedFile {
+  url: string;
+  bytes: number;
+  sha256: string;
+  contentType: string;
+  storedAt: number;
+  lastUsedAt: number;
+  blob: Blob;
+}
+
+export type CacheNotice = { kind: 'evicted'; url: string; reason: string } | { kind: 'store-failed'; url: string; reason: string };
+
+async function digestHex(blob: Blob): Promise<string> {
+  const hash = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+  return Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export class WeightCache {
+  private readonly store: UseStore;
+  /** URLs served from this cache since the last `resetHits()`. */
+  readonly hits = new Set<string>();
+
+  constructor(
+    private readonly guard: IntegrityGuard,
+    private readonly onNotice: (notice: CacheNotice) => void = () => undefined,
+    store?: UseStore,
+  ) {
+    this.store = store ?? createStore('playground-weights', 'files');
+  }
+
+  resetHits(): void {
+    this.hits.clear();
+  }
+
+  /** transformers.js custom cache: a stored Response, or undefined to make it download. */
+  async match(key: string): Promise<Response | undefined> {
+    const url = this.guard.resolve(key);
+    const record = await get<CachedFile>(url, this.store);
+    if (!record) return undefined;
+    const expected = this.guard.expectation(url);
+    const stale =
+      (expected?.bytes !== undefined && expected.bytes !== record.bytes) ||
+      (expected?.sha256 !== undefined && expected.sha256 !== record.sha256) ||
+      record.blob.size !== record.bytes;
+    if (stale) {
+      await del(url, this.store);
+      this.onNotice({ kind: 'evicted', url, reason: 'the cached copy does not match the catalog; downloading it again' });
+      return undefined;
+    }
+    this.hits.add(url);
+    void set(url, { ...record, lastUsedAt: Date.now() }, this.store).catch(() => undefined);
+    return new Response(record.blob, {
+      headers: { 'content-type': record.contentType, 'content-length': String(record.bytes) },
+    });
+  }
+
+  /** transformers.js custom cache: store a completed download. */
+  async put(key: string, response: Response): Promise<void> {
+    const url = this.guard.resolve(key);
+    const blob = await response.blob();
+    const declared = response.headers.get('content-length');
+    if (declared !== null && Number(declared) !== blob.size) {
+      this.onNotice({ kind: 'store-failed', url, reason: `incomplete body (${blob.size} of ${declared} bytes)` });
+      return;
+    }
+    const verified = this.guard.takeVerified(url);
+    const sha256 = verified?.sha256 ?? (await digestHex(blob));
+    const record: CachedFile = {
+      url,
+      bytes: blob.size,
+      sha256,
+      contentType: response.headers.get('content-type') ?? 'application/octet-stream',
+      storedAt: Date.now(),
+      lastUsedAt: Date.now(),
+      blob,
+    };
+    try {
+      await set(url, record, this.store);
+    } catch (error) {
+      // Quota errors must not fail the load: the model still runs from memory this time.
+      this.onNotice({ kind: 'store-failed', url, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  async delete(key: string): Promise<boolean> {
+    const url = this.guard.resolve(key);
+    const had = (await get<CachedFile>(url, this.store)) !== undefined;
+    await del(url, this.store);
+    return had;
+  }
+
+  async list(): Promise<Omit<CachedFile, 'blob'>[]> {
+    const all = await entries<string, CachedFile>(this.store);
+    return all.map(([, { blob: _blob, ...meta }]) => meta);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Loading the catalog and turning a catalog entry into what an engine needs (file URLs,
+ * expected sizes and hashes).
+ */
+import type { RunPlan } from '../engine/device-policy';
+import type { ModelRef } from '../engine/types';
+import { parseCatalog, type Catalog, type CatalogModel } from './schema';
+
+/** Fetches and validates `models/models.json` relative to the app's base URL. */
+export async function fetchCatalog(baseUrl: string, fetcher: typeof fetch = fetch): Promise<Catalog> {
+  const url = new URL('models/models.json', baseUrl).href;
+  const response = await fetcher(url);
+  if (!response.ok) throw new Error(`Could not load the model catalog (${url}): HTTP ${response.status}.`);
+  let data: unknown;
+  try {
+    data = await response.json();
+  } catch (error) {
+    throw new Error(`The model catalog (${url}) is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return parseCatalog(data, url);
+}
+
+/** Engine reference for a bundled or hub model with the chosen plan. */
+export function toModelRef(model: CatalogModel, plan: RunPlan, baseUrl: string, hubHost = 'https://huggingface.co/'): ModelRef {
+  const variant = model.variants.find((v) => v.dtype === plan.dtype);
+  const files = [...model.files, ...(variant?.files ?? [])].map((f) => ({
+    path: f.path,
+    bytes: f.bytes,
+    ...(f.sha256 ? { sha256: f.sha256 } : {}),
+  }));
+  const base = {
+    id: model.id,
+    dtype: plan.dtype,
+    device: plan.device,
+    contextLength: model.contextLength,
+    files,
+  };
+  if (model.source.kind === 'hub') {
+    return { ...base, location: hubHost, hub: { repo: model.source.repo, revision: model.source.revision } };
+  }
+  if (model.source.kind === 'bundled') {
+    return { ...base, location: new URL(`${model.source.path.replace(/\/?$/, '/')}`, baseUrl).href };
+  }
+  throw new Error(`${model.name} runs on the gateway, not in the browser.`);
+}

@@ -1,0 +1,133 @@
+/**
+ * The model catalog (`public/models/models.json`): its schema, and a validator whose errors name
+ * the offending field (`models[1].variants[0].files[0].sha256: ...`).
+ */
+import { z } from 'zod';
+
+/** transformers.js dtype names; each maps to one ONNX file name (see `onnxFileForDtype`). */
+export const DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
+export type Dtype = (typeof DTYPES)[number];
+
+export const TASKS = ['chat', 'code', 'reasoning', 'tools', 'multilingual', 'summarize'] as const;
+export type Task = (typeof TASKS)[number];
+
+const SLUG = /^[a-z0-9][a-z0-9._-]*$/;
+const HEX64 = /^[0-9a-f]{64}$/;
+const HUB_REPO = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
+
+const relativePath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..') && !p.includes('\\'), {
+    message: 'must be a relative path inside the model folder (no leading "/", no "..")',
+  });
+
+const fileEntry = z.strictObject({
+  path: relativePath,
+  bytes: z.number().int().positive(),
+  sha256: z.string().regex(HEX64, 'must be 64 lowercase hex characters').optional(),
+});
+
+const variant = z.strictObject({
+  dtype: z.enum(DTYPES),
+  files: z.array(fileEntry).min(1),
+});
+
+const source = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('bundled'), path: relativePath }),
+  z.strictObject({
+    kind: z.literal('hub'),
+    repo: z.string().regex(HUB_REPO, 'must look like "owner/name"'),
+    revision: z.string().min(1),
+  }),
+  z.strictObject({ kind: z.literal('gateway'), alias: z.string().min(1) }),
+]);
+
+const model = z
+  .strictObject({
+    id: z.string().regex(SLUG, 'must be lowercase letters, digits, ".", "_" or "-"'),
+    name: z.string().min(1),
+    source,
+    architecture: z.string().min(1),
+    parameters: z.number().int().positive(),
+    contextLength: z.number().int().positive(),
+    license: z.string().min(1),
+    tasks: z.array(z.enum(TASKS)).min(1),
+    files: z.array(fileEntry).default([]),
+    variants: z.array(variant).default([]),
+    notes: z.string().default(''),
+  })
+  .superRefine((m, ctx) => {
+    if (m.source.kind !== 'gateway' && m.variants.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['variants'], message: 'a browser model needs at least one dtype variant' });
+    }
+    const seen = new Set<string>();
+    m.variants.forEach((v, i) => {
+      if (seen.has(v.dtype)) {
+        ctx.addIssue({ code: 'custom', path: ['variants', i, 'dtype'], message: `duplicate dtype "${v.dtype}"` });
+      }
+      seen.add(v.dtype);
+    });
+    if (m.source.kind === 'bundled') {
+      // Bundled files ship with the app, so their hashes are always known and always checked.
+      const all = [...m.files.map((f, i) => ({ f, path: ['files', i] })),
+        ...m.variants.flatMap((v, vi) => v.files.map((f, i) => ({ f, path: ['variants', vi, 'files', i] })))];
+      for (const { f, path } of all) {
+        if (!f.sha256) ctx.addIssue({ code: 'custom', path: [...path, 'sha256'], message: 'required for bundled files' });
+      }
+    }
+  });
+
+const catalog = z
+  .strictObject({
+    schemaVersion: z.literal(1),
+    models: z.array(model),
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.models.forEach((m, i) => {
+      if (seen.has(m.id)) ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate id "${m.id}"` });
+      seen.add(m.id);
+    });
+  });
+
+export type CatalogFile = z.infer<typeof fileEntry>;
+export type CatalogVariant = z.infer<typeof variant>;
+export type ModelSource = z.infer<typeof source>;
+export type CatalogModel = z.infer<typeof model>;
+export type Catalog = z.infer<typeof catalog>;
+
+/** Thrown when a catalog does not match the schema; `issues` lists every bad field. */
+export class CatalogValidationError extends Error {
+  override readonly name = 'CatalogValidationError';
+  constructor(
+    readonly issues: readonly string[],
+    origin: string,
+  ) {
+    super(`Invalid model catalog (${origin}): ${issues.join('; ')}`);
+  }
+}
+
+/** `["models", 1, "variants"]` -> `models[1].variants` */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => {
+    if (typeof key === 'number') return `${out}[${key}]`;
+    return out ? `${out}.${String(key)}` : String(key);
+  }, '');
+}
+
+/** Validates unknown JSON as a catalog, or throws a CatalogValidationError naming each bad field. */
+export function parseCatalog(data: unknown, origin = 'models.json'): Catalog {
+  const result = catalog.safeParse(data);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => `${formatPath(issue.path) || '(root)'}: ${issue.message}`);
+  throw new CatalogValidationError(issues, origin);
+}
+
+/** Validates a single model entry (for user-added models). */
+export function parseModel(data: unknown, origin = 'model entry'): CatalogModel {
+  const result = model.safeParse(data);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => `${formatPath(issue.path) || '(root)'}: ${issue.message}`);
+  throw new CatalogValidationError(issues, origin);
+}

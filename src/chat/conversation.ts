@@ -1,0 +1,100 @@
+/**
+ * Conversations as the app stores them, and the pure operations on them: what is sent to the
+ * model, regenerate, edit-and-resend, titles. The UI never builds model messages itself.
+ */
+import type { AnswerMetrics } from '../bench/metrics';
+import type { BackendKind, ChatMessage, GenerationParams, StopReason } from '../engine/types';
+
+/** Everything known about how an answer was produced. */
+export interface AnswerMeta {
+  modelId: string;
+  modelName: string;
+  backend: BackendKind;
+  dtype: string;
+  /** "WebGPU · google · swiftshader", "WASM · 2 threads". */
+  detail: string;
+  /** Why this backend (router reason), e.g. after a fallback. */
+  routeReason: string;
+  params: GenerationParams;
+  metrics?: AnswerMetrics;
+  stopReason?: StopReason;
+  /** An error that ended the answer early; the text so far is kept. */
+  error?: string;
+  /** Something the engine changed, e.g. a lowered token budget. */
+  notice?: string;
+}
+
+export interface Turn {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  createdAt: number;
+  meta?: AnswerMeta;
+}
+
+export interface Conversation {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  systemPrompt: string;
+  turns: Turn[];
+}
+
+export function newId(): string {
+  return crypto.randomUUID();
+}
+
+export function createConversation(systemPrompt = '', now = Date.now()): Conversation {
+  return { id: newId(), title: 'New chat', createdAt: now, updatedAt: now, systemPrompt, turns: [] };
+}
+
+/** A short title from the first user message: its first line, at most 48 characters. */
+export function titleFrom(text: string): string {
+  const line = text.trim().split('\n')[0]?.trim() ?? '';
+  if (!line) return 'New chat';
+  return line.length > 48 ? `${line.slice(0, 47).trimEnd()}…` : line;
+}
+
+/**
+ * The messages sent to the model: the system prompt (if any), then the turns. Assistant turns that
+ * produced nothing (an error before the first token) are left out, and consecutive messages of the
+ * same role are joined, because many chat templates reject two user messages in a row.
+ */
+export function messagesForModel(conversation: Pick<Conversation, 'systemPrompt' | 'turns'>): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  const system = conversation.systemPrompt.trim();
+  if (system) out.push({ role: 'system', content: system });
+  for (const turn of conversation.turns) {
+    if (turn.role === 'assistant' && turn.content.trim() === '') continue;
+    const last = out[out.length - 1];
+    if (last && last.role === turn.role) {
+      last.content = `${last.content}\n\n${turn.content}`;
+    } else {
+      out.push({ role: turn.role, content: turn.content });
+    }
+  }
+  return out;
+}
+
+/** The conversation without its last answer, ready to answer again. Null if it does not end in one. */
+export function withoutLastAnswer(conversation: Conversation): Conversation | null {
+  const last = conversation.turns[conversation.turns.length - 1];
+  if (!last || last.role !== 'assistant') return null;
+  return { ...conversation, turns: conversation.turns.slice(0, -1) };
+}
+
+/** The conversation with its last user message replaced and everything after it dropped. */
+export function withEditedLastUser(conversation: Conversation, text: string, now = Date.now()): Conversation | null {
+  const index = conversation.turns.map((t) => t.role).lastIndexOf('user');
+  if (index < 0) return null;
+  const edited: Turn = { ...conversation.turns[index]!, content: text, createdAt: now };
+  return { ...conversation, turns: [...conversation.turns.slice(0, index), edited], updatedAt: now };
+}
+
+/** Adds a user turn (and titles a new chat after it). */
+export function withUserTurn(conversation: Conversation, text: string, now = Date.now()): Conversation {
+  const turn: Turn = { id: newId(), role: 'user', content: text, createdAt: now };
+  const title = conversation.turns.length === 0 && conversation.title === 'New chat' ? titleFrom(text) : conversation.title;
+  return { ...conversation, title, turns: [...conversation.turns, turn], updatedAt: now };
+}

@@ -1,0 +1,52 @@
+/**
+ * Conversation export: Markdown for reading and sharing, JSON for re-import and analysis. Both
+ * carry, per answer, the model, backend, dtype, settings and metrics that produced it.
+ */
+import { formatMs, formatRate } from '../bench/metrics';
+import type { Conversation, Turn } from './conversation';
+
+export const EXPORT_FORMAT = 'webgpu-playground.conversation';
+export const EXPORT_VERSION = 1;
+
+function answerLine(turn: Turn): string {
+  const m = turn.meta;
+  if (!m) return '';
+  const parts = [`${m.modelName} (${m.modelId})`, `${m.backend} · ${m.dtype}`, m.detail];
+  if (m.metrics) {
+    parts.push(
+      `TTFT ${formatMs(m.metrics.ttftMs)}`,
+      `prefill ${formatRate(m.metrics.prefillTokensPerSec)}`,
+      `decode ${formatRate(m.metrics.decodeTokensPerSec)}`,
+      `${m.metrics.promptTokens} prompt + ${m.metrics.generatedTokens} generated tokens`,
+      `total ${formatMs(m.metrics.totalMs)}`,
+    );
+  }
+  const p = m.params;
+  parts.push(
+    p.temperature === 0 ? 'greedy' : `temperature ${p.temperature}, top-p ${p.topP}, top-k ${p.topK}`,
+    `max ${p.maxNewTokens} new tokens`,
+    ...(p.repetitionPenalty !== 1 ? [`repetition penalty ${p.repetitionPenalty}`] : []),
+    ...(p.seed !== null ? [`seed ${p.seed}`] : []),
+  );
+  if (m.stopReason === 'aborted') parts.push('stopped by user');
+  return `\n\n> ${parts.join(' · ')}${m.error ? `\n>\n> Error: ${m.error}` : ''}`;
+}
+
+export function conversationToMarkdown(conversation: Conversation): string {
+  const lines = [`# ${conversation.title}`, '', `Exported ${new Date().toISOString()}`, ''];
+  if (conversation.systemPrompt.trim()) lines.push('## System', '', conversation.systemPrompt.trim(), '');
+  for (const turn of conversation.turns) {
+    lines.push(`## ${turn.role === 'user' ? 'You' : 'Assistant'}`, '', `${turn.content}${turn.role === 'assistant' ? answerLine(turn) : ''}`, '');
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+export function conversationToJson(conversation: Conversation): string {
+  return `${JSON.stringify({ format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString(), conversation }, null, 2)}\n`;
+}
+
+/** "phi-4-mini-chat.md" from a title. */
+export function exportFileName(conversation: Conversation, extension: 'md' | 'json'): string {
+  const slug = conversation.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'chat';
+  return `${slug}.${extension}`;
+}

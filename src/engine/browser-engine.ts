@@ -1,0 +1,174 @@
+/**
+ * The in-browser engine, as the page sees it: a proxy to the inference worker. The worker is
+ * started lazily on first use, so the page paints and responds before any model code loads.
+ *
+ * Stop is immediate: the page writes the request id into a shared stop flag that the worker
+ * reads after every token. If the worker does not finish within `stopGraceMs` (a hung kernel),
+ * it is terminated and restarted; the answer so far is kept by the caller.
+ */
+import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
+import { StopFlag } from './worker/stop-flag';
+import type { WorkerApi, WorkerEvent } from './worker/api';
+import { AsyncQueue } from './async-queue';
+import { WorkerCrashedError, reviveError } from './errors';
+import { installErrorTransfer } from './rpc';
+import type {
+  ChatMessage,
+  Engine,
+  GenerationEvent,
+  GenerationParams,
+  LoadOptions,
+  LoadedModel,
+  ModelRef,
+} from './types';
+
+export interface BrowserEngineOptions {
+  /** Creates the module worker (`new Worker(new URL(...), {type: 'module'})` in main.ts). */
+  createWorker: () => Worker;
+  /** How long a stopped generation may take to wind down before the worker is killed. */
+  stopGraceMs?: number;
+  now?: () => number;
+}
+
+function abortError(): DOMException {
+  return new DOMException('The operation was aborted.', 'AbortError');
+}
+
+export class BrowserEngine implements Engine {
+  readonly kind = 'browser' as const;
+  private worker: Worker | null = null;
+  private api: Remote<WorkerApi> | null = null;
+  private readonly stopFlag = new StopFlag();
+  private nextRequestId = 1;
+  private loaded: LoadedModel | null = null;
+  private crash: ((error: Error) => void) | null = null;
+
+  constructor(private readonly options: BrowserEngineOptions) {
+    installErrorTransfer();
+  }
+
+  /** Whether the worker has been started (for tests of lazy start). */
+  get started(): boolean {
+    return this.worker !== null;
+  }
+
+  get current(): LoadedModel | null {
+    return this.loaded;
+  }
+
+  private ensureWorker(): Remote<WorkerApi> {
+    if (this.api) return this.api;
+    const worker = this.options.createWorker();
+    worker.addEventListener('error', (event) => {
+      this.crash?.(new WorkerCrashedError(`The inference worker crashed: ${event.message || 'unknown error'}. It will restart on the next request.`));
+      this.terminate();
+    });
+    const api = wrap<WorkerApi>(worker);
+    void api.init(this.stopFlag.view.buffer as SharedArrayBuffer | ArrayBuffer);
+    this.worker = worker;
+    this.api = api;
+    return api;
+  }
+
+  /** Kills the worker (the only way to stop running wasm); the next call starts a fresh one. */
+  terminate(): void {
+    this.api?.[releaseProxy]();
+    this.worker?.terminate();
+    this.worker = null;
+    this.api = null;
+    this.loaded = null;
+  }
+
+  async load(model: ModelRef, options: LoadOptions = {}): Promise<LoadedModel> {
+    const { signal, onProgress } = options;
+    if (signal?.aborted) throw abortError();
+    const api = this.ensureWorker();
+    this.loaded = null;
+    const progress = proxy((p: Parameters<NonNullable<LoadOptions['onProgress']>>[0]) => onProgress?.(p));
+    const aborted = new Promise<never>((_, reject) => {
+      signal?.addEventListener(
+        'abort',
+        () => {
+          // A download or session creation cannot be interrupted inside the worker: kill it.
+          this.terminate();
+          reject(abortError());
+        },
+        { once: true },
+      );
+    });
+    const crashed = new Promise<never>((_, reject) => {
+      this.crash = reject;
+    });
+    try {
+      this.loaded = await Promise.race([api.load(model, progress), aborted, crashed]);
+      return this.loaded;
+    } finally {
+      this.crash = null;
+    }
+  }
+
+  chat(messages: readonly ChatMessage[], params: GenerationParams, signal?: AbortSignal): AsyncIterable<GenerationEvent> {
+    const api = this.ensureWorker();
+    const requestId = this.nextRequestId++;
+    const queue = new AsyncQueue<GenerationEvent>();
+    const now = this.options.now ?? (() => performance.timeOrigin + performance.now());
+    let ended = false;
+    let lastTokenAt: number | null = null;
+    let received = 0;
+    let expected: number | null = null;
+    const settleIfComplete = (): void => {
+      if (expected !== null && received >= expected) queue.close();
+    };
+    const onEvent = proxy((event: WorkerEvent) => {
+      received++;
+      if (event.type === 'error') {
+        ended = true;
+        queue.fail(reviveError(event.error));
+        return;
+      }
+      if (event.type === 'token') lastTokenAt = event.at;
+      if (event.type === 'end') ended = true;
+      queue.push(event);
+      settleIfComplete();
+    });
+    this.crash = (error) => queue.fail(error);
+
+    const onAbort = (): void => {
+      this.stopFlag.request(requestId);
+      void api.stop(requestId).catch(() => undefined);
+      const grace = this.options.stopGraceMs ?? 3000;
+      setTimeout(() => {
+        if (ended) return;
+        // The worker did not wind down: kill it and end the stream ourselves.
+        this.terminate();
+        const at = now();
+        queue.push({
+          type: 'end',
+          reason: 'aborted',
+          trace: { requestAt: at, prefillStartAt: null, tokenTimes: lastTokenAt === null ? [] : [lastTokenAt], endAt: at, promptTokens: 0 },
+        });
+        queue.close();
+      }, grace);
+    };
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+
+    api
+      .generate(requestId, [...messages], params, onEvent)
+      .then((count) => {
+        expected = count;
+        settleIfComplete();
+      })
+      .catch((error: unknown) => queue.fail(error))
+      .finally(() => {
+        signal?.removeEventListener('abort', onAbort);
+        this.crash = null;
+      });
+    return queue;
+  }
+
+  async unload(): Promise<void> {
+    this.loaded = null;
+    if (this.api) await this.api.unload();
+  }
+}

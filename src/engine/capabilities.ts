@@ -1,0 +1,86 @@
+/**
+ * What this browser and device can do, detected once at startup and shown to the user. The
+ * router and the fit check decide from this snapshot only.
+ */
+
+export interface WebGpuInfo {
+  /** "google · swiftshader", "nvidia · ampere"... as much as the adapter tells. */
+  name: string;
+  vendor: string;
+  architecture: string;
+  description: string;
+  shaderF16: boolean;
+  isFallbackAdapter: boolean;
+  maxBufferSize: number;
+  maxStorageBufferBindingSize: number;
+}
+
+export interface Capabilities {
+  /** null when `navigator.gpu` is missing or no adapter was granted. */
+  webgpu: WebGpuInfo | null;
+  /** Why WebGPU is missing, in words, when it is. */
+  webgpuUnavailableReason: string | null;
+  crossOriginIsolated: boolean;
+  hardwareConcurrency: number;
+  /** Threads ONNX Runtime's WASM backend will use (1 without cross-origin isolation). */
+  wasmThreads: number;
+  /** GiB, rounded down by the browser (`navigator.deviceMemory`), when exposed. */
+  deviceMemoryGiB: number | null;
+  storageQuotaBytes: number | null;
+  storageUsageBytes: number | null;
+  userAgent: string;
+}
+
+/** ORT runs this many threads; more than the cores would only contend with the page. */
+export function wasmThreadCount(isolated: boolean, cores: number): number {
+  return isolated ? Math.max(1, Math.min(4, cores)) : 1;
+}
+
+async function detectWebGpu(): Promise<{ info: WebGpuInfo | null; reason: string | null }> {
+  if (!('gpu' in navigator) || !navigator.gpu) {
+    return { info: null, reason: 'this browser has no WebGPU (navigator.gpu is missing)' };
+  }
+  let adapter: GPUAdapter | null = null;
+  try {
+    adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (error) {
+    return { info: null, reason: `WebGPU adapter request failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  if (!adapter) return { info: null, reason: 'no WebGPU adapter (GPU blocklisted or disabled)' };
+  const info = adapter.info;
+  const vendor = info.vendor || 'unknown vendor';
+  const architecture = info.architecture || '';
+  return {
+    info: {
+      name: [vendor, architecture].filter(Boolean).join(' · '),
+      vendor,
+      architecture,
+      description: info.description || '',
+      shaderF16: adapter.features.has('shader-f16'),
+      isFallbackAdapter: (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false,
+      maxBufferSize: adapter.limits.maxBufferSize,
+      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+    },
+    reason: null,
+  };
+}
+
+export async function detectCapabilities(): Promise<Capabilities> {
+  const [gpu, estimate] = await Promise.all([
+    detectWebGpu(),
+    navigator.storage?.estimate?.().catch(() => null) ?? Promise.resolve(null),
+  ]);
+  const cores = navigator.hardwareConcurrency || 1;
+  const memory = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
+  return {
+    webgpu: gpu.info,
+    webgpuUnavailableReason: gpu.reason,
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    hardwareConcurrency: cores,
+    wasmThreads: wasmThreadCount(globalThis.crossOriginIsolated === true, cores),
+    deviceMemoryGiB: typeof memory === 'number' ? memory : null,
+    storageQuotaBytes: estimate?.quota ?? null,
+    storageUsageBytes: estimate?.usage ?? null,
+    userAgent: navigator.userAgent,
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The one contract every inference backend implements. The chat UI, the benchmark runner and the
+ * router only ever see these types, so a browser model and a gateway model are interchangeable.
+ */
+import type { Dtype } from '../catalog/schema';
+
+export type Role = 'system' | 'user' | 'assistant';
+
+/** A chat message as sent to a model (already stripped of UI-only fields). */
+export interface ChatMessage {
+  role: Role;
+  content: string;
+}
+
+/** Sampling settings; `temperature: 0` means greedy decoding. */
+export interface GenerationParams {
+  temperature: number;
+  topP: number;
+  /** 0 disables top-k filtering. */
+  topK: number;
+  maxNewTokens: number;
+  repetitionPenalty: number;
+  /** Fixed seed for reproducible sampling, or null for a fresh one per request. */
+  seed: number | null;
+}
+
+/** Where a model runs. */
+export type Device = 'webgpu' | 'wasm';
+export type BackendKind = 'webgpu' | 'wasm' | 'gateway';
+
+/**
+ * Timestamps of one generation, taken where tokens are produced (worker or SSE reader), in
+ * milliseconds on the epoch-based clock (`performance.timeOrigin + performance.now()`), so times
+ * from the worker and the page are comparable.
+ */
+export interface GenerationTrace {
+  /** The engine received the request (before templating and tokenization). */
+  requestAt: number;
+  /** The model started reading the prompt (first forward pass), when the engine can tell. */
+  prefillStartAt: number | null;
+  /** When each generated token was produced; index 0 is the first token. */
+  tokenTimes: number[];
+  /** The generation ended (EOS, length limit, stop, or error). */
+  endAt: number;
+  promptTokens: number;
+}
+
+export type StopReason = 'eos' | 'length' | 'aborted';
+
+/** What a chat stream yields, in order: one `start`, any number of `token`/`reasoning`, one `end`. */
+export type GenerationEvent =
+  | {
+      type: 'start';
+      promptTokens: number;
+      /** The generation budget actually used (may be lowered to fit the context window). */
+      maxNewTokens: number;
+      /** Set when the engine changed something the user asked for, in words. */
+      notice?: string;
+    }
+  | { type: 'token'; text: string; at: number }
+  /** Reasoning text of models that stream it apart from the answer (gpt-oss on the gateway). */
+  | { type: 'reasoning'; text: string; at: number }
+  | { type: 'end'; reason: StopReason; trace: GenerationTrace };
+
+/** Progress while a model loads; bytes are summed over every file of the chosen variant. */
+export type LoadProgress =
+  | { phase: 'download'; file: string; fileLoaded: number; fileTotal: number; loaded: number; total: number; fromCache: boolean }
+  | { phase: 'compile'; message: string }
+  | { phase: 'ready' };
+
+/** A model as the engine needs it: where its files are and which variant to run. */
+export interface ModelRef {
+  id: string;
+  /** Base URL (browser) or folder (Node) that holds `config.json`, `onnx/`, ... */
+  location: string;
+  /** Only for hub models: repository and pinned revision. */
+  hub?: { repo: string; revision: string };
+  dtype: Dtype;
+  /** Files with their expected sizes (from the catalog), so progress can show a true total. */
+  files?: { path: string; bytes: number; sha256?: string }[];
+  /** Browser engines only: the execution provider chosen by the router. */
+  device?: Device;
+  contextLength: number;
+}
+
+/** What is running after a successful load, for the status line and the answer metadata. */
+export interface LoadedModel {
+  modelId: string;
+  backend: BackendKind;
+  dtype: Dtype | 'server';
+  /** "WebGPU · SwiftShader", "WASM · 4 threads", "gateway · http://localhost:5273". */
+  detail: string;
+  contextLength: number;
+  loadMs: number;
+}
+
+export interface LoadOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+/** An inference backend. Implementations: BrowserEngine (worker proxy) and GatewayEngine. */
+export interface Engine {
+  readonly kind: 'browser' | 'gateway';
+  load(model: ModelRef, options?: LoadOptions): Promise<LoadedModel>;
+  /** Streams one answer. Aborting `signal` ends the stream with `reason: 'aborted'`. */
+  chat(messages: readonly ChatMessage[], params: GenerationParams, signal?: AbortSignal): AsyncIterable<GenerationEvent>;
+  unload(): Promise<void>;
+}

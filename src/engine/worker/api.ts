@@ -1,0 +1,68 @@
+/**
+ * What the inference worker exposes over comlink. Kept free of browser globals so the same API
+ * runs in Node (tests drive it over a MessageChannel with onnxruntime-node underneath).
+ */
+import { serializeError, type SerializedError } from '../errors';
+import type { ChatMessage, GenerationEvent, GenerationParams, LoadProgress, LoadedModel, ModelRef } from '../types';
+import { ModelRunner, type RunnerHooks } from './runner';
+import { StopFlag } from './stop-flag';
+
+/**
+ * What flows back during a generation. Errors travel on the same port as tokens: messages on two
+ * different ports are not ordered, so a reply on the main port could overtake the last tokens.
+ */
+export type WorkerEvent = GenerationEvent | { type: 'error'; error: SerializedError };
+
+export interface WorkerApi {
+  /** Shares the stop flag (a SharedArrayBuffer when the page is cross-origin isolated). */
+  init(stopBuffer: SharedArrayBuffer | ArrayBuffer): void;
+  load(ref: ModelRef, onProgress: (p: LoadProgress) => void): Promise<LoadedModel>;
+  /**
+   * Streams events through `onEvent`, ending with `end` or `error`, and resolves with the number
+   * of events sent, so the page knows when it has received them all.
+   */
+  generate(
+    requestId: number,
+    messages: ChatMessage[],
+    params: GenerationParams,
+    onEvent: (e: WorkerEvent) => void,
+  ): Promise<number>;
+  /** Message-based stop, for pages without SharedArrayBuffer (takes effect between tokens). */
+  stop(requestId: number): void;
+  unload(): Promise<void>;
+}
+
+export function createWorkerApi(hooks: RunnerHooks): WorkerApi {
+  let flag = new StopFlag();
+  let runner = new ModelRunner(hooks, flag);
+  return {
+    init(stopBuffer) {
+      flag = new StopFlag(stopBuffer);
+      runner = new ModelRunner(hooks, flag);
+    },
+    load: (ref, onProgress) => runner.load(ref, (p) => ignoreRejection(onProgress(p))),
+    async generate(requestId, messages, params, onEvent) {
+      let sent = 0;
+      // Not awaited per event: the worker never waits for the page while generating.
+      const send = (e: WorkerEvent): void => {
+        sent++;
+        ignoreRejection(onEvent(e));
+      };
+      try {
+        await runner.generate(requestId, messages, params, send);
+      } catch (error) {
+        send({ type: 'error', error: serializeError(error) });
+      }
+      return sent;
+    },
+    stop(requestId) {
+      flag.request(requestId);
+    },
+    unload: () => runner.unload(),
+  };
+}
+
+/** Calls through a comlink proxy return promises; a closed page must not cause unhandled rejections. */
+function ignoreRejection(result: unknown): void {
+  if (result instanceof Promise) result.catch(() => undefined);
+}

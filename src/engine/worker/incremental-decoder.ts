@@ -1,0 +1,37 @@
+/**
+ * Turns a growing list of token ids into text deltas for streaming.
+ *
+ * Byte-level tokenizers can split one character over several tokens, and SentencePiece decoders
+ * strip or merge spaces depending on the neighbours, so decoding each token alone gives wrong
+ * text. Instead the whole answer is decoded every step and only the new suffix is emitted; while
+ * the text ends in U+FFFD (an incomplete UTF-8 sequence) nothing is emitted yet.
+ */
+export class IncrementalDecoder {
+  private readonly ids: number[] = [];
+  private emitted = 0;
+
+  constructor(private readonly decode: (ids: number[]) => string) {}
+
+  /** Adds one token and returns the text it completes (often '', never a partial character). */
+  push(id: number): string {
+    this.ids.push(id);
+    const text = this.decode(this.ids);
+    if (text.endsWith('\uFFFD')) return '';
+    // A decoder may rewrite earlier text (e.g. cleanup of spaces); never emit backwards.
+    const delta = text.length > this.emitted ? text.slice(this.emitted) : '';
+    this.emitted = Math.max(this.emitted, text.length);
+    return delta;
+  }
+
+  /** Whatever is left at the end, including a trailing replacement character if the model made one. */
+  flush(): string {
+    const text = this.decode(this.ids);
+    const delta = text.length > this.emitted ? text.slice(this.emitted) : '';
+    this.emitted = text.length;
+    return delta;
+  }
+
+  get tokenIds(): readonly number[] {
+    return this.ids;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The inference worker's entry point: it owns transformers.js and ONNX Runtime, and configures
+ * them for the browser before exposing the worker API to the page.
+ *
+ * - ORT's wasm is served by this app (never a CDN): its URLs come from Vite's asset pipeline.
+ * - Every model file and the wasm go through the IndexedDB weight cache, after integrity checks.
+ */
+import { env, LogLevel } from '@huggingface/transformers';
+import { expose } from 'comlink';
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import { IntegrityGuard } from '../../cache/integrity';
+import { WeightCache } from '../../cache/weight-cache';
+import { wasmThreadCount } from '../capabilities';
+import { installErrorTransfer } from '../rpc';
+import { createWorkerApi } from './api';
+
+installErrorTransfer();
+
+const guard = new IntegrityGuard(self.location.href);
+const cache = new WeightCache(guard, (notice) => console.warn(`[weight cache] ${notice.kind}: ${notice.url}: ${notice.reason}`));
+const threads = wasmThreadCount(self.crossOriginIsolated, navigator.hardwareConcurrency || 1);
+
+env.logLevel = LogLevel.ERROR;
+env.useBrowserCache = false;
+env.useCustomCache = true;
+env.customCache = cache;
+env.useWasmCache = true;
+env.fetch = guard.wrap(fetch.bind(self));
+const onnx = env.backends.onnx;
+if (onnx.wasm) {
+  onnx.wasm.wasmPaths = {
+    wasm: new URL(ortWasmUrl, self.location.href).href,
+    mjs: new URL(ortMjsUrl, self.location.href).href,
+  };
+  onnx.wasm.numThreads = threads;
+}
+
+let adapterName = 'WebGPU';
+async function describeAdapter(): Promise<void> {
+  const adapter = await navigator.gpu?.requestAdapter().catch(() => null);
+  if (adapter) adapterName = `WebGPU · ${[adapter.info.vendor, adapter.info.architecture].filter(Boolean).join(' · ') || 'adapter'}`;
+}
+void describeAdapter();
+
+expose(
+  createWorkerApi({
+    now: () => performance.timeOrigin + performance.now(),
+    executionDevice: (device) => device,
+    describe: (device) => (device === 'webgpu' ? adapterName : `WASM · ${threads} thread${threads === 1 ? '' : 's'}`),
+    servedFromCache: (url) => cache.hits.has(guard.resolve(url)),
+    expectFiles: (files) => {
+      cache.resetHits();
+      for (const f of files) guard.expect(f.url, { bytes: f.bytes, ...(f.sha256 ? { sha256: f.sha256 } : {}) });
+    },
+  }),
+);

@@ -1,0 +1,358 @@
+/**
+ * The transformers.js runner: loads one model and generates from it. This is where every token
+ * is produced and timestamped. It runs inside the inference worker in the browser and directly in
+ * Node for tests; everything environment-specific (clock, cache, device names) comes in as hooks.
+ */
+import {
+  AutoModelForCausalLM,
+  AutoTokenizer,
+  LogitsProcessor,
+  LogitsProcessorList,
+  StoppingCriteria,
+  Tensor,
+  TextStreamer,
+  env,
+  random,
+  type DeviceType,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+  type ProgressInfo,
+} from '@huggingface/transformers';
+import { ContextLengthError, EngineError, GenerationError, ModelLoadError, ModelNotLoadedError } from '../errors';
+import type {
+  ChatMessage,
+  Device,
+  GenerationEvent,
+  GenerationParams,
+  GenerationTrace,
+  LoadProgress,
+  LoadedModel,
+  ModelRef,
+  StopReason,
+} from '../types';
+import { IncrementalDecoder } from './incremental-decoder';
+import { filterTopKTopP } from './sampling';
+import type { StopFlag } from './stop-flag';
+
+/** What differs between the browser worker and Node. */
+export interface RunnerHooks {
+  /** Epoch-based milliseconds with sub-millisecond resolution. */
+  now(): number;
+  /** The transformers.js device name for our device ('wasm' in browsers, 'cpu' in Node). */
+  executionDevice(device: Device): DeviceType;
+  /** "WebGPU · SwiftShader", "WASM · 4 threads"... */
+  describe(device: Device): string;
+  /** Whether a file of this model was served from the weight cache during the current load. */
+  servedFromCache?(url: string): boolean;
+  /** Called before a load with every file URL the catalog knows, for integrity checks. */
+  expectFiles?(files: readonly { url: string; bytes: number; sha256?: string }[]): void;
+}
+
+interface Loaded {
+  ref: ModelRef;
+  device: Device;
+  tokenizer: PreTrainedTokenizer;
+  model: PreTrainedModel;
+  eosIds: Set<number>;
+}
+
+/** Stops generation as soon as the page asks, checked after every token. */
+class StopOnFlag extends StoppingCriteria {
+  constructor(
+    private readonly flag: StopFlag,
+    private readonly requestId: number,
+  ) {
+    super();
+  }
+  override _call(input_ids: number[][]): boolean[] {
+    return new Array<boolean>(input_ids.length).fill(this.flag.isRequested(this.requestId));
+  }
+}
+
+class TopKTopPWarper extends LogitsProcessor {
+  constructor(
+    private readonly topK: number,
+    private readonly topP: number,
+  ) {
+    super();
+  }
+  override _call(_input_ids: bigint[][], logits: Tensor): Tensor {
+    const [batch = 1, vocab = 0] = logits.dims;
+    const data = logits.data as Float32Array;
+    for (let b = 0; b < batch; b++) filterTopKTopP(data.subarray(b * vocab, (b + 1) * vocab), this.topK, this.topP);
+    return logits;
+  }
+}
+
+function warpers(params: GenerationParams): LogitsProcessorList {
+  const list = new LogitsProcessorList();
+  list.push(new TopKTopPWarper(params.topK, params.topP));
+  return list;
+}
+
+/**
+ * Receives token ids from generate(), timestamps them and streams text deltas. It extends
+ * TextStreamer only to satisfy generate()'s parameter type; put() and end() are replaced.
+ */
+class TimedStreamer extends TextStreamer {
+  prefillStartAt: number | null = null;
+  readonly tokenTimes: number[] = [];
+  private seenPrompt = false;
+
+  constructor(
+    tokenizer: PreTrainedTokenizer,
+    private readonly now: () => number,
+    private readonly decoder: IncrementalDecoder,
+    private readonly emit: (event: GenerationEvent) => void,
+  ) {
+    super(tokenizer);
+  }
+
+  override put(value: bigint[][]): void {
+    if (!this.seenPrompt) {
+      // generate() first hands over the prompt, right before the first forward pass.
+      this.seenPrompt = true;
+      this.prefillStartAt = this.now();
+      return;
+    }
+    const at = this.now();
+    this.tokenTimes.push(at);
+    const id = Number(value[0]?.[0] ?? -1);
+    this.emit({ type: 'token', text: this.decoder.push(id), at });
+  }
+
+  override end(): void {
+    const rest = this.decoder.flush();
+    if (rest) this.emit({ type: 'token', text: rest, at: this.now() });
+  }
+}
+
+function splitLocation(location: string): { base: string; name: string } {
+  const trimmed = location.replace(/\/+$/, '');
+  const cut = trimmed.lastIndexOf('/');
+  return { base: `${trimmed.slice(0, cut + 1)}`, name: trimmed.slice(cut + 1) };
+}
+
+/** "http://host:1/models/" -> "/models/"; file paths are returned unchanged. */
+function originRelative(location: string): string {
+  return /^https?:\/\//.test(location) ? new URL(location).pathname : location;
+}
+
+function asMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class ModelRunner {
+  private loaded: Loaded | null = null;
+
+  constructor(
+    private readonly hooks: RunnerHooks,
+    private readonly stopFlag: StopFlag,
+  ) {}
+
+  get current(): ModelRef | null {
+    return this.loaded?.ref ?? null;
+  }
+
+  async load(ref: ModelRef, onProgress: (p: LoadProgress) => void): Promise<LoadedModel> {
+    await this.unload();
+    const started = this.hooks.now();
+    const device = ref.device ?? 'wasm';
+    let modelName: string;
+    let fileUrl: (path: string) => string;
+    const options: Record<string, unknown> = { progress_callback: (p: ProgressInfo) => progress.update(p) };
+    if (ref.hub) {
+      env.allowLocalModels = false;
+      env.allowRemoteModels = true;
+      env.remoteHost = ref.location;
+      modelName = ref.hub.repo;
+      options['revision'] = ref.hub.revision;
+      const { repo, revision } = ref.hub;
+      fileUrl = (path) => `${ref.location.replace(/\/+$/, '')}/${repo}/resolve/${encodeURIComponent(revision)}/${path}`;
+    } else {
+      const { base, name } = splitLocation(ref.location);
+      env.allowLocalModels = true;
+      // Bundled models never touch the hub, even for metadata probes.
+      env.allowRemoteModels = false;
+      // transformers.js skips its local-file probe for absolute URLs (and then asks the hub), so
+      // a same-origin folder is given as an origin-relative path.
+      env.localModelPath = originRelative(base);
+      modelName = name;
+      options['local_files_only'] = true;
+      fileUrl = (path) => `${base}${name}/${path}`;
+    }
+    this.hooks.expectFiles?.((ref.files ?? []).map((f) => ({ ...f, url: fileUrl(f.path) })));
+    const servedFromCache = this.hooks.servedFromCache;
+    const progress = new ProgressAggregator(ref.files ?? [], onProgress, servedFromCache && ((file) => servedFromCache(fileUrl(file))));
+    let tokenizer: PreTrainedTokenizer;
+    let model: PreTrainedModel;
+    try {
+      tokenizer = await AutoTokenizer.from_pretrained(modelName, options);
+      model = await AutoModelForCausalLM.from_pretrained(modelName, {
+        ...options,
+        dtype: ref.dtype,
+        device: this.hooks.executionDevice(device),
+      });
+    } catch (error) {
+      throw new ModelLoadError(
+        `Could not load ${ref.id} (${ref.dtype}) on ${device === 'webgpu' ? 'WebGPU' : 'WASM'}: ${asMessage(error)}`,
+        { modelId: ref.id, dtype: ref.dtype, device },
+      );
+    }
+    const eos = model.generation_config?.eos_token_id;
+    const eosIds = new Set<number>((Array.isArray(eos) ? eos : eos == null ? [] : [eos]).map(Number));
+    this.loaded = { ref, device, tokenizer, model, eosIds };
+
+    // One short generation compiles WebGPU shaders (seconds on the first run) and allocates WASM
+    // buffers now, so the first answer's time-to-first-token measures the model, not the setup.
+    onProgress({ phase: 'compile', message: device === 'webgpu' ? 'Compiling WebGPU shaders…' : 'Warming up…' });
+    try {
+      const ids = tokenizer.encode('Hello', { add_special_tokens: false }).slice(0, 4);
+      const warm = ids.length ? ids : [0];
+      const n = warm.length;
+      await model.generate({
+        input_ids: new Tensor('int64', BigInt64Array.from(warm, BigInt), [1, n]),
+        attention_mask: new Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]),
+        max_new_tokens: 2,
+        do_sample: false,
+      });
+    } catch (error) {
+      await this.unload();
+      throw new ModelLoadError(`${ref.id} loaded but could not run on ${device}: ${asMessage(error)}`, {
+        modelId: ref.id,
+        dtype: ref.dtype,
+        device,
+      });
+    }
+    onProgress({ phase: 'ready' });
+    return {
+      modelId: ref.id,
+      backend: device,
+      dtype: ref.dtype,
+      detail: this.hooks.describe(device),
+      contextLength: ref.contextLength,
+      loadMs: this.hooks.now() - started,
+    };
+  }
+
+  /** Streams one answer through `emit`; resolves after the `end` event. */
+  async generate(
+    requestId: number,
+    messages: readonly ChatMessage[],
+    params: GenerationParams,
+    emit: (event: GenerationEvent) => void,
+  ): Promise<void> {
+    const requestAt = this.hooks.now();
+    const loaded = this.loaded;
+    if (!loaded) throw new ModelNotLoadedError();
+    const { tokenizer, model, ref, eosIds } = loaded;
+
+    let inputIds: Tensor;
+    let attentionMask: Tensor;
+    try {
+      const encoded = tokenizer.apply_chat_template(messages.map((m) => ({ role: m.role, content: m.content })), {
+        add_generation_prompt: true,
+        return_dict: true,
+      }) as { input_ids: Tensor; attention_mask: Tensor };
+      inputIds = encoded.input_ids;
+      attentionMask = encoded.attention_mask;
+    } catch (error) {
+      throw new EngineError(`The model's chat template rejected this conversation: ${asMessage(error)}`);
+    }
+    const promptTokens = inputIds.dims.at(-1) ?? 0;
+    const room = ref.contextLength - promptTokens;
+    if (room < 1) throw new ContextLengthError(promptTokens, ref.contextLength);
+    const maxNewTokens = Math.min(params.maxNewTokens, room);
+    const notice =
+      maxNewTokens < params.maxNewTokens
+        ? `Max new tokens lowered from ${params.maxNewTokens} to ${maxNewTokens}: the prompt uses ${promptTokens} of ${ref.contextLength} context tokens.`
+        : undefined;
+    emit({ type: 'start', promptTokens, maxNewTokens, ...(notice ? { notice } : {}) });
+
+    const sample = params.temperature > 0;
+    random.seed(params.seed ?? Math.floor(Math.random() * 2 ** 32));
+    const decoder = new IncrementalDecoder((ids) => tokenizer.decode(ids, { skip_special_tokens: true }));
+    const streamer = new TimedStreamer(tokenizer, () => this.hooks.now(), decoder, emit);
+    let reason: StopReason = 'length';
+    if (this.stopFlag.isRequested(requestId)) {
+      reason = 'aborted';
+    } else {
+      try {
+        await model.generate({
+          input_ids: inputIds,
+          attention_mask: attentionMask,
+          max_new_tokens: maxNewTokens,
+          do_sample: sample,
+          ...(sample ? { temperature: params.temperature, top_k: params.topK } : {}),
+          repetition_penalty: params.repetitionPenalty,
+          streamer,
+          stopping_criteria: [new StopOnFlag(this.stopFlag, requestId)],
+          ...(sample && (params.topK > 0 || params.topP < 1)
+            ? { logits_processor: warpers(params) }
+            : {}),
+        });
+      } catch (error) {
+        throw new GenerationError(`Generation failed after ${streamer.tokenTimes.length} tokens: ${asMessage(error)}`, {
+          generatedTokens: streamer.tokenTimes.length,
+        });
+      }
+      const last = decoder.tokenIds.at(-1);
+      if (last !== undefined && eosIds.has(last)) reason = 'eos';
+      else if (this.stopFlag.isRequested(requestId)) reason = 'aborted';
+    }
+    const trace: GenerationTrace = {
+      requestAt,
+      prefillStartAt: streamer.prefillStartAt,
+      tokenTimes: streamer.tokenTimes,
+      endAt: this.hooks.now(),
+      promptTokens,
+    };
+    emit({ type: 'end', reason, trace });
+  }
+
+  async unload(): Promise<void> {
+    const loaded = this.loaded;
+    this.loaded = null;
+    if (loaded) await loaded.model.dispose();
+  }
+}
+
+/** Sums per-file progress into totals; expected sizes come from the catalog when known. */
+class ProgressAggregator {
+  private readonly files = new Map<string, { loaded: number; total: number }>();
+
+  constructor(
+    expected: readonly { path: string; bytes: number }[],
+    private readonly onProgress: (p: LoadProgress) => void,
+    private readonly servedFromCache?: (file: string) => boolean,
+  ) {
+    for (const f of expected) this.files.set(f.path, { loaded: 0, total: f.bytes });
+  }
+
+  update(info: ProgressInfo): void {
+    if (info.status !== 'progress' && info.status !== 'done') return;
+    const entry = this.files.get(info.file) ?? { loaded: 0, total: 0 };
+    if (info.status === 'progress') {
+      entry.total = Math.max(entry.total, info.total);
+      entry.loaded = Math.max(entry.loaded, info.loaded);
+    } else {
+      entry.loaded = Math.max(entry.loaded, entry.total);
+    }
+    this.files.set(info.file, entry);
+    let loaded = 0;
+    let total = 0;
+    for (const f of this.files.values()) {
+      loaded += Math.min(f.loaded, f.total || f.loaded);
+      total += f.total;
+    }
+    this.onProgress({
+      phase: 'download',
+      file: info.file,
+      fileLoaded: entry.loaded,
+      fileTotal: entry.total,
+      loaded,
+      total: Math.max(total, loaded),
+      fromCache: this.servedFromCache?.(info.file) ?? false,
+    });
+  }
+}

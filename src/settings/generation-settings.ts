@@ -1,0 +1,79 @@
+/**
+ * Sampling settings: defaults, and validation whose errors name the field and the allowed range.
+ */
+import { z } from 'zod';
+import { InvalidSettingsError } from '../engine/errors';
+import type { GenerationParams } from '../engine/types';
+
+/** Greedy by default: small models answer best, and answers are reproducible. */
+export const DEFAULT_PARAMS: Readonly<GenerationParams> = Object.freeze({
+  temperature: 0,
+  topP: 0.95,
+  topK: 50,
+  maxNewTokens: 256,
+  repetitionPenalty: 1,
+  seed: null,
+});
+
+/** Limits shown next to each field and enforced on every request. */
+export const LIMITS = {
+  temperature: { min: 0, max: 2, step: 0.05 },
+  topP: { min: 0.01, max: 1, step: 0.01 },
+  topK: { min: 0, max: 1000, step: 1 },
+  maxNewTokens: { min: 1, max: 8192, step: 1 },
+  repetitionPenalty: { min: 0.5, max: 2, step: 0.05 },
+  seed: { min: 0, max: 2 ** 32 - 1, step: 1 },
+} as const;
+
+const ranged = (key: keyof typeof LIMITS, integer: boolean) => {
+  const { min, max } = LIMITS[key];
+  const base = z.number({ error: 'must be a number' });
+  return (integer ? base.int('must be a whole number') : base).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+};
+
+const schema = z.strictObject({
+  temperature: ranged('temperature', false),
+  topP: ranged('topP', false),
+  topK: ranged('topK', true),
+  maxNewTokens: ranged('maxNewTokens', true),
+  repetitionPenalty: ranged('repetitionPenalty', false),
+  seed: ranged('seed', true).nullable(),
+});
+
+/** Human names, for error messages and labels. */
+export const FIELD_LABELS: Record<keyof GenerationParams, string> = {
+  temperature: 'Temperature',
+  topP: 'Top-p',
+  topK: 'Top-k',
+  maxNewTokens: 'Max new tokens',
+  repetitionPenalty: 'Repetition penalty',
+  seed: 'Seed',
+};
+
+/** Returns valid params or throws InvalidSettingsError with `details.field` set to the first bad field. */
+export function validateParams(input: unknown): GenerationParams {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = String(issue?.path[0] ?? '');
+  const label = field in FIELD_LABELS ? FIELD_LABELS[field as keyof GenerationParams] : field || 'settings';
+  throw new InvalidSettingsError(`${label} ${issue?.message ?? 'is invalid'}.`, { field });
+}
+
+/** Merges stored settings over the defaults, dropping any field that is no longer valid. */
+export function restoreParams(stored: unknown): GenerationParams {
+  const merged: Record<string, unknown> = { ...DEFAULT_PARAMS };
+  if (stored && typeof stored === 'object') {
+    for (const key of Object.keys(DEFAULT_PARAMS)) {
+      const value = (stored as Record<string, unknown>)[key];
+      if (value === undefined) continue;
+      try {
+        validateParams({ ...DEFAULT_PARAMS, [key]: value });
+        merged[key] = value;
+      } catch {
+        // keep the default for a field that no longer validates
+      }
+    }
+  }
+  return validateParams(merged);
+}

@@ -1,0 +1,211 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, query } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ChatComposer, SendPromptEvent } from './chat-composer';
+import type { EditResendEvent } from './chat-message';
+import { PlaygroundController } from './playground-controller';
+import { controls } from './shared-styles';
+import './chat-composer';
+import './chat-message';
+
+const EXAMPLES = ['What is 7 plus 5?', 'Tell me about the moon.', 'Show me hello world in Python.', 'Spell the word rocket.'];
+
+/** The conversation in the middle: system prompt, turns, and the prompt box. */
+@customElement('chat-view')
+export class ChatView extends LitElement {
+  private readonly app = new PlaygroundController(this);
+  @query('chat-composer') private composer?: ChatComposer;
+  @query('.scroller') private scroller?: HTMLElement;
+  private stickToBottom = true;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('keydown', this._onGlobalKey);
+  }
+
+  override disconnectedCallback(): void {
+    document.removeEventListener('keydown', this._onGlobalKey);
+    super.disconnectedCallback();
+  }
+
+  /** Esc stops a running answer wherever the focus is. */
+  private readonly _onGlobalKey = (event: KeyboardEvent): void => {
+    if (event.key === 'Escape' && this.app.value?.generating) {
+      event.preventDefault();
+      this.app.value.stop();
+    }
+  };
+
+  private _onScroll(): void {
+    const s = this.scroller;
+    if (s) this.stickToBottom = s.scrollHeight - s.scrollTop - s.clientHeight < 48;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    if (this.stickToBottom && this.scroller) this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  private renderEmpty(modelName: string) {
+    return html`<div class="empty">
+      <h2>Chat with ${modelName}, entirely in your browser</h2>
+      <p class="muted">Nothing you type leaves this machine. Try one of these:</p>
+      <div class="examples">
+        ${EXAMPLES.map((text) => html`<button class="example" @click=${() => this.composer?.fill(text)}>${text}</button>`)}
+      </div>
+    </div>`;
+  }
+
+  protected override render() {
+    const app = this.app.value;
+    if (!app) return nothing;
+    const conversation = app.current;
+    const turns = conversation.turns;
+    const generating = app.generating?.conversationId === conversation.id ? app.generating : null;
+    const lastUser = turns.map((t) => t.role).lastIndexOf('user');
+    const model = app.selectedModel;
+    const system = conversation.systemPrompt.trim();
+    return html`
+      <details class="system" ?open=${false}>
+        <summary>
+          <span class="label">System prompt</span>
+          <span class="preview muted">${system ? system.split('\n')[0] : 'none'}</span>
+        </summary>
+        <label for="system" class="visually-hidden">System prompt</label>
+        <textarea
+          id="system"
+          rows="3"
+          placeholder="Instructions for the model, sent before the conversation"
+          .value=${conversation.systemPrompt}
+          @change=${(e: Event) => app.setSystemPrompt((e.target as HTMLTextAreaElement).value)}
+        ></textarea>
+      </details>
+      <div class="scroller" @scroll=${this._onScroll}>
+        <div class="turns">
+          ${turns.length === 0 ? this.renderEmpty(model?.name ?? 'a local model') : nothing}
+          ${repeat(
+            turns,
+            (t) => t.id,
+            (turn, i) => html`<chat-message
+              .turn=${turn}
+              ?streaming=${generating?.turnId === turn.id}
+              ?actionable=${!generating && (i === turns.length - 1 ? turn.role === 'assistant' : i === lastUser && i === turns.length - 2)}
+              @regenerate=${() => void app.regenerate()}
+              @edit-resend=${(e: EditResendEvent) => void app.editAndResend(e.text)}
+            ></chat-message>`,
+          )}
+        </div>
+      </div>
+      <div class="composer">
+        <chat-composer
+          ?busy=${generating !== null}
+          placeholder=${model ? `Message ${model.name}…` : 'Ask something…'}
+          @send-prompt=${(e: SendPromptEvent) => {
+            this.stickToBottom = true;
+            void app.send(e.text);
+          }}
+          @stop-generation=${() => app.stop()}
+        ></chat-composer>
+      </div>
+    `;
+  }
+
+  static override styles = [
+    controls,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+        height: 100%;
+      }
+      .system {
+        margin: 0 auto;
+        width: min(100%, 820px);
+        padding: 10px 20px 0;
+        font-size: 0.9em;
+      }
+      .system summary {
+        cursor: pointer;
+        display: flex;
+        gap: 8px;
+        align-items: baseline;
+        padding: 4px 0;
+        list-style: none;
+      }
+      .system summary::before {
+        content: '▸';
+        color: var(--muted);
+      }
+      .system[open] summary::before {
+        content: '▾';
+      }
+      .system .label {
+        font-weight: 600;
+        white-space: nowrap;
+      }
+      .system .preview {
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .system textarea {
+        width: 100%;
+        resize: vertical;
+        margin-top: 4px;
+      }
+      .scroller {
+        flex: 1;
+        overflow-y: auto;
+        min-height: 0;
+      }
+      .turns {
+        width: min(100%, 820px);
+        margin: 0 auto;
+        padding: 12px 20px 24px;
+        display: flex;
+        flex-direction: column;
+        gap: 18px;
+      }
+      .composer {
+        width: min(100%, 820px);
+        margin: 0 auto;
+        padding: 0 20px 14px;
+      }
+      .empty {
+        text-align: center;
+        padding: 10vh 0 20px;
+      }
+      .empty h2 {
+        font-size: 1.35em;
+        font-weight: 600;
+        margin: 0 0 6px;
+      }
+      .examples {
+        display: flex;
+        flex-wrap: wrap;
+        justify-content: center;
+        gap: 8px;
+        margin-top: 16px;
+      }
+      .example {
+        border-radius: 999px;
+        background: var(--surface);
+      }
+      @media (max-width: 600px) {
+        .turns,
+        .composer,
+        .system {
+          padding-left: 12px;
+          padding-right: 12px;
+        }
+      }
+    `,
+  ];
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-view': ChatView;
+  }
+}

@@ -1,0 +1,279 @@
+import { provide } from '@lit/context';
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { Playground } from '../app/playground';
+import { playgroundContext } from './context';
+import { icons } from './icons';
+import { controls } from './shared-styles';
+import './chat-view';
+import './conversation-list';
+import './model-panel';
+import './settings-panel';
+import './status-line';
+
+type Drawer = 'none' | 'sidebar' | 'settings';
+
+/**
+ * The page: header with the status line, conversations and model on the left, the chat in the
+ * middle, settings on the right. Below 1100 px the settings become a drawer; below 760 px the
+ * left panel does too.
+ */
+@customElement('playground-app')
+export class PlaygroundApp extends LitElement {
+  /** The app service; null while it boots (the shell is already interactive). */
+  @provide({ context: playgroundContext })
+  @property({ attribute: false })
+  playground: Playground | undefined;
+
+  /** A fatal startup error (e.g. the catalog did not validate), shown instead of the chat. */
+  @property() failure = '';
+
+  @state() private drawer: Drawer = 'none';
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.drawer !== 'none' && !this.playground?.generating) this.drawer = 'none';
+    });
+  }
+
+  private _toggle(drawer: Drawer): void {
+    this.drawer = this.drawer === drawer ? 'none' : drawer;
+  }
+
+  private renderNotices() {
+    const app = this.playground;
+    if (!app?.notices.length) return nothing;
+    return html`<div class="notices" role="region" aria-label="Notices">
+      ${app.notices.map(
+        (n) => html`<div class="notice ${n.level}" role=${n.level === 'error' ? 'alert' : 'status'}>
+          <span>${n.text}</span>
+          <button class="ghost icon" aria-label="Dismiss" @click=${() => app.dismiss(n.id)}>${icons.close}</button>
+        </div>`,
+      )}
+    </div>`;
+  }
+
+  protected override render() {
+    return html`
+      <header>
+        <button class="ghost icon only-narrow" aria-label="Conversations and model" aria-expanded=${this.drawer === 'sidebar' ? 'true' : 'false'}
+          @click=${() => this._toggle('sidebar')}>${icons.menu}</button>
+        <h1><span class="logo" aria-hidden="true">◆</span> Playground</h1>
+        <status-line></status-line>
+        <button class="ghost icon only-medium" aria-label="Settings" aria-expanded=${this.drawer === 'settings' ? 'true' : 'false'}
+          @click=${() => this._toggle('settings')}>${icons.sliders}<span class="label">Settings</span></button>
+      </header>
+      ${this.failure
+        ? html`<main class="failure" role="alert"><h2>The playground could not start</h2><p>${this.failure}</p></main>`
+        : html`<div class="body" data-drawer=${this.drawer}>
+            <aside class="sidebar" aria-label="Conversations and model">
+              <conversation-list></conversation-list>
+              <model-panel></model-panel>
+            </aside>
+            <main>${this.playground ? html`<chat-view></chat-view>` : html`<p class="booting muted">Starting…</p>`}</main>
+            <aside class="settings" aria-label="Settings">
+              <settings-panel></settings-panel>
+            </aside>
+            <div class="scrim" @click=${() => (this.drawer = 'none')}></div>
+          </div>`}
+      ${this.renderNotices()}
+    `;
+  }
+
+  static override styles = [
+    controls,
+    css`
+      :host {
+        display: grid;
+        grid-template-rows: auto 1fr;
+        height: 100dvh;
+        background: var(--bg);
+        color: var(--text);
+      }
+      header {
+        display: flex;
+        align-items: center;
+        gap: 14px;
+        padding: 8px 16px;
+        border-bottom: 1px solid var(--border);
+        background: var(--surface);
+        min-width: 0;
+      }
+      h1 {
+        font-size: 1em;
+        font-weight: 650;
+        margin: 0;
+        white-space: nowrap;
+        display: flex;
+        align-items: center;
+        gap: 8px;
+      }
+      .logo {
+        color: var(--accent);
+      }
+      status-line {
+        flex: 1;
+      }
+      .body {
+        display: grid;
+        grid-template-columns: 272px minmax(0, 1fr) 288px;
+        min-height: 0;
+        position: relative;
+      }
+      aside {
+        background: var(--surface);
+        min-height: 0;
+        overflow-y: auto;
+        padding: 14px;
+      }
+      .sidebar {
+        border-right: 1px solid var(--border);
+        display: flex;
+        flex-direction: column;
+        gap: 16px;
+      }
+      .sidebar conversation-list {
+        flex: 1;
+      }
+      .sidebar model-panel {
+        border-top: 1px solid var(--border);
+        padding-top: 14px;
+      }
+      .settings {
+        border-left: 1px solid var(--border);
+      }
+      main {
+        min-height: 0;
+        min-width: 0;
+      }
+      .booting {
+        text-align: center;
+        margin-top: 20vh;
+      }
+      .failure {
+        max-width: 640px;
+        margin: 10vh auto;
+        padding: 0 20px;
+        color: var(--danger);
+      }
+      .scrim {
+        display: none;
+      }
+      button.only-narrow,
+      button.only-medium {
+        display: none;
+      }
+      .notices {
+        position: fixed;
+        bottom: 16px;
+        left: 50%;
+        transform: translateX(-50%);
+        display: flex;
+        flex-direction: column;
+        gap: 8px;
+        z-index: 50;
+        width: min(560px, calc(100vw - 24px));
+      }
+      .notice {
+        display: flex;
+        align-items: flex-start;
+        justify-content: space-between;
+        gap: 10px;
+        padding: 10px 12px;
+        border-radius: 10px;
+        border: 1px solid var(--border);
+        background: var(--surface);
+        box-shadow: var(--shadow);
+        font-size: 0.9em;
+      }
+      .notice.warning {
+        border-color: var(--warning);
+      }
+      .notice.error {
+        border-color: var(--danger);
+      }
+      @media (max-width: 1100px) {
+        .body {
+          grid-template-columns: 272px minmax(0, 1fr);
+        }
+        button.only-medium {
+          display: inline-flex;
+        }
+        .settings {
+          position: absolute;
+          right: 0;
+          top: 0;
+          bottom: 0;
+          width: min(320px, 88vw);
+          z-index: 20;
+          transform: translateX(100%);
+          transition: transform 160ms ease;
+          visibility: hidden;
+          box-shadow: var(--shadow);
+        }
+        .body[data-drawer='settings'] .settings {
+          transform: none;
+          visibility: visible;
+        }
+        .body[data-drawer='settings'] .scrim {
+          display: block;
+          position: absolute;
+          inset: 0;
+          z-index: 15;
+          background: var(--scrim);
+        }
+      }
+      @media (max-width: 760px) {
+        header {
+          gap: 8px;
+          padding: 6px 8px;
+        }
+        .label {
+          display: none;
+        }
+        .body {
+          grid-template-columns: minmax(0, 1fr);
+        }
+        button.only-narrow {
+          display: inline-flex;
+        }
+        .sidebar {
+          position: absolute;
+          left: 0;
+          top: 0;
+          bottom: 0;
+          width: min(320px, 88vw);
+          z-index: 20;
+          transform: translateX(-100%);
+          transition: transform 160ms ease;
+          visibility: hidden;
+          box-shadow: var(--shadow);
+        }
+        .body[data-drawer='sidebar'] .sidebar {
+          transform: none;
+          visibility: visible;
+        }
+        .body[data-drawer='sidebar'] .scrim {
+          display: block;
+          position: absolute;
+          inset: 0;
+          z-index: 15;
+          background: var(--scrim);
+        }
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .sidebar,
+        .settings {
+          transition: none;
+        }
+      }
+    `,
+  ];
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'playground-app': PlaygroundApp;
+  }
+}

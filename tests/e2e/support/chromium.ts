@@ -1,0 +1,44 @@
+/**
+ * Real Chromium for end-to-end tests, driven by playwright-core. WebGPU runs on SwiftShader
+ * (software), so no GPU is needed; the background-networking flags keep Chromium from calling
+ * home on a closed network.
+ */
+import fs from 'node:fs';
+import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+
+const CANDIDATES = [
+  process.env['CHROMIUM_PATH'],
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/usr/bin/microsoft-edge',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+];
+
+export function findChromium(): string {
+  for (const path of CANDIDATES) if (path && fs.existsSync(path)) return path;
+  throw new Error(
+    'No Chromium-based browser found. Install one (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.',
+  );
+}
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--use-webgpu-adapter=swiftshader',
+  '--enable-features=Vulkan',
+  '--disable-gpu-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+];
+
+export async function launchChromium(options: { webgpu?: boolean } = {}): Promise<Browser> {
+  const args = options.webgpu === false ? [...CHROMIUM_ARGS.filter((a) => !a.includes('webgpu')), '--disable-webgpu'] : CHROMIUM_ARGS;
+  const launch: LaunchOptions = { executablePath: findChromium(), headless: true, args };
+  return chromium.launch(launch);
+}

@@ -1,0 +1,30 @@
+/**
+ * Builds the production bundle once and serves it with `vite preview` on 127.0.0.1 (with the
+ * same COOP/COEP headers users get). Used as the e2e project's global setup.
+ */
+import path from 'node:path';
+import { build, preview, type PreviewServer } from 'vite';
+import type { TestProject } from 'vitest/node';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}
+
+let server: PreviewServer | undefined;
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (process.env['E2E_SKIP_BUILD'] !== '1') {
+    await build({ root: ROOT, logLevel: 'warn' });
+  }
+  server = await preview({ root: ROOT, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('preview server has no port');
+  project.provide('baseUrl', `http://127.0.0.1:${address.port}/`);
+  return async () => {
+    await server?.close();
+  };
+}

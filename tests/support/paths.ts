@@ -1,0 +1,37 @@
+/** Repository paths shared by Node-side tests. */
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import fs from 'node:fs';
+import { parseCatalog, type Catalog, type CatalogModel } from '../../src/catalog/schema';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const PUBLIC_MODELS = path.join(ROOT, 'public', 'models');
+export const GOLDEN_DIR = path.join(ROOT, 'tools', 'models', 'golden');
+
+export function readCatalog(): Catalog {
+  return parseCatalog(JSON.parse(fs.readFileSync(path.join(PUBLIC_MODELS, 'models.json'), 'utf8')));
+}
+
+export function bundledModels(): CatalogModel[] {
+  return readCatalog().models.filter((m) => m.source.kind === 'bundled');
+}
+
+/** One golden case: chat messages, their templated ids, and the reference greedy ids per dtype. */
+export interface GoldenCase {
+  messages: { role: 'system' | 'user' | 'assistant'; content: string }[];
+  input_ids: number[];
+  output_ids: Record<string, number[]>;
+  text: string;
+  min_logit_margin: Record<string, number>;
+}
+
+export interface Golden {
+  reference: string;
+  max_new_tokens: number;
+  eos_token_ids: number[];
+  cases: GoldenCase[];
+}
+
+export function readGolden(modelId: string): Golden {
+  return JSON.parse(fs.readFileSync(path.join(GOLDEN_DIR, `${modelId}.json`), 'utf8')) as Golden;
+}

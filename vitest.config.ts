@@ -1,0 +1,26 @@
+import { defineConfig } from 'vitest/config';
+
+// Three layers (see tests/README.md): pure logic, Node inference on the bundled models, and
+// end-to-end runs of the production build in real Chromium.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'node',
+          include: ['tests/node/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
