@@ -19,11 +19,20 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-extraneous-class': 'off',
+      // noUncheckedIndexedAccess makes `xs[i]!` after a bounds check the normal idiom.
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      // `@click=${() => this.x = y}` style handlers are idiomatic in Lit templates.
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
     },
   },
   {
     files: ['src/ui/**/*.ts'],
     ...litConfigs['flat/recommended'],
+  },
+  {
+    // Lit calls template event listeners with `this` bound to the element.
+    files: ['src/ui/**/*.ts'],
+    rules: { '@typescript-eslint/unbound-method': 'off' },
   },
   {
     files: ['**/*.js'],

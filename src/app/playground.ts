@@ -55,8 +55,8 @@ export class Playground extends EventTarget {
   conversations: Conversation[] = [];
   currentId: string;
   load: LoadState = { kind: 'idle' };
-  /** The answer being generated, if any. */
-  generating: { conversationId: string; turnId: string } | null = null;
+  /** The answer being generated, if any, with the tokens received so far. */
+  generating: { conversationId: string; turnId: string; tokens: number } | null = null;
   notices: Notice[] = [];
 
   private loadAbort: AbortController | null = null;
@@ -256,7 +256,7 @@ export class Playground extends EventTarget {
   private async answer(conversation: Conversation): Promise<void> {
     const messages = messagesForModel(conversation);
     const turnId = newId();
-    this.generating = { conversationId: conversation.id, turnId };
+    this.generating = { conversationId: conversation.id, turnId, tokens: 0 };
     const placeholder: Turn = { id: turnId, role: 'assistant', content: '', createdAt: Date.now() };
     let current: Conversation = { ...conversation, turns: [...conversation.turns, placeholder], updatedAt: Date.now() };
     this.replace(current);
@@ -267,6 +267,7 @@ export class Playground extends EventTarget {
     const abort = new AbortController();
     this.generationAbort = abort;
     let content = '';
+    let tokens = 0;
     let meta: AnswerMeta | undefined;
     try {
       const route = this.load.kind === 'ready' ? this.load.route : await this.loadPromise;
@@ -283,6 +284,7 @@ export class Playground extends EventTarget {
       update({ meta });
       for await (const event of route.engine.chat(messages, this.preferences.params, abort.signal)) {
         if (event.type === 'token') {
+          this.generating = { conversationId: conversation.id, turnId, tokens: ++tokens };
           if (!event.text) continue;
           content += event.text;
           update({ content });

@@ -16,6 +16,15 @@ export interface Preferences {
 
 const KEY = 'playground.preferences.v1';
 
+/** localStorage where it exists (not in Node, and access can throw in some sandboxed frames). */
+function defaultStorage(): Storage | null {
+  try {
+    return (globalThis as { localStorage?: Storage }).localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export const DEFAULT_PREFERENCES: Preferences = { params: { ...DEFAULT_PARAMS }, modelId: null, device: 'auto', dtype: 'auto' };
 
 export function parsePreferences(raw: string | null): Preferences {
@@ -37,7 +46,7 @@ export function parsePreferences(raw: string | null): Preferences {
   };
 }
 
-export function loadPreferences(storage: Pick<Storage, 'getItem'> | null = globalThis.localStorage ?? null): Preferences {
+export function loadPreferences(storage: Pick<Storage, 'getItem'> | null = defaultStorage()): Preferences {
   try {
     return parsePreferences(storage?.getItem(KEY) ?? null);
   } catch {
@@ -45,7 +54,7 @@ export function loadPreferences(storage: Pick<Storage, 'getItem'> | null = globa
   }
 }
 
-export function savePreferences(prefs: Preferences, storage: Pick<Storage, 'setItem'> | null = globalThis.localStorage ?? null): void {
+export function savePreferences(prefs: Preferences, storage: Pick<Storage, 'setItem'> | null = defaultStorage()): void {
   try {
     storage?.setItem(KEY, JSON.stringify(prefs));
   } catch {

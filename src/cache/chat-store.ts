@@ -76,8 +76,8 @@ export class ChatStore {
     const skipped: string[] = [];
     for (const [key, value] of all) {
       const parsed = conversationSchema.safeParse(value);
-      if (parsed.success) conversations.push(parsed.data as Conversation);
-      else skipped.push(String(key));
+      if (parsed.success) conversations.push(parsed.data);
+      else skipped.push(typeof key === 'string' || typeof key === 'number' ? String(key) : 'unnamed record');
     }
     conversations.sort((a, b) => b.updatedAt - a.updatedAt);
     return { conversations, skipped };

@@ -15,7 +15,9 @@ export async function fetchCatalog(baseUrl: string, fetcher: typeof fetch = fetc
   try {
     data = await response.json();
   } catch (error) {
-    throw new Error(`The model catalog (${url}) is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`The model catalog (${url}) is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   return parseCatalog(data, url);
 }
@@ -39,7 +41,7 @@ export function toModelRef(model: CatalogModel, plan: RunPlan, baseUrl: string, 
     return { ...base, location: hubHost, hub: { repo: model.source.repo, revision: model.source.revision } };
   }
   if (model.source.kind === 'bundled') {
-    return { ...base, location: new URL(`${model.source.path.replace(/\/?$/, '/')}`, baseUrl).href };
+    return { ...base, location: new URL(model.source.path.replace(/\/?$/, '/'), baseUrl).href };
   }
   throw new Error(`${model.name} runs on the gateway, not in the browser.`);
 }

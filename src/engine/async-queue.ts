@@ -7,7 +7,7 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   private waiting: ((result: IteratorResult<T>) => void) | null = null;
   private rejectWaiting: ((error: unknown) => void) | null = null;
   private closed = false;
-  private failure: { error: unknown } | null = null;
+  private failure: { error: Error } | null = null;
 
   push(item: T): void {
     if (this.closed) return;
@@ -31,8 +31,9 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   }
 
   /** The consumer receives `error` after draining what is queued. */
-  fail(error: unknown): void {
+  fail(reason: unknown): void {
     if (this.closed) return;
+    const error = reason instanceof Error ? reason : new Error(String(reason));
     this.failure = { error };
     this.closed = true;
     if (this.rejectWaiting && this.items.length === 0) {

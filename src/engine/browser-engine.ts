@@ -64,7 +64,7 @@ export class BrowserEngine implements Engine {
       this.terminate();
     });
     const api = wrap<WorkerApi>(worker);
-    void api.init(this.stopFlag.view.buffer as SharedArrayBuffer | ArrayBuffer);
+    void api.init(this.stopFlag.view.buffer);
     this.worker = worker;
     this.api = api;
     return api;

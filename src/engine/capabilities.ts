@@ -2,6 +2,7 @@
  * What this browser and device can do, detected once at startup and shown to the user. The
  * router and the fit check decide from this snapshot only.
  */
+import { wasmThreadCount } from './threads';
 
 export interface WebGpuInfo {
   /** "google · swiftshader", "nvidia · ampere"... as much as the adapter tells. */
@@ -31,18 +32,18 @@ export interface Capabilities {
   userAgent: string;
 }
 
-/** ORT runs this many threads; more than the cores would only contend with the page. */
-export function wasmThreadCount(isolated: boolean, cores: number): number {
-  return isolated ? Math.max(1, Math.min(4, cores)) : 1;
-}
+
+/** The DOM typings say these always exist; older and non-Chromium browsers disagree. */
+type MaybeNavigator = Partial<Pick<Navigator, 'gpu' | 'storage'>> & { deviceMemory?: number };
 
 async function detectWebGpu(): Promise<{ info: WebGpuInfo | null; reason: string | null }> {
-  if (!('gpu' in navigator) || !navigator.gpu) {
+  const gpu = (navigator as MaybeNavigator).gpu;
+  if (!gpu) {
     return { info: null, reason: 'this browser has no WebGPU (navigator.gpu is missing)' };
   }
-  let adapter: GPUAdapter | null = null;
+  let adapter: GPUAdapter | null;
   try {
-    adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (error) {
     return { info: null, reason: `WebGPU adapter request failed: ${error instanceof Error ? error.message : String(error)}` };
   }
@@ -55,9 +56,10 @@ async function detectWebGpu(): Promise<{ info: WebGpuInfo | null; reason: string
       name: [vendor, architecture].filter(Boolean).join(' · '),
       vendor,
       architecture,
-      description: info.description || '',
+      description: info.description,
       shaderF16: adapter.features.has('shader-f16'),
-      isFallbackAdapter: (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false,
+      // Newer than the rest of GPUAdapterInfo: undefined in older browsers.
+      isFallbackAdapter: (info as Partial<GPUAdapterInfo>).isFallbackAdapter === true,
       maxBufferSize: adapter.limits.maxBufferSize,
       maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
     },
@@ -68,16 +70,17 @@ async function detectWebGpu(): Promise<{ info: WebGpuInfo | null; reason: string
 export async function detectCapabilities(): Promise<Capabilities> {
   const [gpu, estimate] = await Promise.all([
     detectWebGpu(),
-    navigator.storage?.estimate?.().catch(() => null) ?? Promise.resolve(null),
+    (navigator as MaybeNavigator).storage?.estimate().catch(() => null) ?? Promise.resolve(null),
   ]);
   const cores = navigator.hardwareConcurrency || 1;
-  const memory = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
+  const memory = (navigator as MaybeNavigator).deviceMemory;
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ?? false;
   return {
     webgpu: gpu.info,
     webgpuUnavailableReason: gpu.reason,
-    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    crossOriginIsolated: isolated,
     hardwareConcurrency: cores,
-    wasmThreads: wasmThreadCount(globalThis.crossOriginIsolated === true, cores),
+    wasmThreads: wasmThreadCount(isolated, cores),
     deviceMemoryGiB: typeof memory === 'number' ? memory : null,
     storageQuotaBytes: estimate?.quota ?? null,
     storageUsageBytes: estimate?.usage ?? null,

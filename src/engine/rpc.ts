@@ -20,6 +20,6 @@ export function installErrorTransfer(): void {
       throw reviveError(data);
     },
   };
-  transferHandlers.set('throw', handler as TransferHandler<unknown, unknown>);
+  transferHandlers.set('throw', handler);
   installed = true;
 }

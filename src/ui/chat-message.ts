@@ -4,6 +4,7 @@ import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { formatMs, formatRate } from '../bench/metrics';
 import type { Turn } from '../chat/conversation';
 import { renderMarkdown } from '../render/markdown';
+import { copyText } from './clipboard';
 import { icons } from './icons';
 import { controls } from './shared-styles';
 
@@ -47,9 +48,9 @@ export class ChatMessage extends LitElement {
   }
 
   private _copy(text: string): void {
-    void navigator.clipboard?.writeText(text).then(() => {
-      this.copied = true;
-      setTimeout(() => (this.copied = false), 1500);
+    void copyText(text).then((ok) => {
+      this.copied = ok;
+      if (ok) setTimeout(() => (this.copied = false), 1500);
     });
   }
 
@@ -87,8 +88,8 @@ export class ChatMessage extends LitElement {
       button.textContent = 'Copy';
       button.setAttribute('aria-label', 'Copy code');
       button.addEventListener('click', () => {
-        void navigator.clipboard?.writeText(pre.querySelector('code')?.textContent ?? '').then(() => {
-          button.textContent = 'Copied';
+        void copyText(pre.querySelector('code')?.textContent ?? '').then((ok) => {
+          button.textContent = ok ? 'Copied' : 'Copy failed';
           setTimeout(() => (button.textContent = 'Copy'), 1500);
         });
       });

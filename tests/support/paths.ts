@@ -21,7 +21,8 @@ export interface GoldenCase {
   messages: { role: 'system' | 'user' | 'assistant'; content: string }[];
   input_ids: number[];
   output_ids: Record<string, number[]>;
-  text: string;
+  /** The decoded answer per dtype (Python reference decoder, special tokens skipped). */
+  texts: Record<string, string>;
   min_logit_margin: Record<string, number>;
 }
 

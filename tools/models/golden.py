@@ -89,7 +89,8 @@ def make_golden(cfg: LlamaConfig, tok: ByteLevelBPE, onnx_dir: str, eos_ids: set
             "messages": messages,
             "input_ids": ids,
             "output_ids": outputs,
-            "text": tok.decode(outputs["fp32"]),
+            # Decoded by the Python reference tokenizer, special tokens skipped: what a chat UI shows.
+            "texts": {dtype: tok.decode(out) for dtype, out in outputs.items()},
             "min_logit_margin": margins,
         })
     return {

@@ -16,7 +16,7 @@ export type WorkerEvent = GenerationEvent | { type: 'error'; error: SerializedEr
 export interface WorkerApi {
   /** Shares the stop flag (a SharedArrayBuffer when the page is cross-origin isolated). */
   init(stopBuffer: SharedArrayBuffer | ArrayBuffer): void;
-  load(ref: ModelRef, onProgress: (p: LoadProgress) => void): Promise<LoadedModel>;
+  load(ref: ModelRef, onProgress: (p: LoadProgress) => unknown): Promise<LoadedModel>;
   /**
    * Streams events through `onEvent`, ending with `end` or `error`, and resolves with the number
    * of events sent, so the page knows when it has received them all.
@@ -25,7 +25,7 @@ export interface WorkerApi {
     requestId: number,
     messages: ChatMessage[],
     params: GenerationParams,
-    onEvent: (e: WorkerEvent) => void,
+    onEvent: (e: WorkerEvent) => unknown,
   ): Promise<number>;
   /** Message-based stop, for pages without SharedArrayBuffer (takes effect between tokens). */
   stop(requestId: number): void;

@@ -11,7 +11,7 @@ import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { IntegrityGuard } from '../../cache/integrity';
 import { WeightCache } from '../../cache/weight-cache';
-import { wasmThreadCount } from '../capabilities';
+import { wasmThreadCount } from '../threads';
 import { installErrorTransfer } from '../rpc';
 import { createWorkerApi } from './api';
 
@@ -38,7 +38,9 @@ if (onnx.wasm) {
 
 let adapterName = 'WebGPU';
 async function describeAdapter(): Promise<void> {
-  const adapter = await navigator.gpu?.requestAdapter().catch(() => null);
+  // Typed as always present; missing in browsers without WebGPU.
+  const gpu = (navigator as Partial<Pick<WorkerNavigator, 'gpu'>>).gpu;
+  const adapter = await gpu?.requestAdapter().catch(() => null);
   if (adapter) adapterName = `WebGPU · ${[adapter.info.vendor, adapter.info.architecture].filter(Boolean).join(' · ') || 'adapter'}`;
 }
 void describeAdapter();

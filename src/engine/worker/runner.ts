@@ -130,8 +130,11 @@ class TimedStreamer extends TextStreamer {
 function splitLocation(location: string): { base: string; name: string } {
   const trimmed = location.replace(/\/+$/, '');
   const cut = trimmed.lastIndexOf('/');
-  return { base: `${trimmed.slice(0, cut + 1)}`, name: trimmed.slice(cut + 1) };
+  return { base: trimmed.slice(0, cut + 1), name: trimmed.slice(cut + 1) };
 }
+
+/** transformers.js types its global PRNG as `any`; this is its documented signature (bound). */
+const seedSampler = random.seed as (seed?: number) => void;
 
 /** "http://host:1/models/" -> "/models/"; file paths are returned unchanged. */
 function originRelative(location: string): string {
@@ -182,8 +185,7 @@ export class ModelRunner {
       fileUrl = (path) => `${base}${name}/${path}`;
     }
     this.hooks.expectFiles?.((ref.files ?? []).map((f) => ({ ...f, url: fileUrl(f.path) })));
-    const servedFromCache = this.hooks.servedFromCache;
-    const progress = new ProgressAggregator(ref.files ?? [], onProgress, servedFromCache && ((file) => servedFromCache(fileUrl(file))));
+    const progress = new ProgressAggregator(ref.files ?? [], onProgress, (file) => this.hooks.servedFromCache?.(fileUrl(file)) ?? false);
     let tokenizer: PreTrainedTokenizer;
     let model: PreTrainedModel;
     try {
@@ -270,7 +272,7 @@ export class ModelRunner {
     emit({ type: 'start', promptTokens, maxNewTokens, ...(notice ? { notice } : {}) });
 
     const sample = params.temperature > 0;
-    random.seed(params.seed ?? Math.floor(Math.random() * 2 ** 32));
+    seedSampler(params.seed ?? Math.floor(Math.random() * 2 ** 32));
     const decoder = new IncrementalDecoder((ids) => tokenizer.decode(ids, { skip_special_tokens: true }));
     const streamer = new TimedStreamer(tokenizer, () => this.hooks.now(), decoder, emit);
     let reason: StopReason = 'length';

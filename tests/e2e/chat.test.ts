@@ -1,0 +1,99 @@
+/**
+ * The heart of the product, through the UI in real Chromium: type a prompt, watch tokens stream,
+ * and get exactly the golden greedy answer of the bundled model (computed by PyTorch), on WASM
+ * and on WebGPU (SwiftShader), with the same text on both.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readGolden } from '../support/paths';
+import { launchChromium } from './support/chromium';
+import { type AppWindow, lastAnswer, openApp, renderedAnswer, typeAndSend, waitForModel, waitIdle } from './support/app';
+
+const golden = readGolden('pocket-chat-1m');
+const single = golden.cases.filter((c) => c.messages.length === 1);
+
+function goldenText(prompt: string, dtype: string): string {
+  const found = single.find((c) => c.messages[0]!.content === prompt);
+  if (!found) throw new Error(`no golden case for ${prompt}`);
+  return found.texts[dtype]!;
+}
+
+/** Samples the streaming answer's rendered text every animation frame until generation ends. */
+async function recordStreaming(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve) => {
+        const seen: string[] = [];
+        const sample = (): void => {
+          const app = (window as AppWindow).playground!;
+          const messages = document.querySelector('playground-app')?.shadowRoot?.querySelector('chat-view')?.shadowRoot?.querySelectorAll('chat-message');
+          const last = messages?.[messages.length - 1];
+          const box = last?.shadowRoot?.querySelector('.markdown');
+          // Before the first token the box shows a "Thinking…" placeholder, not answer text.
+          const text = box && !box.querySelector('.thinking') ? box.textContent.trim() : '';
+          if (text && seen[seen.length - 1] !== text) seen.push(text);
+          if (app.generating || seen.length === 0) requestAnimationFrame(sample);
+          else resolve(seen);
+        };
+        requestAnimationFrame(sample);
+      }),
+  );
+}
+
+let browser: Browser;
+const baseUrl = inject('baseUrl');
+const answers: Record<string, string> = {};
+const SHARED_PROMPT = 'What is 2 plus 3?';
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser.close();
+});
+
+describe.each([
+  { device: 'wasm' as const, prompt: 'Tell me about the moon.' },
+  { device: 'webgpu' as const, prompt: 'What is 2 plus 3?' }, // short: SwiftShader decodes ~5 tok/s
+])('chat on $device', ({ device, prompt }) => {
+  it('streams tokens into the page and ends with the golden greedy answer', async () => {
+    const { page, context, errors } = await openApp(browser, baseUrl, { device, dtype: 'q4' });
+    try {
+      const loaded = await waitForModel(page);
+      expect(loaded.backend).toBe(device);
+      expect(loaded.dtype).toBe('q4');
+      const frames = recordStreaming(page);
+      await typeAndSend(page, prompt);
+      const seen = await frames;
+      await waitIdle(page);
+      const answer = await lastAnswer(page);
+      const expected = goldenText(prompt, 'q4');
+      expect(answer.content).toBe(expected);
+      expect(answer.meta?.stopReason).toBe('eos');
+      expect(answer.meta?.backend).toBe(device);
+      // Streaming: the page showed growing prefixes of the answer before the end.
+      expect(seen.length).toBeGreaterThan(1);
+      for (const text of seen) expect(expected.startsWith(text.replace(/\s+$/, ''))).toBe(true);
+      expect((await renderedAnswer(page)).trim()).toBe(expected);
+      const m = answer.meta?.metrics;
+      expect(m?.generatedTokens).toBe(golden.cases.find((c) => c.messages[0]?.content === prompt)!.output_ids['q4']!.length);
+      expect(m?.ttftMs).toBeGreaterThan(0);
+      expect(m?.decodeTokensPerSec).toBeGreaterThan(0);
+      if (prompt !== SHARED_PROMPT) {
+        await page.locator('conversation-list').getByRole('button', { name: 'New chat' }).click();
+        await typeAndSend(page, SHARED_PROMPT);
+        await waitIdle(page);
+      }
+      answers[device] = (await lastAnswer(page)).content;
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+it('WASM and WebGPU produced the same tokens for the same prompt', () => {
+  // Both answers were recorded by the tests above (files run their tests in order).
+  expect(answers['wasm']).toBe(goldenText('What is 2 plus 3?', 'q4'));
+  expect(answers['webgpu']).toBe(answers['wasm']);
+});

@@ -1,0 +1,100 @@
+/**
+ * Driving the playground in a real page: open it with given preferences, wait for the model,
+ * send prompts through the UI, and read answers back.
+ */
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { expect } from 'vitest';
+import type { Playground } from '../../../src/app/playground';
+import type { Turn } from '../../../src/chat/conversation';
+import type { Preferences } from '../../../src/app/preferences';
+import { DEFAULT_PARAMS } from '../../../src/settings/generation-settings';
+
+export type AppWindow = Window & { playground?: Playground };
+
+export interface OpenOptions {
+  device?: Preferences['device'];
+  dtype?: Preferences['dtype'];
+  modelId?: string;
+  maxNewTokens?: number;
+  viewport?: { width: number; height: number };
+  colorScheme?: 'light' | 'dark';
+}
+
+export interface OpenedApp {
+  context: BrowserContext;
+  page: Page;
+  /** Every request the page made, in order. */
+  requests: Request[];
+  /** Errors thrown in the page or its worker. */
+  errors: string[];
+}
+
+/** A fresh context (empty IndexedDB) with preferences preset, the app loaded. */
+export async function openApp(browser: Browser, baseUrl: string, options: OpenOptions = {}): Promise<OpenedApp> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    colorScheme: options.colorScheme ?? 'light',
+  });
+  const prefs: Preferences = {
+    params: { ...DEFAULT_PARAMS, maxNewTokens: options.maxNewTokens ?? DEFAULT_PARAMS.maxNewTokens },
+    modelId: options.modelId ?? 'pocket-chat-1m',
+    device: options.device ?? 'auto',
+    dtype: options.dtype ?? 'auto',
+  };
+  await context.addInitScript((value) => {
+    if (!localStorage.getItem('playground.preferences.v1')) localStorage.setItem('playground.preferences.v1', value);
+  }, JSON.stringify(prefs));
+  const page = await context.newPage();
+  const requests: Request[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => requests.push(r));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(baseUrl);
+  return { context, page, requests, errors };
+}
+
+/** Waits until the selected model is loaded (or fails with the app's own error message). */
+export async function waitForModel(page: Page, timeout = 120_000): Promise<{ backend: string; dtype: string; detail: string }> {
+  await page.waitForFunction(
+    () => {
+      const kind = (window as AppWindow).playground?.load.kind;
+      return kind === 'ready' || kind === 'error';
+    },
+    null,
+    { timeout, polling: 100 },
+  );
+  return page.evaluate(() => {
+    const load = (window as AppWindow).playground!.load;
+    if (load.kind !== 'ready') throw new Error(`model did not load: ${load.kind === 'error' ? load.message : load.kind}`);
+    return { backend: load.route.loaded.backend, dtype: load.route.loaded.dtype, detail: load.route.loaded.detail };
+  });
+}
+
+/** Types into the prompt box and presses Enter, like a person. */
+export async function typeAndSend(page: Page, text: string): Promise<void> {
+  const box = page.locator('chat-composer textarea');
+  await box.click();
+  await box.fill(text);
+  await page.keyboard.press('Enter');
+}
+
+export async function waitIdle(page: Page, timeout = 120_000): Promise<void> {
+  await page.waitForFunction(() => !(window as AppWindow).playground?.generating, null, { timeout, polling: 50 });
+}
+
+/** The turns of the current conversation, as the app holds them. */
+export async function turns(page: Page): Promise<Turn[]> {
+  return page.evaluate(() => JSON.parse(JSON.stringify((window as AppWindow).playground!.current.turns)) as Turn[]);
+}
+
+export async function lastAnswer(page: Page): Promise<Turn> {
+  const all = await turns(page);
+  const last = all[all.length - 1];
+  expect(last?.role).toBe('assistant');
+  return last!;
+}
+
+/** Text of the last answer as rendered on screen (inside the chat-message shadow root). */
+export async function renderedAnswer(page: Page): Promise<string> {
+  return page.locator('chat-message').last().locator('.markdown').innerText();
+}
