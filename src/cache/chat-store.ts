@@ -21,6 +21,7 @@ const params = z.object({
   topP: z.number(),
   topK: z.number(),
   maxNewTokens: z.number(),
+  minNewTokens: z.number().optional(),
   repetitionPenalty: z.number(),
   seed: z.number().nullable(),
 });

@@ -25,6 +25,7 @@ function answerLine(turn: Turn): string {
   parts.push(
     p.temperature === 0 ? 'greedy' : `temperature ${p.temperature}, top-p ${p.topP}, top-k ${p.topK}`,
     `max ${p.maxNewTokens} new tokens`,
+    ...(p.minNewTokens ? [`min ${p.minNewTokens} new tokens`] : []),
     ...(p.repetitionPenalty !== 1 ? [`repetition penalty ${p.repetitionPenalty}`] : []),
     ...(p.seed !== null ? [`seed ${p.seed}`] : []),
   );

@@ -19,6 +19,8 @@ export interface GenerationParams {
   /** 0 disables top-k filtering. */
   topK: number;
   maxNewTokens: number;
+  /** EOS is suppressed until this many tokens exist (fixed-length benchmarks). Absent or 0 = off. */
+  minNewTokens?: number;
   repetitionPenalty: number;
   /** Fixed seed for reproducible sampling, or null for a fresh one per request. */
   seed: number | null;

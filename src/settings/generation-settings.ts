@@ -11,6 +11,7 @@ export const DEFAULT_PARAMS: Readonly<GenerationParams> = Object.freeze({
   topP: 0.95,
   topK: 50,
   maxNewTokens: 256,
+  minNewTokens: 0,
   repetitionPenalty: 1,
   seed: null,
 });
@@ -21,6 +22,7 @@ export const LIMITS = {
   topP: { min: 0.01, max: 1, step: 0.01 },
   topK: { min: 0, max: 1000, step: 1 },
   maxNewTokens: { min: 1, max: 8192, step: 1 },
+  minNewTokens: { min: 0, max: 8192, step: 1 },
   repetitionPenalty: { min: 0.5, max: 2, step: 0.05 },
   seed: { min: 0, max: 2 ** 32 - 1, step: 1 },
 } as const;
@@ -31,14 +33,20 @@ const ranged = (key: keyof typeof LIMITS, integer: boolean) => {
   return (integer ? base.int('must be a whole number') : base).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 };
 
-const schema = z.strictObject({
-  temperature: ranged('temperature', false),
-  topP: ranged('topP', false),
-  topK: ranged('topK', true),
-  maxNewTokens: ranged('maxNewTokens', true),
-  repetitionPenalty: ranged('repetitionPenalty', false),
-  seed: ranged('seed', true).nullable(),
-});
+const schema = z
+  .strictObject({
+    temperature: ranged('temperature', false),
+    topP: ranged('topP', false),
+    topK: ranged('topK', true),
+    maxNewTokens: ranged('maxNewTokens', true),
+    minNewTokens: ranged('minNewTokens', true).optional(),
+    repetitionPenalty: ranged('repetitionPenalty', false),
+    seed: ranged('seed', true).nullable(),
+  })
+  .refine((p) => (p.minNewTokens ?? 0) <= p.maxNewTokens, {
+    path: ['minNewTokens'],
+    message: 'must not exceed max new tokens',
+  });
 
 /** Human names, for error messages and labels. */
 export const FIELD_LABELS: Record<keyof GenerationParams, string> = {
@@ -46,6 +54,7 @@ export const FIELD_LABELS: Record<keyof GenerationParams, string> = {
   topP: 'Top-p',
   topK: 'Top-k',
   maxNewTokens: 'Max new tokens',
+  minNewTokens: 'Min new tokens',
   repetitionPenalty: 'Repetition penalty',
   seed: 'Seed',
 };

@@ -9,6 +9,14 @@ import { controls } from './shared-styles';
 
 const DAY = 86_400_000;
 
+/** The user opened a conversation (the phone layout closes its drawer on this). */
+export class ConversationChosenEvent extends Event {
+  static readonly type = 'conversation-chosen';
+  constructor() {
+    super(ConversationChosenEvent.type, { bubbles: true, composed: true });
+  }
+}
+
 function group(updatedAt: number, now: number): string {
   const startOfToday = new Date(now).setHours(0, 0, 0, 0);
   if (updatedAt >= startOfToday) return 'Today';
@@ -62,7 +70,10 @@ export class ConversationList extends LitElement {
       </div>`;
     }
     return html`<div class="item ${current ? 'current' : ''}">
-      <button class="title" aria-current=${current ? 'true' : 'false'} @click=${() => this.app.value?.switchTo(c.id)}>
+      <button class="title" aria-current=${current ? 'true' : 'false'} @click=${() => {
+        this.app.value?.switchTo(c.id);
+        this.dispatchEvent(new ConversationChosenEvent());
+      }}>
         ${c.title}
       </button>
       <button class="ghost icon more" aria-label="Actions for ${c.title}" aria-expanded=${this.menuFor === c.id ? 'true' : 'false'}
@@ -94,7 +105,10 @@ export class ConversationList extends LitElement {
     const visible = app.conversations.filter((c) => c.turns.length > 0 || c.id === app.currentId);
     let lastGroup = '';
     return html`
-      <button class="new" @click=${() => app.newConversation()}>${icons.plus} New chat</button>
+      <button class="new" @click=${() => {
+        app.newConversation();
+        this.dispatchEvent(new ConversationChosenEvent());
+      }}>${icons.plus} New chat</button>
       <nav aria-label="Conversations">
         ${visible.map((c) => {
           const g = c.turns.length === 0 ? 'Today' : group(c.updatedAt, now);
@@ -212,5 +226,8 @@ export class ConversationList extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     'conversation-list': ConversationList;
+  }
+  interface GlobalEventHandlersEventMap {
+    'conversation-chosen': ConversationChosenEvent;
   }
 }

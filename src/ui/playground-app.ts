@@ -68,7 +68,7 @@ export class PlaygroundApp extends LitElement {
         ? html`<main class="failure" role="alert"><h2>The playground could not start</h2><p>${this.failure}</p></main>`
         : html`<div class="body" data-drawer=${this.drawer}>
             <aside class="sidebar" aria-label="Conversations and model">
-              <conversation-list></conversation-list>
+              <conversation-list @conversation-chosen=${() => (this.drawer = 'none')}></conversation-list>
               <model-panel></model-panel>
             </aside>
             <main>${this.playground ? html`<chat-view></chat-view>` : html`<p class="booting muted">Starting…</p>`}</main>

@@ -13,6 +13,7 @@ const HELP: Record<keyof GenerationParams, string> = {
   topP: 'Sample from the smallest set reaching this probability',
   topK: 'Sample from the k most likely tokens (0 = off)',
   maxNewTokens: 'Longest answer, in tokens',
+  minNewTokens: 'End-of-answer is ignored until this many (0 = off)',
   repetitionPenalty: '1 = off; above 1 discourages repeats',
   seed: 'Same seed + same settings = same answer',
 };
@@ -51,10 +52,10 @@ export class SettingsPanel extends LitElement {
       <div class="inputs">
         ${slider
           ? html`<input type="range" aria-label="${FIELD_LABELS[field]} slider" min=${limits.min} max=${limits.max} step=${limits.step}
-              .value=${String(params[field])} @input=${(e: Event) => this._number(field, (e.target as HTMLInputElement).value)} />`
+              .value=${String(params[field] ?? 0)} @input=${(e: Event) => this._number(field, (e.target as HTMLInputElement).value)} />`
           : nothing}
         <input id=${field} type="number" inputmode="decimal" min=${limits.min} max=${limits.max} step=${limits.step}
-          .value=${String(params[field])} aria-invalid=${invalid ? 'true' : 'false'} aria-describedby="${field}-help"
+          .value=${String(params[field] ?? 0)} aria-invalid=${invalid ? 'true' : 'false'} aria-describedby="${field}-help"
           @change=${(e: Event) => this._number(field, (e.target as HTMLInputElement).value)} />
       </div>
       <p id="${field}-help" class=${invalid ? 'help invalid' : 'help'} role=${invalid ? 'alert' : nothing}>
@@ -74,6 +75,7 @@ export class SettingsPanel extends LitElement {
       ${this.renderField('topP', params, true)}
       ${this.renderField('topK', params, false)}
       ${this.renderField('maxNewTokens', params, false)}
+      ${this.renderField('minNewTokens', params, false)}
       ${this.renderField('repetitionPenalty', params, false)}
       <div class="field">
         <label for="seed">Seed</label>

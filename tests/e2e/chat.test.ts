@@ -57,7 +57,7 @@ describe.each([
   { device: 'webgpu' as const, prompt: 'What is 2 plus 3?' }, // short: SwiftShader decodes ~5 tok/s
 ])('chat on $device', ({ device, prompt }) => {
   it('streams tokens into the page and ends with the golden greedy answer', async () => {
-    const { page, context, errors } = await openApp(browser, baseUrl, { device, dtype: 'q4' });
+    const { page, context, errors, requests } = await openApp(browser, baseUrl, { device, dtype: 'q4' });
     try {
       const loaded = await waitForModel(page);
       expect(loaded.backend).toBe(device);
@@ -86,6 +86,9 @@ describe.each([
       }
       answers[device] = (await lastAnswer(page)).content;
       expect(errors).toEqual([]);
+      // Everything, ORT's wasm included, came from the app's own origin: no CDN, no hub.
+      const foreign = requests.map((r) => new URL(r.url())).filter((u) => u.origin !== new URL(baseUrl).origin && u.protocol !== 'blob:');
+      expect(foreign.map((u) => u.href)).toEqual([]);
     } finally {
       await context.close();
     }

@@ -284,6 +284,7 @@ export class ModelRunner {
           input_ids: inputIds,
           attention_mask: attentionMask,
           max_new_tokens: maxNewTokens,
+          ...(params.minNewTokens ? { min_new_tokens: Math.min(params.minNewTokens, maxNewTokens) } : {}),
           do_sample: sample,
           ...(sample ? { temperature: params.temperature, top_k: params.topK } : {}),
           repetition_penalty: params.repetitionPenalty,

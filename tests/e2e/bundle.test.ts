@@ -1,0 +1,30 @@
+/**
+ * The production build stays lean: the page's entry chunk holds no inference or Node-only code
+ * (transformers.js and ONNX Runtime live in the worker chunk) and there is exactly one copy of
+ * ORT's wasm. (That nothing is fetched from a CDN at run time is checked on real requests in
+ * chat.test.ts: transformers.js carries a CDN default that the worker overrides.)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { ROOT } from '../support/paths';
+
+const DIST = path.join(ROOT, 'dist');
+const assets = (): string[] => fs.readdirSync(path.join(DIST, 'assets'));
+const read = (file: string): string => fs.readFileSync(path.join(DIST, 'assets', file), 'utf8');
+
+it('keeps transformers.js and ONNX Runtime out of the page entry chunk', () => {
+  const html = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
+  const entry = /src="\.\/assets\/([^"]+\.js)"/.exec(html)?.[1];
+  expect(entry).toBeDefined();
+  const code = read(entry!);
+  expect(code).not.toMatch(/InferenceSession|onnxruntime|AutoModelForCausalLM|PreTrainedTokenizer/);
+  expect(code).not.toMatch(/node:fs|onnxruntime-node|worker_threads/);
+  const worker = assets().find((f) => f.startsWith('inference.worker') && f.endsWith('.js'));
+  expect(worker).toBeDefined();
+  expect(read(worker!)).toMatch(/InferenceSession/);
+});
+
+it('ships exactly one ONNX Runtime wasm', () => {
+  expect(assets().filter((f) => f.endsWith('.wasm'))).toHaveLength(1);
+});

@@ -1,0 +1,61 @@
+/**
+ * The baseline for the engine benchmark: transformers.js' own generate loop in a worker, set up
+ * like the app's worker (same ORT wasm, same threads) but with nothing of ours around it: no RPC
+ * per token, no text decoding, no stop flag. Token times are returned once, at the end.
+ */
+import { AutoModelForCausalLM, AutoTokenizer, TextStreamer, env, LogLevel } from '@huggingface/transformers';
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import { wasmThreadCount } from '../../src/engine/threads';
+
+export interface BareRequest {
+  modelsPath: string;
+  modelId: string;
+  dtype: 'fp32' | 'q4' | 'q8';
+  device: 'wasm' | 'webgpu';
+  prompt: string;
+  tokens: number;
+  rounds: number;
+}
+
+/** Records only the time of each generated token. */
+class TimestampStreamer extends TextStreamer {
+  readonly times: number[] = [];
+  private prompt = true;
+  override put(): void {
+    if (this.prompt) {
+      this.prompt = false;
+      return;
+    }
+    this.times.push(performance.timeOrigin + performance.now());
+  }
+  override end(): void {}
+}
+
+env.logLevel = LogLevel.ERROR;
+env.useBrowserCache = false;
+env.allowRemoteModels = false;
+env.allowLocalModels = true;
+const onnx = env.backends.onnx;
+if (onnx.wasm) {
+  onnx.wasm.wasmPaths = { wasm: new URL(ortWasmUrl, self.location.href).href, mjs: new URL(ortMjsUrl, self.location.href).href };
+  onnx.wasm.numThreads = wasmThreadCount(self.crossOriginIsolated, navigator.hardwareConcurrency || 1);
+}
+
+self.addEventListener('message', (event: MessageEvent<BareRequest>) => {
+  void (async () => {
+    const r = event.data;
+    env.localModelPath = r.modelsPath;
+    const tokenizer = await AutoTokenizer.from_pretrained(r.modelId, { local_files_only: true });
+    const model = await AutoModelForCausalLM.from_pretrained(r.modelId, { dtype: r.dtype, device: r.device, local_files_only: true });
+    const inputs = tokenizer.apply_chat_template([{ role: 'user', content: r.prompt }], { add_generation_prompt: true, return_dict: true });
+    const runs: number[][] = [];
+    for (let i = 0; i < r.rounds; i++) {
+      const streamer = new TimestampStreamer(tokenizer);
+      await model.generate({ ...inputs, max_new_tokens: r.tokens, min_new_tokens: r.tokens, do_sample: false, streamer });
+      runs.push(streamer.times);
+    }
+    await model.dispose();
+    self.postMessage(runs);
+  })().catch((error: unknown) => self.postMessage({ error: error instanceof Error ? error.message : String(error) }));
+});
