@@ -2,12 +2,16 @@
  * Boot: paint the shell at once, then detect capabilities and load the catalog, then hand the
  * Playground service to the UI. Inference code is only in the worker, started on first use.
  */
+import { loadGatewaySettings } from './app/gateway-settings';
 import { Playground } from './app/playground';
 import { loadPreferences } from './app/preferences';
 import { ChatStore } from './cache/chat-store';
-import { fetchCatalog, toModelRef } from './catalog/catalog';
+import { fetchCatalog, toGatewayModelRef, toModelRef } from './catalog/catalog';
 import { BrowserEngine } from './engine/browser-engine';
 import { detectCapabilities } from './engine/capabilities';
+import { GatewayEngine } from './engine/gateway/gateway-engine';
+import { discoverProxy } from './engine/gateway/gateway-url';
+import { probeGateway } from './engine/gateway/probe';
 import { Router } from './engine/router';
 import './ui/playground-app';
 
@@ -15,17 +19,33 @@ const shell = document.querySelector('playground-app') ?? document.body.appendCh
 
 async function boot(): Promise<void> {
   const baseUrl = new URL(import.meta.env.BASE_URL, location.href).href;
-  const [capabilities, catalog] = await Promise.all([detectCapabilities(), fetchCatalog(baseUrl)]);
+  const [capabilities, catalog, proxy] = await Promise.all([detectCapabilities(), fetchCatalog(baseUrl), discoverProxy(location.href)]);
   const browser = new BrowserEngine({
     createWorker: () => new Worker(new URL('./engine/worker/inference.worker.ts', import.meta.url), { type: 'module', name: 'inference' }),
   });
-  const router = new Router({ browser, capabilities, toModelRef: (model, plan) => toModelRef(model, plan, baseUrl) });
-  const playground = new Playground({
+  const gatewaySettings = loadGatewaySettings();
+  let playground: Playground | null = null;
+  // Reads the playground's settings at each load, so a changed address applies to the next model.
+  const gateway = new GatewayEngine({
+    pageUrl: location.href,
+    connection: () => ({ ...(playground?.gateway ?? gatewaySettings), proxy }),
+  });
+  const router = new Router({
+    browser,
+    gateway,
+    capabilities,
+    toModelRef: (model, plan) => toModelRef(model, plan, baseUrl),
+    toGatewayRef: toGatewayModelRef,
+  });
+  playground = new Playground({
     router,
     chats: new ChatStore(),
     catalog: catalog.models,
     capabilities,
     preferences: loadPreferences(),
+    gateway: gatewaySettings,
+    probeGateway: (settings, signal) =>
+      probeGateway({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, proxy, pageUrl: location.href, signal }),
   });
   shell.playground = playground;
   // Exposed for end-to-end tests and for the curious, read-only by convention.

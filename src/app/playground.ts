@@ -4,6 +4,8 @@
  * mutation. Inference, storage and routing stay behind the injected services.
  */
 import { computeMetrics } from '../bench/metrics';
+import { discoveredGatewayModel } from '../catalog/catalog';
+import { resolveModelId } from '../catalog/foundry-alias';
 import type { CatalogModel } from '../catalog/schema';
 import type { ChatStore } from '../cache/chat-store';
 import {
@@ -20,8 +22,10 @@ import {
 import type { Capabilities } from '../engine/capabilities';
 import { isAbortError } from '../engine/errors';
 import type { Route, Router } from '../engine/router';
+import type { ProbeReport } from '../engine/gateway/probe';
 import type { GenerationParams, LoadProgress } from '../engine/types';
 import { validateParams } from '../settings/generation-settings';
+import { saveGatewaySettings, type GatewaySettings } from './gateway-settings';
 import { savePreferences, type Preferences } from './preferences';
 
 export type LoadState =
@@ -36,12 +40,17 @@ export interface Notice {
   text: string;
 }
 
+export type GatewayProbeState = { state: 'idle' } | { state: 'testing' } | { state: 'done'; report: ProbeReport };
+
 export interface PlaygroundServices {
   router: Router;
   chats: ChatStore;
   catalog: CatalogModel[];
   capabilities: Capabilities;
   preferences: Preferences;
+  gateway: GatewaySettings;
+  /** "Test connection" (probe.ts), bound to the page's proxy and URL. */
+  probeGateway: (settings: GatewaySettings, signal: AbortSignal) => Promise<ProbeReport>;
 }
 
 function describeError(error: unknown): string {
@@ -49,9 +58,12 @@ function describeError(error: unknown): string {
 }
 
 export class Playground extends EventTarget {
-  readonly catalog: CatalogModel[];
+  /** The static catalog plus the models a connected gateway lists that the catalog does not know. */
+  catalog: CatalogModel[];
   readonly capabilities: Capabilities;
   preferences: Preferences;
+  gateway: GatewaySettings;
+  gatewayProbe: GatewayProbeState = { state: 'idle' };
   conversations: Conversation[] = [];
   currentId: string;
   load: LoadState = { kind: 'idle' };
@@ -62,12 +74,14 @@ export class Playground extends EventTarget {
   private loadAbort: AbortController | null = null;
   private loadPromise: Promise<Route | null> | null = null;
   private generationAbort: AbortController | null = null;
+  private probeAbort: AbortController | null = null;
 
   constructor(private readonly services: PlaygroundServices) {
     super();
     this.catalog = services.catalog;
     this.capabilities = services.capabilities;
     this.preferences = services.preferences;
+    this.gateway = services.gateway;
     const first = createConversation();
     this.conversations = [first];
     this.currentId = first.id;
@@ -111,8 +125,49 @@ export class Playground extends EventTarget {
       this.notify('warning', `Saved conversations are unavailable (${describeError(error)}); new chats will not be kept.`);
     }
     this.changed();
+    const wanted = this.preferences.modelId;
+    // A gateway model from last time is only in the picker once the gateway has listed it again.
+    if (this.gateway.connectedBefore || (wanted !== null && !this.catalog.some((m) => m.id === wanted))) {
+      await this.testGateway();
+    }
     const model = this.selectedModel;
     if (model) void this.selectModel(model.id);
+  }
+
+  // ---- gateway --------------------------------------------------------------------------------
+
+  setGateway(change: Partial<GatewaySettings>): void {
+    const addressChanged = change.baseUrl !== undefined && change.baseUrl !== this.gateway.baseUrl;
+    this.gateway = { ...this.gateway, ...change, ...(addressChanged ? { connectedBefore: false } : {}) };
+    saveGatewaySettings(this.gateway);
+    if (addressChanged) this.gatewayProbe = { state: 'idle' };
+    this.changed();
+  }
+
+  /** Probes the gateway, says what it found, and lists its models in the picker. */
+  async testGateway(): Promise<ProbeReport> {
+    this.probeAbort?.abort();
+    const abort = new AbortController();
+    this.probeAbort = abort;
+    this.gatewayProbe = { state: 'testing' };
+    this.changed();
+    const report = await this.services.probeGateway(this.gateway, abort.signal);
+    if (this.probeAbort !== abort) return report;
+    this.gatewayProbe = { state: 'done', report };
+    if (report.ok) {
+      const known = this.services.catalog;
+      const covered = new Set(
+        known.flatMap((m) => {
+          const name = m.source.kind === 'gateway' ? m.source.alias : m.id;
+          const found = resolveModelId(name, report.info.models);
+          return found ? [found.id] : [];
+        }),
+      );
+      this.catalog = [...known, ...report.info.models.filter((m) => !covered.has(m.id)).map((m) => discoveredGatewayModel(m.id))];
+      if (!this.gateway.connectedBefore) this.setGateway({ connectedBefore: true });
+    }
+    this.changed();
+    return report;
   }
 
   // ---- models ---------------------------------------------------------------------------------
@@ -132,7 +187,7 @@ export class Playground extends EventTarget {
     this.load = { kind: 'loading', modelId, progress: null };
     this.changed();
     const promise = this.services.router
-      .load(model, this.preferences, {
+      .load(model, { ...this.preferences, gatewayFallback: this.gateway.fallback }, {
         signal: abort.signal,
         onProgress: (progress) => {
           if (this.loadAbort !== abort) return;
@@ -267,6 +322,7 @@ export class Playground extends EventTarget {
     const abort = new AbortController();
     this.generationAbort = abort;
     let content = '';
+    let reasoning = '';
     let tokens = 0;
     let meta: AnswerMeta | undefined;
     try {
@@ -288,6 +344,10 @@ export class Playground extends EventTarget {
           if (!event.text) continue;
           content += event.text;
           update({ content });
+        } else if (event.type === 'reasoning') {
+          this.generating = { conversationId: conversation.id, turnId, tokens: ++tokens };
+          reasoning += event.text;
+          update({ reasoning });
         } else if (event.type === 'start' && event.notice) {
           meta = { ...meta, notice: event.notice };
           update({ meta });

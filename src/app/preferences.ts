@@ -41,7 +41,7 @@ export function parsePreferences(raw: string | null): Preferences {
   return {
     params: restoreParams(obj['params']),
     modelId: typeof obj['modelId'] === 'string' ? obj['modelId'] : null,
-    device: device === 'webgpu' || device === 'wasm' ? device : 'auto',
+    device: device === 'webgpu' || device === 'wasm' || device === 'gateway' ? device : 'auto',
     dtype: typeof dtype === 'string' && (DTYPES as readonly string[]).includes(dtype) ? (dtype as Dtype) : 'auto',
   };
 }

@@ -31,9 +31,11 @@ export function computeMetrics(trace: GenerationTrace): AnswerMetrics {
     const prefillMs = first - (trace.prefillStartAt ?? trace.requestAt);
     prefillTokensPerSec = prefillMs > 0 ? (trace.promptTokens * 1000) / prefillMs : null;
   }
+  // A gateway may batch tokens into chunks: its exact count (from `usage`) wins over the chunk count.
+  const generated = trace.generatedTokens ?? times.length;
   let decodeTokensPerSec: number | null = null;
-  if (first !== undefined && last !== undefined && times.length >= 2 && last > first) {
-    decodeTokensPerSec = ((times.length - 1) * 1000) / (last - first);
+  if (first !== undefined && last !== undefined && times.length >= 2 && generated >= 2 && last > first) {
+    decodeTokensPerSec = ((generated - 1) * 1000) / (last - first);
   }
   const interTokenMs: number[] = [];
   for (let i = 1; i < times.length; i++) interTokenMs.push(times[i]! - times[i - 1]!);
@@ -42,21 +44,30 @@ export function computeMetrics(trace: GenerationTrace): AnswerMetrics {
     prefillTokensPerSec,
     decodeTokensPerSec,
     promptTokens: trace.promptTokens,
-    generatedTokens: times.length,
+    generatedTokens: generated,
     totalMs: trace.endAt - trace.requestAt,
     interTokenMs,
   };
 }
 
-/** "12 ms", "1.4 s" */
+/**
+ * "5.0 ms", "12 ms", "1.40 s", "12.3 s". Each unit and precision is chosen by the value as rounded
+ * for display, so 9.96 shows as "10 ms" (not "10.0 ms"), 999.6 as "1.00 s" (not "1000 ms") and
+ * 9996 as "10.0 s" (not "10.00 s").
+ */
 export function formatMs(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return '–';
-  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const tenths = ms.toFixed(1);
+  if (Number(tenths) < 10) return `${tenths} ms`;
+  const whole = ms.toFixed(0);
+  if (Number(whole) < 1000) return `${whole} ms`;
+  const hundredths = (ms / 1000).toFixed(2);
+  return `${Number(hundredths) < 10 ? hundredths : (ms / 1000).toFixed(1)} s`;
 }
 
-/** "410 tok/s", "9.8 tok/s" */
+/** "9.8 tok/s", "410 tok/s"; 9.96 shows as "10 tok/s" (decided on the rounded value). */
 export function formatRate(rate: number | null): string {
   if (rate === null || !Number.isFinite(rate)) return '–';
-  return `${rate < 10 ? rate.toFixed(1) : Math.round(rate)} tok/s`;
+  const tenths = rate.toFixed(1);
+  return `${Number(tenths) < 10 ? tenths : rate.toFixed(0)} tok/s`;
 }

@@ -30,6 +30,7 @@ const turn = z.object({
   id: z.string(),
   role: z.enum(['user', 'assistant']),
   content: z.string(),
+  reasoning: z.string().optional(),
   createdAt: z.number(),
   meta: z
     .object({

@@ -3,7 +3,7 @@
  * expected sizes and hashes).
  */
 import type { RunPlan } from '../engine/device-policy';
-import type { ModelRef } from '../engine/types';
+import type { GatewayModelRef, ModelRef } from '../engine/types';
 import { parseCatalog, type Catalog, type CatalogModel } from './schema';
 
 /** Fetches and validates `models/models.json` relative to the app's base URL. */
@@ -30,6 +30,7 @@ export function toModelRef(model: CatalogModel, plan: RunPlan, baseUrl: string, 
     bytes: f.bytes,
     ...(f.sha256 ? { sha256: f.sha256 } : {}),
   }));
+  if (model.contextLength === null) throw new Error(`${model.name} has no context length in the catalog.`);
   const base = {
     id: model.id,
     dtype: plan.dtype,
@@ -44,4 +45,30 @@ export function toModelRef(model: CatalogModel, plan: RunPlan, baseUrl: string, 
     return { ...base, location: new URL(model.source.path.replace(/\/?$/, '/'), baseUrl).href };
   }
   throw new Error(`${model.name} runs on the gateway, not in the browser.`);
+}
+
+/** Engine reference for running a catalog model on a gateway: by its alias, or by its own id. */
+export function toGatewayModelRef(model: CatalogModel): GatewayModelRef {
+  return {
+    id: model.id,
+    serverModel: model.source.kind === 'gateway' ? model.source.alias : model.id,
+    contextLength: model.contextLength,
+  };
+}
+
+/** A picker entry for a model the gateway lists but the catalog does not know. */
+export function discoveredGatewayModel(serverId: string): CatalogModel {
+  return {
+    id: `gateway:${serverId}`.toLowerCase().replace(/[^a-z0-9._-]+/g, '-'),
+    name: serverId,
+    source: { kind: 'gateway', alias: serverId },
+    architecture: 'unknown',
+    parameters: null,
+    contextLength: null,
+    license: 'see the server',
+    tasks: ['chat'],
+    files: [],
+    variants: [],
+    notes: 'Listed by the connected gateway.',
+  };
 }

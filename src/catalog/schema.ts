@@ -49,8 +49,9 @@ const model = z
     name: z.string().min(1),
     source,
     architecture: z.string().min(1),
-    parameters: z.number().int().positive(),
-    contextLength: z.number().int().positive(),
+    /** null only for gateway models whose size the server does not tell. */
+    parameters: z.number().int().positive().nullable(),
+    contextLength: z.number().int().positive().nullable(),
     license: z.string().min(1),
     tasks: z.array(z.enum(TASKS)).min(1),
     files: z.array(fileEntry).default([]),
@@ -58,8 +59,13 @@ const model = z
     notes: z.string().default(''),
   })
   .superRefine((m, ctx) => {
-    if (m.source.kind !== 'gateway' && m.variants.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['variants'], message: 'a browser model needs at least one dtype variant' });
+    if (m.source.kind !== 'gateway') {
+      if (m.variants.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['variants'], message: 'a browser model needs at least one dtype variant' });
+      }
+      // The browser engine enforces the context window itself, so it must know it.
+      if (m.contextLength === null) ctx.addIssue({ code: 'custom', path: ['contextLength'], message: 'required for a browser model' });
+      if (m.parameters === null) ctx.addIssue({ code: 'custom', path: ['parameters'], message: 'required for a browser model' });
     }
     const seen = new Set<string>();
     m.variants.forEach((v, i) => {

@@ -28,6 +28,8 @@ export interface Turn {
   id: string;
   role: 'user' | 'assistant';
   content: string;
+  /** Reasoning text streamed apart from the answer (gpt-oss); never sent back to the model. */
+  reasoning?: string;
   createdAt: number;
   meta?: AnswerMeta;
 }
@@ -49,11 +51,34 @@ export function createConversation(systemPrompt = '', now = Date.now()): Convers
   return { id: newId(), title: 'New chat', createdAt: now, updatedAt: now, systemPrompt, turns: [] };
 }
 
-/** A short title from the first user message: its first line, at most 48 characters. */
+const TITLE_LENGTH = 48;
+
+/**
+ * The first `limit` characters of text, as the user sees them: grapheme clusters where
+ * Intl.Segmenter exists (a flag or a family emoji is one), else code points. Never splits a
+ * surrogate pair, so the result is always well-formed.
+ */
+function leadingCharacters(text: string, limit: number): string[] {
+  const out: string[] = [];
+  const segments: Iterable<string> =
+    'Segmenter' in Intl
+      ? (function* () {
+          for (const s of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) yield s.segment;
+        })()
+      : text;
+  for (const character of segments) {
+    if (out.length === limit) break;
+    out.push(character);
+  }
+  return out;
+}
+
+/** A short title from the first user message: its first line, at most 48 characters (graphemes). */
 export function titleFrom(text: string): string {
   const line = text.trim().split('\n')[0]?.trim() ?? '';
   if (!line) return 'New chat';
-  return line.length > 48 ? `${line.slice(0, 47).trimEnd()}…` : line;
+  const head = leadingCharacters(line, TITLE_LENGTH + 1);
+  return head.length > TITLE_LENGTH ? `${head.slice(0, TITLE_LENGTH - 1).join('').trimEnd()}…` : line;
 }
 
 /**

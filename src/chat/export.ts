@@ -46,8 +46,15 @@ export function conversationToJson(conversation: Conversation): string {
   return `${JSON.stringify({ format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString(), conversation }, null, 2)}\n`;
 }
 
-/** "phi-4-mini-chat.md" from a title. */
+/** "phi-4-mini-chat.md" from a title: at most 60 characters, never starting or ending with a hyphen. */
 export function exportFileName(conversation: Conversation, extension: 'md' | 'json'): string {
-  const slug = conversation.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'chat';
+  // Trailing hyphens are trimmed after the cut, which can end the name right after one.
+  const slug =
+    conversation.title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-/, '')
+      .slice(0, 60)
+      .replace(/-$/, '') || 'chat';
   return `${slug}.${extension}`;
 }

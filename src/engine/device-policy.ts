@@ -8,10 +8,12 @@
  */
 import type { Dtype } from '../catalog/schema';
 import { needsShaderF16 } from '../catalog/dtypes';
+import { fitProblem } from '../catalog/fit';
 import type { Capabilities } from './capabilities';
 import type { Device } from './types';
 
-export type DevicePreference = 'auto' | Device;
+/** 'gateway' sends every request to the configured gateway, skipping the browser. */
+export type DevicePreference = 'auto' | Device | 'gateway';
 
 export interface RunPlan {
   device: Device;
@@ -31,10 +33,13 @@ const WASM_ORDER: Dtype[] = ['q4', 'q8', 'int8', 'uint8', 'fp32', 'bnb4', 'fp16'
 
 export function planBrowserRuns(
   variants: readonly { dtype: Dtype }[],
-  caps: Pick<Capabilities, 'webgpu' | 'webgpuUnavailableReason' | 'wasmThreads'>,
+  caps: Pick<Capabilities, 'webgpu' | 'webgpuUnavailableReason' | 'wasmThreads' | 'deviceMemoryGiB'>,
   device: DevicePreference,
   dtype: Dtype | 'auto' = 'auto',
+  /** Download size per dtype, for the fit check; unknown sizes are assumed to fit. */
+  bytesOf: (dtype: Dtype) => number = () => 0,
 ): PlanResult {
+  if (device === 'gateway') return { plans: [], ruledOut: ['you chose the gateway'] };
   const available = new Set(variants.map((v) => v.dtype));
   const ruledOut: string[] = [];
   const plans: RunPlan[] = [];
@@ -54,6 +59,11 @@ export function planBrowserRuns(
           ruledOut.push(`WebGPU ${d}: the adapter (${gpu.name}) has no shader-f16`);
           continue;
         }
+        const tooBig = fitProblem(bytesOf(d), 'webgpu', caps);
+        if (tooBig) {
+          ruledOut.push(`WebGPU ${d}: ${tooBig}`);
+          continue;
+        }
         const why = device === 'webgpu' ? 'you chose WebGPU' : 'WebGPU adapter available';
         const f16Note = !gpu.shaderF16 && dtype === 'auto' && !needsShaderF16(d) ? ', no shader-f16 so f32 activations' : '';
         plans.push({ device: 'webgpu', dtype: d, reason: `${why} (${gpu.name})${f16Note}` });
@@ -63,6 +73,11 @@ export function planBrowserRuns(
 
   if (device !== 'webgpu') {
     for (const d of wanted(WASM_ORDER)) {
+      const tooBig = fitProblem(bytesOf(d), 'wasm', caps);
+      if (tooBig) {
+        ruledOut.push(`WASM ${d}: ${tooBig}`);
+        continue;
+      }
       const threads = `${caps.wasmThreads} thread${caps.wasmThreads === 1 ? '' : 's'}`;
       const why =
         device === 'wasm'

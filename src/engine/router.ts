@@ -1,26 +1,32 @@
 /**
- * The router decides where a model runs and always says why. It walks the device plans from
- * device-policy.ts (WebGPU f16 -> WebGPU f32 -> WASM) and falls back when a load fails,
- * collecting the reason for each step so the status line can explain the final choice.
+ * The router decides where a model runs and always says why. This is where the fallback is
+ * decided: it walks the device plans from device-policy.ts (WebGPU f16 -> WebGPU f32 -> WASM),
+ * falls back when a load fails, and finally hands the model to the gateway when the browser cannot
+ * run it at all (no adapter, no shader-f16 for an f16-only model, too big, load error) — or
+ * directly, when the model only exists on a gateway or the user chose the gateway.
  */
+import { variantBytes } from '../catalog/fit';
 import type { CatalogModel } from '../catalog/schema';
 import type { Capabilities } from './capabilities';
 import { planBrowserRuns, type DevicePreference, type RunPlan } from './device-policy';
 import { DeviceUnavailableError, isAbortError } from './errors';
-import type { Engine, LoadOptions, LoadedModel, ModelRef } from './types';
+import type { ChatEngine, Engine, GatewayModelRef, LoadOptions, LoadedModel, ModelRef } from './types';
 
 export interface RunPreferences {
   device: DevicePreference;
   dtype: CatalogModel['variants'][number]['dtype'] | 'auto';
+  /** Whether a model the browser cannot run may go to the gateway on its own. */
+  gatewayFallback: boolean;
 }
 
 /** The outcome of routing: the engine to talk to, what it loaded, and the story of how. */
 export interface Route {
-  engine: Engine;
+  engine: ChatEngine;
   model: CatalogModel;
   loaded: LoadedModel;
-  plan: RunPlan;
-  /** One line: "WASM · 2 threads, q4 — no WebGPU: …". */
+  /** The browser plan that worked; null when the gateway answers. */
+  plan: RunPlan | null;
+  /** One line: "WASM · 2 threads, q4 — no WebGPU: …" or "gateway — you chose the gateway". */
   reason: string;
   /** Earlier attempts that failed, in words. */
   fallbacks: string[];
@@ -28,9 +34,11 @@ export interface Route {
 
 export interface RouterDeps {
   browser: Engine;
+  gateway: Engine<GatewayModelRef> | null;
   capabilities: Capabilities;
   /** Builds the engine-level reference (file URLs, expected sizes) for a catalog model. */
   toModelRef: (model: CatalogModel, plan: RunPlan) => ModelRef;
+  toGatewayRef: (model: CatalogModel) => GatewayModelRef;
 }
 
 function message(error: unknown): string {
@@ -48,7 +56,14 @@ export class Router {
 
   async load(model: CatalogModel, prefs: RunPreferences, options: LoadOptions = {}): Promise<Route> {
     this.route = null;
-    const { plans, ruledOut } = planBrowserRuns(model.variants, this.deps.capabilities, prefs.device, prefs.dtype);
+    if (model.source.kind === 'gateway') {
+      return this.viaGateway(model, options, `${model.name} runs only on a gateway (no in-browser build)`, []);
+    }
+    if (prefs.device === 'gateway') return this.viaGateway(model, options, 'you chose the gateway', []);
+
+    const { plans, ruledOut } = planBrowserRuns(model.variants, this.deps.capabilities, prefs.device, prefs.dtype, (d) =>
+      variantBytes(model, d),
+    );
     // One attempt per device: a WebGPU failure is rarely cured by another WebGPU dtype.
     const attempts = plans.filter((p, i) => plans.findIndex((q) => q.device === p.device) === i);
     const fallbacks: string[] = [];
@@ -63,11 +78,33 @@ export class Router {
         fallbacks.push(`${plan.device === 'webgpu' ? 'WebGPU' : 'WASM'} ${plan.dtype} failed: ${message(error)}`);
       }
     }
+
     const why = [...ruledOut, ...fallbacks];
+    const browserStory = `${model.name} cannot run in this browser${why.length ? `: ${why.join('; ')}` : ''}`;
+    if (this.deps.gateway && prefs.gatewayFallback && prefs.device === 'auto') {
+      try {
+        return await this.viaGateway(model, options, `the browser cannot run it (${why.join('; ') || 'no usable device'})`, fallbacks);
+      } catch (error) {
+        if (isAbortError(error)) throw error;
+        throw new DeviceUnavailableError(`${browserStory}. The gateway fallback failed too: ${message(error)}`, { modelId: model.id });
+      }
+    }
     throw new DeviceUnavailableError(
-      `${model.name} cannot run in this browser${why.length ? `: ${why.join('; ')}` : ''}. ` +
-        (prefs.device === 'auto' ? 'Try a smaller model.' : 'Try another device in the model settings.'),
+      `${browserStory}. ` +
+        (prefs.device === 'auto' ? 'Try a smaller model, or run it on a gateway (connection settings).' : 'Try another device in the model settings.'),
       { modelId: model.id },
     );
+  }
+
+  private async viaGateway(model: CatalogModel, options: LoadOptions, why: string, fallbacks: string[]): Promise<Route> {
+    const gateway = this.deps.gateway;
+    if (!gateway) {
+      throw new DeviceUnavailableError(`${model.name} needs a gateway, and none is set up. Add one in the connection settings.`, {
+        modelId: model.id,
+      });
+    }
+    const loaded = await gateway.load(this.deps.toGatewayRef(model), options);
+    this.route = { engine: gateway, model, loaded, plan: null, reason: `on the gateway: ${why}`, fallbacks };
+    return this.route;
   }
 }

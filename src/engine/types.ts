@@ -45,6 +45,11 @@ export interface GenerationTrace {
   /** The generation ended (EOS, length limit, stop, or error). */
   endAt: number;
   promptTokens: number;
+  /**
+   * The exact number of generated tokens when the engine knows it and it differs from
+   * `tokenTimes.length` (a remote server that sends several tokens per chunk reports it in `usage`).
+   */
+  generatedTokens?: number;
 }
 
 export type StopReason = 'eos' | 'length' | 'aborted';
@@ -53,7 +58,8 @@ export type StopReason = 'eos' | 'length' | 'aborted';
 export type GenerationEvent =
   | {
       type: 'start';
-      promptTokens: number;
+      /** null when the engine learns it only at the end (a remote gateway reports it in `usage`). */
+      promptTokens: number | null;
       /** The generation budget actually used (may be lowered to fit the context window). */
       maxNewTokens: number;
       /** Set when the engine changed something the user asked for, in words. */
@@ -92,7 +98,8 @@ export interface LoadedModel {
   dtype: Dtype | 'server';
   /** "WebGPU · SwiftShader", "WASM · 4 threads", "gateway · http://localhost:5273". */
   detail: string;
-  contextLength: number;
+  /** null when a gateway does not say. */
+  contextLength: number | null;
   loadMs: number;
 }
 
@@ -101,11 +108,27 @@ export interface LoadOptions {
   onProgress?: (progress: LoadProgress) => void;
 }
 
-/** An inference backend. Implementations: BrowserEngine (worker proxy) and GatewayEngine. */
-export interface Engine {
+/** A model on an OpenAI-compatible gateway. */
+export interface GatewayModelRef {
+  /** The catalog id (the conversation and metrics use it). */
+  id: string;
+  /** The name the server knows: a Foundry alias ("phi-4-mini") or a variant id; resolved at load. */
+  serverModel: string;
+  contextLength: number | null;
+}
+
+/** What the chat needs from a loaded engine. */
+export interface ChatEngine {
   readonly kind: 'browser' | 'gateway';
-  load(model: ModelRef, options?: LoadOptions): Promise<LoadedModel>;
   /** Streams one answer. Aborting `signal` ends the stream with `reason: 'aborted'`. */
   chat(messages: readonly ChatMessage[], params: GenerationParams, signal?: AbortSignal): AsyncIterable<GenerationEvent>;
+}
+
+/**
+ * An inference backend. Implementations: BrowserEngine (worker proxy, `ModelRef`) and
+ * GatewayEngine (`GatewayModelRef`).
+ */
+export interface Engine<Ref = ModelRef> extends ChatEngine {
+  load(model: Ref, options?: LoadOptions): Promise<LoadedModel>;
   unload(): Promise<void>;
 }

@@ -33,20 +33,21 @@ const ranged = (key: keyof typeof LIMITS, integer: boolean) => {
   return (integer ? base.int('must be a whole number') : base).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 };
 
-const schema = z
-  .strictObject({
-    temperature: ranged('temperature', false),
-    topP: ranged('topP', false),
-    topK: ranged('topK', true),
-    maxNewTokens: ranged('maxNewTokens', true),
-    minNewTokens: ranged('minNewTokens', true).optional(),
-    repetitionPenalty: ranged('repetitionPenalty', false),
-    seed: ranged('seed', true).nullable(),
-  })
-  .refine((p) => (p.minNewTokens ?? 0) <= p.maxNewTokens, {
-    path: ['minNewTokens'],
-    message: 'must not exceed max new tokens',
-  });
+/** Each field on its own; `schema` adds the rule between fields. */
+const fields = z.strictObject({
+  temperature: ranged('temperature', false),
+  topP: ranged('topP', false),
+  topK: ranged('topK', true),
+  maxNewTokens: ranged('maxNewTokens', true),
+  minNewTokens: ranged('minNewTokens', true).optional(),
+  repetitionPenalty: ranged('repetitionPenalty', false),
+  seed: ranged('seed', true).nullable(),
+});
+
+const schema = fields.refine((p) => (p.minNewTokens ?? 0) <= p.maxNewTokens, {
+  path: ['minNewTokens'],
+  message: 'must not exceed max new tokens',
+});
 
 /** Human names, for error messages and labels. */
 export const FIELD_LABELS: Record<keyof GenerationParams, string> = {
@@ -69,20 +70,22 @@ export function validateParams(input: unknown): GenerationParams {
   throw new InvalidSettingsError(`${label} ${issue?.message ?? 'is invalid'}.`, { field });
 }
 
-/** Merges stored settings over the defaults, dropping any field that is no longer valid. */
+/**
+ * Merges stored settings over the defaults, dropping any field that is no longer valid. Fields are
+ * checked on their own first (each against its range), then the rule between them: a stored
+ * minNewTokens above the restored maxNewTokens falls back to its default alone. Never throws.
+ */
 export function restoreParams(stored: unknown): GenerationParams {
-  const merged: Record<string, unknown> = { ...DEFAULT_PARAMS };
+  const merged: GenerationParams = { ...DEFAULT_PARAMS };
   if (stored && typeof stored === 'object') {
-    for (const key of Object.keys(DEFAULT_PARAMS)) {
+    for (const key of Object.keys(fields.shape) as (keyof typeof fields.shape)[]) {
       const value = (stored as Record<string, unknown>)[key];
       if (value === undefined) continue;
-      try {
-        validateParams({ ...DEFAULT_PARAMS, [key]: value });
-        merged[key] = value;
-      } catch {
-        // keep the default for a field that no longer validates
-      }
+      const parsed = fields.shape[key].safeParse(value);
+      // keep the default for a field that no longer validates
+      if (parsed.success) Object.assign(merged, { [key]: parsed.data });
     }
   }
+  if ((merged.minNewTokens ?? 0) > merged.maxNewTokens) merged.minNewTokens = DEFAULT_PARAMS.minNewTokens;
   return validateParams(merged);
 }

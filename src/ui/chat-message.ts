@@ -136,7 +136,14 @@ export class ChatMessage extends LitElement {
         ? html`<div class="who">
             <span class="model">${meta.modelName}</span>
             <span class="chip" title=${meta.routeReason}>${BACKEND_LABEL[meta.backend]} · ${meta.dtype}</span>
-          </div>`
+          </div>
+          ${meta.backend === 'gateway' ? html`<p class="route">Answered ${meta.routeReason}</p>` : nothing}`
+        : nothing}
+      ${this.turn.reasoning
+        ? html`<details class="reasoning" ?open=${this.streaming && empty}>
+            <summary>Reasoning</summary>
+            <p>${this.turn.reasoning}</p>
+          </details>`
         : nothing}
       <div class="markdown" aria-busy=${this.streaming ? 'true' : 'false'}>
         ${empty && this.streaming ? html`<span class="thinking">Thinking…</span>` : unsafeHTML(renderMarkdown(this.turn.content))}
@@ -171,6 +178,25 @@ export class ChatMessage extends LitElement {
   static override styles = [
     controls,
     css`
+      .route {
+        margin: 0 0 6px;
+        font-size: 0.8em;
+        color: var(--muted);
+      }
+      .reasoning {
+        margin: 0 0 8px;
+        font-size: 0.88em;
+        color: var(--muted);
+        border-left: 2px solid var(--border);
+        padding-left: 10px;
+      }
+      .reasoning summary {
+        cursor: pointer;
+      }
+      .reasoning p {
+        white-space: pre-wrap;
+        margin: 6px 0 0;
+      }
       :host {
         display: block;
       }

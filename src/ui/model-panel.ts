@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import type { LoadState } from '../app/playground';
 import { dtypeLabel } from '../catalog/dtypes';
+import { variantBytes } from '../catalog/fit';
 import type { CatalogModel, Dtype } from '../catalog/schema';
 import type { DevicePreference } from '../engine/device-policy';
 import { formatBytes, formatCount } from './format';
@@ -14,12 +15,6 @@ const SOURCE_GROUPS: { kind: CatalogModel['source']['kind']; label: string }[] =
   { kind: 'hub', label: 'Hugging Face hub · in browser' },
   { kind: 'gateway', label: 'Local gateway' },
 ];
-
-function variantBytes(model: CatalogModel, dtype: Dtype): number {
-  const shared = model.files.reduce((n, f) => n + f.bytes, 0);
-  const variant = model.variants.find((v) => v.dtype === dtype);
-  return shared + (variant?.files.reduce((n, f) => n + f.bytes, 0) ?? 0);
-}
 
 /** Model choice: which model, where it runs, which variant, and its loading state. */
 @customElement('model-panel')
@@ -67,9 +62,17 @@ export class ModelPanel extends LitElement {
       ${model
         ? html`
             <p class="facts muted">
-              ${formatCount(model.parameters)} parameters · ${formatCount(model.contextLength)} context · ${model.license}
+              ${[
+                model.parameters === null ? null : `${formatCount(model.parameters)} parameters`,
+                model.contextLength === null ? null : `${formatCount(model.contextLength)} context`,
+                model.license,
+              ]
+                .filter(Boolean)
+                .join(' · ')}
             </p>
-            <div class="grid">
+            ${model.source.kind === 'gateway'
+              ? html`<p class="muted">Runs on the gateway set up under Settings → Gateway.</p>`
+              : html`<div class="grid">
               <label for="device">Runs on</label>
               <select id="device" @change=${(e: Event) => app.setRunPreference({ device: (e.target as HTMLSelectElement).value as DevicePreference })}>
                 <option value="auto" ?selected=${prefs.device === 'auto'}>Auto (best available)</option>
@@ -77,6 +80,7 @@ export class ModelPanel extends LitElement {
                   WebGPU${app.capabilities.webgpu ? '' : ' (unavailable)'}
                 </option>
                 <option value="wasm" ?selected=${prefs.device === 'wasm'}>WASM (CPU)</option>
+                <option value="gateway" ?selected=${prefs.device === 'gateway'}>Gateway</option>
               </select>
               <label for="dtype">Variant</label>
               <select id="dtype" @change=${(e: Event) => app.setRunPreference({ dtype: (e.target as HTMLSelectElement).value as Dtype | 'auto' })}>
@@ -87,7 +91,7 @@ export class ModelPanel extends LitElement {
                   </option>`,
                 )}
               </select>
-            </div>
+            </div>`}
             ${this.renderState(app.load, model)}
             ${model.notes ? html`<p class="notes muted">${model.notes}</p>` : nothing}
           `

@@ -9,6 +9,7 @@ import './chat-view';
 import './conversation-list';
 import './model-panel';
 import './settings-panel';
+import './gateway-panel';
 import './status-line';
 
 type Drawer = 'none' | 'sidebar' | 'settings';
@@ -74,6 +75,7 @@ export class PlaygroundApp extends LitElement {
             <main>${this.playground ? html`<chat-view></chat-view>` : html`<p class="booting muted">Starting…</p>`}</main>
             <aside class="settings" aria-label="Settings">
               <settings-panel></settings-panel>
+              <gateway-panel></gateway-panel>
             </aside>
             <div class="scrim" @click=${() => (this.drawer = 'none')}></div>
           </div>`}

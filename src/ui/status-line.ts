@@ -30,10 +30,12 @@ export class StatusLine extends LitElement {
     }
     if (load.kind === 'ready') {
       const r = load.route;
-      const fell = r.fallbacks.length > 0 || (r.plan.device === 'wasm' && app.preferences.device === 'auto');
+      const device = r.plan?.device ?? 'gateway';
+      const fell = r.fallbacks.length > 0 || device === 'gateway' || (device === 'wasm' && app.preferences.device === 'auto');
+      const short = device === 'webgpu' ? 'WebGPU' : device === 'wasm' ? 'WASM' : 'Gateway';
       return html`<span class="state ready" role="status" title=${r.reason}>
           <span class="dot" aria-hidden="true"></span>
-          <b class="long">${r.loaded.detail}</b><b class="short">${r.plan.device === 'webgpu' ? 'WebGPU' : 'WASM'}</b><span class="sep">·</span>${r.loaded.dtype}
+          <b class="long">${r.loaded.detail}</b><b class="short">${short}</b><span class="sep">·</span>${r.loaded.dtype}
         </span>
         ${fell ? html`<span class="why" title=${r.reason}>${r.reason}</span>` : nothing}`;
     }

@@ -32,6 +32,7 @@ import type {
 } from '../types';
 import { IncrementalDecoder } from './incremental-decoder';
 import { filterTopKTopP } from './sampling';
+import { guardedMessages } from './special-text';
 import type { StopFlag } from './stop-flag';
 
 /** What differs between the browser worker and Node. */
@@ -252,7 +253,9 @@ export class ModelRunner {
     let inputIds: Tensor;
     let attentionMask: Tensor;
     try {
-      const encoded = tokenizer.apply_chat_template(messages.map((m) => ({ role: m.role, content: m.content })), {
+      // Message text never tokenizes as a special token (a typed "<|assistant|>" would fake a
+      // turn); only the markers the template writes do. See special-text.ts.
+      const encoded = tokenizer.apply_chat_template(guardedMessages(messages, tokenizer.all_special_tokens), {
         add_generation_prompt: true,
         return_dict: true,
       }) as { input_ids: Tensor; attention_mask: Tensor };

@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import type { Playground } from '../../../src/app/playground';
 import type { Turn } from '../../../src/chat/conversation';
 import type { Preferences } from '../../../src/app/preferences';
+import type { GatewaySettings } from '../../../src/app/gateway-settings';
 import { DEFAULT_PARAMS } from '../../../src/settings/generation-settings';
 
 export type AppWindow = Window & { playground?: Playground };
@@ -18,6 +19,10 @@ export interface OpenOptions {
   maxNewTokens?: number;
   viewport?: { width: number; height: number };
   colorScheme?: 'light' | 'dark';
+  /** Gateway connection settings stored before the page loads. */
+  gateway?: Partial<Omit<GatewaySettings, 'apiKey'>>;
+  /** Runs on the new context before the page opens (request routing, for instance). */
+  beforeOpen?: (context: BrowserContext) => Promise<unknown>;
 }
 
 export interface OpenedApp {
@@ -44,6 +49,12 @@ export async function openApp(browser: Browser, baseUrl: string, options: OpenOp
   await context.addInitScript((value) => {
     if (!localStorage.getItem('playground.preferences.v1')) localStorage.setItem('playground.preferences.v1', value);
   }, JSON.stringify(prefs));
+  if (options.gateway) {
+    await context.addInitScript((value) => {
+      if (!localStorage.getItem('playground.gateway.v1')) localStorage.setItem('playground.gateway.v1', value);
+    }, JSON.stringify(options.gateway));
+  }
+  await options.beforeOpen?.(context);
   const page = await context.newPage();
   const requests: Request[] = [];
   const errors: string[] = [];

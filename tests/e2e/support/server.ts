@@ -5,12 +5,15 @@
 import path from 'node:path';
 import { build, preview, type PreviewServer } from 'vite';
 import type { TestProject } from 'vitest/node';
+import { freePort } from './gateway-process';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The port the preview server's `/gateway` proxy forwards to (tests start the gateway there). */
+    gatewayPort: number;
   }
 }
 
@@ -20,6 +23,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (process.env['E2E_SKIP_BUILD'] !== '1') {
     await build({ root: ROOT, logLevel: 'warn' });
   }
+  // vite.config.ts reads GATEWAY_URL when the preview server loads it.
+  const gatewayPort = await freePort();
+  process.env['GATEWAY_URL'] = `http://127.0.0.1:${gatewayPort}`;
+  project.provide('gatewayPort', gatewayPort);
   server = await preview({ root: ROOT, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('preview server has no port');

@@ -1,0 +1,38 @@
+/**
+ * Gateway failures in plain words. A browser reports every network failure as the same
+ * "Failed to fetch"; `explainNetworkFailure` tells the cases apart where it can (see probe.ts for
+ * how "refused" and "CORS blocked" are distinguished).
+ */
+import { EngineError } from '../errors';
+
+export type GatewayFailure =
+  /** Nothing listens at the address. */
+  | 'refused'
+  /** A server answered, but without CORS headers for this page. */
+  | 'cors'
+  /** Chrome's Local Network Access permission blocked a public page from calling loopback. */
+  | 'local-network'
+  /** Something answered, but not an OpenAI-compatible API. */
+  | 'not-openai'
+  | 'auth'
+  | 'unknown-model'
+  | 'load'
+  /** An HTTP error status on a chat request. */
+  | 'http'
+  /** The answer stream broke off or carried an error event. */
+  | 'stream';
+
+export class GatewayError extends EngineError {
+  override name = 'GatewayError';
+  constructor(
+    readonly kind: GatewayFailure,
+    message: string,
+    details: Record<string, string | number | boolean | null> = {},
+  ) {
+    super(message, { ...details, kind });
+  }
+}
+
+export function startCommandsHint(): string {
+  return 'Start Foundry Local (`foundry service start`) or the bundled gateway (`npm run gateway`), then try again.';
+}

@@ -1,0 +1,150 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import type { KeyStorage } from '../app/gateway-settings';
+import { icons } from './icons';
+import { PlaygroundController } from './playground-controller';
+import { controls } from './shared-styles';
+
+const KEY_STORAGE_LABEL: Record<KeyStorage, string> = {
+  session: 'Until this tab closes',
+  device: 'On this device',
+  none: "Don't keep it",
+};
+
+/**
+ * Gateway connection: address, optional API key (kept where the user chooses), automatic
+ * fallback, and "Test connection" with its answer in plain words beside the button.
+ */
+@customElement('gateway-panel')
+export class GatewayPanel extends LitElement {
+  private readonly app = new PlaygroundController(this);
+
+  private renderResult() {
+    const probe = this.app.value?.gatewayProbe;
+    if (!probe || probe.state === 'idle') return nothing;
+    if (probe.state === 'testing') return html`<p class="result muted" role="status">Testing…</p>`;
+    const r = probe.report;
+    if (r.ok) {
+      return html`<div class="result ok" role="status">
+        <p><span class="dot" aria-hidden="true"></span>${r.summary}</p>
+        ${r.details.map((d) => html`<p class="muted">${d}</p>`)}
+      </div>`;
+    }
+    return html`<div class="result failed" role="alert" data-failure=${r.failure}><p>${icons.alert} ${r.summary}</p></div>`;
+  }
+
+  protected override render() {
+    const app = this.app.value;
+    if (!app) return nothing;
+    const g = app.gateway;
+    const testing = app.gatewayProbe.state === 'testing';
+    return html`
+      <h2>Gateway</h2>
+      <p class="intro muted">
+        Models too big for the browser run on Foundry Local, the bundled gateway (<code>npm run gateway</code>) or any
+        OpenAI-compatible server.
+      </p>
+      <form @submit=${(e: Event) => {
+        e.preventDefault();
+        void app.testGateway();
+      }}>
+        <label for="gateway-url">Address</label>
+        <input id="gateway-url" type="url" inputmode="url" autocomplete="url" spellcheck="false" .value=${g.baseUrl}
+          placeholder="http://localhost:5273" @change=${(e: Event) => app.setGateway({ baseUrl: (e.target as HTMLInputElement).value })} />
+        <label for="gateway-key">API key <span class="muted">(optional)</span></label>
+        <input id="gateway-key" type="password" autocomplete="off" spellcheck="false" .value=${g.apiKey} placeholder="not needed for Foundry Local"
+          @change=${(e: Event) => app.setGateway({ apiKey: (e.target as HTMLInputElement).value })} />
+        <label for="gateway-key-storage">Keep the key</label>
+        <select id="gateway-key-storage" @change=${(e: Event) => app.setGateway({ keyStorage: (e.target as HTMLSelectElement).value as KeyStorage })}>
+          ${(Object.keys(KEY_STORAGE_LABEL) as KeyStorage[]).map(
+            (k) => html`<option value=${k} ?selected=${g.keyStorage === k}>${KEY_STORAGE_LABEL[k]}</option>`,
+          )}
+        </select>
+        <label class="check">
+          <input type="checkbox" .checked=${g.fallback} @change=${(e: Event) => app.setGateway({ fallback: (e.target as HTMLInputElement).checked })} />
+          Use it when the browser cannot run a model
+        </label>
+        <button type="submit" ?disabled=${testing}>${testing ? 'Testing…' : 'Test connection'}</button>
+      </form>
+      ${this.renderResult()}
+    `;
+  }
+
+  static override styles = [
+    controls,
+    css`
+      :host {
+        display: block;
+        font-size: 0.9em;
+      }
+      h2 {
+        font-size: 0.72em;
+        text-transform: uppercase;
+        letter-spacing: 0.06em;
+        color: var(--muted);
+        margin: 0 0 6px;
+      }
+      .intro {
+        margin: 0 0 10px;
+        line-height: 1.45;
+        font-size: 0.92em;
+      }
+      code {
+        font-size: 0.95em;
+      }
+      form {
+        display: grid;
+        gap: 4px;
+      }
+      label {
+        font-weight: 600;
+        margin-top: 6px;
+      }
+      label.check {
+        font-weight: normal;
+        display: flex;
+        gap: 8px;
+        align-items: center;
+        margin: 8px 0;
+      }
+      input[type='url'],
+      input[type='password'],
+      select {
+        width: 100%;
+      }
+      button[type='submit'] {
+        justify-self: start;
+      }
+      .result {
+        margin-top: 10px;
+        line-height: 1.45;
+        overflow-wrap: anywhere;
+      }
+      .result p {
+        margin: 0 0 4px;
+      }
+      .failed {
+        color: var(--danger);
+      }
+      .dot {
+        display: inline-block;
+        width: 8px;
+        height: 8px;
+        border-radius: 50%;
+        background: var(--success);
+        margin-right: 6px;
+      }
+      svg.i {
+        width: 14px;
+        height: 14px;
+        vertical-align: -2px;
+      }
+    `,
+  ];
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gateway-panel': GatewayPanel;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Streaming text deltas from growing token lists. The stand-in decoder below is byte-level like
+ * the bundled tokenizer: each id is one byte, and TextDecoder turns an unfinished UTF-8 sequence
+ * at the end into U+FFFD, just as a real byte-level decode does.
+ */
+import { describe, expect, it } from 'vitest';
+import { IncrementalDecoder } from '../../src/engine/worker/incremental-decoder';
+
+const utf8 = new TextDecoder();
+const byteDecode = (ids: number[]): string => utf8.decode(Uint8Array.from(ids));
+const bytes = (text: string): number[] => Array.from(new TextEncoder().encode(text));
+
+describe('IncrementalDecoder', () => {
+  it('emits ASCII one token at a time', () => {
+    const d = new IncrementalDecoder(byteDecode);
+    expect(bytes('hi!').map((id) => d.push(id))).toEqual(['h', 'i', '!']);
+    expect(d.flush()).toBe('');
+    expect(d.tokenIds).toEqual([0x68, 0x69, 0x21]);
+  });
+
+  it('holds back a character split over several tokens until it is complete', () => {
+    const d = new IncrementalDecoder(byteDecode);
+    // "é" is C3 A9; "😀" is F0 9F 98 80.
+    const deltas = bytes('aé😀b').map((id) => d.push(id));
+    expect(deltas).toEqual(['a', '', 'é', '', '', '', '😀', 'b']);
+    expect(deltas.join('')).toBe('aé😀b');
+    expect(deltas.join('')).not.toContain('\uFFFD');
+  });
+
+  it('flushes an unfinished character at the end as U+FFFD', () => {
+    const d = new IncrementalDecoder(byteDecode);
+    expect(d.push(0x6f)).toBe('o');
+    expect(d.push(0xe2)).toBe(''); // first byte of a 3-byte character, never completed
+    expect(d.flush()).toBe('\uFFFD');
+  });
+
+  it('emits an invalid byte once later text shows it will not complete', () => {
+    const d = new IncrementalDecoder(byteDecode);
+    expect(d.push(0xff)).toBe('');
+    expect(d.push(0x61)).toBe('\uFFFDa');
+  });
+
+  it('never emits backwards when the decoder rewrites earlier text', () => {
+    // A decoder that trims a trailing space, the way some clean up spaces between words.
+    const words = ['Hello', ' ', 'world'];
+    const d = new IncrementalDecoder((ids) => ids.map((i) => words[i]).join('').trimEnd());
+    expect(d.push(0)).toBe('Hello');
+    expect(d.push(1)).toBe(''); // "Hello " decodes to "Hello": nothing new yet
+    expect(d.push(2)).toBe(' world');
+  });
+
+  it('emits only the suffix beyond the longest text seen, even if the decode shrinks', () => {
+    const outputs = ['abc', 'ab', 'abcd'];
+    let call = 0;
+    const d = new IncrementalDecoder(() => outputs[Math.min(call++, outputs.length - 1)]!);
+    expect([d.push(1), d.push(2), d.push(3)]).toEqual(['abc', '', 'd']);
+  });
+});

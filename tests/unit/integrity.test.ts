@@ -1,0 +1,133 @@
+/**
+ * Download integrity checks on a streamed body. The "server" is a stub fetch returning hand-built
+ * Responses; expected digests come from node:crypto, independent of the @noble/hashes used inside.
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { IntegrityError, IntegrityGuard } from '../../src/cache/integrity';
+
+const URL_ONNX = 'http://localhost/models/tiny/onnx/model_q4.onnx';
+const sha = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
+/** A body delivered in several chunks, optionally failing after them. */
+function stream(chunks: Uint8Array[], failWith?: Error): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const chunk = chunks[i++];
+      if (chunk) controller.enqueue(chunk);
+      else if (failWith) controller.error(failWith);
+      else controller.close();
+    },
+  });
+}
+
+function serve(body: ReadableStream<Uint8Array> | string | null, init: ResponseInit = {}): typeof fetch {
+  return () => Promise.resolve(new Response(body, init));
+}
+
+async function readAll(response: Response): Promise<Uint8Array> {
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function failure(promise: Promise<unknown>): Promise<IntegrityError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof IntegrityError) return error;
+    throw error;
+  }
+  throw new Error('expected an IntegrityError');
+}
+
+const payload = Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) % 256);
+const chunks = [payload.subarray(0, 300), payload.subarray(300, 301), payload.subarray(301)];
+
+describe('IntegrityGuard', () => {
+  it('passes a correct file through unchanged and records its node:crypto SHA-256', async () => {
+    const guard = new IntegrityGuard();
+    guard.expect('/models/tiny/onnx/model_q4.onnx', { bytes: 1000, sha256: sha(payload) });
+    const fetcher = guard.wrap(serve(stream(chunks), { headers: { 'content-length': '1000' } }));
+    const body = await readAll(await fetcher(URL_ONNX));
+    expect(body).toEqual(payload);
+    expect(guard.takeVerified(URL_ONNX)).toEqual({ bytes: 1000, sha256: sha(payload) });
+    expect(guard.takeVerified(URL_ONNX)).toBeUndefined(); // consumed once
+  });
+
+  it('records the digest of files the catalog has no hash for', async () => {
+    const guard = new IntegrityGuard();
+    const body = await readAll(await guard.wrap(serve(stream(chunks)))(URL_ONNX));
+    expect(body.byteLength).toBe(1000);
+    expect(guard.takeVerified('/models/tiny/onnx/model_q4.onnx')?.sha256).toBe(sha(payload));
+  });
+
+  it('fails a body whose SHA-256 differs, after reading it, and records nothing', async () => {
+    const guard = new IntegrityGuard();
+    const tampered = payload.slice();
+    tampered[500] = tampered[500]! ^ 1;
+    guard.expect(URL_ONNX, { sha256: sha(payload) });
+    const response = await guard.wrap(serve(stream([tampered])))(URL_ONNX);
+    const error = await failure(readAll(response));
+    expect(error.message).toContain('onnx/model_q4.onnx: SHA-256 mismatch');
+    expect(error.message).toContain(`got ${sha(tampered).slice(0, 12)}`);
+    expect(guard.takeVerified(URL_ONNX)).toBeUndefined();
+  });
+
+  it('rejects an HTML page served instead of a binary, before reading it', async () => {
+    const guard = new IntegrityGuard();
+    const fetcher = guard.wrap(serve('<!doctype html><p>Not found</p>', { headers: { 'content-type': 'text/html; charset=utf-8' } }));
+    const error = await failure(fetcher(URL_ONNX));
+    expect(error.message).toMatch(/^onnx\/model_q4\.onnx: the server answered with an HTML page/);
+    expect(error.message).toContain('status 200');
+  });
+
+  it('lets HTML through for files that are not binaries', async () => {
+    const guard = new IntegrityGuard();
+    const response = await guard.wrap(serve('<html></html>', { headers: { 'content-type': 'text/html' } }))('/models/tiny/readme.html');
+    expect(await response.text()).toBe('<html></html>');
+  });
+
+  it('rejects a Content-Length that disagrees with the catalog size', async () => {
+    const guard = new IntegrityGuard();
+    guard.expect(URL_ONNX, { bytes: 1000 });
+    const error = await failure(guard.wrap(serve(stream(chunks), { headers: { 'content-length': '999' } }))(URL_ONNX));
+    expect(error.message).toContain('the server sends 999 bytes but the catalog expects 1000');
+  });
+
+  it('fails a truncated download against the catalog size', async () => {
+    const guard = new IntegrityGuard();
+    guard.expect(URL_ONNX, { bytes: 1000 });
+    const response = await guard.wrap(serve(stream([payload.subarray(0, 400)])))(URL_ONNX);
+    expect((await failure(readAll(response))).message).toContain('truncated download, got 400 of 1000 bytes');
+  });
+
+  it('fails a truncated download against Content-Length when the catalog has no size', async () => {
+    const guard = new IntegrityGuard();
+    const response = await guard.wrap(serve(stream([payload.subarray(0, 10)]), { headers: { 'content-length': '20' } }))(URL_ONNX);
+    expect((await failure(readAll(response))).message).toContain('got 10 of 20 bytes');
+  });
+
+  it('reports an interrupted connection with the bytes received so far', async () => {
+    const guard = new IntegrityGuard();
+    const response = await guard.wrap(serve(stream([payload.subarray(0, 64)], new Error('ECONNRESET'))))(URL_ONNX);
+    const error = await failure(readAll(response));
+    expect(error.message).toContain('interrupted after 64 bytes (ECONNRESET)');
+  });
+
+  it('returns error responses untouched', async () => {
+    const guard = new IntegrityGuard();
+    guard.expect(URL_ONNX, { bytes: 1000 });
+    const response = await guard.wrap(serve('missing', { status: 404, headers: { 'content-type': 'text/html' } }))(URL_ONNX);
+    expect(response.status).toBe(404);
+    expect(await response.text()).toBe('missing');
+  });
+
+  it('treats relative, absolute and URL-object requests as the same file', async () => {
+    const guard = new IntegrityGuard('http://localhost/');
+    guard.expect('/models/tiny/onnx/model_q4.onnx', { bytes: 3 });
+    expect(guard.expectation(URL_ONNX)).toEqual({ bytes: 3 });
+    const fetcher = guard.wrap(serve(stream([Uint8Array.of(1, 2)])));
+    const error = await failure(readAll(await fetcher(new URL(URL_ONNX))));
+    expect(error.message).toContain('got 2 of 3 bytes');
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * createWorkerApi: the event stream a generation sends back, its count, errors on the same
+ * stream, and stop requests. The transformers.js ModelRunner is replaced by a scripted fake (no
+ * model is loaded), so only the API's own logic is under test.
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { GenerationError, ModelNotLoadedError } from '../../src/engine/errors';
+import type { ChatMessage, GenerationEvent, GenerationParams, LoadProgress, LoadedModel, ModelRef } from '../../src/engine/types';
+import type { StopFlag } from '../../src/engine/worker/stop-flag';
+import type { RunnerHooks } from '../../src/engine/worker/runner';
+import { createWorkerApi, type WorkerEvent } from '../../src/engine/worker/api';
+import { DEFAULT_PARAMS } from '../../src/settings/generation-settings';
+
+type Generate = (requestId: number, messages: readonly ChatMessage[], params: GenerationParams, emit: (e: GenerationEvent) => void) => Promise<void>;
+
+const fake = vi.hoisted(() => ({
+  flags: [] as StopFlag[],
+  generate: null as Generate | null,
+  progress: [] as LoadProgress[],
+}));
+
+vi.mock('../../src/engine/worker/runner', () => ({
+  ModelRunner: class {
+    constructor(_hooks: unknown, flag: StopFlag) {
+      fake.flags.push(flag);
+    }
+    generate(requestId: number, messages: readonly ChatMessage[], params: GenerationParams, emit: (e: GenerationEvent) => void): Promise<void> {
+      if (!fake.generate) throw new Error('test did not script generate');
+      return fake.generate(requestId, messages, params, emit);
+    }
+    load(ref: ModelRef, onProgress: (p: LoadProgress) => void): Promise<LoadedModel> {
+      for (const p of fake.progress) onProgress(p);
+      return Promise.resolve({ modelId: ref.id, backend: 'wasm', dtype: ref.dtype, detail: 'fake', contextLength: 1, loadMs: 0 });
+    }
+    unload(): Promise<void> {
+      return Promise.resolve();
+    }
+  },
+}));
+
+const hooks: RunnerHooks = { now: () => 0, executionDevice: () => 'cpu', describe: () => 'fake' };
+const messages: ChatMessage[] = [{ role: 'user', content: 'Hi' }];
+const trace = { requestAt: 0, prefillStartAt: 1, tokenTimes: [2, 3], endAt: 4, promptTokens: 5 };
+
+beforeEach(() => {
+  fake.flags.length = 0;
+  fake.generate = null;
+  fake.progress = [];
+});
+
+describe('createWorkerApi', () => {
+  it('forwards every event in the order the runner emits it and returns how many it sent', async () => {
+    fake.generate = async (_id, _m, _p, emit) => {
+      emit({ type: 'start', promptTokens: 5, maxNewTokens: 2 });
+      emit({ type: 'token', text: 'Hel', at: 2 });
+      await Promise.resolve(); // tokens arrive across awaits, as in a real generation
+      emit({ type: 'token', text: 'lo', at: 3 });
+      emit({ type: 'end', reason: 'length', trace });
+    };
+    const api = createWorkerApi(hooks);
+    const seen: WorkerEvent[] = [];
+    const sent = await api.generate(1, messages, { ...DEFAULT_PARAMS }, (e) => seen.push(e));
+    expect(seen.map((e) => (e.type === 'token' ? `token:${e.text}` : e.type))).toEqual(['start', 'token:Hel', 'token:lo', 'end']);
+    expect(sent).toBe(4);
+  });
+
+  it('sends a failure as a last error event on the same stream, after the tokens so far', async () => {
+    fake.generate = (_id, _m, _p, emit) => {
+      emit({ type: 'start', promptTokens: 5, maxNewTokens: 8 });
+      emit({ type: 'token', text: 'a', at: 1 });
+      return Promise.reject(new GenerationError('Generation failed after 1 tokens: OOM', { generatedTokens: 1 }));
+    };
+    const seen: WorkerEvent[] = [];
+    const sent = await createWorkerApi(hooks).generate(2, messages, { ...DEFAULT_PARAMS }, (e) => seen.push(e));
+    expect(sent).toBe(3);
+    expect(seen.map((e) => e.type)).toEqual(['start', 'token', 'error']);
+    const last = seen[2];
+    expect(last?.type === 'error' ? last.error : null).toEqual(
+      expect.objectContaining({ name: 'GenerationError', message: 'Generation failed after 1 tokens: OOM', details: { generatedTokens: 1 } }),
+    );
+  });
+
+  it('reports an error thrown before any event (no model loaded) as the only event', async () => {
+    fake.generate = () => Promise.reject(new ModelNotLoadedError());
+    const seen: WorkerEvent[] = [];
+    expect(await createWorkerApi(hooks).generate(3, messages, { ...DEFAULT_PARAMS }, (e) => seen.push(e))).toBe(1);
+    expect(seen[0]?.type === 'error' ? seen[0].error.name : null).toBe('ModelNotLoadedError');
+  });
+
+  it('does not wait for the page, and swallows rejections from a closed page', async () => {
+    fake.generate = (_id, _m, _p, emit) => {
+      emit({ type: 'start', promptTokens: 1, maxNewTokens: 1 });
+      emit({ type: 'end', reason: 'eos', trace });
+      return Promise.resolve();
+    };
+    let calls = 0;
+    const neverSettles = (): Promise<void> => {
+      calls++;
+      return calls === 1 ? new Promise<void>(() => undefined) : Promise.reject(new Error('port closed'));
+    };
+    expect(await createWorkerApi(hooks).generate(4, messages, { ...DEFAULT_PARAMS }, neverSettles)).toBe(2);
+    await new Promise((r) => setTimeout(r, 0)); // an unhandled rejection would fail the run here
+    expect(calls).toBe(2);
+  });
+
+  it('stop() marks the request on the flag the runner reads, and init() shares the page buffer', () => {
+    const api = createWorkerApi(hooks);
+    api.stop(5);
+    expect(fake.flags.at(-1)?.isRequested(5)).toBe(true);
+
+    const buffer = new SharedArrayBuffer(4);
+    api.init(buffer);
+    const runnerFlag = fake.flags.at(-1)!;
+    expect(runnerFlag.isRequested(5)).toBe(false); // a fresh buffer
+    new Int32Array(buffer)[0] = 9; // the page writes the id directly
+    expect(runnerFlag.isRequested(9)).toBe(true);
+    api.stop(11);
+    expect(new Int32Array(buffer)[0]).toBe(11);
+  });
+
+  it('passes load progress through and ignores rejected progress callbacks', async () => {
+    fake.progress = [{ phase: 'compile', message: 'Warming up…' }, { phase: 'ready' }];
+    const seen: LoadProgress[] = [];
+    const ref: ModelRef = { id: 'm', location: '/models/m', dtype: 'q4', contextLength: 64 };
+    const loaded = await createWorkerApi(hooks).load(ref, (p) => {
+      seen.push(p);
+      return Promise.reject(new Error('page gone'));
+    });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seen).toEqual(fake.progress);
+    expect(loaded.modelId).toBe('m');
+  });
+});

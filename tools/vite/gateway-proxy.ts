@@ -1,0 +1,70 @@
+/**
+ * Same-origin access to a local gateway for the dev and preview servers. Foundry Local sends no
+ * CORS headers, so the page calls `/gateway/...` on its own origin and this proxy forwards to
+ * GATEWAY_URL (default http://localhost:5273). `/__gateway-proxy` tells the page the target, so
+ * it routes through the proxy only when the user's gateway address is that target.
+ *
+ * Node-only: used by vite.config.ts, never bundled.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Plugin, ProxyOptions } from 'vite';
+
+// Keep in sync with src/engine/gateway/gateway-url.ts (the page imports no Node code).
+const PROXY_PATH = '/gateway';
+const PROXY_INFO_PATH = '/__gateway-proxy';
+const PROXY_ERROR_HEADER = 'x-gateway-proxy-error';
+
+export const DEFAULT_GATEWAY_TARGET = 'http://localhost:5273';
+
+function isResponse(value: unknown): value is ServerResponse {
+  return typeof value === 'object' && value !== null && 'writeHead' in value && 'headersSent' in value;
+}
+
+/** The `server.proxy` / `preview.proxy` entry. */
+export function gatewayProxyOptions(target: string): Record<string, ProxyOptions> {
+  return {
+    [PROXY_PATH]: {
+      target,
+      // Our gateway rejects non-loopback Host headers (DNS rebinding); send the target's own.
+      changeOrigin: true,
+      rewrite: (path) => path.slice(PROXY_PATH.length) || '/',
+      configure: (proxy) => {
+        proxy.on('error', (error, _req, res) => {
+          if (!isResponse(res)) return;
+          if (res.headersSent) {
+            // Mid-stream: break the connection so the page sees the answer was cut, not finished.
+            res.destroy(error);
+            return;
+          }
+          const code = (error as NodeJS.ErrnoException).code ?? 'error';
+          res.writeHead(502, { 'Content-Type': 'application/json', [PROXY_ERROR_HEADER]: code });
+          res.end(JSON.stringify({ error: { message: `${target} is unreachable (${code})`, type: 'proxy_error', code } }));
+        });
+      },
+    },
+  };
+}
+
+/** Serves `/__gateway-proxy` → `{"target": "..."}` on the dev and preview servers. */
+export function gatewayProxyInfo(target: string): Plugin {
+  const body = JSON.stringify({ target });
+  const handler = (url: string | undefined, res: ServerResponse): boolean => {
+    if (url?.split('?')[0] !== PROXY_INFO_PATH) return false;
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    res.end(body);
+    return true;
+  };
+  return {
+    name: 'gateway-proxy-info',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if (!handler(req.url, res)) next();
+      });
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if (!handler(req.url, res)) next();
+      });
+    },
+  };
+}
