@@ -1,5 +1,5 @@
 import { defineConfig } from 'vite';
-import { DEFAULT_GATEWAY_TARGET, gatewayProxyInfo, gatewayProxyOptions } from './tools/vite/gateway-proxy';
+import { DEFAULT_GATEWAY_TARGET, gatewayProxyInfo, gatewayProxyOptions } from './tools/vite/gateway-proxy.ts';
 
 /**
  * Cross-origin isolation (COOP + COEP) makes SharedArrayBuffer available: ONNX Runtime needs it for

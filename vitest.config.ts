@@ -23,6 +23,18 @@ export default defineConfig({
       },
       {
         test: {
+          // The bundled gateway over real HTTP on 127.0.0.1, driven by the official openai client.
+          name: 'gateway',
+          include: ['tests/gateway/**/*.test.ts'],
+          environment: 'node',
+          // Each file starts its own gateway and loads models; on two cores one at a time is faster.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',

@@ -76,6 +76,9 @@ export class GatewayPanel extends LitElement {
       :host {
         display: block;
         font-size: 0.9em;
+        margin-top: 20px;
+        padding-top: 16px;
+        border-top: 1px solid var(--border);
       }
       h2 {
         font-size: 0.72em;

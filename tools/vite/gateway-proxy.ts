@@ -29,6 +29,16 @@ export function gatewayProxyOptions(target: string): Record<string, ProxyOptions
       changeOrigin: true,
       rewrite: (path) => path.slice(PROXY_PATH.length) || '/',
       configure: (proxy) => {
+        // The page is same-origin with this server, so the request is ours to make. Its Origin
+        // (a random test port, or a LAN name) would only trip the bundled gateway's origin check.
+        proxy.on('proxyReq', (proxyReq) => proxyReq.removeHeader('origin'));
+        // When the gateway dies mid-answer, pass the break on: without this the page's stream
+        // would stay open forever, waiting for bytes that will never come.
+        proxy.on('proxyRes', (proxyRes, _req, res) => {
+          proxyRes.on('close', () => {
+            if (!proxyRes.complete && isResponse(res)) res.destroy();
+          });
+        });
         proxy.on('error', (error, _req, res) => {
           if (!isResponse(res)) return;
           if (res.headersSent) {

@@ -143,7 +143,7 @@ export class GatewayEngine implements Engine<GatewayModelRef> {
       throw new GatewayError(
         'unknown-model',
         `The gateway at ${baseUrl} has no model "${ref.serverModel}" (it has: ${available}).` +
-          (info.generation === 'openai' ? '' : ` Download it with \`foundry model download ${ref.serverModel}\`.`),
+          (info.generation === 'openai' ? '' : ` Download it with: foundry model download ${ref.serverModel}`),
       );
     }
     if (!info.models.find((m) => m.id === resolution.id)?.loaded) {

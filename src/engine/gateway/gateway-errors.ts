@@ -1,6 +1,6 @@
 /**
  * Gateway failures in plain words. A browser reports every network failure as the same
- * "Failed to fetch"; `explainNetworkFailure` tells the cases apart where it can (see probe.ts for
+ * "Failed to fetch"; `explainFetchFailure` in probe.ts tells the cases apart where it can (see there for
  * how "refused" and "CORS blocked" are distinguished).
  */
 import { EngineError } from '../errors';
@@ -34,5 +34,5 @@ export class GatewayError extends EngineError {
 }
 
 export function startCommandsHint(): string {
-  return 'Start Foundry Local (`foundry service start`) or the bundled gateway (`npm run gateway`), then try again.';
+  return 'Start Foundry Local (foundry service start) or the bundled gateway (npm run gateway), then try again.';
 }

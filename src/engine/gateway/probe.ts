@@ -39,7 +39,7 @@ export function describeInfo(baseUrl: string, viaProxy: boolean, info: GatewayIn
   ];
   if (info.generation !== 'openai') details.push(`Loaded now: ${listSome(loaded)}.`);
   if (info.models.length === 0) {
-    details.push(info.generation === 'openai' ? 'The server lists no models.' : 'Download one first, e.g. `foundry model download phi-4-mini`.');
+    details.push(info.generation === 'openai' ? 'The server lists no models.' : 'Download one first, for example: foundry model download phi-4-mini');
   }
   return { summary, details };
 }
@@ -72,8 +72,8 @@ export async function explainFetchFailure(root: string, pageUrl: string, fetcher
     return new GatewayError(
       'cors',
       `A server is running at ${root}, but it does not allow requests from this page (no CORS headers; Foundry Local never sends them). ` +
-        'Open the playground with `npm start` or `npm run dev`: its server forwards /gateway to the gateway (set GATEWAY_URL when it is not at http://localhost:5273). ' +
-        'The bundled gateway accepts other pages with `--allow-origin <page origin>`.',
+        'Open the playground with npm start or npm run dev: its server forwards /gateway to the gateway (set GATEWAY_URL when it is not at http://localhost:5273). ' +
+        'The bundled gateway accepts other pages with --allow-origin <page origin>.',
     );
   }
   const lna = crossToLoopback

@@ -1,0 +1,34 @@
+/**
+ * `--pace N`: hands text to the client at most N pieces per second, to show how the playground
+ * behaves with a slow server (a 20B model on a laptop) while running a tiny bundled model. The
+ * model still generates at full speed; only delivery is spread out, and the answer's end (usage,
+ * `[DONE]`) waits until every piece has been delivered.
+ */
+import type { CompletionSink } from './completion';
+
+export interface PacedSink extends CompletionSink {
+  /** Resolves when everything queued so far has been handed to the inner sink. */
+  drained(): Promise<void>;
+}
+
+export function pacedSink(inner: CompletionSink, perSecond: number, signal: AbortSignal): PacedSink {
+  const gapMs = 1000 / perSecond;
+  const queue: string[] = [];
+  let running: Promise<void> | null = null;
+  const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+  const drain = async (): Promise<void> => {
+    while (queue.length && !signal.aborted) {
+      inner.text(queue.shift()!);
+      await sleep(gapMs);
+    }
+    running = null;
+  };
+  return {
+    start: () => inner.start(),
+    text(delta) {
+      queue.push(delta);
+      running ??= drain();
+    },
+    drained: () => running ?? Promise.resolve(),
+  };
+}
