@@ -28,3 +28,18 @@ it('keeps transformers.js and ONNX Runtime out of the page entry chunk', () => {
 it('ships exactly one ONNX Runtime wasm', () => {
   expect(assets().filter((f) => f.endsWith('.wasm'))).toHaveLength(1);
 });
+
+it('keeps the Node gateway out of every chunk and loads the openai client only on demand', () => {
+  const chunks = assets().filter((f) => f.endsWith('.js') || f.endsWith('.mjs'));
+  for (const file of chunks) {
+    const code = read(file);
+    expect(code, file).not.toMatch(/node:http|createServer\(|startGateway|onnxruntime-node/);
+  }
+  const html = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
+  const entry = /src="\.\/assets\/([^"]+\.js)"/.exec(html)?.[1];
+  // The SDK's request headers (x-stainless-*) are in its own chunk, which the entry imports lazily (import()), never statically.
+  const sdk = chunks.find((f) => /x-stainless/i.test(read(f)));
+  expect(sdk).toBeDefined();
+  expect(sdk).not.toBe(entry);
+  expect(read(entry!)).not.toMatch(new RegExp(`^import[^;]*${sdk!.replace('.', '\\.')}`, 'm'));
+});
