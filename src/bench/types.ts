@@ -1,0 +1,171 @@
+/**
+ * The data model of a benchmark run, as zod schemas with the TypeScript types inferred from them,
+ * so what is stored in IndexedDB, exported and re-imported is checked by the same rules.
+ *
+ * A run measures every target (model x backend) on every prompt, `warmupRounds` times without
+ * counting, then `rounds` times for real. Each request becomes one BenchSample.
+ */
+import { z } from 'zod';
+import { DTYPES, formatPath } from '../catalog/schema';
+import type { BackendKind } from '../engine/types';
+
+/** The engine's backends, as a tuple zod can check against. */
+export const BACKENDS = ['webgpu', 'wasm', 'gateway'] as const satisfies readonly BackendKind[];
+
+const finite = z.number({ error: 'must be a number' });
+const count = finite.int('must be a whole number').nonnegative('must not be negative');
+const rate = finite.nonnegative('must not be negative');
+
+export const chatMessageSchema = z.strictObject({
+  role: z.enum(['system', 'user', 'assistant']),
+  content: z.string(),
+});
+
+/** One prompt: a conversation whose last message is the user's, answered by the model. */
+export const benchPromptSchema = z.strictObject({
+  id: z.string().min(1, 'must not be empty'),
+  messages: z
+    .array(chatMessageSchema)
+    .min(1, 'needs at least one message')
+    .refine((m) => m[m.length - 1]?.role === 'user', { message: 'the last message must be from the user' }),
+});
+
+const promptList = z.array(benchPromptSchema).min(1, 'needs at least one prompt').superRefine((prompts, ctx) => {
+  const seen = new Set<string>();
+  prompts.forEach((p, i) => {
+    if (seen.has(p.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate prompt id "${p.id}"` });
+    seen.add(p.id);
+  });
+});
+
+/** A named prompt set, the unit of JSON import and export. */
+export const promptSetSchema = z.strictObject({
+  name: z.string().min(1, 'must not be empty'),
+  prompts: promptList,
+});
+
+/** What to run: a model on a backend; `dtype` absent lets the router choose. */
+export const benchTargetSchema = z.strictObject({
+  modelId: z.string().min(1, 'must not be empty'),
+  backend: z.enum(BACKENDS),
+  dtype: z.enum(DTYPES).optional(),
+});
+
+export const benchPlanSchema = z.strictObject({
+  targets: z.array(benchTargetSchema).min(1, 'needs at least one target'),
+  promptSetName: z.string(),
+  prompts: promptList,
+  rounds: count.min(1, 'must be at least 1'),
+  warmupRounds: count,
+  maxNewTokens: count.min(1, 'must be at least 1'),
+  // Greedy by default: the same prompt then yields the same tokens on every round and backend.
+  temperature: finite.min(0, 'must not be negative').default(0),
+});
+
+/** The dtype that actually ran; a gateway does not say, so it is "server". */
+export const runDtypeSchema = z.enum([...DTYPES, 'server']);
+
+/** One request. Metrics are null when they could not be measured (no token, failed request). */
+export const benchSampleSchema = z.strictObject({
+  modelId: z.string().min(1, 'must not be empty'),
+  backend: z.enum(BACKENDS),
+  dtype: runDtypeSchema,
+  promptId: z.string().min(1, 'must not be empty'),
+  /** 0-based, counting warm-up rounds first: warm-up rounds are 0..W-1, measured ones W..W+R-1. */
+  round: count,
+  warmup: z.boolean(),
+  /** Epoch milliseconds when the request was sent. */
+  startedAt: finite,
+  ttftMs: finite.nonnegative('must not be negative').nullable(),
+  prefillTokensPerSec: rate.nullable(),
+  decodeTokensPerSec: rate.nullable(),
+  /** null only when the request failed before any timing existed. */
+  totalMs: finite.nonnegative('must not be negative').nullable(),
+  interTokenMs: z.array(finite),
+  promptTokens: count,
+  generatedTokens: count,
+  output: z.string(),
+  stopReason: z.enum(['eos', 'length', 'aborted']).nullable(),
+  /** Why the request failed; null when it did not. Never empty, so CSV can tell it from null. */
+  error: z.string().min(1, 'must not be empty (use null)').nullable(),
+});
+
+/** Where a run happened; per-target details (backend, dtype, file hashes) are on each target. */
+export const benchEnvironmentSchema = z.strictObject({
+  userAgent: z.string(),
+  /** GPUAdapterInfo fields; null without WebGPU. */
+  adapter: z
+    .strictObject({ vendor: z.string(), architecture: z.string(), device: z.string(), description: z.string() })
+    .nullable(),
+  /** navigator.hardwareConcurrency */
+  hardwareConcurrency: count.nullable(),
+  /** Threads the WASM backend uses (1 without cross-origin isolation). */
+  wasmThreads: count.nullable(),
+  crossOriginIsolated: z.boolean(),
+  appVersion: z.string(),
+});
+
+/** How one target went, and what actually ran for it. */
+export const targetResultSchema = z.strictObject({
+  target: benchTargetSchema,
+  status: z.enum(['ok', 'failed', 'cancelled']),
+  /** Why it failed or was cancelled, or a router notice; null when there is nothing to say. */
+  message: z.string().nullable(),
+  /** The dtype that ran; null when the model never loaded. */
+  dtype: runDtypeSchema.nullable(),
+  /** "WebGPU · google · swiftshader", "gateway · http://…" */
+  detail: z.string(),
+  files: z.array(z.strictObject({ path: z.string().min(1), sha256: z.string().nullable() })),
+});
+
+export const benchRunSchema = z.strictObject({
+  id: z.string().min(1, 'must not be empty'),
+  startedAt: finite,
+  finishedAt: finite.nullable(),
+  plan: benchPlanSchema,
+  environment: benchEnvironmentSchema,
+  targets: z.array(targetResultSchema),
+  samples: z.array(benchSampleSchema),
+});
+
+export type BenchPrompt = z.infer<typeof benchPromptSchema>;
+export type PromptSet = z.infer<typeof promptSetSchema>;
+export type BenchTarget = z.infer<typeof benchTargetSchema>;
+export type BenchPlan = z.infer<typeof benchPlanSchema>;
+export type RunDtype = z.infer<typeof runDtypeSchema>;
+export type BenchSample = z.infer<typeof benchSampleSchema>;
+export type BenchEnvironment = z.infer<typeof benchEnvironmentSchema>;
+export type TargetResult = z.infer<typeof targetResultSchema>;
+export type BenchRun = z.infer<typeof benchRunSchema>;
+
+/** Thrown when imported or stored benchmark data does not match; `issues` name each bad field. */
+export class BenchValidationError extends Error {
+  override readonly name = 'BenchValidationError';
+  constructor(
+    readonly issues: readonly string[],
+    origin: string,
+  ) {
+    super(`Invalid ${origin}: ${issues.join('; ')}`);
+  }
+}
+
+/** "run.samples[3].ttftMs: must be a number", one line per zod issue, under an optional prefix. */
+export function describeIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []): string[] {
+  return error.issues.map((issue) => `${formatPath([...prefix, ...issue.path]) || '(root)'}: ${issue.message}`);
+}
+
+/** Parses with `schema` or throws a BenchValidationError naming every bad field. */
+export function parseWith<S extends z.ZodType>(schema: S, data: unknown, origin: string, prefix: readonly PropertyKey[] = []): z.infer<S> {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  throw new BenchValidationError(describeIssues(result.error, prefix), origin);
+}
+
+/** JSON.parse that fails with a BenchValidationError saying which import was not JSON. */
+export function parseJsonText(text: string, origin: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new BenchValidationError([`(root): not valid JSON (${error instanceof Error ? error.message : String(error)})`], origin);
+  }
+}
