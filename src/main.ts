@@ -2,9 +2,11 @@
  * Boot: paint the shell at once, then detect capabilities and load the catalog, then hand the
  * Playground service to the UI. Inference code is only in the worker, started on first use.
  */
+import { BenchSession } from './app/bench-session';
 import { loadGatewaySettings } from './app/gateway-settings';
 import { Playground } from './app/playground';
 import { loadPreferences } from './app/preferences';
+import { BenchStore } from './cache/bench-store';
 import { ChatStore } from './cache/chat-store';
 import { fetchCatalog, toGatewayModelRef, toModelRef } from './catalog/catalog';
 import { BrowserEngine } from './engine/browser-engine';
@@ -47,9 +49,11 @@ async function boot(): Promise<void> {
     probeGateway: (settings, signal) =>
       probeGateway({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, proxy, pageUrl: location.href, signal }),
   });
+  const bench = new BenchSession({ playground, router, store: new BenchStore() });
   shell.playground = playground;
+  shell.bench = bench;
   // Exposed for end-to-end tests and for the curious, read-only by convention.
-  Object.assign(window, { playground });
+  Object.assign(window, { playground, bench });
   await playground.start();
 }
 

@@ -85,17 +85,16 @@ export class BrowserEngine implements Engine {
     const api = this.ensureWorker();
     this.loaded = null;
     const progress = proxy((p: Parameters<NonNullable<LoadOptions['onProgress']>>[0]) => onProgress?.(p));
+    let rejectAborted: (error: Error) => void = () => undefined;
     const aborted = new Promise<never>((_, reject) => {
-      signal?.addEventListener(
-        'abort',
-        () => {
-          // A download or session creation cannot be interrupted inside the worker: kill it.
-          this.terminate();
-          reject(abortError());
-        },
-        { once: true },
-      );
+      rejectAborted = reject;
     });
+    const onAbort = (): void => {
+      // A download or session creation cannot be interrupted inside the worker: kill it.
+      this.terminate();
+      rejectAborted(abortError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     const crashed = new Promise<never>((_, reject) => {
       this.crash = reject;
     });
@@ -104,6 +103,8 @@ export class BrowserEngine implements Engine {
       return this.loaded;
     } finally {
       this.crash = null;
+      // Once loaded, the load's signal must not kill the worker under a later answer.
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 

@@ -1,6 +1,7 @@
 import { provide } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import type { BenchSession } from '../app/bench-session';
 import type { Playground } from '../app/playground';
 import { playgroundContext } from './context';
 import { icons } from './icons';
@@ -13,6 +14,12 @@ import './gateway-panel';
 import './status-line';
 
 type Drawer = 'none' | 'sidebar' | 'settings';
+type Tab = 'chat' | 'bench';
+
+/** The Benchmark tab and chart.js load on first use: the chat's first paint does not wait for them. */
+function loadBenchView(): void {
+  void import('./bench-view');
+}
 
 /**
  * The page: header with the status line, conversations and model on the left, the chat in the
@@ -29,13 +36,29 @@ export class PlaygroundApp extends LitElement {
   /** A fatal startup error (e.g. the catalog did not validate), shown instead of the chat. */
   @property() failure = '';
 
+  /** The benchmark service; the Benchmark tab waits for it like the chat waits for `playground`. */
+  @property({ attribute: false })
+  bench: BenchSession | undefined;
+
   @state() private drawer: Drawer = 'none';
+  // A link or a reload to #benchmark opens the tab directly.
+  @state() private tab: Tab = location.hash === '#benchmark' ? 'bench' : 'chat';
 
   override connectedCallback(): void {
     super.connectedCallback();
+    if (this.tab === 'bench') loadBenchView();
+    // chart.js arrives after the first paint; the element upgrades in place when it does.
+    void import('./latency-chart');
     this.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && this.drawer !== 'none' && !this.playground?.generating) this.drawer = 'none';
     });
+  }
+
+  private _showTab(tab: Tab): void {
+    if (tab === 'bench') loadBenchView();
+    this.tab = tab;
+    this.drawer = 'none';
+    history.replaceState(null, '', tab === 'bench' ? '#benchmark' : location.pathname + location.search);
   }
 
   private _toggle(drawer: Drawer): void {
@@ -58,23 +81,29 @@ export class PlaygroundApp extends LitElement {
   protected override render() {
     return html`
       <header>
-        <button class="ghost icon only-narrow" aria-label="Conversations and model" aria-expanded=${this.drawer === 'sidebar' ? 'true' : 'false'}
+        <button class="ghost icon only-narrow ${this.tab === 'bench' ? 'off' : ''}" aria-label="Conversations and model" aria-expanded=${this.drawer === 'sidebar' ? 'true' : 'false'}
           @click=${() => this._toggle('sidebar')}>${icons.menu}</button>
-        <h1><span class="logo" aria-hidden="true">◆</span> Playground</h1>
+        <h1 aria-label="Playground"><span class="logo" aria-hidden="true">◆</span> <span class="name">Playground</span></h1>
+        <nav class="tabs" aria-label="View">
+          <button class="tab" aria-pressed=${this.tab === 'chat' ? 'true' : 'false'} @click=${() => this._showTab('chat')}>Chat</button>
+          <button class="tab" aria-pressed=${this.tab === 'bench' ? 'true' : 'false'} @click=${() => this._showTab('bench')}>Benchmark</button>
+        </nav>
         <status-line></status-line>
-        <button class="ghost icon only-medium" aria-label="Settings" aria-expanded=${this.drawer === 'settings' ? 'true' : 'false'}
+        <button class="ghost icon only-medium ${this.tab === 'bench' ? 'off' : ''}" aria-label="Settings" aria-expanded=${this.drawer === 'settings' ? 'true' : 'false'}
           @click=${() => this._toggle('settings')}>${icons.sliders}<span class="label">Settings</span></button>
       </header>
       ${this.failure
         ? html`<main class="failure" role="alert"><h2>The playground could not start</h2><p>${this.failure}</p></main>`
-        : html`<div class="body" data-drawer=${this.drawer}>
+        : html`<div class="body" data-drawer=${this.drawer} data-tab=${this.tab}>
             <aside class="sidebar" aria-label="Conversations and model">
               <conversation-list @conversation-chosen=${() => (this.drawer = 'none')}></conversation-list>
               <model-panel></model-panel>
             </aside>
-            <main>${this.playground ? html`<chat-view></chat-view>` : html`<p class="booting muted">Starting…</p>`}</main>
+            <main ?hidden=${this.tab !== 'chat'}>${this.playground ? html`<chat-view></chat-view>` : html`<p class="booting muted">Starting…</p>`}</main>
+            ${this.tab === 'bench' ? html`<main class="bench"><bench-view .session=${this.bench} .playground=${this.playground}></bench-view></main>` : nothing}
             <aside class="settings" aria-label="Settings">
               <settings-panel></settings-panel>
+              <latency-chart></latency-chart>
               <gateway-panel></gateway-panel>
             </aside>
             <div class="scrim" @click=${() => (this.drawer = 'none')}></div>
@@ -117,6 +146,38 @@ export class PlaygroundApp extends LitElement {
       status-line {
         flex: 1;
       }
+      .tabs {
+        display: flex;
+        gap: 2px;
+        padding: 2px;
+        border-radius: 9px;
+        background: var(--surface-2);
+      }
+      .tab {
+        border: none;
+        background: transparent;
+        padding: 4px 12px;
+        border-radius: 7px;
+        color: var(--muted);
+      }
+      .tab[aria-pressed='true'] {
+        background: var(--surface);
+        color: var(--text);
+        box-shadow: var(--shadow);
+      }
+      header button.off {
+        visibility: hidden;
+      }
+      main[hidden] {
+        display: none;
+      }
+      .body[data-tab='bench'] {
+        grid-template-columns: minmax(0, 1fr);
+      }
+      .body[data-tab='bench'] aside,
+      .body[data-tab='bench'] .scrim {
+        display: none;
+      }
       .body {
         display: grid;
         grid-template-columns: 272px minmax(0, 1fr) 288px;
@@ -144,6 +205,11 @@ export class PlaygroundApp extends LitElement {
       }
       .settings {
         border-left: 1px solid var(--border);
+      }
+      latency-chart {
+        border-top: 1px solid var(--border);
+        margin-top: 16px;
+        padding-top: 14px;
       }
       main {
         min-height: 0;
@@ -240,6 +306,9 @@ export class PlaygroundApp extends LitElement {
         button.only-narrow {
           display: inline-flex;
         }
+        .tab {
+          padding: 4px 8px;
+        }
         .sidebar {
           position: absolute;
           left: 0;
@@ -264,7 +333,13 @@ export class PlaygroundApp extends LitElement {
           background: var(--scrim);
         }
       }
-      @media (prefers-reduced-motion: reduce) {
+      @media (max-width: 480px) {
+        /* The tabs need the room; the logo stays as the brand. */
+        h1 .name {
+          display: none;
+        }
+      }
+            @media (prefers-reduced-motion: reduce) {
         .sidebar,
         .settings {
           transition: none;

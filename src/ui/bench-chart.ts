@@ -1,0 +1,117 @@
+/** One chart.js chart as a Lit element; chart.js is tree-shaken to the parts the benchmark uses. */
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LineController,
+  LineElement,
+  LinearScale,
+  PointElement,
+  Tooltip,
+  type ChartData,
+} from 'chart.js';
+import { LitElement, css, html, type PropertyValues } from 'lit';
+import { customElement, property, query } from 'lit/decorators.js';
+
+// Only what the benchmark draws: the tree-shaken build stays a fraction of chart.js's full size.
+Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
+
+/** Colours that read on light and dark backgrounds, one per target. */
+export const SERIES_COLOURS = ['#4f46e5', '#0e9f6e', '#d97706', '#db2777', '#0891b2', '#7c3aed'];
+
+export type BenchChartKind = 'bar' | 'line';
+
+/**
+ * One chart.js chart with titled axes. `chartData` is kept as given, so tests can read what is
+ * drawn; the Chart is created on first render, updated in place, and destroyed on disconnect.
+ */
+@customElement('bench-chart')
+export class BenchChart extends LitElement {
+  @property() kind: BenchChartKind = 'bar';
+  /** The chart title, also the canvas's accessible name. */
+  @property() heading = '';
+  @property() xTitle = '';
+  @property() yTitle = '';
+  @property({ attribute: false }) chartData: ChartData<BenchChartKind, (number | null)[], string | number> = { labels: [], datasets: [] };
+
+  @query('canvas') private canvas!: HTMLCanvasElement;
+  private chart: Chart<BenchChartKind, (number | null)[], string | number> | null = null;
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (!this.chart || changed.has('kind')) this.create();
+    else if (changed.has('chartData')) {
+      this.chart.data = structuredClone(this.chartData);
+      this.chart.update();
+    }
+  }
+
+  private create(): void {
+    this.chart?.destroy();
+    const style = getComputedStyle(this);
+    const muted = style.getPropertyValue('--muted').trim() || '#5f6774';
+    const grid = style.getPropertyValue('--border').trim() || '#e1e4e9';
+    const axis = (title: string) => ({
+      title: { display: Boolean(title), text: title, color: muted },
+      ticks: { color: muted },
+      grid: { color: grid },
+    });
+    // chart.js mutates the data it is given; the copy keeps `chartData` what the caller set.
+    this.chart = new Chart<BenchChartKind, (number | null)[], string | number>(this.canvas, {
+      type: this.kind,
+      data: structuredClone(this.chartData),
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        scales: { x: axis(this.xTitle), y: { ...axis(this.yTitle), beginAtZero: true } },
+        plugins: { legend: { position: 'bottom', labels: { color: muted, boxWidth: 12 } } },
+      },
+    });
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Moved in the DOM (disconnect + connect): the old Chart was destroyed, draw a new one.
+    if (this.hasUpdated && !this.chart) this.create();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.chart?.destroy();
+    this.chart = null;
+  }
+
+  protected override render() {
+    return html`<figure>
+      <figcaption>${this.heading}</figcaption>
+      <div class="box"><canvas role="img" aria-label=${this.heading}></canvas></div>
+    </figure>`;
+  }
+
+  static override styles = css`
+    :host {
+      display: block;
+      min-width: 0;
+    }
+    figure {
+      margin: 0;
+    }
+    figcaption {
+      font-size: 0.85em;
+      font-weight: 600;
+      margin-bottom: 6px;
+    }
+    .box {
+      position: relative;
+      height: var(--chart-height, 220px);
+    }
+  `;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'bench-chart': BenchChart;
+  }
+}

@@ -1,0 +1,78 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { recentLatency, type RecentLatency } from '../bench/recent';
+import { SERIES_COLOURS } from './bench-chart';
+import { PlaygroundController } from './playground-controller';
+import './bench-chart';
+
+/** "This model": TTFT and decode speed of the selected model's recent answers, live. */
+@customElement('latency-chart')
+export class LatencyChart extends LitElement {
+  private readonly app = new PlaygroundController(this);
+  /** What is plotted, readable by tests; null before the first measured answer. */
+  chartData: RecentLatency | null = null;
+  // Redrawn only when a new answer is measured, not on every streamed token.
+  private signature = '';
+
+  protected override render() {
+    const app = this.app.value;
+    const model = app?.selectedModel;
+    if (!app || !model) return nothing;
+    const data = recentLatency(app.conversations, model.id);
+    const signature = JSON.stringify(data);
+    if (signature !== this.signature) {
+      this.signature = signature;
+      this.chartData = data.labels.length ? data : null;
+    }
+    const d = this.chartData;
+    return html`<h2>This model</h2>
+      ${d
+        ? html`<bench-chart
+              kind="line"
+              heading="Time to first token"
+              xTitle="Answer"
+              yTitle="ms"
+              .chartData=${{ labels: d.labels, datasets: [{ label: model.name, data: d.ttftMs, borderColor: SERIES_COLOURS[0], backgroundColor: SERIES_COLOURS[0] }] }}
+            ></bench-chart>
+            <bench-chart
+              kind="line"
+              heading="Decode speed"
+              xTitle="Answer"
+              yTitle="tokens/s"
+              .chartData=${{
+                labels: d.labels,
+                datasets: [{ label: model.name, data: d.decodeTokensPerSec, borderColor: SERIES_COLOURS[1], backgroundColor: SERIES_COLOURS[1] }],
+              }}
+            ></bench-chart>`
+        : html`<p class="muted">Latency of ${model.name}'s answers appears here as you chat.</p>`}`;
+  }
+
+  static override styles = css`
+    :host {
+      display: flex;
+      flex-direction: column;
+      gap: 12px;
+      font-size: 0.9em;
+    }
+    h2 {
+      font-size: 0.72em;
+      text-transform: uppercase;
+      letter-spacing: 0.06em;
+      color: var(--muted);
+      margin: 0;
+    }
+    p {
+      margin: 0;
+      color: var(--muted);
+    }
+    bench-chart {
+      --chart-height: 150px;
+    }
+  `;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'latency-chart': LatencyChart;
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * The Benchmark tab in real Chromium: measure the bundled models on WASM through the UI, then
+ * check that the table, the chart data, the saved run and the exported files all tell the same
+ * numbers, recomputed here from the exported JSON.
+ */
+import fs from 'node:fs/promises';
+import type { Browser, Download, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject, it, onTestFinished } from 'vitest';
+import { benchChartData, type BenchChartData } from '../../src/bench/chart-data';
+import { FEW_SAMPLES_MARK } from '../../src/bench/markdown';
+import { formatMs, formatRate } from '../../src/bench/metrics';
+import { parseRunJson, parseSamplesCsv } from '../../src/bench/report';
+import type { Stats } from '../../src/bench/stats';
+import { compareToNative, describeComparison, summarizeTargets, targetKey, type TargetSummary } from '../../src/bench/summary';
+import type { BenchRun } from '../../src/bench/types';
+import type { BenchSession } from '../../src/app/bench-session';
+import { launchChromium } from './support/chromium';
+import { lastAnswer, openApp, typeAndSend, waitForModel, waitIdle } from './support/app';
+import { startGatewayProcess } from './support/gateway-process';
+
+type BenchWindow = Window & { bench?: BenchSession };
+
+let browser: Browser;
+const baseUrl = inject('baseUrl');
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser.close();
+});
+
+/** The bundled models the build has: pocket-chat-3m joins once tools/models has produced it. */
+async function bundledModels(): Promise<string[]> {
+  const catalog = (await (await fetch(new URL('models/models.json', baseUrl))).json()) as { models: { id: string; source: { kind: string } }[] };
+  return catalog.models.filter((m) => m.source.kind === 'bundled').map((m) => m.id);
+}
+
+async function download(page: Page, button: Locator): Promise<string> {
+  const event: Promise<Download> = page.waitForEvent('download');
+  await button.click();
+  const path = await (await event).path();
+  return fs.readFile(path, 'utf8');
+}
+
+const p95Text = (s: Stats): string => (s.p95 !== null && !s.p95Reliable ? `${formatMs(s.p95)} ${FEW_SAMPLES_MARK}` : formatMs(s.p95));
+
+/** The cells the UI shows for one target, as the UI formats them. */
+function expectedRow(s: TargetSummary): Record<string, string> {
+  return {
+    samples: String(s.samples),
+    'ttft-p50': formatMs(s.ttftMs.p50),
+    'ttft-p95': p95Text(s.ttftMs),
+    'decode-p50': formatRate(s.decodeTokensPerSec.p50),
+    'total-p95': p95Text(s.totalMs),
+  };
+}
+
+async function shownRow(page: Page, key: string): Promise<Record<string, string>> {
+  const row = page.locator(`bench-results tr[data-key="${key}"]`);
+  const out: Record<string, string> = {};
+  for (const col of ['samples', 'ttft-p50', 'ttft-p95', 'decode-p50', 'total-p95']) {
+    out[col] = (await row.locator(`td[data-col="${col}"]`).innerText()).replace(/\s+/g, ' ').trim();
+  }
+  return out;
+}
+
+async function chartData(page: Page): Promise<BenchChartData | null> {
+  return page.evaluate(() => {
+    const app = document.querySelector('playground-app')?.shadowRoot;
+    const charts = app?.querySelector('bench-view')?.shadowRoot?.querySelector('bench-charts');
+    const data: unknown = charts && 'chartData' in charts ? charts.chartData : null;
+    return data ? (JSON.parse(JSON.stringify(data)) as BenchChartData) : null;
+  });
+}
+
+it('benchmarks the bundled models on WASM through the UI; table, charts, history and exports agree', async () => {
+  const models = await bundledModels();
+  expect(models).toContain('pocket-chat-1m');
+  const { page, context, errors } = await openApp(browser, baseUrl, { device: 'wasm' });
+  try {
+    await waitForModel(page);
+    await page.getByRole('button', { name: 'Benchmark', exact: true }).click();
+    await page.getByRole('button', { name: 'Bundled models (WASM)' }).click();
+    for (const id of models) await expect.poll(() => page.locator(`bench-config input[data-target="${id}|wasm"]`).isChecked()).toBe(true);
+    for (const [name, value] of [['rounds', '2'], ['warmupRounds', '0'], ['maxNewTokens', '16']] as const) {
+      const field = page.locator(`bench-config input[name="${name}"]`);
+      await field.fill(value);
+      await field.press('Tab');
+    }
+    await page.getByRole('button', { name: 'Run benchmark' }).click();
+    await page.waitForFunction(() => (window as BenchWindow).bench?.running === true, null, { timeout: 10_000 });
+    await page.waitForFunction(() => (window as BenchWindow).bench?.running === false, null, { timeout: 200_000, polling: 200 });
+
+    const json = await download(page, page.locator('bench-results').getByRole('button', { name: 'JSON' }));
+    const exported = parseRunJson(json);
+    expect(exported.finishedAt).not.toBeNull();
+    expect(exported.plan).toMatchObject({ rounds: 2, warmupRounds: 0, maxNewTokens: 16, temperature: 0 });
+    expect(exported.targets.map((t) => [t.target.modelId, t.status])).toEqual(models.map((id) => [id, 'ok']));
+    expect(exported.environment.appVersion).toMatch(/^\d+\.\d+\.\d+/);
+    const summaries = summarizeTargets(exported.samples);
+    expect(summaries.map((s) => [s.modelId, s.backend, s.samples])).toEqual(models.map((id) => [id, 'wasm', 2 * exported.plan.prompts.length]));
+    for (const s of exported.samples) expect(s.generatedTokens).toBeLessThanOrEqual(16);
+
+    // The table shows the statistics of the stored samples, formatted like the exports.
+    for (const s of summaries) expect(await shownRow(page, targetKey(s))).toEqual(expectedRow(s));
+    // The run in IndexedDB is the exported one.
+    const stored = await page.evaluate(() => JSON.parse(JSON.stringify((window as BenchWindow).bench!.runs)) as BenchRun[]);
+    expect(stored.map((r) => r.id)).toEqual([exported.id]);
+    expect(stored[0]).toEqual(exported);
+
+    // The charts plot the same numbers, one bar per target, one latency line per target.
+    const charts = await chartData(page);
+    expect(charts).toEqual(benchChartData(exported));
+    expect(charts?.labels).toHaveLength(models.length);
+    expect(charts?.gaps.every((g) => g.values.length > 0)).toBe(true);
+    const drawn = await page.locator('bench-charts bench-chart').evaluateAll((els) =>
+      els.map((el) => {
+        const canvas = el.shadowRoot?.querySelector('canvas');
+        return canvas ? canvas.width > 0 && canvas.height > 0 : false;
+      }),
+    );
+    expect(drawn).toEqual([true, true, true]);
+
+    // Markdown: the table row of each target carries the numbers on screen.
+    const markdown = await download(page, page.locator('bench-results').getByRole('button', { name: 'Markdown' }));
+    for (const s of summaries) {
+      const row = expectedRow(s);
+      expect(markdown).toContain(`|${s.modelId}|wasm · ${s.dtype}|${row['ttft-p50']}|${row['ttft-p95']}|${row['decode-p50']}|${row['total-p95']}|${s.samples}|`);
+    }
+    // CSV: one row per request, which summarise to the same statistics.
+    const csv = parseSamplesCsv(await download(page, page.locator('bench-results').getByRole('button', { name: 'CSV' })));
+    expect(summarizeTargets(csv)).toEqual(summaries);
+
+    // The chat gets its model back afterwards.
+    await waitForModel(page);
+
+    // After a reload the run is still there, and reopens with the same table.
+    await page.reload();
+    await page.getByRole('button', { name: 'Benchmark', exact: true }).click();
+    await expect.poll(() => page.locator(`bench-history li[data-run="${exported.id}"]`).count(), { timeout: 20_000 }).toBe(1);
+    await page.locator(`bench-history li[data-run="${exported.id}"] button.open`).click();
+    for (const s of summaries) expect(await shownRow(page, targetKey(s))).toEqual(expectedRow(s));
+    expect(await chartData(page)).toEqual(benchChartData(exported));
+
+    // Deleted, then brought back from the exported JSON: the same run, the same table.
+    await page.locator(`bench-history li[data-run="${exported.id}"]`).getByRole('button', { name: /^Delete run/ }).click();
+    await expect.poll(() => page.locator('bench-history li').count()).toBe(0);
+    expect(await page.evaluate(() => (window as BenchWindow).bench!.runs.length)).toBe(0);
+    await page.locator('bench-history input[type="file"]').setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(json) });
+    await expect.poll(() => page.locator(`bench-history li[data-run="${exported.id}"]`).count()).toBe(1);
+    for (const s of summaries) expect(await shownRow(page, targetKey(s))).toEqual(expectedRow(s));
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
+it('marks a model that cannot run as failed, goes on, and stops cleanly on Cancel', async () => {
+  // No gateway is listening in this test: the phi-4-mini target must fail with the gateway's error.
+  const { page, context, errors } = await openApp(browser, baseUrl, { device: 'wasm' });
+  try {
+    await waitForModel(page);
+    await page.getByRole('button', { name: 'Benchmark', exact: true }).click();
+    await page.getByRole('button', { name: 'phi-4-mini vs gpt-oss-20b' }).click();
+    await page.locator('bench-config input[data-target="gpt-oss-20b|gateway"]').uncheck();
+    await page.locator('bench-config input[data-target="pocket-chat-1m|wasm"]').check();
+    for (const [name, value] of [['rounds', '50'], ['warmupRounds', '0'], ['maxNewTokens', '64']] as const) {
+      const field = page.locator(`bench-config input[name="${name}"]`);
+      await field.fill(value);
+      await field.press('Tab');
+    }
+    await page.getByRole('button', { name: 'Run benchmark' }).click();
+    // Cancel once the bundled model has answered a few requests.
+    await page.waitForFunction(() => ((window as BenchWindow).bench?.shown?.samples.length ?? 0) >= 3, null, { timeout: 120_000, polling: 100 });
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'measuring pocket-chat-1m on WASM' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForFunction(() => (window as BenchWindow).bench?.running === false, null, { timeout: 60_000, polling: 100 });
+
+    const run = await page.evaluate(() => JSON.parse(JSON.stringify((window as BenchWindow).bench!.runs[0])) as BenchRun);
+    expect(run.targets.map((t) => [t.target.modelId, t.status])).toEqual([
+      ['phi-4-mini', 'failed'],
+      ['pocket-chat-1m', 'cancelled'],
+    ]);
+    expect(run.targets[0]?.message).toBeTruthy();
+    const measured = run.samples.filter((s) => s.modelId === 'pocket-chat-1m');
+    expect(measured.length).toBeGreaterThanOrEqual(3);
+    expect(measured.length).toBeLessThan(50 * run.plan.prompts.length);
+    // The answer in flight was stopped and is not counted.
+    expect(measured[measured.length - 1]?.error).toBe('cancelled');
+    const summary = summarizeTargets(run.samples)[0]!;
+    expect(summary.samples).toBe(measured.length - 1);
+    expect(await shownRow(page, targetKey(summary))).toEqual({ ...expectedRow(summary), samples: `${summary.samples} (+1 failed)` });
+    await expect.poll(() => page.locator('bench-results li[data-status="failed"]').innerText()).toContain('phi-4-mini on gateway: failed');
+    await expect.poll(() => page.locator('bench-results li[data-status="cancelled"]').count()).toBe(1);
+    // The chat's model is back and answers, and its live latency chart plots that answer.
+    expect((await waitForModel(page)).backend).toBe('wasm');
+    await page.getByRole('button', { name: 'Chat', exact: true }).click();
+    await typeAndSend(page, 'What is 2 plus 3?');
+    await waitIdle(page);
+    const answer = await lastAnswer(page);
+    expect(answer.meta?.modelId).toBe('pocket-chat-1m');
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const el = document.querySelector('playground-app')?.shadowRoot?.querySelector('latency-chart');
+          const data: unknown = el && 'chartData' in el ? el.chartData : null;
+          return JSON.parse(JSON.stringify(data)) as unknown;
+        }),
+      )
+      .toEqual({ labels: [1], ttftMs: [answer.meta?.metrics?.ttftMs], decodeTokensPerSec: [answer.meta?.metrics?.decodeTokensPerSec] });
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
+it('compares a bundled model in the browser with the same model on the gateway ("browser at N% of native")', async () => {
+  const gateway = await startGatewayProcess(inject('gatewayPort'));
+  onTestFinished(() => gateway.kill());
+  const { page, context, errors } = await openApp(browser, baseUrl, { device: 'wasm', gateway: { baseUrl: gateway.url } });
+  try {
+    await waitForModel(page);
+    await page.getByRole('button', { name: 'Benchmark', exact: true }).click();
+    await page.locator('bench-config input[data-target="pocket-chat-1m|gateway"]').check();
+    for (const [name, value] of [['rounds', '1'], ['warmupRounds', '1'], ['maxNewTokens', '16']] as const) {
+      const field = page.locator(`bench-config input[name="${name}"]`);
+      await field.fill(value);
+      await field.press('Tab');
+    }
+    await page.getByRole('button', { name: 'Run benchmark' }).click();
+    await page.waitForFunction(() => (window as BenchWindow).bench?.running === true, null, { timeout: 10_000 });
+    await page.waitForFunction(() => (window as BenchWindow).bench?.running === false, null, { timeout: 200_000, polling: 200 });
+    const run = await page.evaluate(() => JSON.parse(JSON.stringify((window as BenchWindow).bench!.runs[0])) as BenchRun);
+    expect(run.targets.map((t) => [t.target.backend, t.status, t.message])).toEqual([
+      ['wasm', 'ok', null],
+      ['gateway', 'ok', null],
+    ]);
+    expect(run.targets[1]?.dtype).toBe('server');
+    const comparisons = compareToNative(summarizeTargets(run.samples));
+    expect(comparisons).toHaveLength(1);
+    expect(comparisons[0]?.ratio).toBeGreaterThan(0);
+    const line = describeComparison(comparisons[0]!);
+    expect(line).toMatch(/^pocket-chat-1m: browser \(WASM q4\) at \d+% of native$/);
+    await expect.poll(() => page.locator('bench-results li.native').innerText()).toBe(line);
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
