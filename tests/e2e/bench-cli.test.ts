@@ -1,0 +1,88 @@
+/**
+ * The headless driver (`npm run bench`) end to end: it serves the build the e2e setup made, runs
+ * the Benchmark tab's runner in its own Chromium, and writes Markdown, JSON and CSV. One model id
+ * that does not exist rides along, so the same run shows that a failing target is reported, the
+ * others still run, and the exit code says so.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { MARKDOWN_HEADER } from '../../src/bench/markdown';
+import { formatMs, formatRate } from '../../src/bench/metrics';
+import { parseRunJson, parseSamplesCsv } from '../../src/bench/report';
+import { ROOT, bundledModels } from '../support/paths';
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runDriver(args: string[]): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/bench/bench-cli.ts', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The median by sorting, written here so the check does not reuse the app's statistics. */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = (sorted.length - 1) / 2;
+  return (sorted[Math.floor(mid)]! + sorted[Math.ceil(mid)]!) / 2;
+}
+
+const known = (values: (number | null)[]): number[] => values.filter((v): v is number => v !== null);
+
+it('writes Markdown, JSON and CSV reports for the bundled models and fails on a model that cannot run', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cli-'));
+  const models = bundledModels().map((m) => m.id);
+  const prompts = path.join(dir, 'prompts.json');
+  fs.writeFileSync(prompts, JSON.stringify({
+    name: 'two prompts',
+    prompts: [
+      { id: 'add', messages: [{ role: 'user', content: 'What is 2 plus 3?' }] },
+      { id: 'hello', messages: [{ role: 'user', content: 'Hello' }] },
+    ],
+  }));
+  const out = path.join(dir, 'report.md');
+  const json = path.join(dir, 'run.json');
+  const csv = path.join(dir, 'samples.csv');
+  const result = await runDriver([
+    '--no-build', '--models', [...models, 'no-such-model'].join(','), '--rounds', '2', '--warmup', '0',
+    '--max-tokens', '8', '--prompts', prompts, '--out', out, '--json', json, '--csv', csv,
+  ]);
+  const log = `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
+  expect(result.code, log).toBe(1);
+  expect(result.stderr, log).toMatch(/no-such-model on wasm: failed — "no-such-model" is not in the catalog/);
+
+  const run = parseRunJson(fs.readFileSync(json, 'utf8'));
+  expect(run.plan.promptSetName).toBe('two prompts');
+  expect(parseSamplesCsv(fs.readFileSync(csv, 'utf8'))).toHaveLength(run.samples.length);
+  const markdown = fs.readFileSync(out, 'utf8');
+  expect(markdown).toContain(MARKDOWN_HEADER);
+  expect(markdown).toMatch(/- no-such-model on wasm: failed/);
+  for (const id of models) {
+    const samples = run.samples.filter((s) => s.modelId === id && s.error === null && !s.warmup);
+    expect(samples, `${id} samples`).toHaveLength(4);
+    const row = markdown.split('\n').find((line) => line.startsWith(`|${id}|`));
+    expect(row, `${id} row in\n${markdown}`).toBeDefined();
+    const cells = row!.split('|').slice(1, -1);
+    expect(cells[1]).toMatch(/^wasm · /);
+    expect(cells[2]).toBe(formatMs(median(known(samples.map((s) => s.ttftMs)))));
+    expect(cells[4]).toBe(formatRate(median(known(samples.map((s) => s.decodeTokensPerSec)))));
+    expect(cells[6]).toBe('4');
+  }
+  expect(run.samples.some((s) => s.modelId === 'no-such-model' && s.error === null)).toBe(false);
+  fs.rmSync(dir, { recursive: true, force: true });
+}, 240_000);

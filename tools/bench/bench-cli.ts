@@ -1,0 +1,141 @@
+/**
+ * Headless benchmark driver: builds and serves the app, runs the Benchmark tab's own runner in
+ * Chromium (the same code path a person clicks), and writes the same exports the tab offers, so
+ * results can be compared across commits.
+ *
+ *   npm run bench -- --models pocket-chat-1m,pocket-chat-3m [--backends wasm,webgpu,gateway]
+ *                    [--rounds 3] [--warmup 1] [--max-tokens 32] [--out report.md]
+ *                    [--json run.json] [--csv samples.csv] [--prompts set.json]
+ *                    [--gateway http://localhost:5273] [--no-build]
+ *
+ * --prompts takes a prompt set exported from the Benchmark tab (or a bare {name, prompts}); the
+ * default is the built-in set. --gateway points the app at a gateway for `gateway` targets.
+ *
+ * Exits 1 with the reason when a target cannot run (the report is still written), 2 on bad flags.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { build, preview } from 'vite';
+import { runToMarkdown } from '../../src/bench/markdown';
+import { builtinPromptSet, parsePromptSet } from '../../src/bench/prompts';
+import { crossTargets } from '../../src/bench/plan';
+import { runToJson, samplesToCsv } from '../../src/bench/report';
+import { BACKENDS, benchRunSchema, parseWith, type BenchPlan, type PromptSet } from '../../src/bench/types';
+import type { BenchSession } from '../../src/app/bench-session';
+import type { BackendKind } from '../../src/engine/types';
+import { launchChromium } from '../../tests/e2e/support/chromium';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+function fail(message: string, code = 2): never {
+  console.error(message);
+  process.exit(code);
+}
+
+function count(value: string, flag: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) fail(`--${flag} must be a whole number >= ${min} (got "${value}").`);
+  return n;
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        models: { type: 'string', default: 'pocket-chat-1m,pocket-chat-3m' },
+        backends: { type: 'string', default: 'wasm' },
+        rounds: { type: 'string', default: '3' },
+        warmup: { type: 'string', default: '1' },
+        'max-tokens': { type: 'string', default: '32' },
+        out: { type: 'string', default: 'bench-report.md' },
+        json: { type: 'string' },
+        csv: { type: 'string' },
+        prompts: { type: 'string' },
+        gateway: { type: 'string' },
+        'no-build': { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+})();
+
+const backends = values.backends.split(',').map((b) => b.trim());
+for (const b of backends) {
+  if (!(BACKENDS as readonly string[]).includes(b)) fail(`--backends: unknown backend "${b}" (use ${BACKENDS.join(', ')}).`);
+}
+function readPromptSet(file: string | undefined): PromptSet {
+  if (!file) return builtinPromptSet();
+  try {
+    return parsePromptSet(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    return fail(`--prompts ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+const prompts = readPromptSet(values.prompts);
+const plan: BenchPlan = {
+  targets: crossTargets(
+    values.models.split(',').map((m) => m.trim()).filter(Boolean),
+    backends as BackendKind[],
+  ),
+  promptSetName: prompts.name,
+  prompts: prompts.prompts,
+  rounds: count(values.rounds, 'rounds', 1),
+  warmupRounds: count(values.warmup, 'warmup', 0),
+  maxNewTokens: count(values['max-tokens'], 'max-tokens', 1),
+  temperature: 0,
+};
+if (plan.targets.length === 0) fail('--models: name at least one model id.');
+
+if (values.gateway) process.env['GATEWAY_URL'] = values.gateway;
+if (!values['no-build']) {
+  console.log('Building the app…');
+  await build({ root: ROOT, logLevel: 'warn' });
+}
+const server = await preview({ root: ROOT, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
+const address = server.httpServer.address();
+if (!address || typeof address === 'string') fail('The preview server has no port.');
+const browser = await launchChromium();
+let exitCode = 0;
+try {
+  const context = await browser.newContext();
+  if (values.gateway) {
+    await context.addInitScript((url) => {
+      localStorage.setItem('playground.gateway.v1', JSON.stringify({ baseUrl: url }));
+    }, values.gateway);
+  }
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`http://127.0.0.1:${address.port}/#benchmark`);
+  await page.waitForFunction(() => 'bench' in window, null, { timeout: 60_000 });
+  const total = plan.targets.length * (plan.rounds + plan.warmupRounds) * plan.prompts.length;
+  console.log(`Running ${plan.targets.length} target(s) × ${plan.prompts.length} prompts × ${plan.rounds} rounds (+${plan.warmupRounds} warm-up): ${total} requests…`);
+  const json = await page.evaluate(async (p) => {
+    const bench = (window as unknown as { bench: BenchSession }).bench;
+    bench.setPlan(p);
+    const run = await bench.run();
+    return run ? JSON.stringify(run) : null;
+  }, plan);
+  if (!json) fail(`The benchmark did not run${errors.length ? `: ${errors.join('; ')}` : ''}.`, 1);
+  // Checked like an import: what the page handed over is what gets written.
+  const run = parseWith(benchRunSchema, JSON.parse(json), 'benchmark run');
+  const outDir = path.dirname(path.resolve(values.out));
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(values.out, runToMarkdown(run));
+  if (values.json) fs.writeFileSync(values.json, runToJson(run));
+  if (values.csv) fs.writeFileSync(values.csv, samplesToCsv(run.samples));
+  console.log(runToMarkdown(run));
+  console.log(`Wrote ${[values.out, values.json, values.csv].filter(Boolean).join(', ')}`);
+  const bad = run.targets.filter((t) => t.status !== 'ok');
+  if (bad.length) {
+    exitCode = 1;
+    for (const t of bad) console.error(`${t.target.modelId} on ${t.target.backend}: ${t.status}${t.message ? ` — ${t.message}` : ''}`);
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+process.exit(exitCode);
