@@ -117,7 +117,7 @@ export class BenchSession extends EventTarget {
     const previous = app.selectedModel?.id ?? null;
     // The chat and the benchmark share one engine: a running answer would skew the numbers, and
     // a model still loading for the chat would race the benchmark's first load.
-    app.stop();
+    const release = app.hold('A benchmark is running');
     const abort = new AbortController();
     this.abort = abort;
     this.running = true;
@@ -148,6 +148,7 @@ export class BenchSession extends EventTarget {
     } finally {
       this.running = false;
       this.abort = null;
+      release();
       this.changed();
     }
     await this.refresh();

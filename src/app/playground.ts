@@ -70,6 +70,12 @@ export class Playground extends EventTarget {
   /** The answer being generated, if any, with the tokens received so far. */
   generating: { conversationId: string; turnId: string; tokens: number } | null = null;
   notices: Notice[] = [];
+  /**
+   * Why the chat cannot use the engine right now ("A benchmark is running"), or null. The
+   * benchmark shares the worker and its loaded model: a chat answer in between would skew its
+   * numbers and could leave a different model loaded under it.
+   */
+  heldBy: string | null = null;
 
   private loadAbort: AbortController | null = null;
   private loadPromise: Promise<Route | null> | null = null;
@@ -94,6 +100,24 @@ export class Playground extends EventTarget {
   notify(level: Notice['level'], text: string): void {
     this.notices = [...this.notices, { id: newId(), level, text }];
     this.changed();
+  }
+
+  /** Keeps the chat from using the engine until the returned release is called. */
+  hold(reason: string): () => void {
+    this.stop();
+    this.heldBy = reason;
+    this.changed();
+    return () => {
+      this.heldBy = null;
+      this.changed();
+    };
+  }
+
+  /** True (after telling the user why) when the engine is held by something else. */
+  private held(): boolean {
+    if (!this.heldBy) return false;
+    this.notify('info', `${this.heldBy}. Wait for it to finish or cancel it in the Benchmark tab.`);
+    return true;
   }
 
   dismiss(id: string): void {
@@ -178,6 +202,7 @@ export class Playground extends EventTarget {
       this.notify('error', `Unknown model "${modelId}".`);
       return null;
     }
+    if (this.held()) return null;
     this.stop();
     this.loadAbort?.abort();
     const abort = new AbortController();
@@ -212,6 +237,7 @@ export class Playground extends EventTarget {
   }
 
   setRunPreference(change: Partial<Pick<Preferences, 'device' | 'dtype'>>): void {
+    if (this.held()) return;
     this.preferences = { ...this.preferences, ...change };
     savePreferences(this.preferences);
     const model = this.selectedModel;
@@ -287,18 +313,18 @@ export class Playground extends EventTarget {
   // ---- generation -----------------------------------------------------------------------------
 
   async send(text: string): Promise<void> {
-    if (this.generating || !text.trim()) return;
+    if (this.generating || !text.trim() || this.held()) return;
     await this.answer(withUserTurn(this.current, text));
   }
 
   async regenerate(): Promise<void> {
-    if (this.generating) return;
+    if (this.generating || this.held()) return;
     const base = withoutLastAnswer(this.current);
     if (base) await this.answer(base);
   }
 
   async editAndResend(text: string): Promise<void> {
-    if (this.generating || !text.trim()) return;
+    if (this.generating || !text.trim() || this.held()) return;
     const base = withEditedLastUser(this.current, text);
     if (base) await this.answer(base);
   }

@@ -24,6 +24,8 @@ export class StopGenerationEvent extends Event {
 export class ChatComposer extends LitElement {
   /** An answer is streaming: the button becomes Stop. */
   @property({ type: Boolean }) busy = false;
+  /** Why sending is not possible right now (a benchmark holds the engine); empty when it is. */
+  @property() blocked = '';
   /** Placeholder, e.g. which model will answer. */
   @property() placeholder = 'Ask something…';
 
@@ -51,7 +53,7 @@ export class ChatComposer extends LitElement {
 
   private _send(): void {
     const text = this.text.trim();
-    if (!text || this.busy) return;
+    if (!text || this.busy || this.blocked) return;
     this.dispatchEvent(new SendPromptEvent(text));
     this.text = '';
     void this.updateComplete.then(() => this._resize());
@@ -90,11 +92,13 @@ export class ChatComposer extends LitElement {
           ? html`<button type="button" class="stop" @click=${() => this.dispatchEvent(new StopGenerationEvent())} aria-label="Stop generating">
               ${icons.stop} Stop
             </button>`
-          : html`<button type="submit" class="primary send" ?disabled=${!this.text.trim()} aria-label="Send message">
+          : html`<button type="submit" class="primary send" ?disabled=${!this.text.trim() || this.blocked !== ''} aria-label="Send message">
               ${icons.send} Send
             </button>`}
       </form>
-      <p id="hint" class="hint muted"><kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line · <kbd>Esc</kbd> to stop</p>`;
+      ${this.blocked
+        ? html`<p id="hint" class="hint blocked" role="status">${this.blocked}. You can type; sending waits until it is done.</p>`
+        : html`<p id="hint" class="hint muted"><kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line · <kbd>Esc</kbd> to stop</p>`}`;
   }
 
   static override styles = [
@@ -141,6 +145,9 @@ export class ChatComposer extends LitElement {
         margin: 6px 4px 0;
         font-size: 0.75em;
       }
+      .hint.blocked {
+        color: var(--warning);
+      }
       kbd {
         font-family: inherit;
         border: 1px solid var(--border);
@@ -149,7 +156,7 @@ export class ChatComposer extends LitElement {
         padding: 0 4px;
       }
       @media (max-width: 600px) {
-        .hint {
+        .hint:not(.blocked) {
           display: none;
         }
       }

@@ -89,7 +89,7 @@ export class ChatView extends LitElement {
             (turn, i) => html`<chat-message
               .turn=${turn}
               ?streaming=${generating?.turnId === turn.id}
-              ?actionable=${!generating && (i === turns.length - 1 ? turn.role === 'assistant' : i === lastUser && i === turns.length - 2)}
+              ?actionable=${!generating && !app.heldBy && (i === turns.length - 1 ? turn.role === 'assistant' : i === lastUser && i === turns.length - 2)}
               @regenerate=${() => void app.regenerate()}
               @edit-resend=${(e: EditResendEvent) => void app.editAndResend(e.text)}
             ></chat-message>`,
@@ -99,6 +99,7 @@ export class ChatView extends LitElement {
       <div class="composer">
         <chat-composer
           ?busy=${generating !== null}
+          blocked=${app.heldBy ?? ''}
           placeholder=${model ? `Message ${model.name}…` : 'Ask something…'}
           @send-prompt=${(e: SendPromptEvent) => {
             this.stickToBottom = true;

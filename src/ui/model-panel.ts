@@ -49,7 +49,7 @@ export class ModelPanel extends LitElement {
     return html`
       <h2>Model</h2>
       <label for="model">Model</label>
-      <select id="model" @change=${(e: Event) => void app.selectModel((e.target as HTMLSelectElement).value)}>
+      <select id="model" ?disabled=${app.heldBy !== null} @change=${(e: Event) => void app.selectModel((e.target as HTMLSelectElement).value)}>
         ${SOURCE_GROUPS.map(({ kind, label }) => {
           const models = app.catalog.filter((m) => m.source.kind === kind);
           return models.length
@@ -74,7 +74,7 @@ export class ModelPanel extends LitElement {
               ? html`<p class="muted">Runs on the gateway set up under Settings → Gateway.</p>`
               : html`<div class="grid">
               <label for="device">Runs on</label>
-              <select id="device" @change=${(e: Event) => app.setRunPreference({ device: (e.target as HTMLSelectElement).value as DevicePreference })}>
+              <select id="device" ?disabled=${app.heldBy !== null} @change=${(e: Event) => app.setRunPreference({ device: (e.target as HTMLSelectElement).value as DevicePreference })}>
                 <option value="auto" ?selected=${prefs.device === 'auto'}>Auto (best available)</option>
                 <option value="webgpu" ?selected=${prefs.device === 'webgpu'} ?disabled=${!app.capabilities.webgpu}>
                   WebGPU${app.capabilities.webgpu ? '' : ' (unavailable)'}
@@ -83,7 +83,7 @@ export class ModelPanel extends LitElement {
                 <option value="gateway" ?selected=${prefs.device === 'gateway'}>Gateway</option>
               </select>
               <label for="dtype">Variant</label>
-              <select id="dtype" @change=${(e: Event) => app.setRunPreference({ dtype: (e.target as HTMLSelectElement).value as Dtype | 'auto' })}>
+              <select id="dtype" ?disabled=${app.heldBy !== null} @change=${(e: Event) => app.setRunPreference({ dtype: (e.target as HTMLSelectElement).value as Dtype | 'auto' })}>
                 <option value="auto" ?selected=${prefs.dtype === 'auto'}>Auto</option>
                 ${model.variants.map(
                   (v) => html`<option value=${v.dtype} ?selected=${prefs.dtype === v.dtype}>

@@ -90,6 +90,13 @@ it('benchmarks the bundled models on WASM through the UI; table, charts, history
     }
     await page.getByRole('button', { name: 'Run benchmark' }).click();
     await page.waitForFunction(() => (window as BenchWindow).bench?.running === true, null, { timeout: 10_000 });
+    // While it runs, the chat cannot use the shared engine, and says why; a draft can be typed.
+    await page.getByRole('button', { name: 'Chat', exact: true }).click();
+    await expect.poll(() => page.locator('chat-composer .hint').textContent()).toContain('A benchmark is running');
+    await page.locator('chat-composer textarea').fill('Hello');
+    expect(await page.locator('chat-composer button.send').isDisabled()).toBe(true);
+    expect(await page.locator('model-panel select#model').isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Benchmark', exact: true }).click();
     await page.waitForFunction(() => (window as BenchWindow).bench?.running === false, null, { timeout: 200_000, polling: 200 });
 
     const json = await download(page, page.locator('bench-results').getByRole('button', { name: 'JSON' }));
@@ -132,8 +139,13 @@ it('benchmarks the bundled models on WASM through the UI; table, charts, history
     const csv = parseSamplesCsv(await download(page, page.locator('bench-results').getByRole('button', { name: 'CSV' })));
     expect(summarizeTargets(csv)).toEqual(summaries);
 
-    // The chat gets its model back afterwards.
+    // The chat gets its model back afterwards, and its draft can be sent.
     await waitForModel(page);
+    await page.getByRole('button', { name: 'Chat', exact: true }).click();
+    expect(await page.locator('chat-composer textarea').inputValue()).toBe('Hello');
+    expect(await page.locator('chat-composer button.send').isEnabled()).toBe(true);
+    expect(await page.locator('model-panel select#model').isEnabled()).toBe(true);
+    await page.getByRole('button', { name: 'Benchmark', exact: true }).click();
 
     // After a reload the run is still there, and reopens with the same table.
     await page.reload();
