@@ -1,12 +1,12 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { BenchSession } from '../app/bench-session';
-import { parseRunJson } from '../bench/report';
+import { importRunFile } from '../bench/import';
 import type { BenchRun } from '../bench/types';
 import { icons } from './icons';
 import { controls } from './shared-styles';
 
-/** Saved runs (IndexedDB), newest first: reopen, delete, or import an exported JSON run. */
+/** Saved runs (IndexedDB), newest first: reopen, delete, or import an exported JSON or CSV run. */
 @customElement('bench-history')
 export class BenchHistory extends LitElement {
   @property({ attribute: false }) session: BenchSession | undefined;
@@ -20,7 +20,7 @@ export class BenchHistory extends LitElement {
     input.value = '';
     if (!file) return;
     try {
-      await this.session?.addImported(parseRunJson(await file.text()));
+      await this.session?.addImported(importRunFile(file.name, await file.text(), crypto.randomUUID()));
       this.error = '';
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
@@ -31,7 +31,7 @@ export class BenchHistory extends LitElement {
     return html`
       <div class="head">
         <h3>Saved runs</h3>
-        <label class="file">Import JSON<input type="file" accept="application/json,.json" @change=${(e: Event) => void this._import(e)} /></label>
+        <label class="file" title="A run exported as JSON, or its samples exported as CSV">Import<input type="file" accept="application/json,.json,text/csv,.csv" @change=${(e: Event) => void this._import(e)} /></label>
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${this.runs.length ? nothing : html`<p class="muted">No saved runs yet.</p>`}

@@ -136,8 +136,8 @@ it('benchmarks the bundled models on WASM through the UI; table, charts, history
       expect(markdown).toContain(`|${s.modelId}|wasm · ${s.dtype}|${row['ttft-p50']}|${row['ttft-p95']}|${row['decode-p50']}|${row['total-p95']}|${s.samples}|`);
     }
     // CSV: one row per request, which summarise to the same statistics.
-    const csv = parseSamplesCsv(await download(page, page.locator('bench-results').getByRole('button', { name: 'CSV' })));
-    expect(summarizeTargets(csv)).toEqual(summaries);
+    const csvText = await download(page, page.locator('bench-results').getByRole('button', { name: 'CSV' }));
+    expect(summarizeTargets(parseSamplesCsv(csvText))).toEqual(summaries);
 
     // The chat gets its model back afterwards, and its draft can be sent.
     await waitForModel(page);
@@ -161,6 +161,12 @@ it('benchmarks the bundled models on WASM through the UI; table, charts, history
     expect(await page.evaluate(() => (window as BenchWindow).bench!.runs.length)).toBe(0);
     await page.locator('bench-history input[type="file"]').setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(json) });
     await expect.poll(() => page.locator(`bench-history li[data-run="${exported.id}"]`).count()).toBe(1);
+    for (const s of summaries) expect(await shownRow(page, targetKey(s))).toEqual(expectedRow(s));
+
+    // The CSV export imports as a run of its own: same samples, so the same table.
+    await page.locator('bench-history input[type="file"]').setInputFiles({ name: 'samples.csv', mimeType: 'text/csv', buffer: Buffer.from(csvText) });
+    await expect.poll(() => page.locator('bench-history li').count()).toBe(2);
+    expect(await page.locator('bench-history li.current').getAttribute('data-run')).not.toBe(exported.id);
     for (const s of summaries) expect(await shownRow(page, targetKey(s))).toEqual(expectedRow(s));
     expect(errors).toEqual([]);
   } finally {
