@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, inject, it, onTestFinished } from 'vitest'
 import { benchChartData, type BenchChartData } from '../../src/bench/chart-data';
 import { FEW_SAMPLES_MARK } from '../../src/bench/markdown';
 import { formatMs, formatRate } from '../../src/bench/metrics';
+import { parsePromptSet } from '../../src/bench/prompts';
 import { parseRunJson, parseSamplesCsv } from '../../src/bench/report';
 import type { Stats } from '../../src/bench/stats';
 import { compareToNative, describeComparison, summarizeTargets, targetKey, type TargetSummary } from '../../src/bench/summary';
@@ -17,6 +18,7 @@ import type { BenchSession } from '../../src/app/bench-session';
 import { launchChromium } from './support/chromium';
 import { lastAnswer, openApp, typeAndSend, waitForModel, waitIdle } from './support/app';
 import { startGatewayProcess } from './support/gateway-process';
+import { readGolden } from '../support/paths';
 
 type BenchWindow = Window & { bench?: BenchSession };
 
@@ -261,6 +263,51 @@ it('compares a bundled model in the browser with the same model on the gateway (
     const line = describeComparison(comparisons[0]!);
     expect(line).toMatch(/^pocket-chat-1m: browser \(WASM q4\) at \d+% of native$/);
     await expect.poll(() => page.locator('bench-results li.native').innerText()).toBe(line);
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
+it('edits the prompt set (a bad field is named), exports it, and measures on WebGPU with golden answers', async () => {
+  const golden = readGolden('pocket-chat-1m');
+  const cases = [golden.cases[0]!, golden.cases.find((c) => c.messages.length > 2)!];
+  const { page, context, errors } = await openApp(browser, baseUrl, { device: 'webgpu' });
+  try {
+    expect((await waitForModel(page)).backend).toBe('webgpu');
+    await page.getByRole('button', { name: 'Benchmark', exact: true }).click();
+    for (const box of await page.locator('bench-config input[data-target]:checked').all()) await box.uncheck();
+    await page.locator('bench-config input[data-target="pocket-chat-1m|webgpu"]').check();
+    for (const [name, value] of [['rounds', '1'], ['warmupRounds', '0'], ['maxNewTokens', String(golden.max_new_tokens)]] as const) {
+      const field = page.locator(`bench-config input[name="${name}"]`);
+      await field.fill(value);
+      await field.press('Tab');
+    }
+
+    const editor = page.locator('bench-config textarea#prompt-json');
+    await page.getByText('Edit prompts (JSON)').click();
+    // Opening the editor fills it with the current set; edit once it has.
+    await expect.poll(() => editor.inputValue()).toContain('Built-in (pocket-chat)');
+    const prompts = cases.map((c, i) => ({ id: `golden-${i}`, messages: c.messages }));
+    const bad = { name: 'golden', prompts: [{ id: 'x', messages: [{ role: 'robot', content: 'hi' }] }] };
+    await editor.fill(JSON.stringify(bad));
+    await page.locator('bench-config').getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('bench-config p.error').innerText()).toMatch(/prompts\[0\]\.messages\[0\]\.role/);
+    await editor.fill(JSON.stringify({ name: 'golden', prompts }));
+    await page.locator('bench-config').getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('bench-config p.error').count()).toBe(0);
+    // The export is the edited set, in a form the importer accepts.
+    expect(parsePromptSet(await download(page, page.locator('bench-config').getByRole('button', { name: 'Export' })))).toEqual({ name: 'golden', prompts });
+
+    await page.getByRole('button', { name: 'Run benchmark' }).click();
+    await page.waitForFunction(() => (window as BenchWindow).bench?.running === true, null, { timeout: 10_000 });
+    await page.waitForFunction(() => (window as BenchWindow).bench?.running === false, null, { timeout: 200_000, polling: 200 });
+    const run = await page.evaluate(() => JSON.parse(JSON.stringify((window as BenchWindow).bench!.runs[0])) as BenchRun);
+    expect(run.plan.promptSetName).toBe('golden');
+    expect(run.targets.map((t) => [t.target.backend, t.status, t.dtype])).toEqual([['webgpu', 'ok', 'q4']]);
+    expect(run.environment.adapter).not.toBeNull();
+    // Greedy on WebGPU: each answer is the PyTorch reference's, token for token (its EOS included).
+    expect(run.samples.map((s) => [s.output, s.generatedTokens])).toEqual(cases.map((c) => [c.texts['q4'], c.output_ids['q4']!.length]));
     expect(errors).toEqual([]);
   } finally {
     await context.close();
