@@ -1,0 +1,168 @@
+/**
+ * A local stand-in for the Hugging Face hub on 127.0.0.1, laid out like it
+ * (`/{owner}/{name}/resolve/{revision}/{file}`, `/api/models/{owner}/{name}/tree/{revision}`),
+ * serving the bundled models' folders. The real hub cannot be reached here; everything else on
+ * the path (the app's hub URL handling, transformers.js, the integrity checks, the cache) is real.
+ *
+ * Faults are injected per file, the way they happen in the wild: a connection dropped halfway, a
+ * body cut short, an HTML error page served with 200, bytes that are not the published ones.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+
+export type Fault =
+  /** Sends half the body, then destroys the socket. */
+  | 'drop'
+  /** Declares the full length but ends the body at half (no Content-Length match). */
+  | 'truncate'
+  /** Answers 200 with an HTML page, like a captive portal or a misconfigured proxy. */
+  | 'html'
+  /** Sends the right number of bytes, one of them flipped. */
+  | 'corrupt';
+
+export interface MirrorRepo {
+  /** Folder served as the repository's tree. */
+  dir: string;
+  /** The only revision the mirror knows (a 40-hex commit id, like the hub's). */
+  revision: string;
+}
+
+export interface HubMirror {
+  url: string;
+  /** Every request path, in order. */
+  requests: string[];
+  /** Applies `fault` to the next `times` requests for a file whose path ends with `file`. */
+  fault: (file: string, fault: Fault, times?: number) => void;
+  close: () => Promise<void>;
+}
+
+function listFiles(dir: string, prefix = ''): string[] {
+  return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    return entry.isDirectory() ? listFiles(dir, rel) : [rel];
+  });
+}
+
+function contentType(file: string): string {
+  return file.endsWith('.json') ? 'application/json' : 'application/octet-stream';
+}
+
+/** The hub's tree listing: exact sizes, and the LFS sha256 for large files. */
+function tree(repo: MirrorRepo): unknown[] {
+  return listFiles(repo.dir).map((rel) => {
+    const bytes = fs.readFileSync(path.join(repo.dir, rel));
+    const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
+    return { type: 'file', path: rel, size: bytes.length, oid: sha256.slice(0, 40), lfs: rel.endsWith('.onnx') ? { oid: sha256, size: bytes.length } : undefined };
+  });
+}
+
+export async function startHubMirror(repos: Record<string, MirrorRepo>): Promise<HubMirror> {
+  const faults = new Map<string, { fault: Fault; times: number }>();
+  const requests: string[] = [];
+
+  function takeFault(file: string): Fault | null {
+    for (const [suffix, entry] of faults) {
+      if (!file.endsWith(suffix) || entry.times <= 0) continue;
+      entry.times--;
+      return entry.fault;
+    }
+    return null;
+  }
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://mirror');
+    requests.push(url.pathname);
+    // The hub allows any origin; the page is cross-origin isolated, so it also needs CORP.
+    res.setHeader('access-control-allow-origin', '*');
+    res.setHeader('access-control-expose-headers', 'content-length, content-range, etag');
+    res.setHeader('cross-origin-resource-policy', 'cross-origin');
+    if (req.method === 'OPTIONS') {
+      res.setHeader('access-control-allow-headers', '*');
+      res.writeHead(204).end();
+      return;
+    }
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const notFound = (what: string): void => {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `${what} not found` }));
+    };
+
+    if (parts[0] === 'api' && parts[1] === 'models') {
+      const repoId = `${parts[2]}/${parts[3]}`;
+      const repo = repos[repoId];
+      if (!repo) return notFound(`Repository ${repoId}`);
+      if (parts[4] === 'tree') {
+        if (parts[5] !== repo.revision && parts[5] !== 'main') return notFound(`Revision ${parts[5]}`);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(tree(repo)));
+        return;
+      }
+      if (parts[4] === 'revision' && parts[5] !== repo.revision && parts[5] !== 'main') return notFound(`Revision ${parts[5]}`);
+      const info = { id: repoId, sha: repo.revision, pipeline_tag: 'text-generation', library_name: 'transformers.js', cardData: { license: 'mit' } };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(info));
+      return;
+    }
+
+    const [owner, name, resolve, revision, ...rest] = parts;
+    const repoId = `${owner}/${name}`;
+    const repo = repos[repoId];
+    if (!repo || resolve !== 'resolve') return notFound(`Repository ${repoId}`);
+    if (revision !== repo.revision && revision !== 'main') return notFound(`Revision ${revision}`);
+    const rel = rest.join('/');
+    const file = path.join(repo.dir, rel);
+    if (rel.includes('..') || !fs.existsSync(file) || !fs.statSync(file).isFile()) return notFound(`Entry ${rel}`);
+    const body = fs.readFileSync(file);
+    const headers = { 'content-type': contentType(rel), etag: `"${crypto.createHash('sha256').update(body).digest('hex')}"`, 'accept-ranges': 'bytes' };
+
+    const fault = takeFault(rel);
+    if (fault === 'html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Oops</title><p>Something went wrong.</p>');
+      return;
+    }
+    if (fault === 'corrupt') {
+      const copy = Buffer.from(body);
+      copy[copy.length >> 1] = (copy[copy.length >> 1] ?? 0) ^ 0xff;
+      res.writeHead(200, { ...headers, 'content-length': String(copy.length) }).end(copy);
+      return;
+    }
+    if (fault === 'truncate') {
+      // No Content-Length, so the client cannot tell from the headers; only the catalog's size can.
+      res.writeHead(200, headers).end(body.subarray(0, body.length >> 1));
+      return;
+    }
+    if (fault === 'drop') {
+      res.writeHead(200, { ...headers, 'content-length': String(body.length) });
+      res.write(body.subarray(0, body.length >> 1), () => res.destroy());
+      return;
+    }
+
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    if (range) {
+      const start = Number(range[1]);
+      const end = range[2] ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
+      if (start >= body.length || start > end) {
+        res.writeHead(416, { 'content-range': `bytes */${body.length}` }).end();
+        return;
+      }
+      res.writeHead(206, { ...headers, 'content-length': String(end - start + 1), 'content-range': `bytes ${start}-${end}/${body.length}` });
+      res.end(req.method === 'HEAD' ? undefined : body.subarray(start, end + 1));
+      return;
+    }
+    res.writeHead(200, { ...headers, 'content-length': String(body.length) });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('hub mirror has no port');
+  return {
+    url: `http://127.0.0.1:${address.port}/`,
+    requests,
+    fault: (file, fault, times = 1) => faults.set(file, { fault, times }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
