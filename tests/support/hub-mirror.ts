@@ -91,13 +91,13 @@ export async function startHubMirror(repos: Record<string, MirrorRepo>): Promise
     if (parts[0] === 'api' && parts[1] === 'models') {
       const repoId = `${parts[2]}/${parts[3]}`;
       const repo = repos[repoId];
-      if (!repo) return notFound(`Repository ${repoId}`);
+      if (!repo) { notFound(`Repository ${repoId}`); return; }
       if (parts[4] === 'tree') {
-        if (parts[5] !== repo.revision && parts[5] !== 'main') return notFound(`Revision ${parts[5]}`);
+        if (parts[5] !== repo.revision && parts[5] !== 'main') { notFound(`Revision ${parts[5]}`); return; }
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(tree(repo)));
         return;
       }
-      if (parts[4] === 'revision' && parts[5] !== repo.revision && parts[5] !== 'main') return notFound(`Revision ${parts[5]}`);
+      if (parts[4] === 'revision' && parts[5] !== repo.revision && parts[5] !== 'main') { notFound(`Revision ${parts[5]}`); return; }
       const info = { id: repoId, sha: repo.revision, pipeline_tag: 'text-generation', library_name: 'transformers.js', cardData: { license: 'mit' } };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(info));
       return;
@@ -106,11 +106,11 @@ export async function startHubMirror(repos: Record<string, MirrorRepo>): Promise
     const [owner, name, resolve, revision, ...rest] = parts;
     const repoId = `${owner}/${name}`;
     const repo = repos[repoId];
-    if (!repo || resolve !== 'resolve') return notFound(`Repository ${repoId}`);
-    if (revision !== repo.revision && revision !== 'main') return notFound(`Revision ${revision}`);
+    if (!repo || resolve !== 'resolve') { notFound(`Repository ${repoId}`); return; }
+    if (revision !== repo.revision && revision !== 'main') { notFound(`Revision ${revision}`); return; }
     const rel = rest.join('/');
     const file = path.join(repo.dir, rel);
-    if (rel.includes('..') || !fs.existsSync(file) || !fs.statSync(file).isFile()) return notFound(`Entry ${rel}`);
+    if (rel.includes('..') || !fs.existsSync(file) || !fs.statSync(file).isFile()) { notFound(`Entry ${rel}`); return; }
     const body = fs.readFileSync(file);
     const headers = { 'content-type': contentType(rel), etag: `"${crypto.createHash('sha256').update(body).digest('hex')}"`, 'accept-ranges': 'bytes' };
 
