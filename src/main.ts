@@ -3,12 +3,17 @@
  * Playground service to the UI. Inference code is only in the worker, started on first use.
  */
 import { BenchSession } from './app/bench-session';
+import { CacheManager } from './app/cache-manager';
 import { loadGatewaySettings } from './app/gateway-settings';
 import { Playground } from './app/playground';
 import { loadPreferences } from './app/preferences';
 import { BenchStore } from './cache/bench-store';
 import { ChatStore } from './cache/chat-store';
+import { IntegrityGuard } from './cache/integrity';
+import { UserModelStore } from './cache/user-model-store';
+import { WeightCache } from './cache/weight-cache';
 import { fetchCatalog, toGatewayModelRef, toModelRef } from './catalog/catalog';
+import { DEFAULT_HUB_URL, fetchHubModel } from './catalog/hub-client';
 import { BrowserEngine } from './engine/browser-engine';
 import { detectCapabilities } from './engine/capabilities';
 import { GatewayEngine } from './engine/gateway/gateway-engine';
@@ -26,6 +31,8 @@ async function boot(): Promise<void> {
     createWorker: () => new Worker(new URL('./engine/worker/inference.worker.ts', import.meta.url), { type: 'module', name: 'inference' }),
   });
   const gatewaySettings = loadGatewaySettings();
+  // The worker writes the weight cache; the page only reads its index (and deletes, in the cache manager).
+  const weights = new WeightCache(new IntegrityGuard(location.href));
   let playground: Playground | null = null;
   // Reads the playground's settings at each load, so a changed address applies to the next model.
   const gateway = new GatewayEngine({
@@ -36,7 +43,8 @@ async function boot(): Promise<void> {
     browser,
     gateway,
     capabilities,
-    toModelRef: (model, plan) => toModelRef(model, plan, baseUrl),
+    // The hub address is read at each load, so a changed mirror applies to the next model.
+    toModelRef: (model, plan) => toModelRef(model, plan, baseUrl, playground?.preferences.hubUrl ?? DEFAULT_HUB_URL),
     toGatewayRef: toGatewayModelRef,
   });
   playground = new Playground({
@@ -48,12 +56,17 @@ async function boot(): Promise<void> {
     gateway: gatewaySettings,
     probeGateway: (settings, signal) =>
       probeGateway({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, proxy, pageUrl: location.href, signal }),
+    userModels: new UserModelStore(),
+    inspectHubRepo: (request) => fetchHubModel(request),
+    cachedUrls: async () => new Set((await weights.list()).map((f) => f.url)),
   });
   const bench = new BenchSession({ playground, router, store: new BenchStore() });
+  const cache = new CacheManager(playground, weights, baseUrl);
   shell.playground = playground;
   shell.bench = bench;
+  shell.cache = cache;
   // Exposed for end-to-end tests and for the curious, read-only by convention.
-  Object.assign(window, { playground, bench });
+  Object.assign(window, { playground, bench, cache });
   await playground.start();
 }
 

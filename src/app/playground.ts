@@ -4,10 +4,11 @@
  * mutation. Inference, storage and routing stay behind the injected services.
  */
 import { computeMetrics } from '../bench/metrics';
-import { discoveredGatewayModel } from '../catalog/catalog';
+import { discoveredGatewayModel, modelFileUrls } from '../catalog/catalog';
 import { resolveModelId } from '../catalog/foundry-alias';
 import type { CatalogModel } from '../catalog/schema';
 import type { ChatStore } from '../cache/chat-store';
+import type { UserModelStore } from '../cache/user-model-store';
 import {
   createConversation,
   messagesForModel,
@@ -26,10 +27,12 @@ import type { ProbeReport } from '../engine/gateway/probe';
 import type { GenerationParams, LoadProgress } from '../engine/types';
 import { validateParams } from '../settings/generation-settings';
 import { saveGatewaySettings, type GatewaySettings } from './gateway-settings';
-import { savePreferences, type Preferences } from './preferences';
+import { normalizeHubUrl, savePreferences, type Preferences } from './preferences';
 
 export type LoadState =
   | { kind: 'idle' }
+  /** A hub model not in the cache yet: nothing downloads until the user says so. */
+  | { kind: 'confirm'; modelId: string }
   | { kind: 'loading'; modelId: string; progress: LoadProgress | null }
   | { kind: 'ready'; route: Route }
   | { kind: 'error'; modelId: string; message: string };
@@ -51,6 +54,17 @@ export interface PlaygroundServices {
   gateway: GatewaySettings;
   /** "Test connection" (probe.ts), bound to the page's proxy and URL. */
   probeGateway: (settings: GatewaySettings, signal: AbortSignal) => Promise<ProbeReport>;
+  /** Models the user added, kept in IndexedDB. */
+  userModels: UserModelStore;
+  /** Reads a hub repository into a catalog entry (hub-client.ts). */
+  inspectHubRepo: (request: { hubUrl: string; repo: string; revision: string; signal: AbortSignal }) => Promise<CatalogModel>;
+  /** URLs of the files in the weight cache. */
+  cachedUrls: () => Promise<Set<string>>;
+}
+
+export interface SelectOptions {
+  /** The user agreed to download a hub model that is not cached. */
+  download?: boolean;
 }
 
 function describeError(error: unknown): string {
@@ -58,8 +72,10 @@ function describeError(error: unknown): string {
 }
 
 export class Playground extends EventTarget {
-  /** The static catalog plus the models a connected gateway lists that the catalog does not know. */
+  /** The static catalog, the user's own models, and what a connected gateway lists beyond them. */
   catalog: CatalogModel[];
+  /** Ids of the models the user added (they can be removed; catalog ones cannot). */
+  userModelIds = new Set<string>();
   readonly capabilities: Capabilities;
   preferences: Preferences;
   gateway: GatewaySettings;
@@ -81,6 +97,8 @@ export class Playground extends EventTarget {
   private loadPromise: Promise<Route | null> | null = null;
   private generationAbort: AbortController | null = null;
   private probeAbort: AbortController | null = null;
+  private userModels: CatalogModel[] = [];
+  private discovered: CatalogModel[] = [];
 
   constructor(private readonly services: PlaygroundServices) {
     super();
@@ -148,6 +166,14 @@ export class Playground extends EventTarget {
     } catch (error) {
       this.notify('warning', `Saved conversations are unavailable (${describeError(error)}); new chats will not be kept.`);
     }
+    try {
+      const { models, skipped } = await this.services.userModels.list();
+      this.userModels = models;
+      this.rebuildCatalog();
+      if (skipped.length) this.notify('warning', `${skipped.length} model(s) you added could not be read and were skipped: ${skipped[0]}`);
+    } catch (error) {
+      this.notify('warning', `Your added models are unavailable (${describeError(error)}).`);
+    }
     this.changed();
     const wanted = this.preferences.modelId;
     // A gateway model from last time is only in the picker once the gateway has listed it again.
@@ -179,7 +205,7 @@ export class Playground extends EventTarget {
     if (this.probeAbort !== abort) return report;
     this.gatewayProbe = { state: 'done', report };
     if (report.ok) {
-      const known = this.services.catalog;
+      const known = [...this.services.catalog, ...this.userModels];
       const covered = new Set(
         known.flatMap((m) => {
           const name = m.source.kind === 'gateway' ? m.source.alias : m.id;
@@ -187,7 +213,8 @@ export class Playground extends EventTarget {
           return found ? [found.id] : [];
         }),
       );
-      this.catalog = [...known, ...report.info.models.filter((m) => !covered.has(m.id)).map((m) => discoveredGatewayModel(m.id))];
+      this.discovered = report.info.models.filter((m) => !covered.has(m.id)).map((m) => discoveredGatewayModel(m.id));
+      this.rebuildCatalog();
       if (!this.gateway.connectedBefore) this.setGateway({ connectedBefore: true });
     }
     this.changed();
@@ -196,7 +223,27 @@ export class Playground extends EventTarget {
 
   // ---- models ---------------------------------------------------------------------------------
 
-  async selectModel(modelId: string): Promise<Route | null> {
+  private rebuildCatalog(): void {
+    const fixed = this.services.catalog;
+    const taken = new Set(fixed.map((m) => m.id));
+    const mine = this.userModels.filter((m) => !taken.has(m.id));
+    for (const m of mine) taken.add(m.id);
+    this.userModelIds = new Set(mine.map((m) => m.id));
+    this.catalog = [...fixed, ...mine, ...this.discovered.filter((m) => !taken.has(m.id))];
+  }
+
+  /** Whether every file of at least one variant of a hub model is in the weight cache. */
+  private async isCached(model: CatalogModel): Promise<boolean> {
+    if (model.source.kind !== 'hub') return true;
+    try {
+      const cached = await this.services.cachedUrls();
+      return model.variants.some((v) => modelFileUrls(model, v.dtype, this.preferences.hubUrl).every((url) => cached.has(url)));
+    } catch {
+      return false;
+    }
+  }
+
+  async selectModel(modelId: string, options: SelectOptions = {}): Promise<Route | null> {
     const model = this.catalog.find((m) => m.id === modelId);
     if (!model) {
       this.notify('error', `Unknown model "${modelId}".`);
@@ -209,6 +256,17 @@ export class Playground extends EventTarget {
     this.loadAbort = abort;
     this.preferences = { ...this.preferences, modelId };
     savePreferences(this.preferences);
+    this.load = { kind: 'loading', modelId, progress: null };
+    this.changed();
+    // Gigabytes are never fetched because a picker changed: a hub model waits for a yes.
+    if (!options.download && !(await this.isCached(model))) {
+      if (this.loadAbort !== abort) return null;
+      this.load = { kind: 'confirm', modelId };
+      this.loadPromise = null;
+      this.changed();
+      return null;
+    }
+    if (this.loadAbort !== abort) return null;
     this.load = { kind: 'loading', modelId, progress: null };
     this.changed();
     const promise = this.services.router
@@ -242,6 +300,49 @@ export class Playground extends EventTarget {
     savePreferences(this.preferences);
     const model = this.selectedModel;
     if (model) void this.selectModel(model.id);
+  }
+
+  /** Reads a hub repository into a catalog entry, without adding it (the UI shows the fit first). */
+  async inspectHubRepo(repo: string, revision: string, signal: AbortSignal): Promise<CatalogModel> {
+    return this.services.inspectHubRepo({ hubUrl: this.preferences.hubUrl, repo, revision, signal });
+  }
+
+  /** Adds a model to the user's catalog, keeps it in IndexedDB, and selects it. */
+  async addUserModel(model: CatalogModel, options: SelectOptions = {}): Promise<void> {
+    if (this.services.catalog.some((m) => m.id === model.id)) throw new Error(`${model.name} is already in the catalog.`);
+    await this.services.userModels.save(model);
+    this.userModels = [...this.userModels.filter((m) => m.id !== model.id), model];
+    this.rebuildCatalog();
+    this.changed();
+    void this.selectModel(model.id, options);
+  }
+
+  /** Adds a model by the id a gateway knows it by (its alias or full id). */
+  async addGatewayModel(serverId: string): Promise<void> {
+    const id = serverId.trim();
+    if (!id) throw new Error('Type the model id the gateway knows, e.g. phi-4-mini.');
+    await this.addUserModel({ ...discoveredGatewayModel(id), notes: 'Added by you; runs on the gateway set up under Settings → Gateway.' });
+  }
+
+  async removeUserModel(id: string): Promise<void> {
+    if (!this.userModelIds.has(id)) return;
+    await this.services.userModels.delete(id);
+    this.userModels = this.userModels.filter((m) => m.id !== id);
+    this.rebuildCatalog();
+    if (this.preferences.modelId === id) {
+      const fallback = this.catalog.find((m) => m.source.kind === 'bundled');
+      if (fallback) void this.selectModel(fallback.id);
+    }
+    this.changed();
+  }
+
+  /** Sets where hub models download from; throws when it is not an http(s) URL. */
+  setHubUrl(url: string): void {
+    const hubUrl = normalizeHubUrl(url);
+    if (!hubUrl) throw new Error(`"${url}" is not an http(s) address.`);
+    this.preferences = { ...this.preferences, hubUrl };
+    savePreferences(this.preferences);
+    this.changed();
   }
 
   /** Validates and stores sampling settings; throws InvalidSettingsError naming the bad field. */
@@ -353,7 +454,11 @@ export class Playground extends EventTarget {
     let meta: AnswerMeta | undefined;
     try {
       const route = this.load.kind === 'ready' ? this.load.route : await this.loadPromise;
-      if (!route) throw new Error(this.load.kind === 'error' ? this.load.message : 'No model is loaded. Pick a model first.');
+      if (!route) {
+        if (this.load.kind === 'error') throw new Error(this.load.message);
+        if (this.load.kind === 'confirm') throw new Error(`${this.selectedModel?.name ?? 'This model'} is not downloaded yet: start the download in the model panel.`);
+        throw new Error('No model is loaded. Pick a model first.');
+      }
       meta = {
         modelId: route.model.id,
         modelName: route.model.name,

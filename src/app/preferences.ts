@@ -2,6 +2,7 @@
  * User preferences that outlive a session (localStorage): sampling settings, the chosen model,
  * device and dtype. Read defensively: anything invalid falls back to its default.
  */
+import { DEFAULT_HUB_URL } from '../catalog/hub-client';
 import { DTYPES, type Dtype } from '../catalog/schema';
 import type { DevicePreference } from '../engine/device-policy';
 import type { GenerationParams } from '../engine/types';
@@ -12,6 +13,8 @@ export interface Preferences {
   modelId: string | null;
   device: DevicePreference;
   dtype: Dtype | 'auto';
+  /** Where hub models download from: huggingface.co, or a mirror laid out like it. */
+  hubUrl: string;
 }
 
 const KEY = 'playground.preferences.v1';
@@ -25,7 +28,19 @@ function defaultStorage(): Storage | null {
   }
 }
 
-export const DEFAULT_PREFERENCES: Preferences = { params: { ...DEFAULT_PARAMS }, modelId: null, device: 'auto', dtype: 'auto' };
+export const DEFAULT_PREFERENCES: Preferences = { params: { ...DEFAULT_PARAMS }, modelId: null, device: 'auto', dtype: 'auto', hubUrl: DEFAULT_HUB_URL };
+
+/** An http(s) URL ending in "/", or null when `value` is not one. */
+export function normalizeHubUrl(value: unknown): string | null {
+  if (typeof value !== 'string' || !value.trim()) return null;
+  try {
+    const url = new URL(value.trim());
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    return url.href.replace(/\/*$/, '/');
+  } catch {
+    return null;
+  }
+}
 
 export function parsePreferences(raw: string | null): Preferences {
   if (!raw) return { ...DEFAULT_PREFERENCES, params: { ...DEFAULT_PARAMS } };
@@ -43,6 +58,7 @@ export function parsePreferences(raw: string | null): Preferences {
     modelId: typeof obj['modelId'] === 'string' ? obj['modelId'] : null,
     device: device === 'webgpu' || device === 'wasm' || device === 'gateway' ? device : 'auto',
     dtype: typeof dtype === 'string' && (DTYPES as readonly string[]).includes(dtype) ? (dtype as Dtype) : 'auto',
+    hubUrl: normalizeHubUrl(obj['hubUrl']) ?? DEFAULT_HUB_URL,
   };
 }
 

@@ -34,6 +34,7 @@ function fileName(url: string): string {
 export class IntegrityGuard {
   private readonly expectations = new Map<string, Expectation>();
   private readonly verified = new Map<string, Verified>();
+  private readonly aliases = new Map<string, string>();
 
   /**
    * @param base URLs are resolved against it, so "/models/a" and "http://host/models/a" are one
@@ -43,11 +44,23 @@ export class IntegrityGuard {
 
   /** The absolute form of a URL, the key used by the guard and the weight cache. */
   resolve(url: string): string {
+    let href: string;
     try {
-      return new URL(url, this.base).href;
+      href = new URL(url, this.base).href;
     } catch {
       return url;
     }
+    for (const [from, to] of this.aliases) if (href.startsWith(from)) return to + href.slice(from.length);
+    return href;
+  }
+
+  /**
+   * Treats every URL under `from` as the same URL under `to`, for requests and cache keys alike.
+   * transformers.js asks for a few files at the hub's "main" branch whatever revision it was
+   * given; aliasing `…/resolve/main/` to the pinned commit keeps them pinned and cacheable.
+   */
+  alias(from: string, to: string): void {
+    this.aliases.set(this.resolve(from), this.resolve(to));
   }
 
   expect(url: string, expectation: Expectation): void {
@@ -69,9 +82,13 @@ export class IntegrityGuard {
   /** A fetch that verifies bodies as they stream; pass it as transformers.js `env.fetch`. */
   wrap(base: typeof fetch): typeof fetch {
     return async (input, init) => {
-      const response = await base(input, init);
-      const url = this.resolve(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-      if (!response.ok || !response.body) return response;
+      const requested = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      const url = this.resolve(requested);
+      // An aliased URL is fetched at its pinned address (a Request object keeps its own).
+      const response = await base(typeof input === 'string' || input instanceof URL ? url : input, init);
+      // A partial response (transformers.js probes a file's size with `Range: bytes=0-0`) is not
+      // a download: it is never cached, and its length is not the file's.
+      if (!response.ok || !response.body || response.status === 206) return response;
       const expected = this.expectations.get(url) ?? {};
       const type = response.headers.get('content-type') ?? '';
       if (BINARY.test(url) && /text\/html/i.test(type)) {

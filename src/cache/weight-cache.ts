@@ -5,7 +5,7 @@
  * Only verified, complete files are stored (see integrity.ts); a cached file whose size or hash
  * no longer matches the catalog is evicted on read, so it is fetched again.
  */
-import { createStore, del, entries, get, set, type UseStore } from 'idb-keyval';
+import { clear, createStore, del, entries, get, set, type UseStore } from 'idb-keyval';
 import { IntegrityGuard } from './integrity';
 
 /** One cached file. The Blob is a handle: listing records does not read file contents. */
@@ -98,6 +98,11 @@ export class WeightCache {
     const had = (await get<CachedFile>(url, this.store)) !== undefined;
     await del(url, this.store);
     return had;
+  }
+
+  /** Deletes every stored file. */
+  async clear(): Promise<void> {
+    await clear(this.store);
   }
 
   async list(): Promise<Omit<CachedFile, 'blob'>[]> {

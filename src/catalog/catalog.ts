@@ -4,7 +4,7 @@
  */
 import type { RunPlan } from '../engine/device-policy';
 import type { GatewayModelRef, ModelRef } from '../engine/types';
-import { parseCatalog, type Catalog, type CatalogModel } from './schema';
+import { parseCatalog, type Catalog, type CatalogModel, type Dtype } from './schema';
 
 /** Fetches and validates `models/models.json` relative to the app's base URL. */
 export async function fetchCatalog(baseUrl: string, fetcher: typeof fetch = fetch): Promise<Catalog> {
@@ -20,6 +20,19 @@ export async function fetchCatalog(baseUrl: string, fetcher: typeof fetch = fetc
     });
   }
   return parseCatalog(data, url);
+}
+
+/** The URL a hub file downloads from (and is cached under): `{hub}/{repo}/resolve/{revision}/{path}`. */
+export function hubFileUrl(hubUrl: string, repo: string, revision: string, path: string): string {
+  return `${hubUrl.replace(/\/+$/, '')}/${repo}/resolve/${encodeURIComponent(revision)}/${path}`;
+}
+
+/** The URLs of a hub model's files for one dtype (shared files first); empty for other sources. */
+export function modelFileUrls(model: CatalogModel, dtype: Dtype, hubUrl: string): string[] {
+  if (model.source.kind !== 'hub') return [];
+  const { repo, revision } = model.source;
+  const variant = model.variants.find((v) => v.dtype === dtype);
+  return [...model.files, ...(variant?.files ?? [])].map((f) => hubFileUrl(hubUrl, repo, revision, f.path));
 }
 
 /** Engine reference for a bundled or hub model with the chosen plan. */

@@ -103,6 +103,12 @@ export function hubRepoToModel(facts: HubRepoFacts): CatalogModel {
 
   const text = (facts.config['text_config'] as Record<string, unknown> | undefined) ?? facts.config;
   const name = facts.repo.split('/')[1] ?? facts.repo;
+  const layers = num(text, 'num_hidden_layers');
+  const heads = num(text, 'num_attention_heads');
+  const hidden = num(text, 'hidden_size');
+  const kvHeads = num(text, 'num_key_value_heads') ?? heads;
+  const headDim = num(text, 'head_dim') ?? (hidden !== null && heads !== null ? hidden / heads : null);
+  const shape = layers !== null && kvHeads !== null && headDim !== null && Number.isInteger(headDim) ? { layers, kvHeads, headDim } : undefined;
   const entry = {
     id: `hub:${facts.repo}`.toLowerCase().replace(/[^a-z0-9._-]+/g, '-'),
     name,
@@ -112,6 +118,7 @@ export function hubRepoToModel(facts: HubRepoFacts): CatalogModel {
     contextLength: num(text, 'max_position_embeddings'),
     license: facts.license ?? 'unknown (see the model card)',
     tasks: ['chat'],
+    ...(shape ? { shape } : {}),
     files: ROOT_FILES.flatMap((f) => {
       const e = files.get(f);
       return e ? [fileOf(e)] : [];

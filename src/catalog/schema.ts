@@ -54,6 +54,10 @@ const model = z
     contextLength: z.number().int().positive().nullable(),
     license: z.string().min(1),
     tasks: z.array(z.enum(TASKS)).min(1),
+    /** Attention shape from config.json, for the KV-cache estimate of the fit check. */
+    shape: z
+      .strictObject({ layers: z.number().int().positive(), kvHeads: z.number().int().positive(), headDim: z.number().int().positive() })
+      .optional(),
     files: z.array(fileEntry).default([]),
     variants: z.array(variant).default([]),
     notes: z.string().default(''),

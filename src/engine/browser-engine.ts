@@ -84,7 +84,12 @@ export class BrowserEngine implements Engine {
     if (signal?.aborted) throw abortError();
     const api = this.ensureWorker();
     this.loaded = null;
-    const progress = proxy((p: Parameters<NonNullable<LoadOptions['onProgress']>>[0]) => onProgress?.(p));
+    // A failed load can still report progress afterwards (sibling downloads finish in the
+    // worker); once the load has settled, those reports must not revive a "loading" state.
+    let settled = false;
+    const progress = proxy((p: Parameters<NonNullable<LoadOptions['onProgress']>>[0]) => {
+      if (!settled) onProgress?.(p);
+    });
     let rejectAborted: (error: Error) => void = () => undefined;
     const aborted = new Promise<never>((_, reject) => {
       rejectAborted = reject;
@@ -102,6 +107,7 @@ export class BrowserEngine implements Engine {
       this.loaded = await Promise.race([api.load(model, progress), aborted, crashed]);
       return this.loaded;
     } finally {
+      settled = true;
       this.crash = null;
       // Once loaded, the load's signal must not kill the worker under a later answer.
       signal?.removeEventListener('abort', onAbort);

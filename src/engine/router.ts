@@ -79,7 +79,8 @@ export class Router {
       }
     }
 
-    const why = [...ruledOut, ...fallbacks];
+    // Each reason is a sentence of its own; joined, their final periods would double up.
+    const why = [...ruledOut, ...fallbacks].map((w) => w.replace(/\.+$/, ''));
     const browserStory = `${model.name} cannot run in this browser${why.length ? `: ${why.join('; ')}` : ''}`;
     if (this.deps.gateway && prefs.gatewayFallback && prefs.device === 'auto') {
       try {

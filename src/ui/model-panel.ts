@@ -1,14 +1,19 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement } from 'lit/decorators.js';
-import type { LoadState } from '../app/playground';
+import { customElement, state } from 'lit/decorators.js';
+import { fitForModel, type ModelFit } from '../app/model-fit';
+import type { LoadState, Playground } from '../app/playground';
 import { dtypeLabel } from '../catalog/dtypes';
 import { variantBytes } from '../catalog/fit';
-import type { CatalogModel, Dtype } from '../catalog/schema';
+import { TASKS, type CatalogModel, type Dtype, type Task } from '../catalog/schema';
 import type { DevicePreference } from '../engine/device-policy';
 import { formatBytes, formatCount } from './format';
 import { PlaygroundController } from './playground-controller';
 import { controls } from './shared-styles';
 import './load-progress';
+import './add-model-dialog';
+import type { AddModelDialog } from './add-model-dialog';
+
+const VERDICT_LABEL = { fits: 'Fits this device', slow: 'Will be slow here', 'wont-fit': 'Will not fit here' } as const;
 
 const SOURCE_GROUPS: { kind: CatalogModel['source']['kind']; label: string }[] = [
   { kind: 'bundled', label: 'Bundled · works offline' },
@@ -20,6 +25,43 @@ const SOURCE_GROUPS: { kind: CatalogModel['source']['kind']; label: string }[] =
 @customElement('model-panel')
 export class ModelPanel extends LitElement {
   private readonly app = new PlaygroundController(this);
+  @state() private task: Task | 'all' = 'all';
+  @state() private onlyFitting = false;
+
+  private fit(app: Playground, model: CatalogModel): ModelFit | null {
+    const prefs = app.preferences;
+    return fitForModel(model, app.capabilities, prefs.device, prefs.dtype);
+  }
+
+  /** The picker's models after the filters; the selected one always stays, so the select is honest. */
+  private visible(app: Playground, selected: CatalogModel | undefined): CatalogModel[] {
+    return app.catalog.filter(
+      (m) =>
+        m.id === selected?.id ||
+        ((this.task === 'all' || m.tasks.includes(this.task)) && (!this.onlyFitting || this.fit(app, m)?.verdict.level !== 'wont-fit')),
+    );
+  }
+
+  private renderFit(fit: ModelFit | null) {
+    if (!fit) return nothing;
+    const v = fit.verdict;
+    const where = fit.device ? `${fit.device === 'webgpu' ? 'WebGPU' : 'WASM'} · ${fit.dtype ? dtypeLabel(fit.dtype) : ''} · ${formatBytes(fit.bytes)}` : '';
+    return html`<div class="fit ${v.level}" data-fit=${v.level}>
+      <b>${VERDICT_LABEL[v.level]}</b>${where ? html`<span class="muted"> · ${where}</span>` : nothing}
+      ${v.reasons.length ? html`<ul>${v.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : nothing}
+      ${v.suggestion ? html`<p class="muted">Suggestion: ${v.suggestion}.</p>` : nothing}
+    </div>`;
+  }
+
+  private renderConfirm(app: Playground, model: CatalogModel, fit: ModelFit | null) {
+    const size = fit && fit.bytes > 0 ? ` ${formatBytes(fit.bytes)}` : '';
+    return html`<div class="confirm">
+      <p>Not downloaded yet. It is stored in this browser afterwards and works offline.</p>
+      <button class="primary" @click=${() => void app.selectModel(model.id, { download: true })}>
+        ${fit?.verdict.level === 'wont-fit' ? 'Try anyway:' : ''} Download${size} and load
+      </button>
+    </div>`;
+  }
 
   private renderState(load: LoadState, model: CatalogModel) {
     if (load.kind === 'loading' && load.modelId === model.id) {
@@ -28,7 +70,7 @@ export class ModelPanel extends LitElement {
     if (load.kind === 'error' && load.modelId === model.id) {
       return html`<div class="error" role="alert">
         <p>${load.message}</p>
-        <button @click=${() => void this.app.value?.selectModel(model.id)}>Try again</button>
+        <button @click=${() => void this.app.value?.selectModel(model.id, { download: true })}>Try again</button>
       </div>`;
     }
     if (load.kind === 'ready' && load.route.model.id === model.id) {
@@ -47,14 +89,27 @@ export class ModelPanel extends LitElement {
     const model = app.selectedModel;
     const prefs = app.preferences;
     return html`
-      <h2>Model</h2>
+      <div class="head">
+        <h2>Model</h2>
+        <button class="ghost small" ?disabled=${app.heldBy !== null} @click=${() => this.renderRoot.querySelector<AddModelDialog>('add-model-dialog')?.open()}>
+          + Add a model
+        </button>
+      </div>
+      <div class="filters">
+        <label class="visually-hidden" for="task">Task</label>
+        <select id="task" @change=${(e: Event) => (this.task = (e.target as HTMLSelectElement).value as Task | 'all')}>
+          <option value="all" ?selected=${this.task === 'all'}>All tasks</option>
+          ${TASKS.map((t) => html`<option value=${t} ?selected=${this.task === t}>${t}</option>`)}
+        </select>
+        <label class="check"><input type="checkbox" .checked=${this.onlyFitting} @change=${(e: Event) => (this.onlyFitting = (e.target as HTMLInputElement).checked)} /> Fits this device</label>
+      </div>
       <label for="model">Model</label>
       <select id="model" ?disabled=${app.heldBy !== null} @change=${(e: Event) => void app.selectModel((e.target as HTMLSelectElement).value)}>
         ${SOURCE_GROUPS.map(({ kind, label }) => {
-          const models = app.catalog.filter((m) => m.source.kind === kind);
+          const models = this.visible(app, model).filter((m) => m.source.kind === kind);
           return models.length
             ? html`<optgroup label=${label}>
-                ${models.map((m) => html`<option value=${m.id} ?selected=${m.id === model?.id}>${m.name}</option>`)}
+                ${models.map((m) => html`<option value=${m.id} ?selected=${m.id === model?.id}>${m.name}${app.userModelIds.has(m.id) ? ' (added)' : ''}</option>`)}
               </optgroup>`
             : nothing;
         })}
@@ -92,10 +147,16 @@ export class ModelPanel extends LitElement {
                 )}
               </select>
             </div>`}
+            ${this.renderFit(this.fit(app, model))}
+            ${app.load.kind === 'confirm' && app.load.modelId === model.id ? this.renderConfirm(app, model, this.fit(app, model)) : nothing}
             ${this.renderState(app.load, model)}
             ${model.notes ? html`<p class="notes muted">${model.notes}</p>` : nothing}
+            ${app.userModelIds.has(model.id)
+              ? html`<button class="ghost small remove" @click=${() => void app.removeUserModel(model.id)}>Remove ${model.name} from the list</button>`
+              : nothing}
           `
         : html`<p class="muted">No models in the catalog.</p>`}
+      <add-model-dialog></add-model-dialog>
     `;
   }
 
@@ -165,6 +226,65 @@ export class ModelPanel extends LitElement {
       }
       load-progress {
         margin-top: 10px;
+      }
+      .head {
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        gap: 8px;
+        margin-bottom: 6px;
+      }
+      .head h2 {
+        margin: 0;
+      }
+      .small {
+        padding: 2px 8px;
+        font-size: 0.9em;
+      }
+      .filters {
+        display: flex;
+        gap: 8px;
+        align-items: center;
+        margin-bottom: 6px;
+      }
+      .filters select {
+        width: auto;
+        flex: 1;
+      }
+      .check {
+        display: inline-flex;
+        gap: 4px;
+        align-items: center;
+        white-space: nowrap;
+        color: var(--muted);
+      }
+      .fit {
+        margin: 8px 0 0;
+        padding: 6px 8px;
+        border-radius: 8px;
+        border-left: 3px solid var(--success);
+        background: var(--surface-2);
+        line-height: 1.4;
+      }
+      .fit.slow {
+        border-left-color: var(--warning);
+      }
+      .fit.wont-fit {
+        border-left-color: var(--danger);
+      }
+      .fit ul {
+        margin: 4px 0 0;
+        padding-left: 18px;
+      }
+      .fit p {
+        margin: 4px 0 0;
+      }
+      .confirm p {
+        margin: 10px 0 6px;
+      }
+      .remove {
+        margin-top: 8px;
+        color: var(--danger);
       }
     `,
   ];

@@ -2,6 +2,7 @@ import { provide } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { BenchSession } from '../app/bench-session';
+import type { CacheManager } from '../app/cache-manager';
 import type { Playground } from '../app/playground';
 import { playgroundContext } from './context';
 import { icons } from './icons';
@@ -11,6 +12,7 @@ import './conversation-list';
 import './model-panel';
 import './settings-panel';
 import './gateway-panel';
+import './cache-panel';
 import './status-line';
 
 type Drawer = 'none' | 'sidebar' | 'settings';
@@ -39,6 +41,10 @@ export class PlaygroundApp extends LitElement {
   /** The benchmark service; the Benchmark tab waits for it like the chat waits for `playground`. */
   @property({ attribute: false })
   bench: BenchSession | undefined;
+
+  /** What is stored on this device, for the cache panel. */
+  @property({ attribute: false })
+  cache: CacheManager | undefined;
 
   @state() private drawer: Drawer = 'none';
   // A link or a reload to #benchmark opens the tab directly.
@@ -105,6 +111,7 @@ export class PlaygroundApp extends LitElement {
               <settings-panel></settings-panel>
               <latency-chart></latency-chart>
               <gateway-panel></gateway-panel>
+              <cache-panel .manager=${this.cache}></cache-panel>
             </aside>
             <div class="scrim" @click=${() => (this.drawer = 'none')}></div>
           </div>`}
@@ -206,7 +213,8 @@ export class PlaygroundApp extends LitElement {
       .settings {
         border-left: 1px solid var(--border);
       }
-      latency-chart {
+      latency-chart,
+      cache-panel {
         border-top: 1px solid var(--border);
         margin-top: 16px;
         padding-top: 14px;

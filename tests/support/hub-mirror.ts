@@ -73,7 +73,10 @@ export async function startHubMirror(repos: Record<string, MirrorRepo>): Promise
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://mirror');
-    requests.push(url.pathname);
+    const partial = req.headers.range !== undefined || req.method === 'HEAD';
+    // Probes (transformers.js asks for byte 0 to learn a file's size) are marked, so a test can
+    // tell them from downloads.
+    requests.push(partial ? `${url.pathname} [probe]` : url.pathname);
     // The hub allows any origin; the page is cross-origin isolated, so it also needs CORP.
     res.setHeader('access-control-allow-origin', '*');
     res.setHeader('access-control-expose-headers', 'content-length, content-range, etag');
@@ -114,7 +117,8 @@ export async function startHubMirror(repos: Record<string, MirrorRepo>): Promise
     const body = fs.readFileSync(file);
     const headers = { 'content-type': contentType(rel), etag: `"${crypto.createHash('sha256').update(body).digest('hex')}"`, 'accept-ranges': 'bytes' };
 
-    const fault = takeFault(rel);
+    // Faults hit downloads, not probes: that is where a dropped connection costs something.
+    const fault = partial ? null : takeFault(rel);
     if (fault === 'html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Oops</title><p>Something went wrong.</p>');
       return;

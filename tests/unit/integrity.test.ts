@@ -131,3 +131,32 @@ describe('IntegrityGuard', () => {
     expect(error.message).toContain('got 2 of 3 bytes');
   });
 });
+
+describe('partial responses', () => {
+  it('passes a 206 size probe through unchecked and records nothing as verified', async () => {
+    const guard = new IntegrityGuard();
+    guard.expect(URL_ONNX, { bytes: 1000, sha256: 'f'.repeat(64) });
+    const probe = guard.wrap(serve('x', { status: 206, headers: { 'content-length': '1', 'content-range': 'bytes 0-0/1000' } }));
+    const response = await probe(URL_ONNX, { headers: { Range: 'bytes=0-0' } });
+    expect(response.status).toBe(206);
+    expect(new TextDecoder().decode(await readAll(response))).toBe('x');
+    expect(guard.takeVerified(URL_ONNX)).toBeUndefined();
+  });
+});
+
+describe('aliases', () => {
+  it('fetches and keys a branch URL at the pinned commit', async () => {
+    const guard = new IntegrityGuard();
+    guard.alias('http://hub/org/m/resolve/main/', 'http://hub/org/m/resolve/abc123/');
+    const seen: string[] = [];
+    const fetcher = guard.wrap((input) => {
+      seen.push(input instanceof Request ? input.url : input.toString());
+      return Promise.resolve(new Response('{}', { headers: { 'content-type': 'application/json' } }));
+    });
+    await (await fetcher('http://hub/org/m/resolve/main/tokenizer_config.json')).text();
+    expect(seen).toEqual(['http://hub/org/m/resolve/abc123/tokenizer_config.json']);
+    expect(guard.resolve('http://hub/org/m/resolve/main/onnx/model.onnx')).toBe('http://hub/org/m/resolve/abc123/onnx/model.onnx');
+    expect(guard.resolve('http://hub/org/other/resolve/main/config.json')).toBe('http://hub/org/other/resolve/main/config.json');
+    expect(guard.takeVerified('http://hub/org/m/resolve/abc123/tokenizer_config.json')?.bytes).toBe(2);
+  });
+});

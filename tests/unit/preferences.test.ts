@@ -3,7 +3,7 @@
  * in-memory Storage stub (only getItem / setItem, which is all the module uses).
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PREFERENCES, loadPreferences, parsePreferences, savePreferences, type Preferences } from '../../src/app/preferences';
+import { DEFAULT_PREFERENCES, loadPreferences, normalizeHubUrl, parsePreferences, savePreferences, type Preferences } from '../../src/app/preferences';
 import { DEFAULT_PARAMS } from '../../src/settings/generation-settings';
 
 const KEY = 'playground.preferences.v1';
@@ -19,7 +19,7 @@ class MemoryStorage implements Pick<Storage, 'getItem' | 'setItem'> {
   }
 }
 
-const defaults: Preferences = { params: { ...DEFAULT_PARAMS }, modelId: null, device: 'auto', dtype: 'auto' };
+const defaults: Preferences = { params: { ...DEFAULT_PARAMS }, modelId: null, device: 'auto', dtype: 'auto', hubUrl: 'https://huggingface.co/' };
 
 describe('preferences', () => {
   it('default to greedy settings, no model, automatic device and dtype', () => {
@@ -35,6 +35,7 @@ describe('preferences', () => {
       modelId: 'pocket-chat-1m',
       device: 'wasm',
       dtype: 'q8',
+      hubUrl: 'http://127.0.0.1:8080/mirror/',
     };
     savePreferences(prefs, storage);
     expect(storage.data.has(KEY)).toBe(true);
@@ -48,7 +49,7 @@ describe('preferences', () => {
   });
 
   it('replace each invalid field by its default and keep the rest', () => {
-    const raw = JSON.stringify({ params: { temperature: 5, topK: 10 }, modelId: 42, device: 'cuda', dtype: 'q4' });
+    const raw = JSON.stringify({ params: { temperature: 5, topK: 10 }, modelId: 42, device: 'cuda', dtype: 'q4', hubUrl: 'javascript:alert(1)' });
     expect(parsePreferences(raw)).toEqual({ ...defaults, params: { ...DEFAULT_PARAMS, topK: 10 }, dtype: 'q4' });
     expect(parsePreferences(JSON.stringify({ device: 'gateway' })).device).toBe('gateway');
     expect(parsePreferences(JSON.stringify({ modelId: 'm', device: 'webgpu', dtype: 'q3' }))).toEqual({
@@ -56,6 +57,13 @@ describe('preferences', () => {
       modelId: 'm',
       device: 'webgpu',
     });
+  });
+
+  it('keep a hub address only when it is an http(s) URL, normalized to end in "/"', () => {
+    expect(normalizeHubUrl(' https://hf-mirror.example/models ')).toBe('https://hf-mirror.example/models/');
+    expect(normalizeHubUrl('http://127.0.0.1:9000')).toBe('http://127.0.0.1:9000/');
+    for (const bad of ['', 'ftp://host/', 'file:///models/', 'not a url', 42, null]) expect(normalizeHubUrl(bad), String(bad)).toBeNull();
+    expect(parsePreferences(JSON.stringify({ hubUrl: 'http://127.0.0.1:9000' })).hubUrl).toBe('http://127.0.0.1:9000/');
   });
 
   it('return fresh objects, so changing one result cannot change the defaults', () => {

@@ -55,5 +55,6 @@ expose(
       cache.resetHits();
       for (const f of files) guard.expect(f.url, { bytes: f.bytes, ...(f.sha256 ? { sha256: f.sha256 } : {}) });
     },
+    aliasUrls: (from, to) => guard.alias(from, to),
   }),
 );

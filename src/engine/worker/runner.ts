@@ -47,6 +47,8 @@ export interface RunnerHooks {
   servedFromCache?(url: string): boolean;
   /** Called before a load with every file URL the catalog knows, for integrity checks. */
   expectFiles?(files: readonly { url: string; bytes: number; sha256?: string }[]): void;
+  /** Treat URLs under `from` as the same URLs under `to` (a hub branch -> the pinned commit). */
+  aliasUrls?(from: string, to: string): void;
 }
 
 interface Loaded {
@@ -172,7 +174,10 @@ export class ModelRunner {
       modelName = ref.hub.repo;
       options['revision'] = ref.hub.revision;
       const { repo, revision } = ref.hub;
-      fileUrl = (path) => `${ref.location.replace(/\/+$/, '')}/${repo}/resolve/${encodeURIComponent(revision)}/${path}`;
+      const repoUrl = `${ref.location.replace(/\/+$/, '')}/${repo}/resolve/`;
+      fileUrl = (path) => `${repoUrl}${encodeURIComponent(revision)}/${path}`;
+      // transformers.js probes some files at "main" whatever the revision (4.3: the tokenizer's).
+      if (revision !== 'main') this.hooks.aliasUrls?.(`${repoUrl}main/`, `${repoUrl}${encodeURIComponent(revision)}/`);
     } else {
       const { base, name } = splitLocation(ref.location);
       env.allowLocalModels = true;

@@ -9,6 +9,7 @@ import type { Turn } from '../../../src/chat/conversation';
 import type { Preferences } from '../../../src/app/preferences';
 import type { GatewaySettings } from '../../../src/app/gateway-settings';
 import { DEFAULT_PARAMS } from '../../../src/settings/generation-settings';
+import { DEFAULT_HUB_URL } from '../../../src/catalog/hub-client';
 
 export type AppWindow = Window & { playground?: Playground };
 
@@ -17,6 +18,8 @@ export interface OpenOptions {
   dtype?: Preferences['dtype'];
   modelId?: string;
   maxNewTokens?: number;
+  /** The hub address (a local mirror in tests: the real hub is out of reach). */
+  hubUrl?: string;
   viewport?: { width: number; height: number };
   colorScheme?: 'light' | 'dark';
   /** Gateway connection settings stored before the page loads. */
@@ -45,6 +48,7 @@ export async function openApp(browser: Browser, baseUrl: string, options: OpenOp
     modelId: options.modelId ?? 'pocket-chat-1m',
     device: options.device ?? 'auto',
     dtype: options.dtype ?? 'auto',
+    hubUrl: options.hubUrl ?? DEFAULT_HUB_URL,
   };
   await context.addInitScript((value) => {
     if (!localStorage.getItem('playground.preferences.v1')) localStorage.setItem('playground.preferences.v1', value);

@@ -1,0 +1,155 @@
+/**
+ * Bring your own model, end to end in Chromium: a repository id typed into "Add a model" is read
+ * from a hub, checked for fit, downloaded with progress, run, listed in the cache manager, loaded
+ * again with no hub traffic, deleted and removed. The hub is tests/support/hub-mirror.ts: a real
+ * HTTP server on 127.0.0.1 laid out like huggingface.co, serving the bundled model's files (the
+ * real hub is out of reach here). Faults it injects must never leave a bad file in the cache.
+ */
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import type { CacheManager } from '../../src/app/cache-manager';
+import type { LoadProgress } from '../../src/engine/types';
+import { PUBLIC_MODELS, readCatalog, readGolden } from '../support/paths';
+import { startHubMirror, type Fault, type HubMirror } from '../support/hub-mirror';
+import { launchChromium } from './support/chromium';
+import { lastAnswer, openApp, typeAndSend, waitForModel, waitIdle, type AppWindow } from './support/app';
+
+type HubWindow = AppWindow & { cache?: CacheManager; progressSeen?: LoadProgress[] };
+
+const REPO = 'test-org/pocket-chat-1m';
+const REVISION = '0123456789abcdef0123456789abcdef01234567';
+const MODEL_ID = 'hub-test-org-pocket-chat-1m';
+const Q4_FILE = 'onnx/model_q4.onnx';
+const baseUrl = inject('baseUrl');
+let browser: Browser;
+let mirror: HubMirror;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  mirror = await startHubMirror({ [REPO]: { dir: path.join(PUBLIC_MODELS, 'pocket-chat-1m'), revision: REVISION } });
+});
+afterAll(async () => {
+  await browser.close();
+  await mirror.close();
+});
+
+const golden = readGolden('pocket-chat-1m');
+const bundled = readCatalog().models.find((m) => m.id === 'pocket-chat-1m')!;
+const q4Bytes = [...bundled.files, ...bundled.variants.find((v) => v.dtype === 'q4')!.files].reduce((n, f) => n + f.bytes, 0);
+
+async function addFromHub(page: Page, download: boolean): Promise<void> {
+  await page.getByRole('button', { name: '+ Add a model' }).click();
+  const dialog = page.locator('add-model-dialog dialog');
+  await dialog.getByLabel('Repository').fill(REPO);
+  await dialog.getByRole('button', { name: 'Check' }).click();
+  await expect.poll(() => dialog.locator(`.found[data-model="${MODEL_ID}"] [data-fit]`).getAttribute('data-fit'), { timeout: 20_000 }).toBe('fits');
+  await dialog.getByRole('button', { name: download ? /^Add and download/ : 'Add without downloading' }).click();
+}
+
+async function cachedUrls(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const cache = (window as HubWindow).cache!;
+    await cache.refresh();
+    return cache.groups.flatMap((g) => g.files.map((f) => f.url));
+  });
+}
+
+/** Starts recording load progress events (the app's own, as the UI receives them). */
+async function recordProgress(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as HubWindow;
+    w.progressSeen = [];
+    w.playground!.addEventListener('change', () => {
+      const load = w.playground!.load;
+      if (load.kind === 'loading' && load.progress) w.progressSeen!.push(JSON.parse(JSON.stringify(load.progress)) as LoadProgress);
+    });
+  });
+}
+
+it('adds a hub repository, downloads it with progress, runs it, caches it, and deletes and removes it', async () => {
+  const { page, context, errors } = await openApp(browser, baseUrl, { device: 'wasm', hubUrl: mirror.url, gateway: { fallback: false } });
+  try {
+    await waitForModel(page);
+    await recordProgress(page);
+    await addFromHub(page, true);
+    await page.waitForFunction((id) => (window as AppWindow).playground?.selectedModel?.id === id, MODEL_ID);
+    const loaded = await waitForModel(page);
+    expect(loaded).toMatchObject({ backend: 'wasm', dtype: 'q4' });
+    expect(await page.evaluate(() => (window as AppWindow).playground!.selectedModel?.id)).toBe(MODEL_ID);
+    // Progress in bytes, for the files of the variant that runs.
+    const progress = await page.evaluate(() => (window as HubWindow).progressSeen!);
+    const downloads = progress.flatMap((p) => (p.phase === 'download' ? [p] : []));
+    expect(downloads.length).toBeGreaterThan(1);
+    expect(downloads.some((p) => p.loaded < p.total)).toBe(true);
+    expect(downloads.every((p) => p.total === q4Bytes)).toBe(true);
+    // Pinned to the commit: every request, size probes included, went to resolve/<sha>/ (the
+    // tokenizer probe transformers.js 4.3 sends to "main" is aliased to the commit).
+    const fileRequests = mirror.requests.filter((r) => r.includes('/resolve/'));
+    expect(fileRequests).toContain(`/${REPO}/resolve/${REVISION}/${Q4_FILE}`);
+    expect(fileRequests.every((r) => r.startsWith(`/${REPO}/resolve/${REVISION}/`))).toBe(true);
+
+    await typeAndSend(page, golden.cases[0]!.messages[0]!.content);
+    await waitIdle(page);
+    const answer = await lastAnswer(page);
+    expect(answer.content).toBe(golden.cases[0]!.texts['q4']);
+    expect(answer.meta?.modelId).toBe(MODEL_ID);
+
+    // The cache manager lists it, complete for q4.
+    const row = page.locator(`cache-panel li[data-cache="${MODEL_ID}"]`);
+    await expect.poll(() => row.innerText(), { timeout: 10_000 }).toMatch(/complete: q4/);
+
+    // A reload loads it again with no request to the hub at all.
+    const before = mirror.requests.length;
+    await page.reload();
+    await waitForModel(page);
+    expect(await page.evaluate(() => (window as AppWindow).playground!.selectedModel?.id)).toBe(MODEL_ID);
+    expect(mirror.requests.slice(before)).toEqual([]);
+
+    // Deleting its files: selecting it again asks before downloading.
+    await page.locator(`cache-panel li[data-cache="${MODEL_ID}"]`).getByRole('button', { name: /^Delete the stored files/ }).click();
+    await expect.poll(() => page.locator(`cache-panel li[data-cache="${MODEL_ID}"]`).count()).toBe(0);
+    expect((await cachedUrls(page)).some((u) => u.includes('/resolve/'))).toBe(false);
+    await page.locator('model-panel select#model').selectOption('pocket-chat-1m');
+    await waitForModel(page);
+    await page.locator('model-panel select#model').selectOption(MODEL_ID);
+    await expect.poll(() => page.evaluate(() => (window as AppWindow).playground!.load.kind)).toBe('confirm');
+    await expect.poll(() => page.locator('model-panel .confirm button').innerText()).toMatch(/Download .* and load/);
+
+    // Removed from the list, it stays removed after a reload.
+    await page.locator('model-panel').getByRole('button', { name: /^Remove .* from the list/ }).click();
+    await waitForModel(page);
+    await page.reload();
+    await page.waitForFunction(() => (window as AppWindow).playground?.catalog.length, null, { timeout: 30_000 });
+    expect(await page.evaluate(() => (window as AppWindow).playground!.catalog.map((m) => m.id))).not.toContain(MODEL_ID);
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
+it.each<[Fault, RegExp]>([
+  ['html', /HTML page instead of the file/],
+  ['truncate', /truncated download/],
+  ['corrupt', /SHA-256 mismatch/],
+  ['drop', /interrupted|truncated|network/i],
+])('a %s download of a weight file fails with a clear message, caches nothing of it, and a retry completes', async (fault, message) => {
+  const { page, context } = await openApp(browser, baseUrl, { device: 'wasm', hubUrl: mirror.url, gateway: { fallback: false } });
+  try {
+    await waitForModel(page);
+    mirror.fault(Q4_FILE, fault);
+    await addFromHub(page, true);
+    await page.waitForFunction((id) => (window as AppWindow).playground?.selectedModel?.id === id, MODEL_ID);
+    await page.waitForFunction(() => (window as AppWindow).playground?.load.kind === 'error', null, { timeout: 60_000 });
+    expect(await page.evaluate(() => {
+      const load = (window as AppWindow).playground!.load;
+      return load.kind === 'error' ? load.message : '';
+    })).toMatch(message);
+    expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE))).toEqual([]);
+    await page.locator('model-panel').getByRole('button', { name: 'Try again' }).click();
+    expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: 'q4' });
+    expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE))).toHaveLength(1);
+  } finally {
+    await context.close();
+  }
+});
