@@ -135,6 +135,7 @@ describe('restoreParams', () => {
       modelId: 'pocket-chat-1m',
       device: 'wasm',
       dtype: 'q4',
+      hubUrl: 'https://huggingface.co/',
     });
   });
 });
