@@ -152,7 +152,7 @@ export class ModelPanel extends LitElement {
             ${this.renderState(app.load, model)}
             ${model.notes ? html`<p class="notes muted">${model.notes}</p>` : nothing}
             ${app.userModelIds.has(model.id)
-              ? html`<button class="ghost small remove" @click=${() => void app.removeUserModel(model.id)}>Remove ${model.name} from the list</button>`
+              ? html`<button class="ghost small remove" aria-label="Remove ${model.name} from the list" @click=${() => void app.removeUserModel(model.id)}>Remove from the list</button>`
               : nothing}
           `
         : html`<p class="muted">No models in the catalog.</p>`}
@@ -243,13 +243,15 @@ export class ModelPanel extends LitElement {
       }
       .filters {
         display: flex;
-        gap: 8px;
+        flex-wrap: wrap;
+        gap: 4px 8px;
         align-items: center;
         margin-bottom: 6px;
       }
       .filters select {
         width: auto;
-        flex: 1;
+        flex: 1 1 90px;
+        min-width: 0;
       }
       .check {
         display: inline-flex;
@@ -283,7 +285,10 @@ export class ModelPanel extends LitElement {
         margin: 10px 0 6px;
       }
       .remove {
+        display: block;
         margin-top: 8px;
+        padding-left: 0;
+        text-align: left;
         color: var(--danger);
       }
     `,

@@ -25,6 +25,10 @@ export class StatusLine extends LitElement {
             : 'starting worker';
       return html`<span class="state loading" role="status">${icons.chip} Loading ${load.modelId} · ${what}</span>`;
     }
+    if (load.kind === 'confirm') {
+      const name = app.catalog.find((m) => m.id === load.modelId)?.name ?? load.modelId;
+      return html`<span class="state" role="status">${icons.chip} ${name} · not downloaded yet</span>`;
+    }
     if (load.kind === 'error') {
       return html`<span class="state error" role="status" title=${load.message}>${icons.alert} ${load.modelId} could not load</span>`;
     }
