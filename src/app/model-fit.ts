@@ -4,6 +4,7 @@
  * have none: the server decides what it can run.
  */
 import { checkFit, largestFileBytes, type FitVerdict } from '../catalog/fit-check';
+import { needsShaderF16 } from '../catalog/dtypes';
 import { variantBytes } from '../catalog/fit';
 import type { CatalogModel, Dtype } from '../catalog/schema';
 import type { Capabilities } from '../engine/capabilities';
@@ -40,9 +41,11 @@ export function fitForModel(model: CatalogModel, caps: Capabilities, device: Dev
     };
   }
   const bytes = bytesOf(plan.dtype);
-  // The smallest other variant the same device could take, as the suggestion for a slow one.
+  // The smallest other variant the same device could take, as the suggestion for a slow one
+  // (never an f16 one on WASM: the CPU emulates fp16, so smaller there is slower).
   const smaller = plans
     .filter((p) => p.device === plan.device && p.dtype !== plan.dtype && bytesOf(p.dtype) < bytes)
+    .filter((p) => !(p.device === 'wasm' && needsShaderF16(p.dtype)))
     .sort((a, b) => bytesOf(a.dtype) - bytesOf(b.dtype))[0];
   const verdict = checkFit({
     downloadBytes: bytes,

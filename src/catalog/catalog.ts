@@ -42,6 +42,7 @@ export function toModelRef(model: CatalogModel, plan: RunPlan, baseUrl: string, 
     path: f.path,
     bytes: f.bytes,
     ...(f.sha256 ? { sha256: f.sha256 } : {}),
+    ...(f.approximate ? { approximate: true } : {}),
   }));
   if (model.contextLength === null) throw new Error(`${model.name} has no context length in the catalog.`);
   const base = {
@@ -64,7 +65,7 @@ export function toModelRef(model: CatalogModel, plan: RunPlan, baseUrl: string, 
 export function toGatewayModelRef(model: CatalogModel): GatewayModelRef {
   return {
     id: model.id,
-    serverModel: model.source.kind === 'gateway' ? model.source.alias : model.id,
+    serverModel: model.source.kind === 'gateway' ? model.source.alias : (model.gatewayAlias ?? model.id),
     contextLength: model.contextLength,
   };
 }

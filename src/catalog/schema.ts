@@ -26,6 +26,8 @@ const fileEntry = z.strictObject({
   path: relativePath,
   bytes: z.number().int().positive(),
   sha256: z.string().regex(HEX64, 'must be 64 lowercase hex characters').optional(),
+  /** The size is the hub's rounded one: shown and used by the fit check, never enforced on download. */
+  approximate: z.literal(true).optional(),
 });
 
 const variant = z.strictObject({
@@ -54,6 +56,8 @@ const model = z
     contextLength: z.number().int().positive().nullable(),
     license: z.string().min(1),
     tasks: z.array(z.enum(TASKS)).min(1),
+    /** The Foundry alias of the same model, so it can also run on the gateway (browser vs native). */
+    gatewayAlias: z.string().min(1).optional(),
     /** Attention shape from config.json, for the KV-cache estimate of the fit check. */
     shape: z
       .strictObject({ layers: z.number().int().positive(), kvHeads: z.number().int().positive(), headDim: z.number().int().positive() })
@@ -79,6 +83,8 @@ const model = z
       seen.add(v.dtype);
     });
     if (m.source.kind === 'bundled') {
+      const approx = [...m.files, ...m.variants.flatMap((v) => v.files)].findIndex((f) => f.approximate);
+      if (approx >= 0) ctx.addIssue({ code: 'custom', path: ['files'], message: 'bundled files have exact sizes: remove "approximate"' });
       // Bundled files ship with the app, so their hashes are always known and always checked.
       const all = [...m.files.map((f, i) => ({ f, path: ['files', i] })),
         ...m.variants.flatMap((v, vi) => v.files.map((f, i) => ({ f, path: ['variants', vi, 'files', i] })))];

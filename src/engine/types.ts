@@ -85,7 +85,7 @@ export interface ModelRef {
   hub?: { repo: string; revision: string };
   dtype: Dtype;
   /** Files with their expected sizes (from the catalog), so progress can show a true total. */
-  files?: { path: string; bytes: number; sha256?: string }[];
+  files?: { path: string; bytes: number; sha256?: string; approximate?: boolean }[];
   /** Browser engines only: the execution provider chosen by the router. */
   device?: Device;
   contextLength: number;

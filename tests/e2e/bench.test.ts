@@ -183,7 +183,13 @@ it('marks a model that cannot run as failed, goes on, and stops cleanly on Cance
     await waitForModel(page);
     await page.getByRole('button', { name: 'Benchmark', exact: true }).click();
     await page.getByRole('button', { name: 'phi-4-mini vs gpt-oss-20b' }).click();
-    await page.locator('bench-config input[data-target="gpt-oss-20b|gateway"]').uncheck();
+    const checked = (): Promise<(string | null)[]> =>
+      page.locator('bench-config input[data-target]:checked').evaluateAll((els) => els.map((el) => el.getAttribute('data-target')));
+    expect((await checked()).sort()).toEqual(['gpt-oss-20b|gateway', 'phi-4-mini-instruct|gateway', 'phi-4-mini-instruct|webgpu', 'phi-4-mini|gateway']);
+    // Keep one gateway target (it fails: nothing listens) and the bundled model.
+    for (const t of ['gpt-oss-20b|gateway', 'phi-4-mini-instruct|gateway', 'phi-4-mini-instruct|webgpu']) {
+      await page.locator(`bench-config input[data-target="${t}"]`).uncheck();
+    }
     await page.locator('bench-config input[data-target="pocket-chat-1m|wasm"]').check();
     for (const [name, value] of [['rounds', '50'], ['warmupRounds', '0'], ['maxNewTokens', '64']] as const) {
       const field = page.locator(`bench-config input[name="${name}"]`);

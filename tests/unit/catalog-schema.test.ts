@@ -156,6 +156,22 @@ describe('parseCatalog', () => {
   });
 });
 
+describe('sizes, shapes and aliases', () => {
+  it('allows approximate sizes on hub files and refuses them on bundled ones', () => {
+    const roughHub = { ...hub(), variants: [{ dtype: 'q4', files: [{ path: 'onnx/model_q4.onnx', bytes: 1_790_000_000, approximate: true }] }] };
+    expect(parseModel(roughHub).variants[0]?.files[0]?.approximate).toBe(true);
+    const roughBundled = { ...bundled(), files: [{ path: 'config.json', bytes: 10, sha256: HASH, approximate: true }] };
+    expect(issues({ schemaVersion: 1, models: [roughBundled] })).toEqual(['models[0].files: bundled files have exact sizes: remove "approximate"']);
+    expect(issues({ schemaVersion: 1, models: [{ ...hub(), files: [{ path: 'a.json', bytes: 1, approximate: false }] }] })[0]).toMatch(/^models\[0\]\.files\[0\]\.approximate: /);
+  });
+
+  it('checks the attention shape and the gateway alias', () => {
+    expect(parseModel({ ...hub(), shape: { layers: 24, kvHeads: 2, headDim: 64 }, gatewayAlias: 'qwen2.5-0.5b' }).gatewayAlias).toBe('qwen2.5-0.5b');
+    expect(issues({ schemaVersion: 1, models: [{ ...hub(), shape: { layers: 24, kvHeads: 0, headDim: 64 } }] })[0]).toMatch(/^models\[0\]\.shape\.kvHeads: /);
+    expect(issues({ schemaVersion: 1, models: [{ ...hub(), gatewayAlias: '' }] })[0]).toMatch(/^models\[0\]\.gatewayAlias: /);
+  });
+});
+
 describe('parseModel', () => {
   it('validates one entry with paths relative to it', () => {
     expect(parseModel(hub()).id).toBe('hub-model');

@@ -46,7 +46,7 @@ export interface RunnerHooks {
   /** Whether a file of this model was served from the weight cache during the current load. */
   servedFromCache?(url: string): boolean;
   /** Called before a load with every file URL the catalog knows, for integrity checks. */
-  expectFiles?(files: readonly { url: string; bytes: number; sha256?: string }[]): void;
+  expectFiles?(files: readonly { url: string; bytes: number; sha256?: string; approximate?: boolean }[]): void;
   /** Treat URLs under `from` as the same URLs under `to` (a hub branch -> the pinned commit). */
   aliasUrls?(from: string, to: string): void;
 }
