@@ -294,6 +294,19 @@ export class Playground extends EventTarget {
     return promise;
   }
 
+  /** Stops a model download or load; nothing partial is kept (only complete files are cached). */
+  cancelLoad(): void {
+    if (this.load.kind !== 'loading') return;
+    const modelId = this.load.modelId;
+    this.loadAbort?.abort();
+    this.loadAbort = null;
+    this.loadPromise = null;
+    const model = this.catalog.find((m) => m.id === modelId);
+    this.load = model?.source.kind === 'hub' ? { kind: 'confirm', modelId } : { kind: 'idle' };
+    this.notify('info', `Stopped loading ${model?.name ?? modelId}. Files that finished downloading stay cached; the rest will download again.`);
+    this.changed();
+  }
+
   setRunPreference(change: Partial<Pick<Preferences, 'device' | 'dtype'>>): void {
     if (this.held()) return;
     this.preferences = { ...this.preferences, ...change };

@@ -65,7 +65,8 @@ export class ModelPanel extends LitElement {
 
   private renderState(load: LoadState, model: CatalogModel) {
     if (load.kind === 'loading' && load.modelId === model.id) {
-      return html`<load-progress .progress=${load.progress}></load-progress>`;
+      return html`<load-progress .progress=${load.progress}></load-progress>
+        <button class="ghost small cancel" @click=${() => this.app.value?.cancelLoad()}>Cancel</button>`;
     }
     if (load.kind === 'error' && load.modelId === model.id) {
       return html`<div class="error" role="alert">
@@ -283,6 +284,9 @@ export class ModelPanel extends LitElement {
       }
       .confirm p {
         margin: 10px 0 6px;
+      }
+      .cancel {
+        margin-top: 6px;
       }
       .remove {
         display: block;

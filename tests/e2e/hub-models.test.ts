@@ -153,3 +153,28 @@ it.each<[Fault, RegExp]>([
     await context.close();
   }
 });
+
+it('cancels a download that stalls; nothing of the file is cached, and downloading again completes', async () => {
+  const { page, context, errors } = await openApp(browser, baseUrl, { device: 'wasm', hubUrl: mirror.url, gateway: { fallback: false } });
+  try {
+    await waitForModel(page);
+    mirror.fault(Q4_FILE, 'stall');
+    await recordProgress(page);
+    await addFromHub(page, true);
+    // Half of the weights arrive, then the connection goes quiet.
+    await page.waitForFunction(
+      () => (window as HubWindow).progressSeen?.some((p) => p.phase === 'download' && p.file.endsWith('model_q4.onnx') && p.fileLoaded > 0 && p.fileLoaded < p.fileTotal),
+      null,
+      { timeout: 30_000 },
+    );
+    await page.locator('model-panel').getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.evaluate(() => (window as AppWindow).playground!.load.kind)).toBe('confirm');
+    expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE))).toEqual([]);
+    await page.locator('model-panel .confirm button').click();
+    expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: 'q4' });
+    expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE))).toHaveLength(1);
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});

@@ -20,7 +20,9 @@ export type Fault =
   /** Answers 200 with an HTML page, like a captive portal or a misconfigured proxy. */
   | 'html'
   /** Sends the right number of bytes, one of them flipped. */
-  | 'corrupt';
+  | 'corrupt'
+  /** Sends half the body, then nothing more until the client gives up (a dead connection). */
+  | 'stall';
 
 export interface MirrorRepo {
   /** Folder served as the repository's tree. */
@@ -132,6 +134,11 @@ export async function startHubMirror(repos: Record<string, MirrorRepo>): Promise
     if (fault === 'truncate') {
       // No Content-Length, so the client cannot tell from the headers; only the catalog's size can.
       res.writeHead(200, headers).end(body.subarray(0, body.length >> 1));
+      return;
+    }
+    if (fault === 'stall') {
+      res.writeHead(200, { ...headers, 'content-length': String(body.length) });
+      res.write(body.subarray(0, body.length >> 1));
       return;
     }
     if (fault === 'drop') {
