@@ -11,7 +11,8 @@ import { BenchStore } from './cache/bench-store';
 import { ChatStore } from './cache/chat-store';
 import { IntegrityGuard } from './cache/integrity';
 import { UserModelStore } from './cache/user-model-store';
-import { WeightCache } from './cache/weight-cache';
+import { WeightCache, type CacheNotice } from './cache/weight-cache';
+import { importLocalModel } from './app/local-import';
 import { fetchCatalog, toGatewayModelRef, toModelRef } from './catalog/catalog';
 import { DEFAULT_HUB_URL, fetchHubModel } from './catalog/hub-client';
 import { BrowserEngine } from './engine/browser-engine';
@@ -33,6 +34,16 @@ async function boot(): Promise<void> {
   const gatewaySettings = loadGatewaySettings();
   // The worker writes the weight cache; the page only reads its index (and deletes, in the cache manager).
   const weights = new WeightCache(new IntegrityGuard(location.href));
+  // Imported files have no other copy to fall back on: a failed store (quota) fails the import.
+  const storeFailures: CacheNotice[] = [];
+  const importWriter = new WeightCache(new IntegrityGuard(location.href), (notice) => storeFailures.push(notice));
+  const storeOrThrow = {
+    async put(url: string, response: Response): Promise<void> {
+      await importWriter.put(url, response);
+      const failure = storeFailures.shift();
+      if (failure) throw new Error(`Could not store ${failure.url.split('/').pop() ?? failure.url} in this browser: ${failure.reason}`);
+    },
+  };
   let playground: Playground | null = null;
   // Reads the playground's settings at each load, so a changed address applies to the next model.
   const gateway = new GatewayEngine({
@@ -59,6 +70,8 @@ async function boot(): Promise<void> {
     userModels: new UserModelStore(),
     inspectHubRepo: (request) => fetchHubModel(request),
     cachedUrls: async () => new Set((await weights.list()).map((f) => f.url)),
+    importLocal: (files) => importLocalModel(files, baseUrl, storeOrThrow),
+    baseUrl,
   });
   const bench = new BenchSession({ playground, router, store: new BenchStore() });
   const cache = new CacheManager(playground, weights, baseUrl);

@@ -54,7 +54,7 @@ export function fitForModel(model: CatalogModel, caps: Capabilities, device: Dev
     device: plan.device,
     caps,
     ...(model.shape ? { shape: model.shape, contextTokens: Math.min(model.contextLength ?? CONTEXT_FOR_ESTIMATE, CONTEXT_FOR_ESTIMATE) } : {}),
-    bytesToCache: cached || model.source.kind === 'bundled' ? 0 : bytes,
+    bytesToCache: cached || model.source.kind === 'bundled' || model.source.kind === 'local' ? 0 : bytes,
     ...(smaller ? { smallerVariant: { dtype: smaller.dtype, bytes: bytesOf(smaller.dtype) } } : {}),
   });
   return { device: plan.device, dtype: plan.dtype, bytes, verdict };

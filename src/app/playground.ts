@@ -9,6 +9,7 @@ import { resolveModelId } from '../catalog/foundry-alias';
 import type { CatalogModel } from '../catalog/schema';
 import type { ChatStore } from '../cache/chat-store';
 import type { UserModelStore } from '../cache/user-model-store';
+import type { PickedFile } from './local-import';
 import {
   createConversation,
   messagesForModel,
@@ -60,6 +61,10 @@ export interface PlaygroundServices {
   inspectHubRepo: (request: { hubUrl: string; repo: string; revision: string; signal: AbortSignal }) => Promise<CatalogModel>;
   /** URLs of the files in the weight cache. */
   cachedUrls: () => Promise<Set<string>>;
+  /** Stores a model folder picked from disk in the weight cache and describes it (local-import.ts). */
+  importLocal: (files: readonly PickedFile[]) => Promise<CatalogModel>;
+  /** The app's base URL, which bundled and imported model paths are relative to. */
+  baseUrl: string;
 }
 
 export interface SelectOptions {
@@ -232,12 +237,12 @@ export class Playground extends EventTarget {
     this.catalog = [...fixed, ...mine, ...this.discovered.filter((m) => !taken.has(m.id))];
   }
 
-  /** Whether every file of at least one variant of a hub model is in the weight cache. */
+  /** Whether every file of at least one variant is in the weight cache (always true for bundled and gateway models). */
   private async isCached(model: CatalogModel): Promise<boolean> {
-    if (model.source.kind !== 'hub') return true;
+    if (model.source.kind !== 'hub' && model.source.kind !== 'local') return true;
     try {
       const cached = await this.services.cachedUrls();
-      return model.variants.some((v) => modelFileUrls(model, v.dtype, this.preferences.hubUrl).every((url) => cached.has(url)));
+      return model.variants.some((v) => modelFileUrls(model, v.dtype, this.services.baseUrl, this.preferences.hubUrl).every((url) => cached.has(url)));
     } catch {
       return false;
     }
@@ -258,10 +263,14 @@ export class Playground extends EventTarget {
     savePreferences(this.preferences);
     this.load = { kind: 'loading', modelId, progress: null };
     this.changed();
-    // Gigabytes are never fetched because a picker changed: a hub model waits for a yes.
-    if (!options.download && !(await this.isCached(model))) {
+    // Gigabytes are never fetched because a picker changed: a hub model waits for a yes. An
+    // imported model has nowhere to download from: without its stored files it cannot load.
+    const local = model.source.kind === 'local';
+    if ((!options.download || local) && !(await this.isCached(model))) {
       if (this.loadAbort !== abort) return null;
-      this.load = { kind: 'confirm', modelId };
+      this.load = local
+        ? { kind: 'error', modelId, message: `The imported files of ${model.name} are no longer stored in this browser. Import the folder again.` }
+        : { kind: 'confirm', modelId };
       this.loadPromise = null;
       this.changed();
       return null;
@@ -328,6 +337,12 @@ export class Playground extends EventTarget {
     this.rebuildCatalog();
     this.changed();
     void this.selectModel(model.id, options);
+  }
+
+  /** Imports a model folder from disk into this browser and selects it; no network is involved. */
+  async importLocalModel(files: readonly PickedFile[]): Promise<void> {
+    const model = await this.services.importLocal(files);
+    await this.addUserModel(model, { download: true });
   }
 
   /** Adds a model by the id a gateway knows it by (its alias or full id). */

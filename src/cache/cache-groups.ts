@@ -3,7 +3,7 @@
  * (matched by URL against the catalog), with bytes, last use, and which variants are complete.
  * Files no model claims (ONNX Runtime's wasm, models removed from the list) form their own groups.
  */
-import { hubFileUrl } from '../catalog/catalog';
+import { modelFileUrl } from '../catalog/catalog';
 import type { CatalogModel, Dtype } from '../catalog/schema';
 
 export interface CachedFileInfo {
@@ -26,11 +26,7 @@ export interface CacheGroup {
 
 /** Every URL a model's files can have, with the variant each belongs to (null: shared). */
 function modelUrls(model: CatalogModel, baseUrl: string, hubUrl: string): Map<string, Dtype | null> {
-  const url = (path: string): string | null => {
-    if (model.source.kind === 'hub') return hubFileUrl(hubUrl, model.source.repo, model.source.revision, path);
-    if (model.source.kind === 'bundled') return new URL(`${model.source.path.replace(/\/?$/, '/')}${path}`, baseUrl).href;
-    return null;
-  };
+  const url = (path: string): string | null => modelFileUrl(model, path, baseUrl, hubUrl);
   const out = new Map<string, Dtype | null>();
   for (const f of model.files) {
     const u = url(f.path);

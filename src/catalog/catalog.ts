@@ -27,12 +27,21 @@ export function hubFileUrl(hubUrl: string, repo: string, revision: string, path:
   return `${hubUrl.replace(/\/+$/, '')}/${repo}/resolve/${encodeURIComponent(revision)}/${path}`;
 }
 
-/** The URLs of a hub model's files for one dtype (shared files first); empty for other sources. */
-export function modelFileUrls(model: CatalogModel, dtype: Dtype, hubUrl: string): string[] {
-  if (model.source.kind !== 'hub') return [];
-  const { repo, revision } = model.source;
+/** The URL a file of a model is fetched from and cached under; null for gateway models. */
+export function modelFileUrl(model: CatalogModel, path: string, baseUrl: string, hubUrl: string): string | null {
+  const source = model.source;
+  if (source.kind === 'hub') return hubFileUrl(hubUrl, source.repo, source.revision, path);
+  if (source.kind === 'bundled' || source.kind === 'local') return new URL(`${source.path.replace(/\/?$/, '/')}${path}`, baseUrl).href;
+  return null;
+}
+
+/** The URLs of a model's files for one dtype (shared files first); empty for gateway models. */
+export function modelFileUrls(model: CatalogModel, dtype: Dtype, baseUrl: string, hubUrl: string): string[] {
   const variant = model.variants.find((v) => v.dtype === dtype);
-  return [...model.files, ...(variant?.files ?? [])].map((f) => hubFileUrl(hubUrl, repo, revision, f.path));
+  return [...model.files, ...(variant?.files ?? [])].flatMap((f) => {
+    const url = modelFileUrl(model, f.path, baseUrl, hubUrl);
+    return url ? [url] : [];
+  });
 }
 
 /** Engine reference for a bundled or hub model with the chosen plan. */
@@ -55,7 +64,7 @@ export function toModelRef(model: CatalogModel, plan: RunPlan, baseUrl: string, 
   if (model.source.kind === 'hub') {
     return { ...base, location: hubHost, hub: { repo: model.source.repo, revision: model.source.revision } };
   }
-  if (model.source.kind === 'bundled') {
+  if (model.source.kind === 'bundled' || model.source.kind === 'local') {
     return { ...base, location: new URL(model.source.path.replace(/\/?$/, '/'), baseUrl).href };
   }
   throw new Error(`${model.name} runs on the gateway, not in the browser.`);

@@ -77,8 +77,26 @@ export function estimateParameters(config: Record<string, unknown>): number | nu
   return Math.round(embeddings + layers * (attention + mlp));
 }
 
-/** The chat model the repository holds, as a catalog entry, or a HubRepoError saying why not. */
-export function hubRepoToModel(facts: HubRepoFacts): CatalogModel {
+/** What a model folder holds, wherever it comes from (a hub commit, files picked from disk). */
+export interface FolderFacts {
+  /** Names the folder in messages: "owner/name" or the picked folder's name. */
+  label: string;
+  tree: readonly HubTreeEntry[];
+  config: Record<string, unknown>;
+  tokenizerConfig: Record<string, unknown> | null;
+  license: string | null;
+}
+
+/** Who the entry is: its id, name, source and note. */
+export interface EntryIdentity {
+  id: string;
+  name: string;
+  source: CatalogModel['source'];
+  notes: string;
+}
+
+/** The chat model a folder holds, as a catalog entry, or a HubRepoError saying why not. */
+export function folderToModel(facts: FolderFacts, identity: EntryIdentity): CatalogModel {
   const files = new Map(facts.tree.filter((e) => e.type === 'file').map((e) => [e.path, e]));
   const problems: string[] = [];
   const modelType = typeof facts.config['model_type'] === 'string' ? facts.config['model_type'] : null;
@@ -99,10 +117,9 @@ export function hubRepoToModel(facts: HubRepoFacts): CatalogModel {
   }
   const template = facts.tokenizerConfig?.['chat_template'];
   if (facts.tokenizerConfig && !template) problems.push('tokenizer_config.json has no chat_template, so it is not a chat model');
-  if (problems.length) throw new HubRepoError(`${facts.repo} cannot run here as a chat model: ${problems.join('; ')}.`);
+  if (problems.length) throw new HubRepoError(`${facts.label} cannot run here as a chat model: ${problems.join('; ')}.`);
 
   const text = (facts.config['text_config'] as Record<string, unknown> | undefined) ?? facts.config;
-  const name = facts.repo.split('/')[1] ?? facts.repo;
   const layers = num(text, 'num_hidden_layers');
   const heads = num(text, 'num_attention_heads');
   const hidden = num(text, 'hidden_size');
@@ -110,9 +127,7 @@ export function hubRepoToModel(facts: HubRepoFacts): CatalogModel {
   const headDim = num(text, 'head_dim') ?? (hidden !== null && heads !== null ? hidden / heads : null);
   const shape = layers !== null && kvHeads !== null && headDim !== null && Number.isInteger(headDim) ? { layers, kvHeads, headDim } : undefined;
   const entry = {
-    id: `hub:${facts.repo}`.toLowerCase().replace(/[^a-z0-9._-]+/g, '-'),
-    name,
-    source: { kind: 'hub', repo: facts.repo, revision: facts.revision },
+    ...identity,
     architecture: modelType,
     parameters: estimateParameters(facts.config),
     contextLength: num(text, 'max_position_embeddings'),
@@ -124,7 +139,24 @@ export function hubRepoToModel(facts: HubRepoFacts): CatalogModel {
       return e ? [fileOf(e)] : [];
     }),
     variants,
-    notes: `Added from the hub at revision ${facts.revision.slice(0, 12)}.`,
   };
-  return parseModel(entry, facts.repo);
+  return parseModel(entry, facts.label);
+}
+
+/** A catalog-safe id from any text: "hub:Org/Model" -> "hub-org-model". */
+export function slugId(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '');
+}
+
+/** The chat model a hub repository holds at one commit, pinned to it. */
+export function hubRepoToModel(facts: HubRepoFacts): CatalogModel {
+  return folderToModel(
+    { label: facts.repo, tree: facts.tree, config: facts.config, tokenizerConfig: facts.tokenizerConfig, license: facts.license },
+    {
+      id: slugId(`hub:${facts.repo}`),
+      name: facts.repo.split('/')[1] ?? facts.repo,
+      source: { kind: 'hub', repo: facts.repo, revision: facts.revision },
+      notes: `Added from the hub at revision ${facts.revision.slice(0, 12)}.`,
+    },
+  );
 }

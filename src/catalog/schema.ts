@@ -43,6 +43,8 @@ const source = z.discriminatedUnion('kind', [
     revision: z.string().min(1),
   }),
   z.strictObject({ kind: z.literal('gateway'), alias: z.string().min(1) }),
+  /** Imported from files on the user's disk: stored only in the weight cache, under `path`. */
+  z.strictObject({ kind: z.literal('local'), path: relativePath }),
 ]);
 
 const model = z

@@ -6,6 +6,8 @@ import { variantBytes } from '../catalog/fit';
 import type { CatalogModel } from '../catalog/schema';
 import { formatBytes, formatCount } from './format';
 import { formText } from './form';
+import { filesFromDrop, filesFromInput } from './picked-files';
+import type { PickedFile } from '../app/local-import';
 import { PlaygroundController } from './playground-controller';
 import { controls } from './shared-styles';
 
@@ -25,6 +27,9 @@ export class AddModelDialog extends LitElement {
   @query('dialog') private dialog!: HTMLDialogElement;
   @state() private check: Check = { state: 'idle' };
   @state() private gatewayError = '';
+  @state() private importError = '';
+  @state() private importState: 'idle' | 'importing' = 'idle';
+  @state() private dragging = false;
   private abort: AbortController | null = null;
 
   open(): void {
@@ -75,6 +80,37 @@ export class AddModelDialog extends LitElement {
     }
   }
 
+  private async _import(files: PickedFile[]): Promise<void> {
+    this.importState = 'importing';
+    try {
+      await this.app.value?.importLocalModel(files);
+      this.importError = '';
+      this.close();
+    } catch (error) {
+      this.importError = describe(error);
+    } finally {
+      this.importState = 'idle';
+    }
+  }
+
+  private async _pick(e: Event): Promise<void> {
+    const input = e.target as HTMLInputElement;
+    const files = filesFromInput(input);
+    input.value = '';
+    if (files.length) await this._import(files);
+  }
+
+  private _dragOver(e: DragEvent): void {
+    e.preventDefault();
+    this.dragging = true;
+  }
+
+  private async _drop(e: DragEvent): Promise<void> {
+    e.preventDefault();
+    this.dragging = false;
+    if (e.dataTransfer) await this._import(await filesFromDrop(e.dataTransfer));
+  }
+
   private renderFound(model: CatalogModel) {
     const app = this.app.value;
     const fit = app ? fitForModel(model, app.capabilities, app.preferences.device, app.preferences.dtype) : null;
@@ -120,6 +156,16 @@ export class AddModelDialog extends LitElement {
         </form>
         ${c.state === 'failed' ? html`<p class="error" role="alert">${c.message}</p>` : nothing}
         ${c.state === 'found' ? this.renderFound(c.model) : nothing}
+      </section>
+      <section aria-labelledby="local-title">
+        <h3 id="local-title">From a folder on this computer</h3>
+        <p class="muted">A model folder with config.json, the tokenizer files and onnx/. It is copied into this browser's storage and runs with no network.</p>
+        <div class="drop ${this.dragging ? 'over' : ''}" @dragover=${this._dragOver} @dragleave=${() => (this.dragging = false)} @drop=${(e: DragEvent) => void this._drop(e)}>
+          <label class="file">Choose folder…<input type="file" webkitdirectory multiple @change=${(e: Event) => void this._pick(e)} /></label>
+          <span class="muted">or drop it here</span>
+        </div>
+        ${this.importState === 'importing' ? html`<p role="status">Importing…</p>` : nothing}
+        ${this.importError ? html`<p class="error" role="alert">${this.importError}</p>` : nothing}
       </section>
       <section aria-labelledby="gw-title">
         <h3 id="gw-title">On the gateway</h3>
@@ -205,6 +251,36 @@ export class AddModelDialog extends LitElement {
       }
       .error {
         color: var(--danger);
+      }
+      .drop {
+        display: flex;
+        align-items: center;
+        gap: 10px;
+        padding: 12px;
+        border: 2px dashed var(--border);
+        border-radius: 10px;
+      }
+      .drop.over {
+        border-color: var(--accent);
+        background: var(--surface-2);
+      }
+      .file {
+        position: relative;
+        display: inline-block;
+        padding: 6px 12px;
+        border: 1px solid var(--border);
+        border-radius: 8px;
+        background: var(--surface-2);
+        cursor: pointer;
+      }
+      .file:focus-within {
+        outline: 2px solid var(--accent);
+      }
+      .file input {
+        position: absolute;
+        inset: 0;
+        opacity: 0;
+        cursor: pointer;
       }
     `,
   ];

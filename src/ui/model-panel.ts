@@ -18,6 +18,7 @@ const VERDICT_LABEL = { fits: 'Fits this device', slow: 'Will be slow here', 'wo
 const SOURCE_GROUPS: { kind: CatalogModel['source']['kind']; label: string }[] = [
   { kind: 'bundled', label: 'Bundled · works offline' },
   { kind: 'hub', label: 'Hugging Face hub · in browser' },
+  { kind: 'local', label: 'Imported · on this device' },
   { kind: 'gateway', label: 'Local gateway' },
 ];
 
