@@ -31,6 +31,28 @@ function fileName(url: string): string {
   return url.split('?')[0]?.split('/').slice(-2).join('/') ?? url;
 }
 
+/** How hard a download tries before it gives up: attempts after the first, and the wait before each. */
+export interface RetryPolicy {
+  retries: number;
+  delayMs: (attempt: number) => number;
+}
+
+/** Half a second, then 1.5 s, then 4 s: enough for a flaky Wi-Fi, short enough to not look hung. */
+export const DEFAULT_RETRY: RetryPolicy = { retries: 3, delayMs: (attempt) => [500, 1500, 4000][attempt] ?? 4000 };
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Worth another try: the network failed or the server is overloaded; not a 404 or a bad file. */
+function transient(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+function withRange(init: RequestInit | undefined, from: number): RequestInit {
+  const headers = new Headers(init?.headers);
+  headers.set('Range', `bytes=${from}-`);
+  return { ...init, headers };
+}
+
 export class IntegrityGuard {
   private readonly expectations = new Map<string, Expectation>();
   private readonly verified = new Map<string, Verified>();
@@ -40,7 +62,10 @@ export class IntegrityGuard {
    * @param base URLs are resolved against it, so "/models/a" and "http://host/models/a" are one
    *   file (transformers.js requests bundled files by origin-relative path).
    */
-  constructor(private readonly base = 'http://localhost/') {}
+  constructor(
+    private readonly base = 'http://localhost/',
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+  ) {}
 
   /** The absolute form of a URL, the key used by the guard and the weight cache. */
   resolve(url: string): string {
@@ -85,7 +110,19 @@ export class IntegrityGuard {
       const requested = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
       const url = this.resolve(requested);
       // An aliased URL is fetched at its pinned address (a Request object keeps its own).
-      const response = await base(typeof input === 'string' || input instanceof URL ? url : input, init);
+      const target = typeof input === 'string' || input instanceof URL ? url : input;
+      const retry = this.retry;
+      let response: Response;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          response = await base(target, init);
+          if (!transient(response.status) || attempt >= retry.retries) break;
+        } catch (error) {
+          // An abort is the user's decision; a network error may pass.
+          if (init?.signal?.aborted || attempt >= retry.retries) throw error;
+        }
+        await sleep(retry.delayMs(attempt));
+      }
       // A partial response (transformers.js probes a file's size with `Range: bytes=0-0`) is not
       // a download: it is never cached, and its length is not the file's.
       if (!response.ok || !response.body || response.status === 206) return response;
@@ -110,20 +147,51 @@ export class IntegrityGuard {
       const want = expected.bytes ?? declared;
       const hash = sha256.create();
       let received = 0;
-      const reader = response.body.getReader();
+      let reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
+      let resumes = 0;
       const verified = this.verified;
+      /**
+       * After a dropped connection, asks for the rest (`Range: bytes=received-`) and carries on
+       * hashing where it stopped. Returns the new reader, or why resuming is not possible.
+       */
+      const resume = async (): Promise<ReadableStreamDefaultReader<Uint8Array> | string> => {
+        while (resumes < retry.retries) {
+          await sleep(retry.delayMs(resumes));
+          resumes++;
+          try {
+            const rest = await base(target, withRange(init, received));
+            const range = rest.headers.get('content-range') ?? '';
+            if (rest.status === 206 && rest.body && range.startsWith(`bytes ${received}-`)) return rest.body.getReader();
+            await rest.body?.cancel();
+            if (rest.status === 200) return 'the server cannot resume a download (no range support)';
+            if (!transient(rest.status)) return `the server answered HTTP ${rest.status} when asked for the rest`;
+          } catch {
+            // A network error: the next attempt may get through, unless the user cancelled.
+            if (init?.signal?.aborted) return 'cancelled';
+          }
+        }
+        return `${retry.retries} attempts to resume failed`;
+      };
       const body = new ReadableStream<Uint8Array>({
         async pull(controller) {
           let chunk: ReadableStreamReadResult<Uint8Array>;
-          try {
-            chunk = await reader.read();
-          } catch (error) {
-            controller.error(
-              new IntegrityError(
-                `${fileName(url)}: the download was interrupted after ${received} bytes (${error instanceof Error ? error.message : String(error)}). Retry to download it again.`,
-              ),
-            );
-            return;
+          for (;;) {
+            try {
+              chunk = await reader.read();
+              break;
+            } catch (error) {
+              const next = await resume();
+              if (typeof next !== 'string') {
+                reader = next;
+                continue;
+              }
+              controller.error(
+                new IntegrityError(
+                  `${fileName(url)}: the download was interrupted after ${received} bytes (${error instanceof Error ? error.message : String(error)}; ${next}). Nothing of it was kept: try again.`,
+                ),
+              );
+              return;
+            }
           }
           if (chunk.done) {
             const digest = bytesToHex(hash.digest());

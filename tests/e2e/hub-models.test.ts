@@ -128,16 +128,17 @@ it('adds a hub repository, downloads it with progress, runs it, caches it, and d
   }
 });
 
-it.each<[Fault, RegExp]>([
-  ['html', /HTML page instead of the file/],
-  ['truncate', /truncated download/],
-  ['corrupt', /SHA-256 mismatch/],
-  ['drop', /interrupted|truncated|network/i],
-])('a %s download of a weight file fails with a clear message, caches nothing of it, and a retry completes', async (fault, message) => {
+it.each<[Fault, number, RegExp]>([
+  ['html', 1, /HTML page instead of the file/],
+  ['truncate', 1, /truncated download/],
+  ['corrupt', 1, /SHA-256 mismatch/],
+  // The first drop and the three resumes after it: the download gives up.
+  ['drop', 4, /interrupted after \d+ bytes .*3 attempts to resume failed/],
+])('a %s download of a weight file fails with a clear message, caches nothing of it, and a retry completes', async (fault, times, message) => {
   const { page, context } = await openApp(browser, baseUrl, { device: 'wasm', hubUrl: mirror.url, gateway: { fallback: false } });
   try {
     await waitForModel(page);
-    mirror.fault(Q4_FILE, fault);
+    mirror.fault(Q4_FILE, fault, times);
     await addFromHub(page, true);
     await page.waitForFunction((id) => (window as AppWindow).playground?.selectedModel?.id === id, MODEL_ID);
     await page.waitForFunction(() => (window as AppWindow).playground?.load.kind === 'error', null, { timeout: 60_000 });
@@ -173,6 +174,31 @@ it('cancels a download that stalls; nothing of the file is cached, and downloadi
     await page.locator('model-panel .confirm button').click();
     expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: 'q4' });
     expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE))).toHaveLength(1);
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
+it('resumes a download the server dropped, from where it stopped, and keeps the verified file', async () => {
+  const { page, context, errors } = await openApp(browser, baseUrl, { device: 'wasm', hubUrl: mirror.url, gateway: { fallback: false } });
+  try {
+    await waitForModel(page);
+    const before = mirror.requests.length;
+    mirror.fault(Q4_FILE, 'drop', 1);
+    await addFromHub(page, true);
+    await page.waitForFunction((id) => (window as AppWindow).playground?.selectedModel?.id === id, MODEL_ID);
+    expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: 'q4' });
+    const q4 = bundled.variants.find((v) => v.dtype === 'q4')!.files[0]!;
+    const half = q4.bytes >> 1;
+    expect(mirror.requests.slice(before).filter((r) => r.includes(Q4_FILE) && !r.endsWith('[probe]'))).toEqual([
+      `/${REPO}/resolve/${REVISION}/${Q4_FILE}`,
+      `/${REPO}/resolve/${REVISION}/${Q4_FILE} [bytes=${half}-]`,
+    ]);
+    expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE))).toHaveLength(1);
+    await typeAndSend(page, golden.cases[0]!.messages[0]!.content);
+    await waitIdle(page);
+    expect((await lastAnswer(page)).content).toBe(golden.cases[0]!.texts['q4']);
     expect(errors).toEqual([]);
   } finally {
     await context.close();

@@ -75,10 +75,10 @@ export async function startHubMirror(repos: Record<string, MirrorRepo>): Promise
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://mirror');
-    const partial = req.headers.range !== undefined || req.method === 'HEAD';
-    // Probes (transformers.js asks for byte 0 to learn a file's size) are marked, so a test can
-    // tell them from downloads.
-    requests.push(partial ? `${url.pathname} [probe]` : url.pathname);
+    const probe = req.headers.range === 'bytes=0-0' || req.method === 'HEAD';
+    // Probes (transformers.js asks for byte 0 to learn a file's size) and resumed downloads are
+    // marked, so a test can tell them from plain downloads.
+    requests.push(probe ? `${url.pathname} [probe]` : req.headers.range ? `${url.pathname} [${req.headers.range}]` : url.pathname);
     // The hub allows any origin; the page is cross-origin isolated, so it also needs CORP.
     res.setHeader('access-control-allow-origin', '*');
     res.setHeader('access-control-expose-headers', 'content-length, content-range, etag');
@@ -119,48 +119,54 @@ export async function startHubMirror(repos: Record<string, MirrorRepo>): Promise
     const body = fs.readFileSync(file);
     const headers = { 'content-type': contentType(rel), etag: `"${crypto.createHash('sha256').update(body).digest('hex')}"`, 'accept-ranges': 'bytes' };
 
-    // Faults hit downloads, not probes: that is where a dropped connection costs something.
-    const fault = partial ? null : takeFault(rel);
+    // The part asked for: the whole file, or a range (a resumed download, or a probe).
+    let start = 0;
+    let end = body.length - 1;
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    if (range) {
+      start = Number(range[1]);
+      end = range[2] ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
+      if (start >= body.length || start > end) {
+        res.writeHead(416, { 'content-range': `bytes */${body.length}` }).end();
+        return;
+      }
+    }
+    const part = body.subarray(start, end + 1);
+    const partHeaders = range
+      ? { ...headers, 'content-length': String(part.length), 'content-range': `bytes ${start}-${end}/${body.length}` }
+      : { ...headers, 'content-length': String(part.length) };
+    const status = range ? 206 : 200;
+
+    // Faults hit downloads (resumed ones too), not probes: that is where a failure costs something.
+    const fault = probe ? null : takeFault(rel);
     if (fault === 'html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Oops</title><p>Something went wrong.</p>');
       return;
     }
     if (fault === 'corrupt') {
-      const copy = Buffer.from(body);
+      const copy = Buffer.from(part);
       copy[copy.length >> 1] = (copy[copy.length >> 1] ?? 0) ^ 0xff;
-      res.writeHead(200, { ...headers, 'content-length': String(copy.length) }).end(copy);
+      res.writeHead(status, partHeaders).end(copy);
       return;
     }
     if (fault === 'truncate') {
       // No Content-Length, so the client cannot tell from the headers; only the catalog's size can.
-      res.writeHead(200, headers).end(body.subarray(0, body.length >> 1));
+      const { 'content-length': _length, ...noLength } = partHeaders;
+      res.writeHead(status, noLength).end(part.subarray(0, part.length >> 1));
       return;
     }
     if (fault === 'stall') {
-      res.writeHead(200, { ...headers, 'content-length': String(body.length) });
-      res.write(body.subarray(0, body.length >> 1));
+      res.writeHead(status, partHeaders);
+      res.write(part.subarray(0, part.length >> 1));
       return;
     }
     if (fault === 'drop') {
-      res.writeHead(200, { ...headers, 'content-length': String(body.length) });
-      res.write(body.subarray(0, body.length >> 1), () => res.destroy());
+      res.writeHead(status, partHeaders);
+      res.write(part.subarray(0, part.length >> 1), () => res.destroy());
       return;
     }
-
-    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
-    if (range) {
-      const start = Number(range[1]);
-      const end = range[2] ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
-      if (start >= body.length || start > end) {
-        res.writeHead(416, { 'content-range': `bytes */${body.length}` }).end();
-        return;
-      }
-      res.writeHead(206, { ...headers, 'content-length': String(end - start + 1), 'content-range': `bytes ${start}-${end}/${body.length}` });
-      res.end(req.method === 'HEAD' ? undefined : body.subarray(start, end + 1));
-      return;
-    }
-    res.writeHead(200, { ...headers, 'content-length': String(body.length) });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    res.writeHead(status, partHeaders);
+    res.end(req.method === 'HEAD' ? undefined : part);
   });
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -4,9 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { IntegrityError, IntegrityGuard } from '../../src/cache/integrity';
+import { IntegrityError, IntegrityGuard, type RetryPolicy } from '../../src/cache/integrity';
 
 const URL_ONNX = 'http://localhost/models/tiny/onnx/model_q4.onnx';
+const NO_WAIT: RetryPolicy = { retries: 3, delayMs: () => 0 };
 const sha = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
 /** A body delivered in several chunks, optionally failing after them. */
@@ -107,11 +108,12 @@ describe('IntegrityGuard', () => {
     expect((await failure(readAll(response))).message).toContain('got 10 of 20 bytes');
   });
 
-  it('reports an interrupted connection with the bytes received so far', async () => {
-    const guard = new IntegrityGuard();
-    const response = await guard.wrap(serve(stream([payload.subarray(0, 64)], new Error('ECONNRESET'))))(URL_ONNX);
+  it('reports an interrupted connection with the bytes received so far when it cannot resume', async () => {
+    const guard = new IntegrityGuard('http://localhost/', NO_WAIT);
+    // Every request gets a fresh broken 200: the server ignores Range.
+    const response = await guard.wrap(() => Promise.resolve(new Response(stream([payload.subarray(0, 64)], new Error('ECONNRESET')))))(URL_ONNX);
     const error = await failure(readAll(response));
-    expect(error.message).toContain('interrupted after 64 bytes (ECONNRESET)');
+    expect(error.message).toContain('interrupted after 64 bytes (ECONNRESET; the server cannot resume a download (no range support))');
   });
 
   it('returns error responses untouched', async () => {
@@ -158,5 +160,75 @@ describe('aliases', () => {
     expect(guard.resolve('http://hub/org/m/resolve/main/onnx/model.onnx')).toBe('http://hub/org/m/resolve/abc123/onnx/model.onnx');
     expect(guard.resolve('http://hub/org/other/resolve/main/config.json')).toBe('http://hub/org/other/resolve/main/config.json');
     expect(guard.takeVerified('http://hub/org/m/resolve/abc123/tokenizer_config.json')?.bytes).toBe(2);
+  });
+});
+
+describe('retries and resuming', () => {
+  /** A server that drops the first connection after `cut` bytes and honours Range requests. */
+  function flakyServer(body: Uint8Array, cut: number, drops = 1): { fetcher: typeof fetch; ranges: (string | null)[] } {
+    const ranges: (string | null)[] = [];
+    let calls = 0;
+    const fetcher: typeof fetch = (_input, init) => {
+      const range = new Headers(init?.headers).get('Range');
+      ranges.push(range);
+      const from = range ? Number(/bytes=(\d+)-/.exec(range)?.[1]) : 0;
+      const part = body.subarray(from);
+      const broken = calls++ < drops;
+      const chunks = broken ? [part.subarray(0, cut)] : [part];
+      const headers: Record<string, string> = { 'content-length': String(part.length), 'accept-ranges': 'bytes' };
+      if (range) headers['content-range'] = `bytes ${from}-${body.length - 1}/${body.length}`;
+      return Promise.resolve(new Response(stream(chunks, broken ? new Error('ECONNRESET') : undefined), { status: range ? 206 : 200, headers }));
+    };
+    return { fetcher, ranges };
+  }
+
+  it('resumes a dropped download where it stopped and verifies the whole file', async () => {
+    const guard = new IntegrityGuard('http://localhost/', NO_WAIT);
+    guard.expect(URL_ONNX, { bytes: payload.length, sha256: sha(payload) });
+    const server = flakyServer(payload, 100);
+    const body = await readAll(await guard.wrap(server.fetcher)(URL_ONNX));
+    expect(sha(body)).toBe(sha(payload));
+    expect(server.ranges).toEqual([null, 'bytes=100-']);
+    expect(guard.takeVerified(URL_ONNX)).toEqual({ bytes: payload.length, sha256: sha(payload) });
+  });
+
+  it('gives up after the policy\'s resumes, saying so, and verifies nothing', async () => {
+    const guard = new IntegrityGuard('http://localhost/', { retries: 2, delayMs: () => 0 });
+    const server = flakyServer(payload, 10, 10);
+    const error = await failure(readAll(await guard.wrap(server.fetcher)(URL_ONNX)));
+    expect(error.message).toMatch(/interrupted after 30 bytes .*2 attempts to resume failed\)\. Nothing of it was kept/);
+    expect(server.ranges).toEqual([null, 'bytes=10-', 'bytes=20-']);
+    expect(guard.takeVerified(URL_ONNX)).toBeUndefined();
+  });
+
+  it('retries a busy server (503) and a failed connection before the body starts', async () => {
+    const guard = new IntegrityGuard('http://localhost/', NO_WAIT);
+    const answers: (() => Promise<Response>)[] = [
+      () => Promise.reject(new TypeError('Failed to fetch')),
+      () => Promise.resolve(new Response('busy', { status: 503 })),
+      () => Promise.resolve(new Response(payload, { headers: { 'content-length': String(payload.length) } })),
+    ];
+    let i = 0;
+    const response = await guard.wrap(() => answers[i++]!())(URL_ONNX);
+    expect(sha(await readAll(response))).toBe(sha(payload));
+    expect(i).toBe(3);
+  });
+
+  it('does not retry a 404 or an aborted request', async () => {
+    const guard = new IntegrityGuard('http://localhost/', NO_WAIT);
+    let calls = 0;
+    const missing = await guard.wrap(() => {
+      calls++;
+      return Promise.resolve(new Response('no', { status: 404 }));
+    })(URL_ONNX);
+    expect([missing.status, calls]).toEqual([404, 1]);
+    const abort = new AbortController();
+    abort.abort();
+    calls = 0;
+    await expect(guard.wrap(() => {
+      calls++;
+      return Promise.reject(new DOMException('aborted', 'AbortError'));
+    })(URL_ONNX, { signal: abort.signal })).rejects.toThrow('aborted');
+    expect(calls).toBe(1);
   });
 });
