@@ -13,6 +13,7 @@ import { IntegrityGuard } from './cache/integrity';
 import { UserModelStore } from './cache/user-model-store';
 import { WeightCache, type CacheNotice } from './cache/weight-cache';
 import { importLocalModel } from './app/local-import';
+import { describeImportFailure } from './cache/cache-problems';
 import { fetchCatalog, toGatewayModelRef, toModelRef } from './catalog/catalog';
 import { DEFAULT_HUB_URL, fetchHubModel } from './catalog/hub-client';
 import { BrowserEngine } from './engine/browser-engine';
@@ -41,8 +42,9 @@ async function boot(): Promise<void> {
     async put(url: string, response: Response): Promise<void> {
       await importWriter.put(url, response);
       const failure = storeFailures.shift();
-      if (failure) throw new Error(`Could not store ${failure.url.split('/').pop() ?? failure.url} in this browser: ${failure.reason}`);
+      if (failure) throw new Error(describeImportFailure(failure));
     },
+    delete: (url: string) => importWriter.delete(url),
   };
   let playground: Playground | null = null;
   // Reads the playground's settings at each load, so a changed address applies to the next model.

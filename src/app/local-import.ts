@@ -17,7 +17,9 @@ export interface PickedFile {
 export const LOCAL_MODELS_PATH = 'local-models';
 
 export interface WeightWriter {
+  /** Stores a file, or throws saying why it could not (storage full...). */
   put(url: string, response: Response): Promise<void>;
+  delete(url: string): Promise<unknown>;
 }
 
 async function sha256Hex(blob: Blob): Promise<string> {
@@ -75,12 +77,20 @@ export async function importLocalModel(files: readonly PickedFile[], baseUrl: st
     },
   );
   const needed = new Set([...model.files, ...model.variants.flatMap((v) => v.files)].map((f) => f.path));
-  for (const path of needed) {
-    const f = byPath.get(path);
-    if (!f) continue;
-    const url = new URL(`${LOCAL_MODELS_PATH}/${id}/${path}`, baseUrl).href;
-    const type = path.endsWith('.json') ? 'application/json' : 'application/octet-stream';
-    await weights.put(url, new Response(f.file, { headers: { 'content-type': type, 'content-length': String(f.file.size) } }));
+  const stored: string[] = [];
+  try {
+    for (const path of needed) {
+      const f = byPath.get(path);
+      if (!f) continue;
+      const url = new URL(`${LOCAL_MODELS_PATH}/${id}/${path}`, baseUrl).href;
+      const type = path.endsWith('.json') ? 'application/json' : 'application/octet-stream';
+      await weights.put(url, new Response(f.file, { headers: { 'content-type': type, 'content-length': String(f.file.size) } }));
+      stored.push(url);
+    }
+  } catch (error) {
+    // An import is whole or absent: a model missing one file could never load.
+    for (const url of stored) await weights.delete(url).catch(() => undefined);
+    throw error;
   }
   return model;
 }

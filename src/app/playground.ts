@@ -290,6 +290,7 @@ export class Playground extends EventTarget {
       .then((route) => {
         if (this.loadAbort !== abort) return null;
         this.load = { kind: 'ready', route };
+        for (const problem of route.loaded.cacheProblems ?? []) this.notify('warning', problem);
         this.changed();
         return route;
       })

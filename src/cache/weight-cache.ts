@@ -19,7 +19,25 @@ export interface CachedFile {
   blob: Blob;
 }
 
-export type CacheNotice = { kind: 'evicted'; url: string; reason: string } | { kind: 'store-failed'; url: string; reason: string };
+export type CacheNotice =
+  | { kind: 'evicted'; url: string; reason: string }
+  | { kind: 'store-failed'; url: string; reason: string }
+  /** The browser refused the bytes: `neededBytes` for this file, `freeBytes` left (null: unknown). */
+  | { kind: 'quota'; url: string; reason: string; neededBytes: number; freeBytes: number | null };
+
+/** What the browser says is left for this origin, or null when it does not say. */
+async function freeStorage(): Promise<number | null> {
+  try {
+    const estimate = await (globalThis.navigator as { storage?: Pick<StorageManager, 'estimate'> } | undefined)?.storage?.estimate();
+    return estimate?.quota !== undefined && estimate.usage !== undefined ? Math.max(0, estimate.quota - estimate.usage) : null;
+  } catch {
+    return null;
+  }
+}
+
+function isQuotaError(error: unknown): boolean {
+  return error instanceof DOMException && (error.name === 'QuotaExceededError' || error.name === 'NS_ERROR_DOM_QUOTA_REACHED');
+}
 
 async function digestHex(blob: Blob): Promise<string> {
   const hash = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
@@ -88,8 +106,11 @@ export class WeightCache {
     try {
       await set(url, record, this.store);
     } catch (error) {
-      // Quota errors must not fail the load: the model still runs from memory this time.
-      this.onNotice({ kind: 'store-failed', url, reason: error instanceof Error ? error.message : String(error) });
+      // Quota errors must not fail the load: the model still runs from memory this time. A
+      // record is written whole or not at all, so nothing half-written stays behind.
+      const reason = error instanceof Error ? error.message : String(error);
+      if (isQuotaError(error)) this.onNotice({ kind: 'quota', url, reason, neededBytes: blob.size, freeBytes: await freeStorage() });
+      else this.onNotice({ kind: 'store-failed', url, reason });
     }
   }
 

@@ -101,6 +101,8 @@ export interface LoadedModel {
   /** null when a gateway does not say. */
   contextLength: number | null;
   loadMs: number;
+  /** What went wrong while caching the files (storage full...), in words; the model runs anyway. */
+  cacheProblems?: string[];
 }
 
 export interface LoadOptions {

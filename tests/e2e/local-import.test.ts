@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import type { CacheManager } from '../../src/app/cache-manager';
 import { PUBLIC_MODELS, readGolden } from '../support/paths';
 import { launchChromium } from './support/chromium';
 import { lastAnswer, openApp, typeAndSend, waitForModel, waitIdle, type AppWindow } from './support/app';
@@ -62,6 +63,40 @@ it('says what is missing when the folder is not a model', async () => {
     await waitForModel(page);
     await importFolder(page, notAModel);
     await expect.poll(() => page.locator('add-model-dialog p.error').innerText()).toMatch(/no config\.json: pick the model folder itself/);
+  } finally {
+    await context.close();
+  }
+});
+
+it('a full storage stops an import with the space needed and free, and keeps none of its files', async () => {
+  const { page, context } = await openApp(browser, baseUrl, {
+    device: 'wasm',
+    beforeOpen: (ctx) =>
+      ctx.addInitScript(() => {
+        // A simulated full storage in the page (a test double: Chromium's quota cannot be lowered
+        // from a test here): IndexedDB refuses any record that holds more than 100 kB.
+        const proto = IDBObjectStore.prototype;
+        const put = Reflect.get(proto, 'put') as (this: IDBObjectStore, value: unknown, key?: IDBValidKey) => IDBRequest;
+        Reflect.set(proto, 'put', function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+          const blob: unknown = typeof value === 'object' && value !== null && 'blob' in value ? value.blob : null;
+          if (blob instanceof Blob && blob.size > 100_000) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+          return put.call(this, value, key);
+        });
+      }),
+  });
+  try {
+    await waitForModel(page);
+    await importFolder(page, path.join(PUBLIC_MODELS, 'pocket-chat-1m'));
+    await expect
+      .poll(() => page.locator('add-model-dialog p.error').innerText(), { timeout: 20_000 })
+      .toMatch(/^Storage is full: model\.onnx needs 3\.\d MB, [\d.]+ (MB|GB) free\. Nothing was imported/);
+    const leftovers = await page.evaluate(async () => {
+      const cache = (window as AppWindow & { cache?: CacheManager }).cache!;
+      await cache.refresh();
+      return cache.groups.flatMap((g) => g.files.map((f) => f.url)).filter((u) => u.includes('/local-models/'));
+    });
+    expect(leftovers).toEqual([]);
+    expect(await page.evaluate(() => (window as AppWindow).playground!.catalog.map((m) => m.id))).not.toContain(MODEL_ID);
   } finally {
     await context.close();
   }

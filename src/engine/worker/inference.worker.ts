@@ -10,7 +10,8 @@ import { expose } from 'comlink';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { IntegrityGuard } from '../../cache/integrity';
-import { WeightCache } from '../../cache/weight-cache';
+import { describeCacheProblems } from '../../cache/cache-problems';
+import { WeightCache, type CacheNotice } from '../../cache/weight-cache';
 import { wasmThreadCount } from '../threads';
 import { installErrorTransfer } from '../rpc';
 import { createWorkerApi } from './api';
@@ -18,7 +19,12 @@ import { createWorkerApi } from './api';
 installErrorTransfer();
 
 const guard = new IntegrityGuard(self.location.href);
-const cache = new WeightCache(guard, (notice) => console.warn(`[weight cache] ${notice.kind}: ${notice.url}: ${notice.reason}`));
+// Notices of the load in progress, handed to the page with the loaded model.
+let cacheNotices: CacheNotice[] = [];
+const cache = new WeightCache(guard, (notice) => {
+  cacheNotices.push(notice);
+  console.warn(`[weight cache] ${notice.kind}: ${notice.url}: ${notice.reason}`);
+});
 const threads = wasmThreadCount(self.crossOriginIsolated, navigator.hardwareConcurrency || 1);
 
 env.logLevel = LogLevel.ERROR;
@@ -57,5 +63,10 @@ expose(
       for (const f of files) guard.expect(f.url, { ...(f.approximate ? {} : { bytes: f.bytes }), ...(f.sha256 ? { sha256: f.sha256 } : {}) });
     },
     aliasUrls: (from, to) => guard.alias(from, to),
+    takeCacheProblems: () => {
+      const problems = describeCacheProblems(cacheNotices);
+      cacheNotices = [];
+      return problems;
+    },
   }),
 );

@@ -49,6 +49,8 @@ export interface RunnerHooks {
   expectFiles?(files: readonly { url: string; bytes: number; sha256?: string; approximate?: boolean }[]): void;
   /** Treat URLs under `from` as the same URLs under `to` (a hub branch -> the pinned commit). */
   aliasUrls?(from: string, to: string): void;
+  /** Problems the weight cache had since the last call (files it could not store), in words. */
+  takeCacheProblems?(): string[];
 }
 
 interface Loaded {
@@ -190,6 +192,7 @@ export class ModelRunner {
       options['local_files_only'] = true;
       fileUrl = (path) => `${base}${name}/${path}`;
     }
+    this.hooks.takeCacheProblems?.();
     this.hooks.expectFiles?.((ref.files ?? []).map((f) => ({ ...f, url: fileUrl(f.path) })));
     const progress = new ProgressAggregator(ref.files ?? [], onProgress, (file) => this.hooks.servedFromCache?.(fileUrl(file)) ?? false);
     let tokenizer: PreTrainedTokenizer;
@@ -240,6 +243,7 @@ export class ModelRunner {
       detail: this.hooks.describe(device),
       contextLength: ref.contextLength,
       loadMs: this.hooks.now() - started,
+      cacheProblems: this.hooks.takeCacheProblems?.() ?? [],
     };
   }
 

@@ -1,0 +1,49 @@
+/**
+ * A full storage while caching. Node has no IndexedDB, and Chromium's quota cannot be lowered
+ * from a test here (the DevTools override has no effect in Playwright's contexts), so the store
+ * below is a double that refuses writes the way IndexedDB does: with a QuotaExceededError.
+ */
+import type { UseStore } from 'idb-keyval';
+import { describe, expect, it } from 'vitest';
+import { describeCacheProblems, describeImportFailure } from '../../src/cache/cache-problems';
+import { IntegrityGuard } from '../../src/cache/integrity';
+import { WeightCache, type CacheNotice } from '../../src/cache/weight-cache';
+
+const URL_Q4 = 'http://localhost/models/tiny/onnx/model_q4.onnx';
+
+/** A store that reads as empty and refuses every write for lack of space. */
+const fullStore: UseStore = (mode) => {
+  if (mode === 'readwrite') return Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+  return Promise.resolve(undefined) as never;
+};
+
+describe('WeightCache when storage is full', () => {
+  it('reports a quota notice with the bytes it needed, and does not throw', async () => {
+    const notices: CacheNotice[] = [];
+    const cache = new WeightCache(new IntegrityGuard(), (n) => notices.push(n), fullStore);
+    await cache.put(URL_Q4, new Response(new Uint8Array(1234)));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({ kind: 'quota', url: URL_Q4, reason: 'The quota has been exceeded.', neededBytes: 1234 });
+  });
+});
+
+describe('describeCacheProblems', () => {
+  it('sums refused files into one sentence with what was needed, what is free, and what to do', () => {
+    const problems = describeCacheProblems([
+      { kind: 'quota', url: 'http://h/a/model_q4.onnx', reason: 'x', neededBytes: 786_000_000, freeBytes: 120_000_000 },
+      { kind: 'quota', url: 'http://h/ort.wasm', reason: 'x', neededBytes: 27_000_000, freeBytes: 120_000_000 },
+      { kind: 'store-failed', url: 'http://h/a/config.json', reason: 'UnknownError' },
+    ]);
+    expect(problems).toEqual([
+      'Storage is full: 2 files (813.0 MB) could not be kept in this browser, 120.0 MB free. The model runs now but will download again next time; free space under Settings → Models on this device, or allow the site more storage.',
+      'config.json could not be kept in this browser: UnknownError',
+    ]);
+    expect(describeCacheProblems([])).toEqual([]);
+  });
+
+  it('tells an import that nothing was kept', () => {
+    expect(describeImportFailure({ kind: 'quota', url: 'http://h/local-models/m/onnx/model.onnx', reason: 'x', neededBytes: 3_800_000, freeBytes: null })).toBe(
+      'Storage is full: model.onnx needs 3.8 MB. Nothing was imported; free space under Settings → Models on this device and try again.',
+    );
+  });
+});
