@@ -1,26 +1,22 @@
 import { defineConfig } from 'vite';
 import { DEFAULT_GATEWAY_TARGET, gatewayProxyInfo, gatewayProxyOptions } from './tools/vite/gateway-proxy.ts';
+import { securityHeaders, staticHostHeaders } from './tools/vite/security-headers.ts';
 
 /**
- * Cross-origin isolation (COOP + COEP) makes SharedArrayBuffer available: ONNX Runtime needs it for
- * multi-threaded WASM, and the worker's instant stop flag uses it. Static hosts must send the same
- * headers (see README). COEP `credentialless` rather than `require-corp`: same isolation for our
- * own files, and it lets "Test connection" send a credential-less no-cors probe to tell a gateway
- * without CORS headers from one that is not running.
+ * COOP + COEP make the page cross-origin isolated (SharedArrayBuffer: ONNX Runtime's threads and
+ * the worker's instant stop flag); the CSP keeps model output and everything else from running
+ * code or calling out. See tools/vite/security-headers.ts; static hosts get dist/_headers.
  */
-const isolation = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'credentialless',
-};
+const headers = securityHeaders();
 
 /** Where `/gateway` forwards (Foundry Local's usual address unless GATEWAY_URL says otherwise). */
 const gatewayTarget = process.env['GATEWAY_URL'] ?? DEFAULT_GATEWAY_TARGET;
 
 export default defineConfig({
   base: './',
-  plugins: [gatewayProxyInfo(gatewayTarget)],
-  server: { headers: isolation, proxy: gatewayProxyOptions(gatewayTarget) },
-  preview: { headers: isolation, proxy: gatewayProxyOptions(gatewayTarget) },
+  plugins: [gatewayProxyInfo(gatewayTarget), staticHostHeaders()],
+  server: { headers, proxy: gatewayProxyOptions(gatewayTarget) },
+  preview: { headers, proxy: gatewayProxyOptions(gatewayTarget) },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

@@ -2,6 +2,7 @@
  * Boot: paint the shell at once, then detect capabilities and load the catalog, then hand the
  * Playground service to the UI. Inference code is only in the worker, started on first use.
  */
+import './csp';
 import { BenchSession } from './app/bench-session';
 import { CacheManager } from './app/cache-manager';
 import { loadGatewaySettings } from './app/gateway-settings';

@@ -64,6 +64,10 @@ export async function openApp(browser: Browser, baseUrl: string, options: OpenOp
   const errors: string[] = [];
   page.on('request', (r) => requests.push(r));
   page.on('pageerror', (e) => errors.push(e.message));
+  // Chromium logs every Content-Security-Policy refusal, the worker's included: each one is a bug.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(`CSP: ${m.text()}`);
+  });
   await page.goto(baseUrl);
   return { context, page, requests, errors };
 }
