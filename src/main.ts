@@ -20,7 +20,8 @@ import { DEFAULT_HUB_URL, fetchHubModel } from './catalog/hub-client';
 import { BrowserEngine } from './engine/browser-engine';
 import { detectCapabilities } from './engine/capabilities';
 import { GatewayEngine } from './engine/gateway/gateway-engine';
-import { discoverProxy } from './engine/gateway/gateway-url';
+import { discoverProxy, PROXY_PATH } from './engine/gateway/gateway-url';
+import { observeResources, RequestLog } from './privacy/request-log';
 import { probeGateway } from './engine/gateway/probe';
 import { Router } from './engine/router';
 import './ui/playground-app';
@@ -30,10 +31,21 @@ const shell = document.querySelector('playground-app') ?? document.body.appendCh
 async function boot(): Promise<void> {
   const baseUrl = new URL(import.meta.env.BASE_URL, location.href).href;
   const [capabilities, catalog, proxy] = await Promise.all([detectCapabilities(), fetchCatalog(baseUrl), discoverProxy(location.href)]);
+  const gatewaySettings = loadGatewaySettings();
+  let playground: Playground | null = null;
+  // The privacy meter's source: Resource Timing of the page and of the inference worker.
+  const requests = new RequestLog(() => ({
+    pageUrl: location.href,
+    hubUrl: playground?.preferences.hubUrl ?? DEFAULT_HUB_URL,
+    gatewayUrl: playground?.gateway.baseUrl ?? gatewaySettings.baseUrl,
+    proxyPath: PROXY_PATH,
+  }));
+  performance.setResourceTimingBufferSize(10_000);
+  observeResources((url, at) => requests.add(url, at, 'page'));
   const browser = new BrowserEngine({
     createWorker: () => new Worker(new URL('./engine/worker/inference.worker.ts', import.meta.url), { type: 'module', name: 'inference' }),
+    onWorkerRequest: (url, at) => requests.add(url, at, 'worker'),
   });
-  const gatewaySettings = loadGatewaySettings();
   // The worker writes the weight cache; the page only reads its index (and deletes, in the cache manager).
   const weights = new WeightCache(new IntegrityGuard(location.href));
   // Imported files have no other copy to fall back on: a failed store (quota) fails the import.
@@ -47,7 +59,6 @@ async function boot(): Promise<void> {
     },
     delete: (url: string) => importWriter.delete(url),
   };
-  let playground: Playground | null = null;
   // Reads the playground's settings at each load, so a changed address applies to the next model.
   const gateway = new GatewayEngine({
     pageUrl: location.href,
@@ -75,14 +86,16 @@ async function boot(): Promise<void> {
     cachedUrls: async () => new Set((await weights.list()).map((f) => f.url)),
     importLocal: (files) => importLocalModel(files, baseUrl, storeOrThrow),
     baseUrl,
+    requests,
   });
   const bench = new BenchSession({ playground, router, store: new BenchStore() });
   const cache = new CacheManager(playground, weights, baseUrl);
   shell.playground = playground;
   shell.bench = bench;
   shell.cache = cache;
+  shell.requests = requests;
   // Exposed for end-to-end tests and for the curious, read-only by convention.
-  Object.assign(window, { playground, bench, cache });
+  Object.assign(window, { playground, bench, cache, requests });
   await playground.start();
 }
 

@@ -10,6 +10,7 @@ import type { CatalogModel } from '../catalog/schema';
 import type { ChatStore } from '../cache/chat-store';
 import type { UserModelStore } from '../cache/user-model-store';
 import type { PickedFile } from './local-import';
+import type { RequestLog } from '../privacy/request-log';
 import {
   createConversation,
   messagesForModel,
@@ -65,7 +66,12 @@ export interface PlaygroundServices {
   importLocal: (files: readonly PickedFile[]) => Promise<CatalogModel>;
   /** The app's base URL, which bundled and imported model paths are relative to. */
   baseUrl: string;
+  /** Every request the page and worker make; answers record how many they caused. */
+  requests?: RequestLog;
 }
+
+/** Resource Timing entries arrive a little after the request (the worker's by message). */
+const REQUEST_REPORT_DELAY_MS = 300;
 
 export interface SelectOptions {
   /** The user agreed to download a hub model that is not cached. */
@@ -477,6 +483,7 @@ export class Playground extends EventTarget {
     };
     const abort = new AbortController();
     this.generationAbort = abort;
+    const startedAt = Date.now();
     let content = '';
     let reasoning = '';
     let tokens = 0;
@@ -525,7 +532,22 @@ export class Playground extends EventTarget {
       this.generationAbort = null;
       this.changed();
       await this.persist(current);
+      void this.recordRequests(conversation.id, turnId, startedAt, Date.now());
     }
+  }
+
+  /** Stores on the answer how many requests were made while it was produced. */
+  private async recordRequests(conversationId: string, turnId: string, from: number, to: number): Promise<void> {
+    const log = this.services.requests;
+    if (!log) return;
+    await new Promise((resolve) => setTimeout(resolve, REQUEST_REPORT_DELAY_MS));
+    const conversation = this.conversations.find((c) => c.id === conversationId);
+    const turn = conversation?.turns.find((t) => t.id === turnId);
+    if (!conversation || !turn?.meta) return;
+    const count = log.between(from, to).length;
+    const updated = { ...conversation, turns: conversation.turns.map((t) => (t.id === turnId && t.meta ? { ...t, meta: { ...t.meta, networkRequests: count } } : t)) };
+    this.replace(updated);
+    await this.persist(updated);
   }
 
   private errorMeta(error: string): AnswerMeta {

@@ -45,6 +45,7 @@ const turn = z.object({
       stopReason: z.enum(['eos', 'length', 'aborted']).optional(),
       error: z.string().optional(),
       notice: z.string().optional(),
+      networkRequests: z.number().int().nonnegative().optional(),
     })
     .optional(),
 });

@@ -22,6 +22,8 @@ export interface AnswerMeta {
   error?: string;
   /** Something the engine changed, e.g. a lowered token budget. */
   notice?: string;
+  /** Requests the page and worker made while this answer was produced (privacy meter). */
+  networkRequests?: number;
 }
 
 export interface Turn {

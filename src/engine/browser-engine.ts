@@ -25,6 +25,8 @@ import type {
 export interface BrowserEngineOptions {
   /** Creates the module worker (`new Worker(new URL(...), {type: 'module'})` in main.ts). */
   createWorker: () => Worker;
+  /** Told about every request the worker makes (URL, epoch ms), for the privacy meter. */
+  onWorkerRequest?: (url: string, at: number) => void;
   /** How long a stopped generation may take to wind down before the worker is killed. */
   stopGraceMs?: number;
   now?: () => number;
@@ -65,6 +67,9 @@ export class BrowserEngine implements Engine {
     });
     const api = wrap<WorkerApi>(worker);
     void api.init(this.stopFlag.view.buffer);
+    const onRequest = this.options.onWorkerRequest;
+    // Each new worker reports its own requests; a restarted one starts a new subscription.
+    if (onRequest) void api.watchRequests(proxy((url: string, at: number) => onRequest(url, at))).catch(() => undefined);
     this.worker = worker;
     this.api = api;
     return api;

@@ -3,6 +3,8 @@ import { customElement, query } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatComposer, SendPromptEvent } from './chat-composer';
 import type { EditResendEvent } from './chat-message';
+import type { Conversation } from '../chat/conversation';
+import { icons } from './icons';
 import { PlaygroundController } from './playground-controller';
 import { controls } from './shared-styles';
 import './chat-composer';
@@ -56,6 +58,16 @@ export class ChatView extends LitElement {
     </div>`;
   }
 
+  /** "No network used": every answer so far was produced with zero requests (privacy meter). */
+  private renderPrivacy(conversation: Conversation) {
+    const answers = conversation.turns.filter((t) => t.role === 'assistant' && t.meta?.networkRequests !== undefined);
+    if (answers.length === 0) return nothing;
+    const used = answers.reduce((n, t) => n + (t.meta?.networkRequests ?? 0), 0);
+    return used === 0
+      ? html`<p class="privacy clean" data-network="none">${icons.shield} No network used in this conversation</p>`
+      : html`<p class="privacy" data-network=${used}>${used} network request${used === 1 ? '' : 's'} during this conversation's answers</p>`;
+  }
+
   protected override render() {
     const app = this.app.value;
     if (!app) return nothing;
@@ -80,6 +92,7 @@ export class ChatView extends LitElement {
           @change=${(e: Event) => app.setSystemPrompt((e.target as HTMLTextAreaElement).value)}
         ></textarea>
       </details>
+      ${this.renderPrivacy(conversation)}
       <div class="scroller" @scroll=${this._onScroll}>
         <div class="turns">
           ${turns.length === 0 ? this.renderEmpty(model?.name ?? 'a local model') : nothing}
@@ -119,6 +132,19 @@ export class ChatView extends LitElement {
         flex-direction: column;
         min-height: 0;
         height: 100%;
+      }
+      .privacy {
+        margin: 6px auto 0;
+        width: min(100%, 820px);
+        padding: 0 20px;
+        font-size: 0.8em;
+        color: var(--muted);
+        display: flex;
+        align-items: center;
+        gap: 6px;
+      }
+      .privacy.clean {
+        color: var(--success);
       }
       .system {
         margin: 0 auto;

@@ -3,6 +3,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { BenchSession } from '../app/bench-session';
 import type { CacheManager } from '../app/cache-manager';
+import type { RequestLog } from '../privacy/request-log';
 import type { Playground } from '../app/playground';
 import { playgroundContext } from './context';
 import { icons } from './icons';
@@ -13,6 +14,7 @@ import './model-panel';
 import './settings-panel';
 import './gateway-panel';
 import './cache-panel';
+import './privacy-meter';
 import './status-line';
 
 type Drawer = 'none' | 'sidebar' | 'settings';
@@ -45,6 +47,10 @@ export class PlaygroundApp extends LitElement {
   /** What is stored on this device, for the cache panel. */
   @property({ attribute: false })
   cache: CacheManager | undefined;
+
+  /** Every request the app makes, for the privacy meter. */
+  @property({ attribute: false })
+  requests: RequestLog | undefined;
 
   @state() private drawer: Drawer = 'none';
   // A link or a reload to #benchmark opens the tab directly.
@@ -95,6 +101,7 @@ export class PlaygroundApp extends LitElement {
           <button class="tab" aria-pressed=${this.tab === 'bench' ? 'true' : 'false'} @click=${() => this._showTab('bench')}>Benchmark</button>
         </nav>
         <status-line></status-line>
+        <privacy-meter .log=${this.requests}></privacy-meter>
         <button class="ghost icon only-medium ${this.tab === 'bench' ? 'off' : ''}" aria-label="Settings" aria-expanded=${this.drawer === 'settings' ? 'true' : 'false'}
           @click=${() => this._toggle('settings')}>${icons.sliders}<span class="label">Settings</span></button>
       </header>

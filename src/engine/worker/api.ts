@@ -30,9 +30,11 @@ export interface WorkerApi {
   /** Message-based stop, for pages without SharedArrayBuffer (takes effect between tokens). */
   stop(requestId: number): void;
   unload(): Promise<void>;
+  /** Reports every request this worker makes (URL, epoch ms), past ones included. */
+  watchRequests(onRequest: (url: string, at: number) => unknown): void;
 }
 
-export function createWorkerApi(hooks: RunnerHooks): WorkerApi {
+export function createWorkerApi(hooks: RunnerHooks & { watchRequests?: WorkerApi['watchRequests'] }): WorkerApi {
   let flag = new StopFlag();
   let runner = new ModelRunner(hooks, flag);
   return {
@@ -59,6 +61,9 @@ export function createWorkerApi(hooks: RunnerHooks): WorkerApi {
       flag.request(requestId);
     },
     unload: () => runner.unload(),
+    watchRequests(onRequest) {
+      hooks.watchRequests?.((url, at) => ignoreRejection(onRequest(url, at)));
+    },
   };
 }
 

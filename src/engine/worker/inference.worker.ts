@@ -11,6 +11,7 @@ import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { IntegrityGuard } from '../../cache/integrity';
 import { describeCacheProblems } from '../../cache/cache-problems';
+import { observeResources } from '../../privacy/request-log';
 import { WeightCache, type CacheNotice } from '../../cache/weight-cache';
 import { wasmThreadCount } from '../threads';
 import { installErrorTransfer } from '../rpc';
@@ -63,6 +64,10 @@ expose(
       for (const f of files) guard.expect(f.url, { ...(f.approximate ? {} : { bytes: f.bytes }), ...(f.sha256 ? { sha256: f.sha256 } : {}) });
     },
     aliasUrls: (from, to) => guard.alias(from, to),
+    watchRequests: (onRequest) => {
+      performance.setResourceTimingBufferSize(10_000);
+      observeResources((url, at) => onRequest(url, at));
+    },
     takeCacheProblems: () => {
       const problems = describeCacheProblems(cacheNotices);
       cacheNotices = [];
