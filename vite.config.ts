@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import { DEFAULT_GATEWAY_TARGET, gatewayProxyInfo, gatewayProxyOptions } from './tools/vite/gateway-proxy.ts';
 import { securityHeaders, staticHostHeaders } from './tools/vite/security-headers.ts';
+import { serviceWorker } from './tools/vite/service-worker.ts';
 
 /**
  * COOP + COEP make the page cross-origin isolated (SharedArrayBuffer: ONNX Runtime's threads and
@@ -14,7 +15,7 @@ const gatewayTarget = process.env['GATEWAY_URL'] ?? DEFAULT_GATEWAY_TARGET;
 
 export default defineConfig({
   base: './',
-  plugins: [gatewayProxyInfo(gatewayTarget), staticHostHeaders()],
+  plugins: [gatewayProxyInfo(gatewayTarget), staticHostHeaders(), serviceWorker()],
   server: { headers, proxy: gatewayProxyOptions(gatewayTarget) },
   preview: { headers, proxy: gatewayProxyOptions(gatewayTarget) },
   worker: { format: 'es' },

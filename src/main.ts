@@ -99,6 +99,19 @@ async function boot(): Promise<void> {
   await playground.start();
 }
 
+/**
+ * The service worker (dist/sw.js, written by the build) keeps the app shell for offline use; the
+ * dev server has none, and the page works the same without it.
+ */
+function registerServiceWorker(): void {
+  if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register(new URL('sw.js', new URL(import.meta.env.BASE_URL, location.href)), { scope: './' }).catch((error: unknown) => {
+    console.warn(`Offline support is unavailable: ${error instanceof Error ? error.message : String(error)}`);
+  });
+}
+
+registerServiceWorker();
+
 boot().catch((error: unknown) => {
   shell.failure = error instanceof Error ? error.message : String(error);
 });

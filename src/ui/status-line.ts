@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement } from 'lit/decorators.js';
+import { customElement, state } from 'lit/decorators.js';
 import { icons } from './icons';
 import { PlaygroundController } from './playground-controller';
 
@@ -10,8 +10,28 @@ import { PlaygroundController } from './playground-controller';
 @customElement('status-line')
 export class StatusLine extends LitElement {
   private readonly app = new PlaygroundController(this);
+  @state() private online = navigator.onLine;
+  private readonly onNetwork = (): void => {
+    this.online = navigator.onLine;
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('online', this.onNetwork);
+    window.addEventListener('offline', this.onNetwork);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('online', this.onNetwork);
+    window.removeEventListener('offline', this.onNetwork);
+  }
 
   protected override render() {
+    return html`${this.online ? nothing : html`<span class="offline" role="status" title="No network: bundled and downloaded models still work">Offline</span>`}${this.renderState()}`;
+  }
+
+  private renderState() {
     const app = this.app.value;
     if (!app) return html`<span class="muted">Starting…</span>`;
     const load = app.load;
@@ -57,6 +77,14 @@ export class StatusLine extends LitElement {
     }
     .short {
       display: none;
+    }
+    .offline {
+      flex: none;
+      padding: 1px 8px;
+      border-radius: 999px;
+      background: var(--warning);
+      color: var(--surface);
+      font-weight: 600;
     }
     @media (max-width: 760px) {
       .long,

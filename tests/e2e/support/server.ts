@@ -21,7 +21,16 @@ let server: PreviewServer | undefined;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (process.env['E2E_SKIP_BUILD'] !== '1') {
-    await build({ root: ROOT, logLevel: 'warn' });
+    // Vitest sets NODE_ENV=test, which would make this a non-production build (import.meta.env.PROD
+    // false): the tests must run what users get.
+    const nodeEnv = process.env['NODE_ENV'];
+    process.env['NODE_ENV'] = 'production';
+    try {
+      await build({ root: ROOT, logLevel: 'warn', mode: 'production' });
+    } finally {
+      if (nodeEnv === undefined) delete process.env['NODE_ENV'];
+      else process.env['NODE_ENV'] = nodeEnv;
+    }
   }
   // vite.config.ts reads GATEWAY_URL when the preview server loads it.
   const gatewayPort = await freePort();
