@@ -3,10 +3,12 @@
  * so nothing in it can run script, load remote content, or restyle the page:
  * - no <script>, <style>, <iframe>, <object>, <embed>, <form>, <svg>, <math>, media or images;
  * - no event handlers or inline styles; links only to http(s) and mailto, opened in a new tab
- *   without referrer or opener.
+ *   without referrer or opener;
+ * - terminal escapes, other control characters and bidi overrides shown, not obeyed.
  */
 import DOMPurify from 'dompurify';
 import { Marked } from 'marked';
+import { neutralizeControls } from './control-chars';
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
@@ -37,7 +39,7 @@ function installHooks(): void {
 /** Markdown -> sanitized HTML string, safe to assign to innerHTML. */
 export function renderMarkdown(text: string): string {
   installHooks();
-  const html = marked.parse(text) as string;
+  const html = marked.parse(neutralizeControls(text)) as string;
   return DOMPurify.sanitize(html, {
     FORBID_TAGS,
     FORBID_ATTR: ['style', 'srcset', 'formaction', 'action', 'background', 'poster', 'xlink:href'],

@@ -3,7 +3,7 @@
  * inert, readable text. The answer is planted in IndexedDB (as if a model had produced it; the
  * bundled models cannot be made to emit it) and rendered by the real chat UI after a reload.
  */
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { launchChromium } from './support/chromium';
 import { openApp, waitForModel } from './support/app';
@@ -24,6 +24,44 @@ const HOSTILE = [
   '[safe link](https://example.org/docs)',
 ].join('\n\n');
 
+/** Stores a conversation whose answer is `content`, as if a model had produced it. */
+async function plantAnswer(page: Page, content: string): Promise<void> {
+  await page.evaluate(async (content) => {
+    const now = Date.now();
+    const conversation = {
+      id: 'hostile',
+      title: 'Hostile output',
+      createdAt: now,
+      updatedAt: now + 60_000,
+      systemPrompt: '',
+      turns: [
+        { id: 'u', role: 'user', content: 'Say something nasty', createdAt: now },
+        {
+          id: 'a',
+          role: 'assistant',
+          content,
+          createdAt: now,
+          meta: {
+            modelId: 'pocket-chat-1m', modelName: 'Pocket Chat 1M', backend: 'wasm', dtype: 'q4', detail: 'WASM',
+            routeReason: '', params: { temperature: 0, topP: 1, topK: 0, maxNewTokens: 8, repetitionPenalty: 1, seed: null },
+          },
+        },
+      ],
+    };
+    await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open('playground-chats');
+      open.onupgradeneeded = () => open.result.createObjectStore('conversations');
+      open.onerror = () => reject(new Error(String(open.error)));
+      open.onsuccess = () => {
+        const tx = open.result.transaction('conversations', 'readwrite');
+        tx.objectStore('conversations').put(conversation, conversation.id);
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(new Error(String(tx.error)));
+      };
+    });
+}, content);
+}
+
 let browser: Browser;
 beforeAll(async () => {
   browser = await launchChromium();
@@ -36,40 +74,7 @@ it('renders hostile HTML, script and links inert and readable', async () => {
   const { page, context, requests } = await openApp(browser, inject('baseUrl'), { device: 'wasm', dtype: 'q4' });
   try {
     await waitForModel(page);
-    await page.evaluate(async (content) => {
-      const now = Date.now();
-      const conversation = {
-        id: 'hostile',
-        title: 'Hostile output',
-        createdAt: now,
-        updatedAt: now + 60_000,
-        systemPrompt: '',
-        turns: [
-          { id: 'u', role: 'user', content: 'Say something nasty', createdAt: now },
-          {
-            id: 'a',
-            role: 'assistant',
-            content,
-            createdAt: now,
-            meta: {
-              modelId: 'pocket-chat-1m', modelName: 'Pocket Chat 1M', backend: 'wasm', dtype: 'q4', detail: 'WASM',
-              routeReason: '', params: { temperature: 0, topP: 1, topK: 0, maxNewTokens: 8, repetitionPenalty: 1, seed: null },
-            },
-          },
-        ],
-      };
-      await new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('playground-chats');
-        open.onupgradeneeded = () => open.result.createObjectStore('conversations');
-        open.onerror = () => reject(new Error(String(open.error)));
-        open.onsuccess = () => {
-          const tx = open.result.transaction('conversations', 'readwrite');
-          tx.objectStore('conversations').put(conversation, conversation.id);
-          tx.oncomplete = () => resolve();
-          tx.onerror = () => reject(new Error(String(tx.error)));
-        };
-      });
-    }, HOSTILE);
+    await plantAnswer(page, HOSTILE);
     await page.reload();
     await waitForModel(page);
     const message = page.locator('chat-message').last();
@@ -100,6 +105,38 @@ it('renders hostile HTML, script and links inert and readable', async () => {
     expect(report.hrefs).toEqual(['https://example.org/docs']);
     const external = requests.map((r) => new URL(r.url())).filter((u) => u.hostname !== '127.0.0.1' && u.protocol !== 'blob:' && u.protocol !== 'data:');
     expect(external.map((u) => u.href)).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
+it('shows control characters and bidi overrides instead of obeying them, wraps endless lines, and renders 1 MB', async () => {
+  const longLine = 'x'.repeat(20_000);
+  const tricky = ['\u001b[31mred alert\u001b[0m', 'access\u202E level: user', longLine, 'tail'].join('\n\n');
+  const megabyte = `${tricky}\n\n${'All work and no play makes a dull model. '.repeat(26_000)}`;
+  const { page, context, errors } = await openApp(browser, inject('baseUrl'), { device: 'wasm', dtype: 'q4' });
+  try {
+    await waitForModel(page);
+    await plantAnswer(page, megabyte);
+    await page.reload();
+    await waitForModel(page);
+    const markdown = page.locator('chat-message').last().locator('.markdown');
+    await expect.poll(() => markdown.innerText(), { timeout: 60_000 }).toContain('tail');
+    const text = await markdown.innerText();
+    expect(text).toContain('\u241b[31mred alert\u241b[0m');
+    expect(text).toContain('access\\u{202e} level: user');
+    expect(text).not.toContain('\u202E');
+    expect(text.length).toBeGreaterThan(1_000_000);
+    // The 20,000-character line wraps: nothing scrolls sideways.
+    const overflow = await page.locator('chat-view').evaluate((el) => {
+      const scroller = el.shadowRoot!.querySelector('.scroller')!;
+      return scroller.scrollWidth - scroller.clientWidth;
+    });
+    expect(overflow).toBeLessThanOrEqual(1);
+    // And the page still takes input.
+    await page.locator('chat-composer textarea').fill('still here');
+    expect(await page.locator('chat-composer textarea').inputValue()).toBe('still here');
+    expect(errors).toEqual([]);
   } finally {
     await context.close();
   }
