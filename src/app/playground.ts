@@ -7,7 +7,7 @@ import { computeMetrics } from '../bench/metrics';
 import { discoveredGatewayModel, modelFileUrls } from '../catalog/catalog';
 import { resolveModelId } from '../catalog/foundry-alias';
 import type { CatalogModel } from '../catalog/schema';
-import type { ChatStore } from '../cache/chat-store';
+import type { ChatChange, ChatStore } from '../cache/chat-store';
 import type { UserModelStore } from '../cache/user-model-store';
 import type { PickedFile } from './local-import';
 import type { RequestLog } from '../privacy/request-log';
@@ -163,8 +163,27 @@ export class Playground extends EventTarget {
     return this.catalog.find((m) => m.id === id) ?? this.catalog.find((m) => m.source.kind === 'bundled');
   }
 
+  /** Takes in what another tab saved or deleted, unless this tab is writing that conversation now. */
+  private async applyRemoteChange(change: ChatChange): Promise<void> {
+    if (this.generating?.conversationId === change.id) return;
+    if (change.kind === 'deleted') {
+      if (!this.conversations.some((c) => c.id === change.id)) return;
+      this.conversations = this.conversations.filter((c) => c.id !== change.id);
+      if (this.conversations.length === 0) this.conversations = [createConversation()];
+      if (this.currentId === change.id) this.currentId = this.conversations[0]!.id;
+      this.changed();
+      return;
+    }
+    const fresh = await this.services.chats.get(change.id);
+    if (!fresh) return;
+    const known = this.conversations.some((c) => c.id === fresh.id);
+    this.conversations = known ? this.conversations.map((c) => (c.id === fresh.id ? fresh : c)) : [fresh, ...this.conversations];
+    this.changed();
+  }
+
   /** Loads stored conversations and the preferred model. */
   async start(): Promise<void> {
+    this.services.chats.onChange((change) => void this.applyRemoteChange(change));
     try {
       const { conversations, skipped } = await this.services.chats.list();
       if (conversations.length) {

@@ -2,7 +2,7 @@
  * Conversations in IndexedDB. Records are validated on read: one that does not parse is skipped
  * and reported, never allowed to blank the page.
  */
-import { createStore, del, entries, set, type UseStore } from 'idb-keyval';
+import { createStore, del, entries, get, set, type UseStore } from 'idb-keyval';
 import { z } from 'zod';
 import type { Conversation } from '../chat/conversation';
 
@@ -65,11 +65,19 @@ export interface LoadedConversations {
   skipped: string[];
 }
 
+/** What another tab did to a conversation. */
+export interface ChatChange {
+  kind: 'saved' | 'deleted';
+  id: string;
+}
+
 export class ChatStore {
   private readonly store: UseStore;
+  private readonly channel: BroadcastChannel | null;
 
-  constructor(store?: UseStore) {
+  constructor(store?: UseStore, channel: BroadcastChannel | null = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('playground-chats')) {
     this.store = store ?? createStore('playground-chats', 'conversations');
+    this.channel = channel;
   }
 
   /** All readable conversations, most recently updated first. */
@@ -86,11 +94,35 @@ export class ChatStore {
     return { conversations, skipped };
   }
 
+  /** One conversation, or null when it is missing or unreadable. */
+  async get(id: string): Promise<Conversation | null> {
+    const parsed = conversationSchema.safeParse(await get(id, this.store));
+    return parsed.success ? parsed.data : null;
+  }
+
   async save(conversation: Conversation): Promise<void> {
     await set(conversation.id, conversation, this.store);
+    this.announce({ kind: 'saved', id: conversation.id });
   }
 
   async delete(id: string): Promise<void> {
     await del(id, this.store);
+    this.announce({ kind: 'deleted', id });
+  }
+
+  /**
+   * Other tabs' saves and deletions, so each tab edits the latest copy: without this, two tabs
+   * on one conversation would each write back their own stale list of turns.
+   */
+  onChange(listener: (change: ChatChange) => void): void {
+    this.channel?.addEventListener('message', (event: MessageEvent<ChatChange>) => listener(event.data));
+  }
+
+  private announce(change: ChatChange): void {
+    try {
+      this.channel?.postMessage(change);
+    } catch {
+      // A closed channel (page unloading) has no one left to tell.
+    }
   }
 }
