@@ -4,7 +4,8 @@
  * hide the other runs. The validation is a pure function so it is tested in Node; the IndexedDB
  * part is a thin wrapper around idb-keyval.
  */
-import { createStore, del, entries, set, type UseStore } from 'idb-keyval';
+import { del, entries, set, type UseStore } from 'idb-keyval';
+import { openStore } from './open-store';
 import { benchRunSchema, describeIssues, type BenchRun } from '../bench/types';
 
 /** A stored record that could not be read, and why. */
@@ -40,7 +41,7 @@ export class BenchStore {
   private readonly store: UseStore;
 
   constructor(store?: UseStore) {
-    this.store = store ?? createStore('playground-bench', 'runs');
+    this.store = store ?? openStore('playground-bench', 'runs');
   }
 
   /** All readable runs, newest first, and the records that were skipped. */

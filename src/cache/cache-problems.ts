@@ -25,6 +25,12 @@ export function describeCacheProblems(notices: readonly CacheNotice[]): string[]
         'free space under Settings → Models on this device, or allow the site more storage.',
     );
   }
+  if (notices.some((n) => n.kind === 'unavailable')) {
+    out.push(
+      'This browser does not let the app store files (IndexedDB is unavailable, e.g. in a private window): ' +
+        'models are kept in memory for this session and download again next time.',
+    );
+  }
   for (const n of notices) {
     if (n.kind === 'store-failed') out.push(`${fileName(n.url)} could not be kept in this browser: ${n.reason}`);
     if (n.kind === 'evicted') out.push(`${fileName(n.url)}: ${n.reason}`);

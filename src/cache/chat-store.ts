@@ -2,7 +2,8 @@
  * Conversations in IndexedDB. Records are validated on read: one that does not parse is skipped
  * and reported, never allowed to blank the page.
  */
-import { createStore, del, entries, get, set, type UseStore } from 'idb-keyval';
+import { del, entries, get, set, type UseStore } from 'idb-keyval';
+import { openStore } from './open-store';
 import { z } from 'zod';
 import type { Conversation } from '../chat/conversation';
 
@@ -76,7 +77,7 @@ export class ChatStore {
   private readonly channel: BroadcastChannel | null;
 
   constructor(store?: UseStore, channel: BroadcastChannel | null = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('playground-chats')) {
-    this.store = store ?? createStore('playground-chats', 'conversations');
+    this.store = store ?? openStore('playground-chats', 'conversations');
     this.channel = channel;
   }
 

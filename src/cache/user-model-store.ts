@@ -3,7 +3,8 @@
  * IndexedDB. Validated on read with the catalog's own schema: an entry that no longer parses is
  * skipped and reported, the rest load.
  */
-import { createStore, del, entries, set, type UseStore } from 'idb-keyval';
+import { del, entries, set, type UseStore } from 'idb-keyval';
+import { openStore } from './open-store';
 import { CatalogValidationError, parseModel, type CatalogModel } from '../catalog/schema';
 
 export interface LoadedUserModels {
@@ -21,7 +22,7 @@ export class UserModelStore {
   private readonly store: UseStore;
 
   constructor(store?: UseStore) {
-    this.store = store ?? createStore('playground-user-models', 'models');
+    this.store = store ?? openStore('playground-user-models', 'models');
   }
 
   /** Every readable entry, oldest first (the order they were added in). */

@@ -5,7 +5,8 @@
  * Only verified, complete files are stored (see integrity.ts); a cached file whose size or hash
  * no longer matches the catalog is evicted on read, so it is fetched again.
  */
-import { clear, createStore, del, entries, get, set, type UseStore } from 'idb-keyval';
+import { clear, del, entries, get, set, type UseStore } from 'idb-keyval';
+import { openStore } from './open-store';
 import { IntegrityGuard } from './integrity';
 
 /** One cached file. The Blob is a handle: listing records does not read file contents. */
@@ -23,7 +24,15 @@ export type CacheNotice =
   | { kind: 'evicted'; url: string; reason: string }
   | { kind: 'store-failed'; url: string; reason: string }
   /** The browser refused the bytes: `neededBytes` for this file, `freeBytes` left (null: unknown). */
-  | { kind: 'quota'; url: string; reason: string; neededBytes: number; freeBytes: number | null };
+  | { kind: 'quota'; url: string; reason: string; neededBytes: number; freeBytes: number | null }
+  /** IndexedDB cannot be used at all (some private modes, blocked storage): files live in memory. */
+  | { kind: 'unavailable'; url: string; reason: string };
+
+/** Errors that mean "no IndexedDB here", as opposed to one failed write. */
+function isUnavailable(error: unknown): boolean {
+  if (error instanceof ReferenceError) return true; // no indexedDB global
+  return error instanceof DOMException && ['InvalidStateError', 'UnknownError', 'SecurityError', 'NotAllowedError', 'NotFoundError'].includes(error.name);
+}
 
 /** What the browser says is left for this origin, or null when it does not say. */
 async function freeStorage(): Promise<number | null> {
@@ -46,6 +55,8 @@ async function digestHex(blob: Blob): Promise<string> {
 
 export class WeightCache {
   private readonly store: UseStore;
+  /** Set once IndexedDB turned out to be unusable: the files of this session, kept in memory. */
+  private memory: Map<string, CachedFile> | null = null;
   /** URLs served from this cache since the last `resetHits()`. */
   readonly hits = new Set<string>();
 
@@ -54,17 +65,30 @@ export class WeightCache {
     private readonly onNotice: (notice: CacheNotice) => void = () => undefined,
     store?: UseStore,
   ) {
-    this.store = store ?? createStore('playground-weights', 'files');
+    this.store = store ?? openStore('playground-weights', 'files');
   }
 
   resetHits(): void {
     this.hits.clear();
   }
 
+  /** Runs an IndexedDB operation, or its in-memory twin once IndexedDB is known to be unusable. */
+  private async db<T>(op: () => Promise<T>, inMemory: (files: Map<string, CachedFile>) => T): Promise<T> {
+    if (this.memory) return inMemory(this.memory);
+    try {
+      return await op();
+    } catch (error) {
+      if (!isUnavailable(error)) throw error;
+      this.memory = new Map();
+      this.onNotice({ kind: 'unavailable', url: '', reason: error instanceof Error ? error.message : String(error) });
+      return inMemory(this.memory);
+    }
+  }
+
   /** transformers.js custom cache: a stored Response, or undefined to make it download. */
   async match(key: string): Promise<Response | undefined> {
     const url = this.guard.resolve(key);
-    const record = await get<CachedFile>(url, this.store);
+    const record = await this.db(() => get<CachedFile>(url, this.store), (m) => m.get(url));
     if (!record) return undefined;
     const expected = this.guard.expectation(url);
     const stale =
@@ -72,12 +96,12 @@ export class WeightCache {
       (expected?.sha256 !== undefined && expected.sha256 !== record.sha256) ||
       record.blob.size !== record.bytes;
     if (stale) {
-      await del(url, this.store);
+      await this.db(() => del(url, this.store), (m) => void m.delete(url));
       this.onNotice({ kind: 'evicted', url, reason: 'the cached copy does not match the catalog; downloading it again' });
       return undefined;
     }
     this.hits.add(url);
-    void set(url, { ...record, lastUsedAt: Date.now() }, this.store).catch(() => undefined);
+    if (!this.memory) void set(url, { ...record, lastUsedAt: Date.now() }, this.store).catch(() => undefined);
     return new Response(record.blob, {
       headers: { 'content-type': record.contentType, 'content-length': String(record.bytes) },
     });
@@ -104,7 +128,7 @@ export class WeightCache {
       blob,
     };
     try {
-      await set(url, record, this.store);
+      await this.db(() => set(url, record, this.store), (m) => void m.set(url, record));
     } catch (error) {
       // Quota errors must not fail the load: the model still runs from memory this time. A
       // record is written whole or not at all, so nothing half-written stays behind.
@@ -116,18 +140,18 @@ export class WeightCache {
 
   async delete(key: string): Promise<boolean> {
     const url = this.guard.resolve(key);
-    const had = (await get<CachedFile>(url, this.store)) !== undefined;
-    await del(url, this.store);
+    const had = (await this.db(() => get<CachedFile>(url, this.store), (m) => m.get(url))) !== undefined;
+    await this.db(() => del(url, this.store), (m) => void m.delete(url));
     return had;
   }
 
   /** Deletes every stored file. */
   async clear(): Promise<void> {
-    await clear(this.store);
+    await this.db(() => clear(this.store), (m) => m.clear());
   }
 
   async list(): Promise<Omit<CachedFile, 'blob'>[]> {
-    const all = await entries<string, CachedFile>(this.store);
+    const all = await this.db(() => entries<string, CachedFile>(this.store), (m) => [...m.entries()]);
     return all.map(([, { blob: _blob, ...meta }]) => meta);
   }
 }

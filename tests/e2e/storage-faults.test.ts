@@ -82,3 +82,29 @@ it('skips a corrupt conversation record with a notice and loads the others', asy
     await context.close();
   }
 });
+
+it('runs without IndexedDB in the page, says conversations will not be kept, and still chats', async () => {
+  const { page, context, errors } = await openApp(browser, baseUrl, {
+    device: 'wasm',
+    beforeOpen: (ctx) =>
+      ctx.addInitScript(() => {
+        // The page's IndexedDB refuses to open, as in some private modes. (The worker's cannot be
+        // reached from a test; tests/unit/cache-problems.test.ts covers the weight cache's fallback.)
+        Reflect.set(IDBFactory.prototype, 'open', () => {
+          throw new DOMException('The user denied permission to access the database.', 'InvalidStateError');
+        });
+      }),
+  });
+  try {
+    await waitForModel(page);
+    await expect
+      .poll(() => page.evaluate(() => (window as AppWindow).playground!.notices.map((n) => n.text).join('\n')))
+      .toMatch(/Saved conversations are unavailable \(.*denied permission.*\); new chats will not be kept\./);
+    await typeAndSend(page, 'What is 2 plus 3?');
+    await waitIdle(page);
+    expect((await turns(page)).length).toBe(2);
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});

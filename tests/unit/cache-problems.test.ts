@@ -47,3 +47,20 @@ describe('describeCacheProblems', () => {
     );
   });
 });
+
+describe('WeightCache without IndexedDB', () => {
+  /** A store that fails the way IndexedDB does when a browser mode forbids it. */
+  const noIndexedDb: UseStore = () => Promise.reject(new DOMException('IndexedDB is not available in this mode.', 'InvalidStateError'));
+
+  it('keeps files in memory for the session, says so once, and still serves them', async () => {
+    const notices: CacheNotice[] = [];
+    const cache = new WeightCache(new IntegrityGuard(), (n) => notices.push(n), noIndexedDb);
+    expect(await cache.match(URL_Q4)).toBeUndefined();
+    await cache.put(URL_Q4, new Response(new Uint8Array([1, 2, 3]), { headers: { 'content-type': 'application/octet-stream' } }));
+    const hit = await cache.match(URL_Q4);
+    expect(hit && new Uint8Array(await hit.arrayBuffer())).toEqual(new Uint8Array([1, 2, 3]));
+    expect((await cache.list()).map((f) => f.url)).toEqual([URL_Q4]);
+    expect(notices.map((n) => n.kind)).toEqual(['unavailable']);
+    expect(describeCacheProblems(notices)[0]).toMatch(/IndexedDB is unavailable.*kept in memory for this session/);
+  });
+});
