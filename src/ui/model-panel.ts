@@ -142,11 +142,14 @@ export class ModelPanel extends LitElement {
               <label for="dtype">Variant</label>
               <select id="dtype" ?disabled=${app.heldBy !== null} @change=${(e: Event) => app.setRunPreference({ dtype: (e.target as HTMLSelectElement).value as Dtype | 'auto' })}>
                 <option value="auto" ?selected=${prefs.dtype === 'auto'}>Auto</option>
-                ${model.variants.map(
-                  (v) => html`<option value=${v.dtype} ?selected=${prefs.dtype === v.dtype}>
-                    ${dtypeLabel(v.dtype)} · ${formatBytes(variantBytes(model, v.dtype))}
-                  </option>`,
-                )}
+                ${model.variants.map((v) => {
+                  // Each variant's own verdict, so the choice is informed before anything downloads.
+                  const level = fitForModel(model, app.capabilities, prefs.device, v.dtype)?.verdict.level;
+                  const mark = level === 'wont-fit' ? ' · will not fit' : level === 'slow' ? ' · slow here' : '';
+                  return html`<option value=${v.dtype} ?selected=${prefs.dtype === v.dtype} data-fit=${level ?? 'fits'}>
+                    ${dtypeLabel(v.dtype)} · ${formatBytes(variantBytes(model, v.dtype))}${mark}
+                  </option>`;
+                })}
               </select>
             </div>`}
             ${this.renderFit(this.fit(app, model))}
