@@ -18,6 +18,7 @@ import { describeImportFailure } from './cache/cache-problems';
 import { fetchCatalog, toGatewayModelRef, toModelRef } from './catalog/catalog';
 import { DEFAULT_HUB_URL, fetchHubModel } from './catalog/hub-client';
 import { BrowserEngine } from './engine/browser-engine';
+import type { WorkerFault } from './engine/worker/api';
 import { detectCapabilities } from './engine/capabilities';
 import { GatewayEngine } from './engine/gateway/gateway-engine';
 import { discoverProxy, PROXY_PATH } from './engine/gateway/gateway-url';
@@ -94,8 +95,15 @@ async function boot(): Promise<void> {
   shell.bench = bench;
   shell.cache = cache;
   shell.requests = requests;
+  // Fault injection, for end-to-end tests of recovery (and for trying it by hand in the console).
+  const faults = {
+    inject: (kind: WorkerFault) => browser.injectFault(kind),
+    setStallTimeout: (ms: number) => {
+      browser.stallTimeoutMs = ms;
+    },
+  };
   // Exposed for end-to-end tests and for the curious, read-only by convention.
-  Object.assign(window, { playground, bench, cache, requests });
+  Object.assign(window, { playground, bench, cache, requests, faults });
   await playground.start();
 }
 

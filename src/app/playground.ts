@@ -23,13 +23,14 @@ import {
   type Turn,
 } from '../chat/conversation';
 import type { Capabilities } from '../engine/capabilities';
-import { isAbortError } from '../engine/errors';
+import { DeviceFaultError, WorkerCrashedError, isAbortError } from '../engine/errors';
 import type { Route, Router } from '../engine/router';
 import type { ProbeReport } from '../engine/gateway/probe';
 import type { GenerationParams, LoadProgress } from '../engine/types';
 import { validateParams } from '../settings/generation-settings';
 import { saveGatewaySettings, type GatewaySettings } from './gateway-settings';
 import { normalizeHubUrl, savePreferences, type Preferences } from './preferences';
+import { recoveryOffers, type RecoveryOffer } from './recovery';
 
 export type LoadState =
   | { kind: 'idle' }
@@ -37,7 +38,8 @@ export type LoadState =
   | { kind: 'confirm'; modelId: string }
   | { kind: 'loading'; modelId: string; progress: LoadProgress | null }
   | { kind: 'ready'; route: Route }
-  | { kind: 'error'; modelId: string; message: string };
+  /** `recovery`: what to try instead, after the device under the model failed. */
+  | { kind: 'error'; modelId: string; message: string; recovery?: RecoveryOffer[] };
 
 export interface Notice {
   id: string;
@@ -350,6 +352,13 @@ export class Playground extends EventTarget {
     if (model) void this.selectModel(model.id);
   }
 
+  /** Takes one of the offers made after a device fault: another device, variant, or the gateway. */
+  recover(offer: RecoveryOffer): void {
+    if (offer.kind === 'wasm') this.setRunPreference({ device: 'wasm' });
+    else if (offer.kind === 'variant') this.setRunPreference({ dtype: offer.dtype });
+    else this.setRunPreference({ device: 'gateway' });
+  }
+
   /** Reads a hub repository into a catalog entry, without adding it (the UI shows the fit first). */
   async inspectHubRepo(repo: string, revision: string, signal: AbortSignal): Promise<CatalogModel> {
     return this.services.inspectHubRepo({ hubUrl: this.preferences.hubUrl, repo, revision, signal });
@@ -507,8 +516,10 @@ export class Playground extends EventTarget {
     let reasoning = '';
     let tokens = 0;
     let meta: AnswerMeta | undefined;
+    let route: Route | null = null;
+    let fault: Error | null = null;
     try {
-      const route = this.load.kind === 'ready' ? this.load.route : await this.loadPromise;
+      route = this.load.kind === 'ready' ? this.load.route : await this.loadPromise;
       if (!route) {
         if (this.load.kind === 'error') throw new Error(this.load.message);
         if (this.load.kind === 'confirm') throw new Error(`${this.selectedModel?.name ?? 'This model'} is not downloaded yet: start the download in the model panel.`);
@@ -546,13 +557,38 @@ export class Playground extends EventTarget {
       const message = describeError(error);
       if (meta) update({ meta: { ...meta, error: message } });
       else update({ meta: this.errorMeta(message) });
+      if (error instanceof DeviceFaultError || error instanceof WorkerCrashedError) fault = error;
     } finally {
+      // Before the answer counts as finished, so a next prompt waits for the recovery.
+      if (fault && route) this.afterEngineFault(fault, route);
       this.generating = null;
       this.generationAbort = null;
       this.changed();
       await this.persist(current);
       void this.recordRequests(conversation.id, turnId, startedAt, Date.now());
     }
+  }
+
+  /**
+   * The worker under `route` is gone (the engine has already killed it). A hung or vanished worker
+   * is most likely a one-off: load the model again at once. A failed device would fail again the
+   * same way: stop, say so, and offer WASM, a smaller variant or the gateway.
+   */
+  private afterEngineFault(fault: Error, route: Route): void {
+    const current = this.load;
+    if (current.kind !== 'ready' || current.route !== route) return;
+    if (fault instanceof WorkerCrashedError) {
+      void this.selectModel(route.model.id, { download: true });
+      return;
+    }
+    const plan = route.plan;
+    this.load = {
+      kind: 'error',
+      modelId: route.model.id,
+      message: fault.message,
+      recovery: plan ? recoveryOffers({ model: route.model, device: plan.device, dtype: plan.dtype }, this.gateway.baseUrl || null) : [],
+    };
+    this.changed();
   }
 
   /** Stores on the answer how many requests were made while it was produced. */

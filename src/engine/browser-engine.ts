@@ -5,12 +5,16 @@
  * Stop is immediate: the page writes the request id into a shared stop flag that the worker
  * reads after every token. If the worker does not finish within `stopGraceMs` (a hung kernel),
  * it is terminated and restarted; the answer so far is kept by the caller.
+ *
+ * Faults: a generation that goes `stallTimeoutMs` without any event (a hung or vanished worker)
+ * fails with WorkerCrashedError, and a DeviceFaultError (lost GPU, out of memory) ends the worker
+ * too. Either way the next call starts a fresh worker, with no model loaded.
  */
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import { StopFlag } from './worker/stop-flag';
-import type { WorkerApi, WorkerEvent } from './worker/api';
+import type { WorkerApi, WorkerEvent, WorkerFault } from './worker/api';
 import { AsyncQueue } from './async-queue';
-import { WorkerCrashedError, reviveError } from './errors';
+import { DeviceFaultError, WorkerCrashedError, reviveError } from './errors';
 import { installErrorTransfer } from './rpc';
 import type {
   ChatMessage,
@@ -29,8 +33,15 @@ export interface BrowserEngineOptions {
   onWorkerRequest?: (url: string, at: number) => void;
   /** How long a stopped generation may take to wind down before the worker is killed. */
   stopGraceMs?: number;
+  /**
+   * How long a generation may go without any event before the worker counts as hung. Generous:
+   * prefill of a long prompt on a big model can take a minute on a CPU, and Stop always works.
+   */
+  stallTimeoutMs?: number;
   now?: () => number;
 }
+
+export const DEFAULT_STALL_TIMEOUT_MS = 120_000;
 
 function abortError(): DOMException {
   return new DOMException('The operation was aborted.', 'AbortError');
@@ -44,9 +55,18 @@ export class BrowserEngine implements Engine {
   private nextRequestId = 1;
   private loaded: LoadedModel | null = null;
   private crash: ((error: Error) => void) | null = null;
+  /** See `BrowserEngineOptions.stallTimeoutMs`; settable so tests can shorten it. */
+  stallTimeoutMs: number;
 
   constructor(private readonly options: BrowserEngineOptions) {
     installErrorTransfer();
+    this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+  }
+
+  /** Fault injection (see WorkerFault), for end-to-end tests of recovery. */
+  async injectFault(kind: WorkerFault): Promise<void> {
+    if (!this.api) throw new Error('The inference worker is not running.');
+    await this.api.injectFault(kind);
   }
 
   /** Whether the worker has been started (for tests of lazy start). */
@@ -111,6 +131,10 @@ export class BrowserEngine implements Engine {
     try {
       this.loaded = await Promise.race([api.load(model, progress), aborted, crashed]);
       return this.loaded;
+    } catch (error) {
+      // A lost device stays lost in this worker: the next attempt (often WASM) gets a fresh one.
+      if (error instanceof DeviceFaultError) this.terminate();
+      throw error;
     } finally {
       settled = true;
       this.crash = null;
@@ -128,24 +152,58 @@ export class BrowserEngine implements Engine {
     let lastTokenAt: number | null = null;
     let received = 0;
     let expected: number | null = null;
+    let watchdog: ReturnType<typeof setTimeout> | undefined;
+    const fail = (error: Error): void => {
+      ended = true;
+      clearTimeout(watchdog);
+      queue.fail(error);
+    };
+    let stopping = false;
+    const armWatchdog = (): void => {
+      clearTimeout(watchdog);
+      if (ended || stopping) return;
+      const timeout = this.stallTimeoutMs;
+      watchdog = setTimeout(() => {
+        if (ended) return;
+        this.terminate();
+        fail(
+          new WorkerCrashedError(
+            `The inference worker stopped answering for ${Math.round(timeout / 1000)} s and was restarted. The answer so far is kept; the model is loaded again.`,
+            { stalledMs: timeout },
+          ),
+        );
+      }, timeout);
+    };
     const settleIfComplete = (): void => {
       if (expected !== null && received >= expected) queue.close();
     };
     const onEvent = proxy((event: WorkerEvent) => {
       received++;
       if (event.type === 'error') {
-        ended = true;
-        queue.fail(reviveError(event.error));
+        const error = reviveError(event.error);
+        // The worker's device is gone; a fresh worker is the only way to get a working one.
+        if (error instanceof DeviceFaultError) this.terminate();
+        fail(error);
         return;
       }
       if (event.type === 'token') lastTokenAt = event.at;
-      if (event.type === 'end') ended = true;
+      if (event.type === 'end') {
+        ended = true;
+        clearTimeout(watchdog);
+      } else {
+        armWatchdog();
+      }
       queue.push(event);
       settleIfComplete();
     });
-    this.crash = (error) => queue.fail(error);
+    this.crash = fail;
+    armWatchdog();
 
     const onAbort = (): void => {
+      if (ended) return;
+      // From here the stop grace period decides; the stall watchdog would only race it.
+      stopping = true;
+      clearTimeout(watchdog);
       this.stopFlag.request(requestId);
       void api.stop(requestId).catch(() => undefined);
       const grace = this.options.stopGraceMs ?? 3000;
@@ -171,7 +229,7 @@ export class BrowserEngine implements Engine {
         expected = count;
         settleIfComplete();
       })
-      .catch((error: unknown) => queue.fail(error))
+      .catch((error: unknown) => fail(error instanceof Error ? error : new Error(String(error))))
       .finally(() => {
         signal?.removeEventListener('abort', onAbort);
         this.crash = null;

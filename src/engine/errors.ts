@@ -54,6 +54,16 @@ export class WorkerCrashedError extends EngineError {
   override name = 'WorkerCrashedError';
 }
 
+/**
+ * The device under a loaded model failed: the WebGPU device was lost (driver reset, destroyed,
+ * another tab took the GPU) or memory ran out. The model cannot run in this worker any more: the
+ * worker is restarted, and the user picks WASM, a smaller variant or the gateway.
+ * `details.cause` is 'device-lost' or 'out-of-memory'.
+ */
+export class DeviceFaultError extends EngineError {
+  override name = 'DeviceFaultError';
+}
+
 /** Invalid generation settings; `details.field` names the bad one. */
 export class InvalidSettingsError extends EngineError {
   override name = 'InvalidSettingsError';
@@ -65,6 +75,7 @@ const CLASSES = {
   DeviceUnavailableError,
   GenerationError,
   WorkerCrashedError,
+  DeviceFaultError,
   InvalidSettingsError,
 } as const;
 

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { fitForModel, type ModelFit } from '../app/model-fit';
 import type { LoadState, Playground } from '../app/playground';
+import type { RecoveryOffer } from '../app/recovery';
 import { dtypeLabel } from '../catalog/dtypes';
 import { variantBytes } from '../catalog/fit';
 import { TASKS, type CatalogModel, type Dtype, type Task } from '../catalog/schema';
@@ -21,6 +22,12 @@ const SOURCE_GROUPS: { kind: CatalogModel['source']['kind']; label: string }[] =
   { kind: 'local', label: 'Imported · on this device' },
   { kind: 'gateway', label: 'Local gateway' },
 ];
+
+function offerLabel(offer: RecoveryOffer): string {
+  if (offer.kind === 'wasm') return 'Run on WASM (CPU)';
+  if (offer.kind === 'variant') return `Use ${dtypeLabel(offer.dtype)} (${formatBytes(offer.bytes)})`;
+  return `Use the gateway (${offer.baseUrl.replace(/^https?:\/\//, '')})`;
+}
 
 /** Model choice: which model, where it runs, which variant, and its loading state. */
 @customElement('model-panel')
@@ -70,9 +77,16 @@ export class ModelPanel extends LitElement {
         <button class="ghost small cancel" @click=${() => this.app.value?.cancelLoad()}>Cancel</button>`;
     }
     if (load.kind === 'error' && load.modelId === model.id) {
+      const offers = load.recovery ?? [];
       return html`<div class="error" role="alert">
         <p>${load.message}</p>
-        <button @click=${() => void this.app.value?.selectModel(model.id, { download: true })}>Try again</button>
+        <div class="actions">
+          ${offers.map(
+            (offer, i) =>
+              html`<button class=${i === 0 ? 'primary' : ''} data-recovery=${offer.kind} @click=${() => this.app.value?.recover(offer)}>${offerLabel(offer)}</button>`,
+          )}
+          <button @click=${() => void this.app.value?.selectModel(model.id, { download: true })}>Try again${offers.length ? ' as before' : ''}</button>
+        </div>
       </div>`;
     }
     if (load.kind === 'ready' && load.route.model.id === model.id) {
@@ -223,6 +237,11 @@ export class ModelPanel extends LitElement {
       }
       .error p {
         margin: 0 0 6px;
+      }
+      .error .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px;
       }
       .notes {
         margin: 10px 0 0;

@@ -32,9 +32,23 @@ export interface WorkerApi {
   unload(): Promise<void>;
   /** Reports every request this worker makes (URL, epoch ms), past ones included. */
   watchRequests(onRequest: (url: string, at: number) => unknown): void;
+  /** Fault injection for tests and the curious: see `WorkerFault`. Resolves before the fault hits. */
+  injectFault(kind: WorkerFault): Promise<void>;
 }
 
-export function createWorkerApi(hooks: RunnerHooks & { watchRequests?: WorkerApi['watchRequests'] }): WorkerApi {
+/**
+ * - `device-lost`: destroys the WebGPU device the model runs on (as a driver reset would).
+ * - `hang`: the worker spins forever and never answers again.
+ * - `exit`: the worker closes itself, as if the browser had killed it.
+ */
+export type WorkerFault = 'device-lost' | 'hang' | 'exit';
+
+type ApiHooks = RunnerHooks & {
+  watchRequests?: WorkerApi['watchRequests'];
+  injectFault?: WorkerApi['injectFault'];
+};
+
+export function createWorkerApi(hooks: ApiHooks): WorkerApi {
   let flag = new StopFlag();
   let runner = new ModelRunner(hooks, flag);
   return {
@@ -63,6 +77,10 @@ export function createWorkerApi(hooks: RunnerHooks & { watchRequests?: WorkerApi
     unload: () => runner.unload(),
     watchRequests(onRequest) {
       hooks.watchRequests?.((url, at) => ignoreRejection(onRequest(url, at)));
+    },
+    async injectFault(kind) {
+      if (!hooks.injectFault) throw new Error('This worker cannot inject faults.');
+      await hooks.injectFault(kind);
     },
   };
 }

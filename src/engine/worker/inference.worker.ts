@@ -15,7 +15,7 @@ import { observeResources } from '../../privacy/request-log';
 import { WeightCache, type CacheNotice } from '../../cache/weight-cache';
 import { wasmThreadCount } from '../threads';
 import { installErrorTransfer } from '../rpc';
-import { createWorkerApi } from './api';
+import { createWorkerApi, type WorkerFault } from './api';
 
 installErrorTransfer();
 
@@ -52,6 +52,41 @@ async function describeAdapter(): Promise<void> {
 }
 void describeAdapter();
 
+// The WebGPU device ONNX Runtime runs on, once a WebGPU model is loaded; and why it was lost.
+let gpuDevice: GPUDevice | null = null;
+let deviceLost: Promise<string> | null = null;
+let deviceLostReason: string | null = null;
+async function watchDevice(device: 'webgpu' | 'wasm'): Promise<void> {
+  if (device !== 'webgpu' || !onnx.webgpu) return;
+  const current = await onnx.webgpu.device;
+  if (current === gpuDevice) return;
+  gpuDevice = current;
+  deviceLost = current.lost.then((info) => {
+    deviceLostReason = info.message || `GPUDevice lost (${info.reason})`;
+    console.warn(`[inference worker] ${deviceLostReason}`);
+    return deviceLostReason;
+  });
+}
+
+async function lostReason(graceMs = 0): Promise<string | null> {
+  if (deviceLostReason !== null || !deviceLost || graceMs <= 0) return deviceLostReason;
+  return Promise.race([deviceLost, new Promise<null>((resolve) => setTimeout(() => resolve(null), graceMs))]);
+}
+
+function injectFault(kind: WorkerFault): Promise<void> {
+  if (kind === 'device-lost') {
+    if (!gpuDevice) return Promise.reject(new Error('No model runs on WebGPU in this worker: there is no device to lose.'));
+    gpuDevice.destroy();
+    return Promise.resolve();
+  }
+  // After the reply has gone out, so the caller is not left waiting on a dead worker.
+  setTimeout(() => {
+    if (kind === 'exit') self.close();
+    else for (;;);
+  }, 0);
+  return Promise.resolve();
+}
+
 expose(
   createWorkerApi({
     now: () => performance.timeOrigin + performance.now(),
@@ -68,6 +103,9 @@ expose(
       performance.setResourceTimingBufferSize(10_000);
       observeResources((url, at) => onRequest(url, at));
     },
+    watchDevice,
+    deviceLostReason: lostReason,
+    injectFault,
     takeCacheProblems: () => {
       const problems = describeCacheProblems(cacheNotices);
       cacheNotices = [];

@@ -18,7 +18,8 @@ import {
   type PreTrainedTokenizer,
   type ProgressInfo,
 } from '@huggingface/transformers';
-import { ContextLengthError, EngineError, GenerationError, ModelLoadError, ModelNotLoadedError } from '../errors';
+import { describeDeviceFault, deviceFaultCause } from '../device-fault';
+import { ContextLengthError, DeviceFaultError, EngineError, GenerationError, ModelLoadError, ModelNotLoadedError } from '../errors';
 import type {
   ChatMessage,
   Device,
@@ -51,6 +52,14 @@ export interface RunnerHooks {
   aliasUrls?(from: string, to: string): void;
   /** Problems the weight cache had since the last call (files it could not store), in words. */
   takeCacheProblems?(): string[];
+  /** Starts watching the device a model was just loaded on (the browser watches `GPUDevice.lost`). */
+  watchDevice?(device: Device): Promise<void>;
+  /**
+   * Why the watched device was lost, or null while it works. `GPUDevice.lost` settles a moment
+   * after the failed call that revealed the loss, so a caller with an error in hand waits up to
+   * `graceMs` for it.
+   */
+  deviceLostReason?(graceMs?: number): Promise<string | null>;
 }
 
 interface Loaded {
@@ -146,11 +155,22 @@ function originRelative(location: string): string {
   return /^https?:\/\//.test(location) ? new URL(location).pathname : location;
 }
 
+/** How long a failed WebGPU call waits for `GPUDevice.lost` before it counts as an ordinary error. */
+const DEVICE_LOST_GRACE_MS = 250;
+
 function asMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 export class ModelRunner {
+  /** A DeviceFaultError when `error` came from a lost device or exhausted memory, else null. */
+  private async deviceFault(error: unknown, device: Device, modelId: string, when: string): Promise<DeviceFaultError | null> {
+    const lost = device === 'webgpu' ? ((await this.hooks.deviceLostReason?.(DEVICE_LOST_GRACE_MS)) ?? null) : null;
+    const cause = deviceFaultCause(asMessage(error), device === 'webgpu' ? lost : null);
+    if (!cause) return null;
+    return new DeviceFaultError(describeDeviceFault(cause, device, lost, when), { cause, device, modelId, original: asMessage(error) });
+  }
+
   private loaded: Loaded | null = null;
 
   constructor(
@@ -205,6 +225,8 @@ export class ModelRunner {
         device: this.hooks.executionDevice(device),
       });
     } catch (error) {
+      const fault = await this.deviceFault(error, device, ref.id, `while ${ref.id} was loading`);
+      if (fault) throw fault;
       throw new ModelLoadError(
         `Could not load ${ref.id} (${ref.dtype}) on ${device === 'webgpu' ? 'WebGPU' : 'WASM'}: ${asMessage(error)}`,
         { modelId: ref.id, dtype: ref.dtype, device },
@@ -213,6 +235,7 @@ export class ModelRunner {
     const eos = model.generation_config?.eos_token_id;
     const eosIds = new Set<number>((Array.isArray(eos) ? eos : eos == null ? [] : [eos]).map(Number));
     this.loaded = { ref, device, tokenizer, model, eosIds };
+    await this.hooks.watchDevice?.(device);
 
     // One short generation compiles WebGPU shaders (seconds on the first run) and allocates WASM
     // buffers now, so the first answer's time-to-first-token measures the model, not the setup.
@@ -228,7 +251,9 @@ export class ModelRunner {
         do_sample: false,
       });
     } catch (error) {
-      await this.unload();
+      await this.unload().catch(() => undefined);
+      const fault = await this.deviceFault(error, device, ref.id, `while ${ref.id} was warming up`);
+      if (fault) throw fault;
       throw new ModelLoadError(`${ref.id} loaded but could not run on ${device}: ${asMessage(error)}`, {
         modelId: ref.id,
         dtype: ref.dtype,
@@ -258,6 +283,9 @@ export class ModelRunner {
     const loaded = this.loaded;
     if (!loaded) throw new ModelNotLoadedError();
     const { tokenizer, model, ref, eosIds } = loaded;
+    // A lost device never comes back: fail fast instead of feeding a dead session.
+    const lost = loaded.device === 'webgpu' ? ((await this.hooks.deviceLostReason?.(0)) ?? null) : null;
+    if (lost !== null) throw (await this.deviceFault(new Error(lost), loaded.device, ref.id, 'before this answer started')) ?? new Error(lost);
 
     let inputIds: Tensor;
     let attentionMask: Tensor;
@@ -307,6 +335,8 @@ export class ModelRunner {
             : {}),
         });
       } catch (error) {
+        const fault = await this.deviceFault(error, loaded.device, ref.id, `after ${streamer.tokenTimes.length} tokens`);
+        if (fault) throw fault;
         throw new GenerationError(`Generation failed after ${streamer.tokenTimes.length} tokens: ${asMessage(error)}`, {
           generatedTokens: streamer.tokenTimes.length,
         });

@@ -1,0 +1,107 @@
+/**
+ * Faults in the inference worker, injected into the real worker of a real page (window.faults):
+ * - the WebGPU device destroyed mid-answer (`GPUDevice.destroy()`, as a driver reset would);
+ * - the worker closing itself mid-answer (as if the browser killed it) and a worker that spins
+ *   forever: both are caught by the stall watchdog, shortened here from minutes to seconds.
+ * In every case the partial answer and the conversation are kept, the worker is replaced, and the
+ * next prompt is answered. Runs on WebGPU (SwiftShader), where decoding is slow enough to land a
+ * fault mid-answer. Each test has a browser of its own: a destroyed device can leave the shared
+ * GPU process slow for the pages that come after it.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterEach, beforeEach, expect, inject, it } from 'vitest';
+import type { WorkerFault } from '../../src/engine/worker/api';
+import { readGolden } from '../support/paths';
+import { launchChromium } from './support/chromium';
+import { type AppWindow, lastAnswer, openApp, turns, typeAndSend, waitForModel, waitIdle } from './support/app';
+
+type FaultWindow = AppWindow & { faults?: { inject(kind: WorkerFault): Promise<void>; setStallTimeout(ms: number): void } };
+
+const golden = readGolden('pocket-chat-1m');
+const moon = golden.cases.find((c) => c.messages[0]?.content === 'Tell me about the moon.')!;
+
+let browser: Browser;
+beforeEach(async () => {
+  browser = await launchChromium();
+});
+afterEach(async () => {
+  await browser.close();
+});
+
+/** Sends the long golden prompt and injects `kind` once a few tokens have streamed. */
+async function faultMidAnswer(page: Page, kind: WorkerFault, beforeFault?: () => Promise<void>): Promise<void> {
+  await typeAndSend(page, 'Tell me about the moon.');
+  await page.waitForFunction(() => ((window as AppWindow).playground?.generating?.tokens ?? 0) >= 3, null, { polling: 10 });
+  await beforeFault?.();
+  await page.evaluate((k) => (window as FaultWindow).faults!.inject(k), kind);
+}
+
+/** The partial answer is a true prefix of the golden one and carries the fault's message. */
+async function expectPartialKept(page: Page, error: RegExp): Promise<void> {
+  const partial = await lastAnswer(page);
+  expect(partial.meta?.error).toMatch(error);
+  expect(partial.content.length).toBeGreaterThan(0);
+  expect(partial.content.length).toBeLessThan(moon.texts['q4']!.length);
+  expect(moon.texts['q4']!.startsWith(partial.content)).toBe(true);
+}
+
+async function expectNextAnswer(page: Page): Promise<void> {
+  await typeAndSend(page, 'What is 2 plus 3?');
+  await waitIdle(page);
+  const next = await lastAnswer(page);
+  expect(next.meta?.error).toBeUndefined();
+  expect(next.content).toMatch(/\b5\b/);
+}
+
+it('a lost WebGPU device mid-answer keeps the partial answer and offers WASM, which then answers', async () => {
+  const { page, context, errors } = await openApp(browser, inject('baseUrl'), { device: 'webgpu', dtype: 'q4' });
+  try {
+    await waitForModel(page);
+    await faultMidAnswer(page, 'device-lost');
+    await waitIdle(page, 30_000);
+    await expectPartialKept(page, /WebGPU device was lost/);
+    const load = await page.evaluate(() => {
+      const l = (window as AppWindow).playground!.load;
+      return l.kind === 'error' ? { kind: l.kind, offers: (l.recovery ?? []).map((o) => o.kind) } : { kind: l.kind, offers: [] };
+    });
+    // q4 is the smallest variant of this model, so there is no smaller one to offer.
+    expect(load).toEqual({ kind: 'error', offers: ['wasm', 'gateway'] });
+
+    await page.locator('model-panel').getByRole('button', { name: 'Run on WASM (CPU)' }).click();
+    const ready = await waitForModel(page);
+    expect(ready.backend).toBe('wasm');
+    await expectNextAnswer(page);
+    // user, partial answer, user, answer: nothing was lost on the way.
+    expect((await turns(page)).map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
+for (const kind of ['exit', 'hang'] as const) {
+  it(`a worker that ${kind === 'exit' ? 'is killed' : 'hangs'} mid-answer is replaced after the stall timeout, and the next prompt is answered`, async () => {
+    const { page, context, errors } = await openApp(browser, inject('baseUrl'), { device: 'webgpu', dtype: 'q4' });
+    try {
+      await waitForModel(page);
+      // Shortened once tokens flow (prefill on a busy machine can take longer); the watchdog
+      // re-arms on each event, so the fault waits for one more token.
+      await faultMidAnswer(page, kind, async () => {
+        const seen = await page.evaluate(() => {
+          (window as FaultWindow).faults!.setStallTimeout(10_000);
+          return (window as AppWindow).playground!.generating!.tokens;
+        });
+        await page.waitForFunction((n) => ((window as AppWindow).playground?.generating?.tokens ?? 0) > n, seen, { polling: 10 });
+      });
+      await waitIdle(page, 60_000);
+      await expectPartialKept(page, /stopped answering for 10 s and was restarted/);
+      // The model is loaded again on its own, in a new worker, on the same device.
+      const ready = await waitForModel(page);
+      expect(ready.backend).toBe('webgpu');
+      await expectNextAnswer(page);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+}
