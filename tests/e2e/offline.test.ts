@@ -1,7 +1,9 @@
 /**
- * Offline after one visit: the service worker (dist/sw.js) keeps the app shell, the inference
- * worker keeps the weights and ONNX Runtime's wasm in IndexedDB. With the browser context offline,
- * the page reloads, says it is offline, loads the bundled model and answers with the golden text.
+ * Offline after one visit: the service worker (dist/sw.js) keeps the app shell and the bundled
+ * models' q4 weights, the inference worker keeps the weights it used and ONNX Runtime's wasm in
+ * IndexedDB. With the browser context offline, the page reloads, says it is offline, loads the
+ * bundled model and answers with the golden text; then the other bundled model, never loaded
+ * online, loads and answers with its golden text too.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
@@ -39,6 +41,19 @@ it('after one visit, reloads and chats with the network off, and says it is offl
     await typeAndSend(page, c.messages[0]!.content);
     await waitIdle(page);
     expect((await lastAnswer(page)).content).toBe(c.texts['q4']);
+
+    // The other bundled model was never loaded online: its weights come from the precache.
+    const golden3m = readGolden('pocket-chat-3m');
+    await page.evaluate(() => {
+      const app = (window as AppWindow).playground!;
+      app.newConversation();
+      void app.selectModel('pocket-chat-3m');
+    });
+    expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: 'q4' });
+    const c3 = golden3m.cases[0]!;
+    await typeAndSend(page, c3.messages[0]!.content);
+    await waitIdle(page);
+    expect((await lastAnswer(page)).content).toBe(c3.texts['q4']);
     // Every request the page made after going offline was answered by the service worker or
     // failed (the gateway probe); none reached a server.
     // blob: URLs (ONNX Runtime's loader, made by transformers.js) never leave the page.

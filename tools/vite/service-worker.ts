@@ -1,9 +1,11 @@
 /**
  * Writes `dist/sw.js`: a service worker that precaches the app shell (HTML, JS, CSS, the catalog
- * and the bundled models' small JSON files), so that after one visit the page opens with the
- * network off. Model weights and ONNX Runtime's wasm are not duplicated here: the inference
- * worker keeps them in IndexedDB already. The cache name carries a hash of the precached files,
- * so a new build installs a new cache and drops the old one.
+ * and the bundled models' small JSON files) and the q4 weights of every bundled model (what the
+ * router picks first on both WebGPU and WASM, a few MB in all), so that after one visit the page
+ * opens with the network off and every bundled model runs, not only the one loaded online. Other
+ * variants and ONNX Runtime's wasm (27 MB, loaded by the first model of the first visit) are not
+ * duplicated here: the inference worker keeps them in IndexedDB once used. The cache name carries
+ * a hash of the precached files, so a new build installs a new cache and drops the old one.
  *
  * Node-only: used by vite.config.ts, never bundled.
  */
@@ -12,9 +14,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Plugin } from 'vite';
 
-/** Precached: everything in dist but weights, wasm, and host configuration. */
+/** Precached: everything in dist but host configuration, wasm, and weights other than bundled q4. */
 export function shouldPrecache(relPath: string): boolean {
   if (relPath === 'sw.js' || relPath === '_headers') return false;
+  if (/^models\/[^/]+\/onnx\/model_q4\.onnx$/.test(relPath)) return true;
   return !/\.(onnx|onnx_data|wasm)$/.test(relPath) && !/(^|\/)onnx\//.test(relPath);
 }
 
