@@ -8,7 +8,7 @@ import { BACKENDS, type BenchPlan, type BenchTarget } from '../bench/types';
 import type { CatalogModel } from '../catalog/schema';
 import type { BackendKind } from '../engine/types';
 import { downloadText } from './download';
-import { controls } from './shared-styles';
+import { controls, filePicker } from './shared-styles';
 
 const BACKEND_LABEL: Record<BackendKind, string> = { webgpu: 'WebGPU', wasm: 'WASM', gateway: 'Gateway' };
 const NUMBER_FIELDS = [
@@ -174,6 +174,7 @@ export class BenchConfig extends LitElement {
 
   static override styles = [
     controls,
+    filePicker,
     css`
       :host {
         display: flex;
@@ -251,25 +252,6 @@ export class BenchConfig extends LitElement {
         font-family: var(--mono);
         font-size: 0.9em;
         resize: vertical;
-      }
-      .file {
-        font: inherit;
-        color: var(--text);
-        background: var(--surface-2);
-        border: 1px solid var(--border);
-        border-radius: 8px;
-        padding: 4px 10px;
-        cursor: pointer;
-      }
-      .file:focus-within {
-        outline: 2px solid var(--focus);
-        outline-offset: 2px;
-      }
-      .file input {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        opacity: 0;
       }
       .run progress {
         flex: 1;

@@ -4,7 +4,7 @@ import type { BenchSession } from '../app/bench-session';
 import { importRunFile } from '../bench/import';
 import type { BenchRun } from '../bench/types';
 import { icons } from './icons';
-import { controls } from './shared-styles';
+import { controls, filePicker } from './shared-styles';
 
 /** Saved runs (IndexedDB), newest first: reopen, delete, or import an exported JSON or CSV run. */
 @customElement('bench-history')
@@ -54,6 +54,7 @@ export class BenchHistory extends LitElement {
 
   static override styles = [
     controls,
+    filePicker,
     css`
       :host {
         display: block;
@@ -100,22 +101,7 @@ export class BenchHistory extends LitElement {
         font-size: 0.9em;
       }
       .file {
-        color: var(--text);
-        background: var(--surface-2);
-        border: 1px solid var(--border);
-        border-radius: 8px;
         padding: 3px 10px;
-        cursor: pointer;
-      }
-      .file:focus-within {
-        outline: 2px solid var(--focus);
-        outline-offset: 2px;
-      }
-      .file input {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        opacity: 0;
       }
       .error {
         color: var(--danger);

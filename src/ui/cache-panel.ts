@@ -6,7 +6,7 @@ import { formatBytes } from './format';
 import { formText } from './form';
 import { PlaygroundController } from './playground-controller';
 import { icons } from './icons';
-import { controls } from './shared-styles';
+import { controls, panel } from './shared-styles';
 
 function ago(ms: number): string {
   if (!ms) return 'never';
@@ -124,18 +124,8 @@ export class CachePanel extends LitElement {
 
   static override styles = [
     controls,
+    panel,
     css`
-      :host {
-        display: block;
-        font-size: 0.9em;
-      }
-      h2 {
-        font-size: 0.72em;
-        text-transform: uppercase;
-        letter-spacing: 0.06em;
-        color: var(--muted);
-        margin: 0 0 8px;
-      }
       label {
         font-weight: 600;
       }

@@ -9,7 +9,7 @@ import { TASKS, type CatalogModel, type Dtype, type Task } from '../catalog/sche
 import type { DevicePreference } from '../engine/device-policy';
 import { formatBytes, formatCount } from './format';
 import { PlaygroundController } from './playground-controller';
-import { controls } from './shared-styles';
+import { controls, panel } from './shared-styles';
 import './load-progress';
 import './add-model-dialog';
 import type { AddModelDialog } from './add-model-dialog';
@@ -181,16 +181,9 @@ export class ModelPanel extends LitElement {
 
   static override styles = [
     controls,
+    panel,
     css`
-      :host {
-        display: block;
-        font-size: 0.9em;
-      }
       h2 {
-        font-size: 0.72em;
-        text-transform: uppercase;
-        letter-spacing: 0.06em;
-        color: var(--muted);
         margin: 0 0 6px;
       }
       label[for='model'] {

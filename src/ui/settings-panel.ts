@@ -4,7 +4,7 @@ import { InvalidSettingsError } from '../engine/errors';
 import type { GenerationParams } from '../engine/types';
 import { DEFAULT_PARAMS, FIELD_LABELS, LIMITS } from '../settings/generation-settings';
 import { PlaygroundController } from './playground-controller';
-import { controls } from './shared-styles';
+import { controls, panel } from './shared-styles';
 
 type NumericField = Exclude<keyof GenerationParams, 'seed'>;
 
@@ -97,16 +97,9 @@ export class SettingsPanel extends LitElement {
 
   static override styles = [
     controls,
+    panel,
     css`
-      :host {
-        display: block;
-        font-size: 0.9em;
-      }
       h2 {
-        font-size: 0.72em;
-        text-transform: uppercase;
-        letter-spacing: 0.06em;
-        color: var(--muted);
         margin: 0 0 10px;
       }
       .field {

@@ -80,3 +80,41 @@ export const controls = css`
     flex: none;
   }
 `;
+
+/** A side panel (model, settings, storage): block layout and the small-caps section heading. */
+export const panel = css`
+  :host {
+    display: block;
+    font-size: 0.9em;
+  }
+  h2 {
+    font-size: 0.72em;
+    text-transform: uppercase;
+    letter-spacing: 0.06em;
+    color: var(--muted);
+    margin: 0 0 8px;
+  }
+`;
+
+/** A `<label class="file">` that looks like a button and wraps a visually hidden file input. */
+export const filePicker = css`
+  .file {
+    font: inherit;
+    color: var(--text);
+    background: var(--surface-2);
+    border: 1px solid var(--border);
+    border-radius: 8px;
+    padding: 4px 10px;
+    cursor: pointer;
+  }
+  .file:focus-within {
+    outline: 2px solid var(--focus);
+    outline-offset: 2px;
+  }
+  .file input {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    opacity: 0;
+  }
+`;
