@@ -146,9 +146,13 @@ def update_catalog(entries: list[dict]) -> None:
     if os.path.exists(path):
         with open(path, encoding="utf-8") as f:
             catalog = json.load(f)
-    ids = {e["id"] for e in entries}
-    others = [m for m in catalog["models"] if m["id"] not in ids]
-    catalog["models"] = entries + others
+    # Bundled models first, in SPECS order; hub and gateway entries keep their place after them.
+    fresh = {e["id"]: e for e in entries}
+    bundled_ids = [spec.id for spec in SPECS]
+    by_id = {m["id"]: m for m in catalog["models"]}
+    bundled = [fresh.get(i) or by_id[i] for i in bundled_ids if i in fresh or i in by_id]
+    others = [m for m in catalog["models"] if m["id"] not in fresh and m["id"] not in bundled_ids]
+    catalog["models"] = bundled + others
     write_json(path, catalog)
 
 
