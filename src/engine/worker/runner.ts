@@ -228,7 +228,7 @@ export class ModelRunner {
       const fault = await this.deviceFault(error, device, ref.id, `while ${ref.id} was loading`);
       if (fault) throw fault;
       throw new ModelLoadError(
-        `Could not load ${ref.id} (${ref.dtype}) on ${device === 'webgpu' ? 'WebGPU' : 'WASM'}: ${asMessage(error)}`,
+        `Could not load ${ref.id} (${ref.dtype}) on ${this.hooks.describe(device)}: ${asMessage(error)}`,
         { modelId: ref.id, dtype: ref.dtype, device },
       );
     }
@@ -254,7 +254,7 @@ export class ModelRunner {
       await this.unload().catch(() => undefined);
       const fault = await this.deviceFault(error, device, ref.id, `while ${ref.id} was warming up`);
       if (fault) throw fault;
-      throw new ModelLoadError(`${ref.id} loaded but could not run on ${device}: ${asMessage(error)}`, {
+      throw new ModelLoadError(`${ref.id} loaded but could not run on ${this.hooks.describe(device)}: ${asMessage(error)}`, {
         modelId: ref.id,
         dtype: ref.dtype,
         device,
