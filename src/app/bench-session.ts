@@ -62,6 +62,7 @@ export class BenchSession extends EventTarget {
   problem: string | null = null;
 
   private abort: AbortController | null = null;
+  private allowDownloads = false;
 
   constructor(private readonly deps: BenchSessionDeps) {
     super();
@@ -116,8 +117,14 @@ export class BenchSession extends EventTarget {
     this.abort?.abort();
   }
 
-  async run(): Promise<BenchRun | null> {
+  /**
+   * Measures the plan. A hub or imported model that is not in this browser's cache fails its
+   * target with the reason, unless `download` is set (the headless driver: naming the model on
+   * the command line is the consent): gigabytes never download because a benchmark started.
+   */
+  async run(options: { download?: boolean } = {}): Promise<BenchRun | null> {
     if (this.running) return null;
+    this.allowDownloads = options.download ?? false;
     const app = this.deps.playground;
     const previous = app.selectedModel?.id ?? null;
     // The chat and the benchmark share one engine: a running answer would skew the numbers, and
@@ -165,6 +172,9 @@ export class BenchSession extends EventTarget {
     const model = this.deps.playground.catalog.find((m) => m.id === target.modelId);
     if (!model) throw new Error(`"${target.modelId}" is not in the catalog.`);
     const device = target.backend;
+    if (device !== 'gateway' && !this.allowDownloads && !(await this.deps.playground.isDownloaded(model))) {
+      throw new Error(`${model.name} is not downloaded yet: download it from the model panel first (a benchmark never starts a download).`);
+    }
     // A signal of its own for the load, cut loose once it is done: BrowserEngine keeps its abort
     // listener after a load, and a later Cancel would kill the worker under the running answer.
     const loadAbort = new AbortController();

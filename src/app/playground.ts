@@ -265,7 +265,7 @@ export class Playground extends EventTarget {
   }
 
   /** Whether every file of at least one variant is in the weight cache (always true for bundled and gateway models). */
-  private async isCached(model: CatalogModel): Promise<boolean> {
+  async isDownloaded(model: CatalogModel): Promise<boolean> {
     if (model.source.kind !== 'hub' && model.source.kind !== 'local') return true;
     try {
       const cached = await this.services.cachedUrls();
@@ -293,7 +293,7 @@ export class Playground extends EventTarget {
     // Gigabytes are never fetched because a picker changed: a hub model waits for a yes. An
     // imported model has nowhere to download from: without its stored files it cannot load.
     const local = model.source.kind === 'local';
-    if ((!options.download || local) && !(await this.isCached(model))) {
+    if ((!options.download || local) && !(await this.isDownloaded(model))) {
       if (this.loadAbort !== abort) return null;
       this.load = local
         ? { kind: 'error', modelId, message: `The imported files of ${model.name} are no longer stored in this browser. Import the folder again.` }

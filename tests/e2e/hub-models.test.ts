@@ -8,6 +8,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import type { BenchSession } from '../../src/app/bench-session';
 import type { CacheManager } from '../../src/app/cache-manager';
 import type { LoadProgress } from '../../src/engine/types';
 import { PUBLIC_MODELS, readCatalog, readGolden } from '../support/paths';
@@ -16,6 +17,7 @@ import { launchChromium } from './support/chromium';
 import { lastAnswer, openApp, typeAndSend, waitForModel, waitIdle, type AppWindow } from './support/app';
 
 type HubWindow = AppWindow & { cache?: CacheManager; progressSeen?: LoadProgress[] };
+type BenchWindow = AppWindow & { bench?: BenchSession };
 
 const REPO = 'test-org/pocket-chat-1m';
 const REVISION = '0123456789abcdef0123456789abcdef01234567';
@@ -199,6 +201,30 @@ it('resumes a download the server dropped, from where it stopped, and keeps the 
     await typeAndSend(page, golden.cases[0]!.messages[0]!.content);
     await waitIdle(page);
     expect((await lastAnswer(page)).content).toBe(golden.cases[0]!.texts['q4']);
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
+it('a benchmark never downloads: a hub model added without downloading fails its target with the reason, and no weight is fetched', async () => {
+  const { page, context, errors } = await openApp(browser, baseUrl, { device: 'wasm', hubUrl: mirror.url, gateway: { fallback: false } });
+  try {
+    await waitForModel(page);
+    await addFromHub(page, false);
+    await expect.poll(() => page.evaluate(() => (window as AppWindow).playground!.load.kind)).toBe('confirm');
+    const before = mirror.requests.length;
+    const run = await page.evaluate(async (id) => {
+      const bench = (window as BenchWindow).bench!;
+      bench.setPlan({ targets: [{ modelId: id, backend: 'wasm' }, { modelId: 'pocket-chat-1m', backend: 'wasm' }], rounds: 1, warmupRounds: 0, maxNewTokens: 8 });
+      const result = await bench.run();
+      return result && result.targets.map((t) => ({ model: t.target.modelId, status: t.status, message: t.message }));
+    }, MODEL_ID);
+    expect(run).toEqual([
+      { model: MODEL_ID, status: 'failed', message: expect.stringMatching(/is not downloaded yet: download it from the model panel first/) as unknown },
+      { model: 'pocket-chat-1m', status: 'ok', message: null },
+    ]);
+    expect(mirror.requests.slice(before).filter((r) => r.includes('/onnx/'))).toEqual([]);
     expect(errors).toEqual([]);
   } finally {
     await context.close();

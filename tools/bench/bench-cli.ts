@@ -116,7 +116,8 @@ try {
   const json = await page.evaluate(async (p) => {
     const bench = (window as unknown as { bench: BenchSession }).bench;
     bench.setPlan(p);
-    const run = await bench.run();
+    // Naming a hub model on the command line is the consent to download it.
+    const run = await bench.run({ download: true });
     return run ? JSON.stringify(run) : null;
   }, plan);
   if (!json) fail(`The benchmark did not run${errors.length ? `: ${errors.join('; ')}` : ''}.`, 1);
