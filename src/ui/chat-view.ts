@@ -9,6 +9,8 @@ import { PlaygroundController } from './playground-controller';
 import { controls } from './shared-styles';
 import './chat-composer';
 import './chat-message';
+import './recovery-offers';
+import type { RecoverEvent } from './recovery-offers';
 
 const EXAMPLES = ['What is 7 plus 5?', 'Tell me about the moon.', 'Show me hello world in Python.', 'Spell the word rocket.'];
 
@@ -110,6 +112,12 @@ export class ChatView extends LitElement {
         </div>
       </div>
       <div class="composer">
+        ${app.load.kind === 'error' && app.load.recovery?.length
+          ? html`<div class="recovery" role="group" aria-label="Continue this conversation">
+              <span>${icons.alert} ${model?.name ?? 'The model'} stopped: its device failed. Continue with</span>
+              <recovery-offers .offers=${app.load.recovery} @recover=${(e: RecoverEvent) => app.recover(e.offer)}></recovery-offers>
+            </div>`
+          : nothing}
         <chat-composer
           ?busy=${generating !== null}
           blocked=${app.heldBy ?? ''}
@@ -193,6 +201,24 @@ export class ChatView extends LitElement {
         display: flex;
         flex-direction: column;
         gap: 18px;
+      }
+      .recovery {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 6px 10px;
+        margin-bottom: 8px;
+        padding: 8px 10px;
+        border: 1px solid var(--border);
+        border-radius: 10px;
+        background: var(--surface-2);
+        font-size: 0.9em;
+      }
+      .recovery > span {
+        display: inline-flex;
+        align-items: center;
+        gap: 6px;
+        color: var(--danger);
       }
       .composer {
         width: min(100%, 820px);

@@ -2,7 +2,6 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { fitForModel, type ModelFit } from '../app/model-fit';
 import type { LoadState, Playground } from '../app/playground';
-import type { RecoveryOffer } from '../app/recovery';
 import { dtypeLabel } from '../catalog/dtypes';
 import { variantBytes } from '../catalog/fit';
 import { TASKS, type CatalogModel, type Dtype, type Task } from '../catalog/schema';
@@ -12,6 +11,8 @@ import { PlaygroundController } from './playground-controller';
 import { controls, panel } from './shared-styles';
 import './load-progress';
 import './add-model-dialog';
+import './recovery-offers';
+import type { RecoverEvent } from './recovery-offers';
 import type { AddModelDialog } from './add-model-dialog';
 
 const VERDICT_LABEL = { fits: 'Fits this device', slow: 'Will be slow here', 'wont-fit': 'Will not fit here' } as const;
@@ -22,12 +23,6 @@ const SOURCE_GROUPS: { kind: CatalogModel['source']['kind']; label: string }[] =
   { kind: 'local', label: 'Imported · on this device' },
   { kind: 'gateway', label: 'Local gateway' },
 ];
-
-function offerLabel(offer: RecoveryOffer): string {
-  if (offer.kind === 'wasm') return 'Run on WASM (CPU)';
-  if (offer.kind === 'variant') return `Use ${dtypeLabel(offer.dtype)} (${formatBytes(offer.bytes)})`;
-  return `Use the gateway (${offer.baseUrl.replace(/^https?:\/\//, '')})`;
-}
 
 /** Model choice: which model, where it runs, which variant, and its loading state. */
 @customElement('model-panel')
@@ -81,10 +76,7 @@ export class ModelPanel extends LitElement {
       return html`<div class="error" role="alert">
         <p>${load.message}</p>
         <div class="actions">
-          ${offers.map(
-            (offer, i) =>
-              html`<button class=${i === 0 ? 'primary' : ''} data-recovery=${offer.kind} @click=${() => this.app.value?.recover(offer)}>${offerLabel(offer)}</button>`,
-          )}
+          <recovery-offers .offers=${offers} @recover=${(e: RecoverEvent) => this.app.value?.recover(e.offer)}></recovery-offers>
           <button @click=${() => void this.app.value?.selectModel(model.id, { download: true })}>Try again${offers.length ? ' as before' : ''}</button>
         </div>
       </div>`;
@@ -235,6 +227,9 @@ export class ModelPanel extends LitElement {
         display: flex;
         flex-wrap: wrap;
         gap: 6px;
+      }
+      .error button:not(.primary) {
+        color: var(--text);
       }
       .notes {
         margin: 10px 0 0;
