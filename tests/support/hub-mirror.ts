@@ -12,8 +12,14 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 
+/** How long a dropped connection stays open after its half body was sent. */
+const DROP_DELAY_MS = 1000;
+
 export type Fault =
-  /** Sends half the body, then destroys the socket. */
+  /**
+   * Sends half the body, then destroys the socket a moment later: at once, a busy browser can
+   * lose the unread half along with the connection, and a resume would rightly start from 0.
+   */
   | 'drop'
   /** Declares the full length but ends the body at half (no Content-Length match). */
   | 'truncate'
@@ -162,7 +168,7 @@ export async function startHubMirror(repos: Record<string, MirrorRepo>): Promise
     }
     if (fault === 'drop') {
       res.writeHead(status, partHeaders);
-      res.write(part.subarray(0, part.length >> 1), () => res.destroy());
+      res.write(part.subarray(0, part.length >> 1), () => setTimeout(() => res.destroy(), DROP_DELAY_MS));
       return;
     }
     res.writeHead(status, partHeaders);
