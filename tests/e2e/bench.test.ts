@@ -243,6 +243,8 @@ it('marks a model that cannot run as failed, goes on, and stops cleanly on Cance
 
 /** Clears the preset's targets, one checked box at a time (the list shrinks as it goes). */
 async function uncheckAllTargets(page: Page): Promise<void> {
+  // The tab renders after the click: wait for its table before reading what is checked.
+  await page.locator('bench-config input[data-target="pocket-chat-1m|wasm"]').waitFor();
   const checked = page.locator('bench-config input[data-target]:checked');
   while ((await checked.count()) > 0) await checked.first().uncheck();
 }
@@ -318,7 +320,7 @@ it('edits the prompt set (a bad field is named), exports it, and measures on Web
     await page.waitForFunction(() => (window as BenchWindow).bench?.running === false, null, { timeout: 200_000, polling: 200 });
     const run = await page.evaluate(() => JSON.parse(JSON.stringify((window as BenchWindow).bench!.runs[0])) as BenchRun);
     expect(run.plan.promptSetName).toBe('golden');
-    expect(run.targets.map((t) => [t.target.backend, t.status, t.dtype])).toEqual([['webgpu', 'ok', 'q4']]);
+    expect(run.targets.map((t) => [t.target.backend, t.status, t.dtype, t.message])).toEqual([['webgpu', 'ok', 'q4', null]]);
     expect(run.environment.adapter).not.toBeNull();
     // Greedy on WebGPU: each answer is the PyTorch reference's, token for token (its EOS included).
     expect(run.samples.map((s) => [s.output, s.generatedTokens])).toEqual(cases.map((c) => [c.texts['q4'], c.output_ids['q4']!.length]));

@@ -60,11 +60,17 @@ async function watchDevice(device: 'webgpu' | 'wasm'): Promise<void> {
   if (device !== 'webgpu' || !onnx.webgpu) return;
   const current = await onnx.webgpu.device;
   if (current === gpuDevice) return;
+  // ONNX Runtime destroys its device when the last session is released and makes a new one for
+  // the next model: only the loss of the device in use counts.
   gpuDevice = current;
+  deviceLostReason = null;
   deviceLost = current.lost.then((info) => {
-    deviceLostReason = info.message || `GPUDevice lost (${info.reason})`;
-    console.warn(`[inference worker] ${deviceLostReason}`);
-    return deviceLostReason;
+    const reason = info.message || `GPUDevice lost (${info.reason})`;
+    if (gpuDevice === current) {
+      deviceLostReason = reason;
+      console.warn(`[inference worker] ${reason}`);
+    }
+    return reason;
   });
 }
 
