@@ -62,7 +62,6 @@ export class BenchSession extends EventTarget {
   problem: string | null = null;
 
   private abort: AbortController | null = null;
-  private allowDownloads = false;
 
   constructor(private readonly deps: BenchSessionDeps) {
     super();
@@ -124,7 +123,6 @@ export class BenchSession extends EventTarget {
    */
   async run(options: { download?: boolean } = {}): Promise<BenchRun | null> {
     if (this.running) return null;
-    this.allowDownloads = options.download ?? false;
     const app = this.deps.playground;
     const previous = app.selectedModel?.id ?? null;
     // The chat and the benchmark share one engine: a running answer would skew the numbers, and
@@ -140,7 +138,7 @@ export class BenchSession extends EventTarget {
     let result: BenchRun | null = null;
     try {
       result = await runBenchmark(this.plan, {
-        load: (target, signal) => this.load(target, signal),
+        load: (target, signal) => this.load(target, signal, options.download ?? false),
         environment: this.environment(),
         baseParams: app.preferences.params,
         signal: abort.signal,
@@ -168,11 +166,11 @@ export class BenchSession extends EventTarget {
     return result;
   }
 
-  private async load(target: BenchTarget, signal: AbortSignal): Promise<LoadedTarget> {
+  private async load(target: BenchTarget, signal: AbortSignal, allowDownload: boolean): Promise<LoadedTarget> {
     const model = this.deps.playground.catalog.find((m) => m.id === target.modelId);
     if (!model) throw new Error(`"${target.modelId}" is not in the catalog.`);
     const device = target.backend;
-    if (device !== 'gateway' && !this.allowDownloads && !(await this.deps.playground.isDownloaded(model))) {
+    if (device !== 'gateway' && !allowDownload && !(await this.deps.playground.isDownloaded(model))) {
       throw new Error(`${model.name} is not downloaded yet: download it from the model panel first (a benchmark never starts a download).`);
     }
     // A signal of its own for the load, cut loose once it is done: BrowserEngine keeps its abort

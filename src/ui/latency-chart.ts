@@ -3,6 +3,7 @@ import { customElement } from 'lit/decorators.js';
 import { recentLatency, type RecentLatency } from '../bench/recent';
 import { SERIES_COLOURS } from './bench-chart';
 import { PlaygroundController } from './playground-controller';
+import { panel } from './shared-styles';
 import './bench-chart';
 
 /** "This model": TTFT and decode speed of the selected model's recent answers, live. */
@@ -47,18 +48,15 @@ export class LatencyChart extends LitElement {
         : html`<p class="muted">Latency of ${model.name}'s answers appears here as you chat.</p>`}`;
   }
 
-  static override styles = css`
+  static override styles = [
+    panel,
+    css`
     :host {
       display: flex;
       flex-direction: column;
       gap: 12px;
-      font-size: 0.9em;
     }
     h2 {
-      font-size: 0.72em;
-      text-transform: uppercase;
-      letter-spacing: 0.06em;
-      color: var(--muted);
       margin: 0;
     }
     p {
@@ -68,7 +66,8 @@ export class LatencyChart extends LitElement {
     bench-chart {
       --chart-height: 150px;
     }
-  `;
+  `,
+  ];
 }
 
 declare global {

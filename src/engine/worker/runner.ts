@@ -163,20 +163,23 @@ function asMessage(error: unknown): string {
 }
 
 export class ModelRunner {
-  /** A DeviceFaultError when `error` came from a lost device or exhausted memory, else null. */
-  private async deviceFault(error: unknown, device: Device, modelId: string, when: string): Promise<DeviceFaultError | null> {
-    const lost = device === 'webgpu' ? ((await this.hooks.deviceLostReason?.(DEVICE_LOST_GRACE_MS)) ?? null) : null;
-    const cause = deviceFaultCause(asMessage(error), device === 'webgpu' ? lost : null);
-    if (!cause) return null;
-    return new DeviceFaultError(describeDeviceFault(cause, device, lost, when), { cause, device, modelId, original: asMessage(error) });
-  }
-
   private loaded: Loaded | null = null;
 
   constructor(
     private readonly hooks: RunnerHooks,
     private readonly stopFlag: StopFlag,
   ) {}
+
+  /**
+   * A DeviceFaultError when `error` came from a lost WebGPU device or exhausted memory, else null.
+   * `graceMs`: how long to wait for `GPUDevice.lost` to settle after the failed call.
+   */
+  private async deviceFault(error: unknown, device: Device, modelId: string, when: string, graceMs = DEVICE_LOST_GRACE_MS): Promise<DeviceFaultError | null> {
+    const lost = device === 'webgpu' ? ((await this.hooks.deviceLostReason?.(graceMs)) ?? null) : null;
+    const cause = deviceFaultCause(asMessage(error), lost);
+    if (!cause) return null;
+    return new DeviceFaultError(describeDeviceFault(cause, device, lost, when), { cause, device, modelId, original: asMessage(error) });
+  }
 
   get current(): ModelRef | null {
     return this.loaded?.ref ?? null;
@@ -284,8 +287,8 @@ export class ModelRunner {
     if (!loaded) throw new ModelNotLoadedError();
     const { tokenizer, model, ref, eosIds } = loaded;
     // A lost device never comes back: fail fast instead of feeding a dead session.
-    const lost = loaded.device === 'webgpu' ? ((await this.hooks.deviceLostReason?.(0)) ?? null) : null;
-    if (lost !== null) throw (await this.deviceFault(new Error(lost), loaded.device, ref.id, 'before this answer started')) ?? new Error(lost);
+    const stale = await this.deviceFault('', loaded.device, ref.id, 'before this answer started', 0);
+    if (stale) throw stale;
 
     let inputIds: Tensor;
     let attentionMask: Tensor;
