@@ -101,6 +101,9 @@ async function boot(): Promise<void> {
     setStallTimeout: (ms: number) => {
       browser.stallTimeoutMs = ms;
     },
+    setLoadStallTimeout: (ms: number) => {
+      browser.loadStallTimeoutMs = ms;
+    },
   };
   // Exposed for end-to-end tests and for the curious, read-only by convention.
   Object.assign(window, { playground, bench, cache, requests, faults });

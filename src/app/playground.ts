@@ -30,7 +30,7 @@ import type { GenerationParams, LoadProgress } from '../engine/types';
 import { validateParams } from '../settings/generation-settings';
 import { saveGatewaySettings, type GatewaySettings } from './gateway-settings';
 import { normalizeHubUrl, savePreferences, type Preferences } from './preferences';
-import { recoveryOffers, type RecoveryOffer } from './recovery';
+import { faultedLoad, recoveryOffers, type RecoveryOffer } from './recovery';
 
 export type LoadState =
   | { kind: 'idle' }
@@ -323,7 +323,13 @@ export class Playground extends EventTarget {
       })
       .catch((error: unknown) => {
         if (this.loadAbort !== abort || isAbortError(error)) return null;
-        this.load = { kind: 'error', modelId, message: describeError(error) };
+        const faulted = faultedLoad(error, model);
+        this.load = {
+          kind: 'error',
+          modelId,
+          message: describeError(error),
+          ...(faulted ? { recovery: recoveryOffers(faulted, this.gateway.baseUrl || null) } : {}),
+        };
         this.changed();
         return null;
       });

@@ -5,6 +5,7 @@
  */
 import { variantBytes } from '../catalog/fit';
 import type { CatalogModel, Dtype } from '../catalog/schema';
+import { DeviceUnavailableError } from '../engine/errors';
 import type { Device } from '../engine/types';
 
 export type RecoveryOffer =
@@ -33,4 +34,16 @@ export function recoveryOffers(run: FailedRun, gatewayUrl: string | null): Recov
   if (smaller) offers.push({ kind: 'variant', ...smaller });
   if (gatewayUrl) offers.push({ kind: 'gateway', baseUrl: gatewayUrl });
   return offers;
+}
+
+/**
+ * The run whose device failed while a model was loading, when that is why the load failed (the
+ * router names it in the error's details: see Router.load), else null.
+ */
+export function faultedLoad(error: unknown, model: CatalogModel): FailedRun | null {
+  if (!(error instanceof DeviceUnavailableError)) return null;
+  const { faultDevice, faultDtype } = error.details;
+  const variant = model.variants.find((v) => v.dtype === faultDtype);
+  if ((faultDevice !== 'webgpu' && faultDevice !== 'wasm') || !variant) return null;
+  return { model, device: faultDevice, dtype: variant.dtype };
 }

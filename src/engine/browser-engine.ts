@@ -10,7 +10,7 @@
  * fails with WorkerCrashedError, and a DeviceFaultError (lost GPU, out of memory) ends the worker
  * too. Either way the next call starts a fresh worker, with no model loaded.
  */
-import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
+import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { StopFlag } from './worker/stop-flag';
 import type { WorkerApi, WorkerEvent, WorkerFault } from './worker/api';
 import { AsyncQueue } from './async-queue';
@@ -38,10 +38,17 @@ export interface BrowserEngineOptions {
    * prefill of a long prompt on a big model can take a minute on a CPU, and Stop always works.
    */
   stallTimeoutMs?: number;
+  /**
+   * How long a load may go without progress (download bytes, a phase change) before the worker
+   * counts as hung, or the download as dead. Longer than for generation: creating the session of
+   * a large model reports nothing for a while, and Cancel always works.
+   */
+  loadStallTimeoutMs?: number;
   now?: () => number;
 }
 
 export const DEFAULT_STALL_TIMEOUT_MS = 120_000;
+export const DEFAULT_LOAD_STALL_TIMEOUT_MS = 300_000;
 
 function abortError(): DOMException {
   return new DOMException('The operation was aborted.', 'AbortError');
@@ -57,10 +64,13 @@ export class BrowserEngine implements Engine {
   private crash: ((error: Error) => void) | null = null;
   /** See `BrowserEngineOptions.stallTimeoutMs`; settable so tests can shorten it. */
   stallTimeoutMs: number;
+  /** See `BrowserEngineOptions.loadStallTimeoutMs`; settable so tests can shorten it. */
+  loadStallTimeoutMs: number;
 
   constructor(private readonly options: BrowserEngineOptions) {
     installErrorTransfer();
     this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+    this.loadStallTimeoutMs = options.loadStallTimeoutMs ?? DEFAULT_LOAD_STALL_TIMEOUT_MS;
   }
 
   /** Fault injection (see WorkerFault), for end-to-end tests of recovery. */
@@ -112,12 +122,29 @@ export class BrowserEngine implements Engine {
     // A failed load can still report progress afterwards (sibling downloads finish in the
     // worker); once the load has settled, those reports must not revive a "loading" state.
     let settled = false;
-    const progress = proxy((p: Parameters<NonNullable<LoadOptions['onProgress']>>[0]) => {
-      if (!settled) onProgress?.(p);
-    });
     let rejectAborted: (error: Error) => void = () => undefined;
     const aborted = new Promise<never>((_, reject) => {
       rejectAborted = reject;
+    });
+    // No sign of progress for too long: a hung worker or a dead download. Either way, kill it.
+    let watchdog: ReturnType<typeof setTimeout> | undefined;
+    const armWatchdog = (): void => {
+      clearTimeout(watchdog);
+      const timeout = this.loadStallTimeoutMs;
+      watchdog = setTimeout(() => {
+        this.terminate();
+        rejectAborted(
+          new WorkerCrashedError(
+            `Loading ${model.id} showed no progress for ${Math.round(timeout / 1000)} s (a stalled download or a hung worker), so it was stopped. Files that finished downloading stay cached: try again.`,
+            { modelId: model.id, stalledMs: timeout },
+          ),
+        );
+      }, timeout);
+    };
+    const progress = proxy((p: Parameters<NonNullable<LoadOptions['onProgress']>>[0]) => {
+      if (settled) return;
+      armWatchdog();
+      onProgress?.(p);
     });
     const onAbort = (): void => {
       // A download or session creation cannot be interrupted inside the worker: kill it.
@@ -128,6 +155,7 @@ export class BrowserEngine implements Engine {
     const crashed = new Promise<never>((_, reject) => {
       this.crash = reject;
     });
+    armWatchdog();
     try {
       this.loaded = await Promise.race([api.load(model, progress), aborted, crashed]);
       return this.loaded;
@@ -137,6 +165,7 @@ export class BrowserEngine implements Engine {
       throw error;
     } finally {
       settled = true;
+      clearTimeout(watchdog);
       this.crash = null;
       // Once loaded, the load's signal must not kill the worker under a later answer.
       signal?.removeEventListener('abort', onAbort);
@@ -153,9 +182,12 @@ export class BrowserEngine implements Engine {
     let received = 0;
     let expected: number | null = null;
     let watchdog: ReturnType<typeof setTimeout> | undefined;
+    // Events come on a port of their own, one way (see EventSink); it closes with the stream.
+    const events = new MessageChannel();
     const fail = (error: Error): void => {
       ended = true;
       clearTimeout(watchdog);
+      events.port1.close();
       queue.fail(error);
     };
     let stopping = false;
@@ -175,9 +207,11 @@ export class BrowserEngine implements Engine {
       }, timeout);
     };
     const settleIfComplete = (): void => {
-      if (expected !== null && received >= expected) queue.close();
+      if (expected === null || received < expected) return;
+      events.port1.close();
+      queue.close();
     };
-    const onEvent = proxy((event: WorkerEvent) => {
+    const onEvent = (event: WorkerEvent): void => {
       received++;
       if (event.type === 'error') {
         const error = reviveError(event.error);
@@ -195,7 +229,8 @@ export class BrowserEngine implements Engine {
       }
       queue.push(event);
       settleIfComplete();
-    });
+    };
+    events.port1.onmessage = (message: MessageEvent<WorkerEvent>) => onEvent(message.data);
     this.crash = fail;
     armWatchdog();
 
@@ -217,6 +252,7 @@ export class BrowserEngine implements Engine {
           reason: 'aborted',
           trace: { requestAt: at, prefillStartAt: null, tokenTimes: lastTokenAt === null ? [] : [lastTokenAt], endAt: at, promptTokens: 0 },
         });
+        events.port1.close();
         queue.close();
       }, grace);
     };
@@ -224,7 +260,7 @@ export class BrowserEngine implements Engine {
     else signal?.addEventListener('abort', onAbort, { once: true });
 
     api
-      .generate(requestId, [...messages], params, onEvent)
+      .generate(requestId, [...messages], params, transfer(events.port2, [events.port2]))
       .then((count) => {
         expected = count;
         settleIfComplete();

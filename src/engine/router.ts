@@ -9,7 +9,7 @@ import { variantBytes } from '../catalog/fit';
 import type { CatalogModel } from '../catalog/schema';
 import type { Capabilities } from './capabilities';
 import { planBrowserRuns, type DevicePreference, type RunPlan } from './device-policy';
-import { DeviceUnavailableError, isAbortError } from './errors';
+import { DeviceFaultError, DeviceUnavailableError, isAbortError } from './errors';
 import type { ChatEngine, Engine, GatewayModelRef, LoadOptions, LoadedModel, ModelRef } from './types';
 
 export interface RunPreferences {
@@ -67,6 +67,9 @@ export class Router {
     // One attempt per device: a WebGPU failure is rarely cured by another WebGPU dtype.
     const attempts = plans.filter((p, i) => plans.findIndex((q) => q.device === p.device) === i);
     const fallbacks: string[] = [];
+    // The last attempt whose device failed under it (lost GPU, out of memory): the page offers
+    // recovery for that run, not just "try another device".
+    let faulted: { faultDevice: string; faultDtype: string } | null = null;
     for (const plan of attempts) {
       try {
         const loaded = await this.deps.browser.load(this.deps.toModelRef(model, plan), options);
@@ -75,6 +78,7 @@ export class Router {
         return this.route;
       } catch (error) {
         if (isAbortError(error)) throw error;
+        if (error instanceof DeviceFaultError) faulted = { faultDevice: plan.device, faultDtype: plan.dtype };
         fallbacks.push(`${plan.device === 'webgpu' ? 'WebGPU' : 'WASM'} ${plan.dtype} failed: ${message(error)}`);
       }
     }
@@ -87,13 +91,13 @@ export class Router {
         return await this.viaGateway(model, options, `the browser cannot run it (${why.join('; ') || 'no usable device'})`, fallbacks);
       } catch (error) {
         if (isAbortError(error)) throw error;
-        throw new DeviceUnavailableError(`${browserStory}. The gateway fallback failed too: ${message(error)}`, { modelId: model.id });
+        throw new DeviceUnavailableError(`${browserStory}. The gateway fallback failed too: ${message(error)}`, { modelId: model.id, ...faulted });
       }
     }
     throw new DeviceUnavailableError(
       `${browserStory}. ` +
         (prefs.device === 'auto' ? 'Try a smaller model, or run it on a gateway (connection settings).' : 'Try another device in the model settings.'),
-      { modelId: model.id },
+      { modelId: model.id, ...faulted },
     );
   }
 

@@ -1,6 +1,7 @@
 /**
  * Faults in the inference worker, injected into the real worker of a real page (window.faults):
- * - the WebGPU device destroyed mid-answer (`GPUDevice.destroy()`, as a driver reset would);
+ * - the WebGPU device destroyed mid-answer (`GPUDevice.destroy()`, as a driver reset would), and
+ *   while a model loads on WebGPU chosen by hand (no automatic fallback to hide it);
  * - the worker closing itself mid-answer (as if the browser killed it) and a worker that spins
  *   forever: both are caught by the stall watchdog, shortened here from minutes to seconds.
  * In every case the partial answer and the conversation are kept, the worker is replaced, and the
@@ -16,6 +17,14 @@ import { launchChromium } from './support/chromium';
 import { type AppWindow, lastAnswer, openApp, turns, typeAndSend, waitForModel, waitIdle } from './support/app';
 
 type FaultWindow = AppWindow & { faults?: { inject(kind: WorkerFault): Promise<void>; setStallTimeout(ms: number): void } };
+
+/** The model panel's load state, with the kinds of recovery offered after a fault. */
+async function loadState(page: Page): Promise<{ kind: string; message: string; offers: string[] }> {
+  return page.evaluate(() => {
+    const l = (window as AppWindow).playground!.load;
+    return l.kind === 'error' ? { kind: l.kind, message: l.message, offers: (l.recovery ?? []).map((o) => o.kind) } : { kind: l.kind, message: '', offers: [] };
+  });
+}
 
 const golden = readGolden('pocket-chat-1m');
 const moon = golden.cases.find((c) => c.messages[0]?.content === 'Tell me about the moon.')!;
@@ -60,12 +69,8 @@ it('a lost WebGPU device mid-answer keeps the partial answer and offers WASM, wh
     await faultMidAnswer(page, 'device-lost');
     await waitIdle(page, 30_000);
     await expectPartialKept(page, /WebGPU device was lost/);
-    const load = await page.evaluate(() => {
-      const l = (window as AppWindow).playground!.load;
-      return l.kind === 'error' ? { kind: l.kind, offers: (l.recovery ?? []).map((o) => o.kind) } : { kind: l.kind, offers: [] };
-    });
     // q4 is the smallest variant of this model, so there is no smaller one to offer.
-    expect(load).toEqual({ kind: 'error', offers: ['wasm', 'gateway'] });
+    expect(await loadState(page)).toMatchObject({ kind: 'error', offers: ['wasm', 'gateway'] });
 
     await page.locator('model-panel').getByRole('button', { name: 'Run on WASM (CPU)' }).click();
     const ready = await waitForModel(page);
@@ -102,6 +107,25 @@ it('a worker killed mid-answer, and then one that hangs, is replaced after the s
       await expectNextAnswer(page);
       await page.evaluate(() => (window as AppWindow).playground!.newConversation());
     }
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
+it('a WebGPU device lost while a model loads ends the load with the same offers; WASM then loads and answers', async () => {
+  const { page, context, errors } = await openApp(browser, inject('baseUrl'), { device: 'webgpu', dtype: 'q4' });
+  try {
+    await waitForModel(page);
+    await page.evaluate(() => (window as FaultWindow).faults!.inject('device-lost-next-load'));
+    // Loading it again (as a change of model or settings would) meets the lost device.
+    await page.evaluate(() => (window as AppWindow).playground!.selectModel('pocket-chat-1m'));
+    await expect.poll(() => loadState(page), { timeout: 60_000 }).toMatchObject({ kind: 'error', offers: ['wasm', 'gateway'] });
+    expect((await loadState(page)).message).toMatch(/WebGPU device was lost while pocket-chat-1m was warming up/);
+
+    await page.locator('model-panel').getByRole('button', { name: 'Run on WASM (CPU)' }).click();
+    expect((await waitForModel(page)).backend).toBe('wasm');
+    await expectNextAnswer(page);
     expect(errors).toEqual([]);
   } finally {
     await context.close();

@@ -56,3 +56,23 @@ describe('IncrementalDecoder', () => {
     expect([d.push(1), d.push(2), d.push(3)]).toEqual(['abc', '', 'd']);
   });
 });
+
+describe('IncrementalDecoder line window', () => {
+  it('decodes only the current line: after a line break earlier tokens are not decoded again', () => {
+    const seen: number[][] = [];
+    const d = new IncrementalDecoder((ids) => {
+      seen.push([...ids]);
+      return byteDecode(ids);
+    });
+    const out = bytes('ab\ncd').map((id) => d.push(id)).join('') + d.flush();
+    expect(out).toBe('ab\ncd');
+    expect(seen.at(-1)).toEqual(bytes('cd'));
+    expect(Math.max(...seen.map((ids) => ids.length))).toBe(3); // "ab\n" at most
+  });
+
+  it('gives the same text as decoding the whole answer, for multi-line text with split characters', () => {
+    const text = 'Line one é\n😀 two\n\nthree ü';
+    const d = new IncrementalDecoder(byteDecode);
+    expect(bytes(text).map((id) => d.push(id)).join('') + d.flush()).toBe(text);
+  });
+});

@@ -1,9 +1,10 @@
 /**
  * The baseline for the engine benchmark: transformers.js' own generate loop in a worker, set up
  * like the app's worker (same ORT wasm, same threads) but with nothing of ours around it: no RPC
- * per token, no text decoding, no stop flag. Token times are returned once, at the end.
+ * per token, no text decoding, no stop flag. A round's token times are returned at its end.
  */
-import { AutoModelForCausalLM, AutoTokenizer, TextStreamer, env, LogLevel } from '@huggingface/transformers';
+import { AutoModelForCausalLM, AutoTokenizer, TextStreamer, env, LogLevel, type PreTrainedModel, type PreTrainedTokenizer, type Tensor } from '@huggingface/transformers';
+import { expose } from 'comlink';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { wasmThreadCount } from '../../src/engine/threads';
@@ -15,7 +16,6 @@ export interface BareRequest {
   device: 'wasm' | 'webgpu';
   prompt: string;
   tokens: number;
-  rounds: number;
 }
 
 /** Records only the time of each generated token. */
@@ -42,20 +42,34 @@ if (onnx.wasm) {
   onnx.wasm.numThreads = wasmThreadCount(self.crossOriginIsolated, navigator.hardwareConcurrency || 1);
 }
 
-self.addEventListener('message', (event: MessageEvent<BareRequest>) => {
-  void (async () => {
-    const r = event.data;
+let loaded: { model: PreTrainedModel; tokenizer: PreTrainedTokenizer; inputs: { input_ids: Tensor; attention_mask: Tensor }; tokens: number } | null = null;
+
+const bare = {
+  async load(r: BareRequest): Promise<void> {
     env.localModelPath = r.modelsPath;
     const tokenizer = await AutoTokenizer.from_pretrained(r.modelId, { local_files_only: true });
     const model = await AutoModelForCausalLM.from_pretrained(r.modelId, { dtype: r.dtype, device: r.device, local_files_only: true });
-    const inputs = tokenizer.apply_chat_template([{ role: 'user', content: r.prompt }], { add_generation_prompt: true, return_dict: true });
-    const runs: number[][] = [];
-    for (let i = 0; i < r.rounds; i++) {
-      const streamer = new TimestampStreamer(tokenizer);
-      await model.generate({ ...inputs, max_new_tokens: r.tokens, min_new_tokens: r.tokens, do_sample: false, streamer });
-      runs.push(streamer.times);
-    }
-    await model.dispose();
-    self.postMessage(runs);
-  })().catch((error: unknown) => self.postMessage({ error: error instanceof Error ? error.message : String(error) }));
-});
+    const inputs = tokenizer.apply_chat_template([{ role: 'user', content: r.prompt }], { add_generation_prompt: true, return_dict: true }) as {
+      input_ids: Tensor;
+      attention_mask: Tensor;
+    };
+    loaded = { model, tokenizer, inputs, tokens: r.tokens };
+  },
+
+  /** One generation; the arrival time of each new token. */
+  async round(): Promise<number[]> {
+    if (!loaded) throw new Error('load() first');
+    const { model, tokenizer, inputs, tokens } = loaded;
+    const streamer = new TimestampStreamer(tokenizer);
+    await model.generate({ ...inputs, max_new_tokens: tokens, min_new_tokens: tokens, do_sample: false, streamer });
+    return streamer.times;
+  },
+
+  async dispose(): Promise<void> {
+    await loaded?.model.dispose();
+    loaded = null;
+  },
+};
+
+export type BareApi = typeof bare;
+expose(bare);

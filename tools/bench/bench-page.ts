@@ -1,20 +1,24 @@
 /**
- * Benchmark harness page: runs the app's own engine path (BrowserEngine -> worker -> tokens
- * arriving in this page) and the bare transformers.js loop (bare-worker.ts), with the same model,
- * prompt and token count, and returns per-round token arrival times.
+ * Benchmark harness page: holds the app's own engine path (BrowserEngine -> worker -> tokens
+ * arriving in this page) and the bare transformers.js loop (bare-worker.ts) loaded side by side
+ * on the same model, so the driver can alternate their rounds and both see the same machine.
  */
+import { wrap, type Remote } from 'comlink';
 import { fetchCatalog, toModelRef } from '../../src/catalog/catalog';
 import { BrowserEngine } from '../../src/engine/browser-engine';
-import type { BareRequest } from './bare-worker';
+import type { BareApi, BareRequest } from './bare-worker';
 
-export interface PathRun {
-  /** Epoch-ms arrival times of each token, per round. */
-  rounds: number[][];
-  /** App path only: when the worker produced each token, per round. */
-  produced?: number[][];
+export interface RoundTimes {
+  /** Epoch-ms arrival time of each token in this page (app) or in the bare worker. */
+  arrived: number[];
+  /** App path only: when the inference worker produced each token. */
+  produced?: number[];
 }
 
-async function runApp(r: BareRequest): Promise<PathRun> {
+let app: { engine: BrowserEngine; request: BareRequest } | null = null;
+let bare: { worker: Worker; api: Remote<BareApi> } | null = null;
+
+async function openApp(r: BareRequest): Promise<void> {
   const base = new URL('../../', location.href).href;
   const catalog = await fetchCatalog(base);
   const model = catalog.models.find((m) => m.id === r.modelId);
@@ -23,35 +27,46 @@ async function runApp(r: BareRequest): Promise<PathRun> {
     createWorker: () => new Worker(new URL('../../src/engine/worker/inference.worker.ts', import.meta.url), { type: 'module' }),
   });
   await engine.load(toModelRef(model, { device: r.device, dtype: r.dtype, reason: 'benchmark' }, base));
-  const rounds: number[][] = [];
-  const produced: number[][] = [];
-  for (let i = 0; i < r.rounds; i++) {
-    const times: number[] = [];
-    const stream = engine.chat([{ role: 'user', content: r.prompt }], {
-      temperature: 0, topP: 1, topK: 0, maxNewTokens: r.tokens, minNewTokens: r.tokens, repetitionPenalty: 1, seed: 0,
-    });
-    for await (const event of stream) {
-      if (event.type === 'token') times.push(performance.timeOrigin + performance.now());
-      if (event.type === 'end') produced.push(event.trace.tokenTimes);
-    }
-    rounds.push(times);
-  }
-  engine.terminate();
-  return { rounds, produced };
+  app = { engine, request: r };
 }
 
-async function runBare(r: BareRequest): Promise<PathRun> {
+async function appRound(): Promise<RoundTimes> {
+  if (!app) throw new Error('openApp() first');
+  const { engine, request } = app;
+  const arrived: number[] = [];
+  let produced: number[] = [];
+  const stream = engine.chat([{ role: 'user', content: request.prompt }], {
+    temperature: 0, topP: 1, topK: 0, maxNewTokens: request.tokens, minNewTokens: request.tokens, repetitionPenalty: 1, seed: 0,
+  });
+  for await (const event of stream) {
+    if (event.type === 'token') arrived.push(performance.timeOrigin + performance.now());
+    if (event.type === 'end') produced = event.trace.tokenTimes;
+  }
+  return { arrived, produced };
+}
+
+function closeApp(): void {
+  app?.engine.terminate();
+  app = null;
+}
+
+async function openBare(r: BareRequest): Promise<void> {
   const worker = new Worker(new URL('./bare-worker.ts', import.meta.url), { type: 'module' });
-  try {
-    const result = await new Promise<number[][] | { error: string }>((resolve) => {
-      worker.addEventListener('message', (e: MessageEvent<number[][] | { error: string }>) => resolve(e.data), { once: true });
-      worker.postMessage(r);
-    });
-    if (!Array.isArray(result)) throw new Error(result.error);
-    return { rounds: result };
-  } finally {
-    worker.terminate();
-  }
+  bare = { worker, api: wrap<BareApi>(worker) };
+  await bare.api.load(r);
 }
 
-Object.assign(window, { bench: { runApp, runBare } });
+async function bareRound(): Promise<RoundTimes> {
+  if (!bare) throw new Error('openBare() first');
+  return { arrived: await bare.api.round() };
+}
+
+async function closeBare(): Promise<void> {
+  await bare?.api.dispose();
+  bare?.worker.terminate();
+  bare = null;
+}
+
+const bench = { openApp, appRound, closeApp, openBare, bareRound, closeBare };
+export type BenchPage = typeof bench;
+Object.assign(window, { bench });

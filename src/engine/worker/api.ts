@@ -13,20 +13,24 @@ import { StopFlag } from './stop-flag';
  */
 export type WorkerEvent = GenerationEvent | { type: 'error'; error: SerializedError };
 
+/**
+ * Where a generation's events go: a MessagePort in the browser. One-way on purpose: a comlink
+ * callback per token costs a reply message per token too, which measurably slowed decoding in
+ * the worker (`npm run bench:engine`); a posted message costs the worker nothing further.
+ */
+export interface EventSink {
+  postMessage(event: WorkerEvent): void;
+}
+
 export interface WorkerApi {
   /** Shares the stop flag (a SharedArrayBuffer when the page is cross-origin isolated). */
   init(stopBuffer: SharedArrayBuffer | ArrayBuffer): void;
   load(ref: ModelRef, onProgress: (p: LoadProgress) => unknown): Promise<LoadedModel>;
   /**
-   * Streams events through `onEvent`, ending with `end` or `error`, and resolves with the number
-   * of events sent, so the page knows when it has received them all.
+   * Posts events to `events`, ending with `end` or `error`, and resolves with the number of
+   * events sent, so the page knows when it has received them all.
    */
-  generate(
-    requestId: number,
-    messages: ChatMessage[],
-    params: GenerationParams,
-    onEvent: (e: WorkerEvent) => unknown,
-  ): Promise<number>;
+  generate(requestId: number, messages: ChatMessage[], params: GenerationParams, events: EventSink): Promise<number>;
   /** Message-based stop, for pages without SharedArrayBuffer (takes effect between tokens). */
   stop(requestId: number): void;
   unload(): Promise<void>;
@@ -38,10 +42,12 @@ export interface WorkerApi {
 
 /**
  * - `device-lost`: destroys the WebGPU device the model runs on (as a driver reset would).
+ * - `device-lost-next-load`: the same, during the next WebGPU load (after its session is made,
+ *   before its warm-up run).
  * - `hang`: the worker spins forever and never answers again.
  * - `exit`: the worker closes itself, as if the browser had killed it.
  */
-export type WorkerFault = 'device-lost' | 'hang' | 'exit';
+export type WorkerFault = 'device-lost' | 'device-lost-next-load' | 'hang' | 'exit';
 
 type ApiHooks = RunnerHooks & {
   watchRequests?: WorkerApi['watchRequests'];
@@ -57,12 +63,11 @@ export function createWorkerApi(hooks: ApiHooks): WorkerApi {
       runner = new ModelRunner(hooks, flag);
     },
     load: (ref, onProgress) => runner.load(ref, (p) => ignoreRejection(onProgress(p))),
-    async generate(requestId, messages, params, onEvent) {
+    async generate(requestId, messages, params, events) {
       let sent = 0;
-      // Not awaited per event: the worker never waits for the page while generating.
       const send = (e: WorkerEvent): void => {
         sent++;
-        ignoreRejection(onEvent(e));
+        events.postMessage(e);
       };
       try {
         await runner.generate(requestId, messages, params, send);

@@ -3,11 +3,18 @@
  *
  * Byte-level tokenizers can split one character over several tokens, and SentencePiece decoders
  * strip or merge spaces depending on the neighbours, so decoding each token alone gives wrong
- * text. Instead the whole answer is decoded every step and only the new suffix is emitted; while
- * the text ends in U+FFFD (an incomplete UTF-8 sequence) nothing is emitted yet.
+ * text. Instead the current line's tokens are decoded together every step and only the new suffix
+ * is emitted; while the text ends in U+FFFD (an incomplete UTF-8 sequence) nothing is emitted yet.
+ *
+ * The window restarts after a line break, as transformers' own TextStreamer does: decoding the
+ * whole answer every step would cost O(n) per token, O(n²) per answer, and a long answer would
+ * slow down as it grows.
  */
 export class IncrementalDecoder {
   private readonly ids: number[] = [];
+  /** Where the current line's tokens start in `ids`. */
+  private lineStart = 0;
+  /** Characters of the current line's text already emitted. */
   private emitted = 0;
 
   constructor(private readonly decode: (ids: number[]) => string) {}
@@ -15,17 +22,21 @@ export class IncrementalDecoder {
   /** Adds one token and returns the text it completes (often '', never a partial character). */
   push(id: number): string {
     this.ids.push(id);
-    const text = this.decode(this.ids);
+    const text = this.decode(this.ids.slice(this.lineStart));
     if (text.endsWith('\uFFFD')) return '';
     // A decoder may rewrite earlier text (e.g. cleanup of spaces); never emit backwards.
     const delta = text.length > this.emitted ? text.slice(this.emitted) : '';
     this.emitted = Math.max(this.emitted, text.length);
+    if (text.endsWith('\n')) {
+      this.lineStart = this.ids.length;
+      this.emitted = 0;
+    }
     return delta;
   }
 
   /** Whatever is left at the end, including a trailing replacement character if the model made one. */
   flush(): string {
-    const text = this.decode(this.ids);
+    const text = this.decode(this.ids.slice(this.lineStart));
     const delta = text.length > this.emitted ? text.slice(this.emitted) : '';
     this.emitted = text.length;
     return delta;

@@ -56,9 +56,15 @@ void describeAdapter();
 let gpuDevice: GPUDevice | null = null;
 let deviceLost: Promise<string> | null = null;
 let deviceLostReason: string | null = null;
+// Fault injection: lose the device of the next WebGPU load, between session creation and warm-up.
+let loseDeviceOnNextLoad = false;
 async function watchDevice(device: 'webgpu' | 'wasm'): Promise<void> {
   if (device !== 'webgpu' || !onnx.webgpu) return;
   const current = await onnx.webgpu.device;
+  const injectedLoss = loseDeviceOnNextLoad;
+  loseDeviceOnNextLoad = false;
+  // The injected loss must count even if ORT kept the device of an earlier model.
+  if (injectedLoss) gpuDevice = null;
   if (current === gpuDevice) return;
   // ONNX Runtime destroys its device when the last session is released and makes a new one for
   // the next model: only the loss of the device in use counts.
@@ -72,6 +78,7 @@ async function watchDevice(device: 'webgpu' | 'wasm'): Promise<void> {
     }
     return reason;
   });
+  if (injectedLoss) current.destroy();
 }
 
 async function lostReason(graceMs = 0): Promise<string | null> {
@@ -80,6 +87,10 @@ async function lostReason(graceMs = 0): Promise<string | null> {
 }
 
 function injectFault(kind: WorkerFault): Promise<void> {
+  if (kind === 'device-lost-next-load') {
+    loseDeviceOnNextLoad = true;
+    return Promise.resolve();
+  }
   if (kind === 'device-lost') {
     if (!gpuDevice) return Promise.reject(new Error('No model runs on WebGPU in this worker: there is no device to lose.'));
     gpuDevice.destroy();
