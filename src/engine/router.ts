@@ -67,8 +67,8 @@ export class Router {
     // One attempt per device: a WebGPU failure is rarely cured by another WebGPU dtype.
     const attempts = plans.filter((p, i) => plans.findIndex((q) => q.device === p.device) === i);
     const fallbacks: string[] = [];
-    // The last attempt whose device failed under it (lost GPU, out of memory): the page offers
-    // recovery for that run, not just "try another device".
+    // When the last attempt failed because its device did (lost GPU, out of memory), the page
+    // offers recovery for that run rather than just "try another device".
     let faulted: { faultDevice: string; faultDtype: string } | null = null;
     for (const plan of attempts) {
       try {
@@ -78,7 +78,7 @@ export class Router {
         return this.route;
       } catch (error) {
         if (isAbortError(error)) throw error;
-        if (error instanceof DeviceFaultError) faulted = { faultDevice: plan.device, faultDtype: plan.dtype };
+        faulted = error instanceof DeviceFaultError ? { faultDevice: plan.device, faultDtype: plan.dtype } : null;
         fallbacks.push(`${plan.device === 'webgpu' ? 'WebGPU' : 'WASM'} ${plan.dtype} failed: ${message(error)}`);
       }
     }

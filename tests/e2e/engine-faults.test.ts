@@ -3,7 +3,8 @@
  * - the WebGPU device destroyed mid-answer (`GPUDevice.destroy()`, as a driver reset would), and
  *   while a model loads on WebGPU chosen by hand (no automatic fallback to hide it);
  * - the worker closing itself mid-answer (as if the browser killed it) and a worker that spins
- *   forever: both are caught by the stall watchdog, shortened here from minutes to seconds.
+ *   forever: both are caught by the stall watchdog, shortened here from minutes to seconds; and a
+ *   worker that spins while a model loads, caught by the load watchdog.
  * In every case the partial answer and the conversation are kept, the worker is replaced, and the
  * next prompt is answered. Runs on WebGPU (SwiftShader), where decoding is slow enough to land a
  * fault mid-answer. Each test has a browser of its own: a destroyed device can leave the shared
@@ -16,7 +17,9 @@ import { readGolden } from '../support/paths';
 import { launchChromium } from './support/chromium';
 import { type AppWindow, lastAnswer, openApp, turns, typeAndSend, waitForModel, waitIdle } from './support/app';
 
-type FaultWindow = AppWindow & { faults?: { inject(kind: WorkerFault): Promise<void>; setStallTimeout(ms: number): void } };
+type FaultWindow = AppWindow & {
+  faults?: { inject(kind: WorkerFault): Promise<void>; setStallTimeout(ms: number): void; setLoadStallTimeout(ms: number): void };
+};
 
 /** The model panel's load state, with the kinds of recovery offered after a fault. */
 async function loadState(page: Page): Promise<{ kind: string; message: string; offers: string[] }> {
@@ -84,7 +87,7 @@ it('a lost WebGPU device mid-answer keeps the partial answer and offers WASM, wh
   }
 });
 
-it('a worker killed mid-answer, and then one that hangs, is replaced after the stall timeout; each partial answer is kept and the next prompt answered', async () => {
+it('a worker killed mid-answer, then one that hangs, is replaced after the stall timeout (partial answers kept, next prompt answered); one that hangs while loading is stopped by the load watchdog', async () => {
   const { page, context, errors } = await openApp(browser, inject('baseUrl'), { device: 'webgpu', dtype: 'q4' });
   try {
     for (const kind of ['exit', 'hang'] as const) {
@@ -107,6 +110,21 @@ it('a worker killed mid-answer, and then one that hangs, is replaced after the s
       await expectNextAnswer(page);
       await page.evaluate(() => (window as AppWindow).playground!.newConversation());
     }
+
+    // A worker that hangs while a model loads: the load watchdog (shortened from minutes to
+    // seconds) stops it and says so, and Try again loads the model in a fresh worker.
+    await page.evaluate(async () => {
+      const w = window as FaultWindow;
+      w.faults!.setLoadStallTimeout(3000);
+      void w.playground!.selectModel('pocket-chat-1m');
+      await w.faults!.inject('hang');
+    });
+    await expect.poll(() => loadState(page), { timeout: 60_000 }).toMatchObject({ kind: 'error', offers: [] });
+    expect((await loadState(page)).message).toMatch(/showed no progress for 3 s \(a stalled download or a hung worker\)/);
+    await page.evaluate(() => (window as FaultWindow).faults!.setLoadStallTimeout(300_000));
+    await page.locator('model-panel').getByRole('button', { name: 'Try again' }).click();
+    expect((await waitForModel(page)).backend).toBe('webgpu');
+    await expectNextAnswer(page);
     expect(errors).toEqual([]);
   } finally {
     await context.close();

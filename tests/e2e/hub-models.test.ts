@@ -19,6 +19,13 @@ import { lastAnswer, openApp, typeAndSend, waitForModel, waitIdle, type AppWindo
 type HubWindow = AppWindow & { cache?: CacheManager; progressSeen?: LoadProgress[] };
 type BenchWindow = AppWindow & { bench?: BenchSession };
 
+async function loadMessage(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const load = (window as AppWindow).playground!.load;
+    return load.kind === 'error' ? load.message : '';
+  });
+}
+
 const REPO = 'test-org/pocket-chat-1m';
 const REVISION = '0123456789abcdef0123456789abcdef01234567';
 const MODEL_ID = 'hub-test-org-pocket-chat-1m';
@@ -144,10 +151,7 @@ it.each<[Fault, number, RegExp]>([
     await addFromHub(page, true);
     await page.waitForFunction((id) => (window as AppWindow).playground?.selectedModel?.id === id, MODEL_ID);
     await page.waitForFunction(() => (window as AppWindow).playground?.load.kind === 'error', null, { timeout: 60_000 });
-    expect(await page.evaluate(() => {
-      const load = (window as AppWindow).playground!.load;
-      return load.kind === 'error' ? load.message : '';
-    })).toMatch(message);
+    expect(await loadMessage(page)).toMatch(message);
     expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE))).toEqual([]);
     await page.locator('model-panel').getByRole('button', { name: 'Try again' }).click();
     expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: 'q4' });
@@ -173,6 +177,7 @@ it('cancels a download that stalls; nothing of the file is cached, and downloadi
     await page.locator('model-panel').getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => page.evaluate(() => (window as AppWindow).playground!.load.kind)).toBe('confirm');
     expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE))).toEqual([]);
+
     await page.locator('model-panel .confirm button').click();
     expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: 'q4' });
     expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE))).toHaveLength(1);
