@@ -23,7 +23,7 @@ afterAll(async () => {
 
 it('after one visit, reloads and chats with the network off, and says it is offline', async () => {
   const golden = readGolden('pocket-chat-1m');
-  const { page, context, requests, errors } = await openApp(browser, baseUrl, { device: 'wasm' });
+  const { page, context, requests, errors } = await openApp(browser, baseUrl, { device: 'wasm', serviceWorkers: 'allow' });
   try {
     await waitForModel(page);
     // The shell is precached once the service worker is active and controls the page.

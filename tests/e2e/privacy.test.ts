@@ -26,7 +26,7 @@ async function counts(page: Page): Promise<RequestLog['counts']> {
 }
 
 it('an in-browser conversation uses no network, and the meter and the badge say so', async () => {
-  const { page, context, requests, errors } = await openApp(browser, baseUrl, { device: 'wasm' });
+  const { page, context, requests, errors } = await openApp(browser, baseUrl, { device: 'wasm', serviceWorkers: 'allow' });
   try {
     await waitForModel(page);
     const before = requests.length;

@@ -39,7 +39,7 @@ it('serves the page cross-origin isolated with a strict CSP, and writes the same
 });
 
 it('refuses inline script and unlisted hosts, and reports it; the app itself causes no violation', async () => {
-  const { page, context, errors } = await openApp(browser, baseUrl, { device: 'wasm' });
+  const { page, context, errors } = await openApp(browser, baseUrl, { device: 'wasm', serviceWorkers: 'allow' });
   try {
     await waitForModel(page);
     expect(errors).toEqual([]);

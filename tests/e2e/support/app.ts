@@ -24,6 +24,12 @@ export interface OpenOptions {
   colorScheme?: 'light' | 'dark';
   /** Gateway connection settings stored before the page loads. */
   gateway?: Partial<Omit<GatewaySettings, 'apiKey'>>;
+  /**
+   * The service worker precaches the app shell, ORT's wasm and the bundled models' weights in
+   * every fresh context, tens of megabytes that compete with the model load under test. Only tests
+   * of offline use and of the service worker itself need it; the rest block it.
+   */
+  serviceWorkers?: 'allow' | 'block';
   /** Runs on the new context before the page opens (request routing, for instance). */
   beforeOpen?: (context: BrowserContext) => Promise<unknown>;
 }
@@ -42,6 +48,7 @@ export async function openApp(browser: Browser, baseUrl: string, options: OpenOp
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1280, height: 800 },
     colorScheme: options.colorScheme ?? 'light',
+    serviceWorkers: options.serviceWorkers ?? 'block',
   });
   const prefs: Preferences = {
     params: { ...DEFAULT_PARAMS, maxNewTokens: options.maxNewTokens ?? DEFAULT_PARAMS.maxNewTokens },
