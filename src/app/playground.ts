@@ -2,35 +2,34 @@
  * The playground's state and actions, in one plain object the UI elements share (through
  * @lit/context). Elements render from it and call its methods; it emits `change` after every
  * mutation. Inference, storage and routing stay behind the injected services.
+ *
+ * The state lives here, because the UI renders it; the work is done by one collaborator per
+ * concern, each writing its own part of the state (`preferences` and `notices` are shared):
+ *   model-loader.ts        `load`: loading, cancelling, what follows a device fault
+ *   model-catalog.ts       `catalog`, `userModelIds`: shipped, user-added and gateway models
+ *   gateway-connection.ts  `gateway`, `gatewayProbe`: gateway settings, "Test connection"
+ *   chat-history.ts        `conversations`, `currentId`: saved, and in step with other tabs
+ *   generation.ts          `generating`: send, regenerate, stop
  */
-import { computeMetrics } from '../bench/metrics';
-import { discoveredGatewayModel, modelFileUrls } from '../catalog/catalog';
-import { resolveModelId } from '../catalog/foundry-alias';
 import type { CatalogModel } from '../catalog/schema';
-import type { ChatChange, ChatStore } from '../cache/chat-store';
+import type { ChatStore } from '../cache/chat-store';
 import type { UserModelStore } from '../cache/user-model-store';
 import type { PickedFile } from './local-import';
 import type { RequestLog } from '../privacy/request-log';
-import {
-  createConversation,
-  messagesForModel,
-  newId,
-  withEditedLastUser,
-  withUserTurn,
-  withoutLastAnswer,
-  type AnswerMeta,
-  type Conversation,
-  type Turn,
-} from '../chat/conversation';
+import { createConversation, newId, type Conversation } from '../chat/conversation';
 import type { Capabilities } from '../engine/capabilities';
-import { DeviceFaultError, WorkerCrashedError, isAbortError } from '../engine/errors';
 import type { Route, Router } from '../engine/router';
 import type { ProbeReport } from '../engine/gateway/probe';
 import type { GenerationParams, LoadProgress } from '../engine/types';
 import { validateParams } from '../settings/generation-settings';
-import { saveGatewaySettings, type GatewaySettings } from './gateway-settings';
+import { ChatHistory } from './chat-history';
+import { GatewayConnection } from './gateway-connection';
+import type { GatewaySettings } from './gateway-settings';
+import { Generation } from './generation';
+import { ModelCatalog } from './model-catalog';
+import { ModelLoader } from './model-loader';
 import { normalizeHubUrl, savePreferences, type Preferences } from './preferences';
-import { faultedLoad, recoveryOffers, type RecoveryOffer } from './recovery';
+import type { RecoveryOffer } from './recovery';
 
 export type LoadState =
   | { kind: 'idle' }
@@ -72,16 +71,9 @@ export interface PlaygroundServices {
   requests?: RequestLog;
 }
 
-/** Resource Timing entries arrive a little after the request (the worker's by message). */
-const REQUEST_REPORT_DELAY_MS = 300;
-
 export interface SelectOptions {
   /** The user agreed to download a hub model that is not cached. */
   download?: boolean;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 export class Playground extends EventTarget {
@@ -106,14 +98,13 @@ export class Playground extends EventTarget {
    */
   heldBy: string | null = null;
 
-  private loadAbort: AbortController | null = null;
-  private loadPromise: Promise<Route | null> | null = null;
-  private generationAbort: AbortController | null = null;
-  private probeAbort: AbortController | null = null;
-  private userModels: CatalogModel[] = [];
-  private discovered: CatalogModel[] = [];
+  private readonly models: ModelLoader;
+  private readonly modelCatalog: ModelCatalog;
+  private readonly gatewayConnection: GatewayConnection;
+  private readonly history: ChatHistory;
+  private readonly generation: Generation;
 
-  constructor(private readonly services: PlaygroundServices) {
+  constructor(services: PlaygroundServices) {
     super();
     this.catalog = services.catalog;
     this.capabilities = services.capabilities;
@@ -122,6 +113,14 @@ export class Playground extends EventTarget {
     const first = createConversation();
     this.conversations = [first];
     this.currentId = first.id;
+    // `changed` and `held` are not for the UI to call, so the collaborators get them as callbacks.
+    const changed = (): void => this.changed();
+    const held = (): boolean => this.held();
+    this.models = new ModelLoader({ playground: this, services, changed, held });
+    this.modelCatalog = new ModelCatalog({ playground: this, services, changed });
+    this.gatewayConnection = new GatewayConnection({ playground: this, services, catalog: this.modelCatalog, changed });
+    this.history = new ChatHistory({ playground: this, services, changed });
+    this.generation = new Generation({ playground: this, services, models: this.models, history: this.history, changed, held });
   }
 
   private changed(): void {
@@ -165,47 +164,11 @@ export class Playground extends EventTarget {
     return this.catalog.find((m) => m.id === id) ?? this.catalog.find((m) => m.source.kind === 'bundled');
   }
 
-  /** Takes in what another tab saved or deleted, unless this tab is writing that conversation now. */
-  private async applyRemoteChange(change: ChatChange): Promise<void> {
-    if (this.generating?.conversationId === change.id) return;
-    if (change.kind === 'deleted') {
-      if (!this.conversations.some((c) => c.id === change.id)) return;
-      this.conversations = this.conversations.filter((c) => c.id !== change.id);
-      if (this.conversations.length === 0) this.conversations = [createConversation()];
-      if (this.currentId === change.id) this.currentId = this.conversations[0]!.id;
-      this.changed();
-      return;
-    }
-    const fresh = await this.services.chats.get(change.id);
-    if (!fresh) return;
-    const known = this.conversations.some((c) => c.id === fresh.id);
-    this.conversations = known ? this.conversations.map((c) => (c.id === fresh.id ? fresh : c)) : [fresh, ...this.conversations];
-    this.changed();
-  }
-
   /** Loads stored conversations and the preferred model. */
   async start(): Promise<void> {
-    this.services.chats.onChange((change) => void this.applyRemoteChange(change));
-    try {
-      const { conversations, skipped } = await this.services.chats.list();
-      if (conversations.length) {
-        this.conversations = conversations;
-        this.currentId = conversations[0]!.id;
-      }
-      if (skipped.length) {
-        this.notify('warning', `${skipped.length} saved conversation(s) could not be read and were skipped.`);
-      }
-    } catch (error) {
-      this.notify('warning', `Saved conversations are unavailable (${describeError(error)}); new chats will not be kept.`);
-    }
-    try {
-      const { models, skipped } = await this.services.userModels.list();
-      this.userModels = models;
-      this.rebuildCatalog();
-      if (skipped.length) this.notify('warning', `${skipped.length} model(s) you added could not be read and were skipped: ${skipped[0]}`);
-    } catch (error) {
-      this.notify('warning', `Your added models are unavailable (${describeError(error)}).`);
-    }
+    this.history.followOtherTabs();
+    await this.history.loadSaved();
+    await this.modelCatalog.loadUserModels();
     this.changed();
     const wanted = this.preferences.modelId;
     // A gateway model from last time is only in the picker once the gateway has listed it again.
@@ -216,194 +179,67 @@ export class Playground extends EventTarget {
     if (model) void this.selectModel(model.id);
   }
 
-  // ---- gateway --------------------------------------------------------------------------------
+  // ---- gateway (gateway-connection.ts) ---------------------------------------------------------
 
   setGateway(change: Partial<GatewaySettings>): void {
-    const addressChanged = change.baseUrl !== undefined && change.baseUrl !== this.gateway.baseUrl;
-    this.gateway = { ...this.gateway, ...change, ...(addressChanged ? { connectedBefore: false } : {}) };
-    saveGatewaySettings(this.gateway);
-    if (addressChanged) this.gatewayProbe = { state: 'idle' };
-    this.changed();
+    this.gatewayConnection.setGateway(change);
   }
 
   /** Probes the gateway, says what it found, and lists its models in the picker. */
-  async testGateway(): Promise<ProbeReport> {
-    this.probeAbort?.abort();
-    const abort = new AbortController();
-    this.probeAbort = abort;
-    this.gatewayProbe = { state: 'testing' };
-    this.changed();
-    const report = await this.services.probeGateway(this.gateway, abort.signal);
-    if (this.probeAbort !== abort) return report;
-    this.gatewayProbe = { state: 'done', report };
-    if (report.ok) {
-      const known = [...this.services.catalog, ...this.userModels];
-      const covered = new Set(
-        known.flatMap((m) => {
-          const name = m.source.kind === 'gateway' ? m.source.alias : m.id;
-          const found = resolveModelId(name, report.info.models);
-          return found ? [found.id] : [];
-        }),
-      );
-      this.discovered = report.info.models.filter((m) => !covered.has(m.id)).map((m) => discoveredGatewayModel(m.id));
-      this.rebuildCatalog();
-      if (!this.gateway.connectedBefore) this.setGateway({ connectedBefore: true });
-    }
-    this.changed();
-    return report;
+  testGateway(): Promise<ProbeReport> {
+    return this.gatewayConnection.testGateway();
   }
 
-  // ---- models ---------------------------------------------------------------------------------
-
-  private rebuildCatalog(): void {
-    const fixed = this.services.catalog;
-    const taken = new Set(fixed.map((m) => m.id));
-    const mine = this.userModels.filter((m) => !taken.has(m.id));
-    for (const m of mine) taken.add(m.id);
-    this.userModelIds = new Set(mine.map((m) => m.id));
-    this.catalog = [...fixed, ...mine, ...this.discovered.filter((m) => !taken.has(m.id))];
-  }
+  // ---- models (model-loader.ts, model-catalog.ts) ---------------------------------------------
 
   /** Whether every file of at least one variant is in the weight cache (always true for bundled and gateway models). */
-  async isDownloaded(model: CatalogModel): Promise<boolean> {
-    if (model.source.kind !== 'hub' && model.source.kind !== 'local') return true;
-    try {
-      const cached = await this.services.cachedUrls();
-      return model.variants.some((v) => modelFileUrls(model, v.dtype, this.services.baseUrl, this.preferences.hubUrl).every((url) => cached.has(url)));
-    } catch {
-      return false;
-    }
+  isDownloaded(model: CatalogModel): Promise<boolean> {
+    return this.models.isDownloaded(model);
   }
 
-  async selectModel(modelId: string, options: SelectOptions = {}): Promise<Route | null> {
-    const model = this.catalog.find((m) => m.id === modelId);
-    if (!model) {
-      this.notify('error', `Unknown model "${modelId}".`);
-      return null;
-    }
-    if (this.held()) return null;
-    this.stop();
-    this.loadAbort?.abort();
-    const abort = new AbortController();
-    this.loadAbort = abort;
-    this.preferences = { ...this.preferences, modelId };
-    savePreferences(this.preferences);
-    this.load = { kind: 'loading', modelId, progress: null };
-    this.changed();
-    // Gigabytes are never fetched because a picker changed: a hub model waits for a yes. An
-    // imported model has nowhere to download from: without its stored files it cannot load.
-    const local = model.source.kind === 'local';
-    if ((!options.download || local) && !(await this.isDownloaded(model))) {
-      if (this.loadAbort !== abort) return null;
-      this.load = local
-        ? { kind: 'error', modelId, message: `The imported files of ${model.name} are no longer stored in this browser. Import the folder again.` }
-        : { kind: 'confirm', modelId };
-      this.loadPromise = null;
-      this.changed();
-      return null;
-    }
-    if (this.loadAbort !== abort) return null;
-    this.load = { kind: 'loading', modelId, progress: null };
-    this.changed();
-    const promise = this.services.router
-      .load(model, { ...this.preferences, gatewayFallback: this.gateway.fallback }, {
-        signal: abort.signal,
-        onProgress: (progress) => {
-          if (this.loadAbort !== abort) return;
-          this.load = { kind: 'loading', modelId, progress };
-          this.changed();
-        },
-      })
-      .then((route) => {
-        if (this.loadAbort !== abort) return null;
-        this.load = { kind: 'ready', route };
-        for (const problem of route.loaded.cacheProblems ?? []) this.notify('warning', problem);
-        this.changed();
-        return route;
-      })
-      .catch((error: unknown) => {
-        if (this.loadAbort !== abort || isAbortError(error)) return null;
-        const faulted = faultedLoad(error, model);
-        this.load = {
-          kind: 'error',
-          modelId,
-          message: describeError(error),
-          ...(faulted ? { recovery: recoveryOffers(faulted, this.gateway.baseUrl || null) } : {}),
-        };
-        this.changed();
-        return null;
-      });
-    this.loadPromise = promise;
-    return promise;
+  selectModel(modelId: string, options: SelectOptions = {}): Promise<Route | null> {
+    return this.models.selectModel(modelId, options);
   }
 
   /** Stops a model download or load; nothing partial is kept (only complete files are cached). */
   cancelLoad(): void {
-    if (this.load.kind !== 'loading') return;
-    const modelId = this.load.modelId;
-    this.loadAbort?.abort();
-    this.loadAbort = null;
-    this.loadPromise = null;
-    const model = this.catalog.find((m) => m.id === modelId);
-    this.load = model?.source.kind === 'hub' ? { kind: 'confirm', modelId } : { kind: 'idle' };
-    this.notify('info', `Stopped loading ${model?.name ?? modelId}. Files that finished downloading stay cached; the rest will download again.`);
-    this.changed();
+    this.models.cancelLoad();
   }
 
   setRunPreference(change: Partial<Pick<Preferences, 'device' | 'dtype'>>): void {
-    if (this.held()) return;
-    this.preferences = { ...this.preferences, ...change };
-    savePreferences(this.preferences);
-    const model = this.selectedModel;
-    if (model) void this.selectModel(model.id);
+    this.models.setRunPreference(change);
   }
 
   /** Takes one of the offers made after a device fault: another device, variant, or the gateway. */
   recover(offer: RecoveryOffer): void {
-    if (offer.kind === 'wasm') this.setRunPreference({ device: 'wasm' });
-    else if (offer.kind === 'variant') this.setRunPreference({ dtype: offer.dtype });
-    else this.setRunPreference({ device: 'gateway' });
+    this.models.recover(offer);
   }
 
   /** Reads a hub repository into a catalog entry, without adding it (the UI shows the fit first). */
-  async inspectHubRepo(repo: string, revision: string, signal: AbortSignal): Promise<CatalogModel> {
-    return this.services.inspectHubRepo({ hubUrl: this.preferences.hubUrl, repo, revision, signal });
+  inspectHubRepo(repo: string, revision: string, signal: AbortSignal): Promise<CatalogModel> {
+    return this.modelCatalog.inspectHubRepo(repo, revision, signal);
   }
 
   /** Adds a model to the user's catalog, keeps it in IndexedDB, and selects it. */
-  async addUserModel(model: CatalogModel, options: SelectOptions = {}): Promise<void> {
-    if (this.services.catalog.some((m) => m.id === model.id)) throw new Error(`${model.name} is already in the catalog.`);
-    await this.services.userModels.save(model);
-    this.userModels = [...this.userModels.filter((m) => m.id !== model.id), model];
-    this.rebuildCatalog();
-    this.changed();
-    void this.selectModel(model.id, options);
+  addUserModel(model: CatalogModel, options: SelectOptions = {}): Promise<void> {
+    return this.modelCatalog.addUserModel(model, options);
   }
 
   /** Imports a model folder from disk into this browser and selects it; no network is involved. */
-  async importLocalModel(files: readonly PickedFile[]): Promise<void> {
-    const model = await this.services.importLocal(files);
-    await this.addUserModel(model, { download: true });
+  importLocalModel(files: readonly PickedFile[]): Promise<void> {
+    return this.modelCatalog.importLocalModel(files);
   }
 
   /** Adds a model by the id a gateway knows it by (its alias or full id). */
-  async addGatewayModel(serverId: string): Promise<void> {
-    const id = serverId.trim();
-    if (!id) throw new Error('Type the model id the gateway knows, e.g. phi-4-mini.');
-    await this.addUserModel({ ...discoveredGatewayModel(id), notes: 'Added by you; runs on the gateway set up under Settings → Gateway.' });
+  addGatewayModel(serverId: string): Promise<void> {
+    return this.modelCatalog.addGatewayModel(serverId);
   }
 
-  async removeUserModel(id: string): Promise<void> {
-    if (!this.userModelIds.has(id)) return;
-    await this.services.userModels.delete(id);
-    this.userModels = this.userModels.filter((m) => m.id !== id);
-    this.rebuildCatalog();
-    if (this.preferences.modelId === id) {
-      const fallback = this.catalog.find((m) => m.source.kind === 'bundled');
-      if (fallback) void this.selectModel(fallback.id);
-    }
-    this.changed();
+  removeUserModel(id: string): Promise<void> {
+    return this.modelCatalog.removeUserModel(id);
   }
+
+  // ---- settings -------------------------------------------------------------------------------
 
   /** Sets where hub models download from; throws when it is not an http(s) URL. */
   setHubUrl(url: string): void {
@@ -421,207 +257,43 @@ export class Playground extends EventTarget {
     this.changed();
   }
 
-  // ---- conversations --------------------------------------------------------------------------
-
-  private replace(conversation: Conversation): void {
-    this.conversations = this.conversations.map((c) => (c.id === conversation.id ? conversation : c));
-    this.changed();
-  }
-
-  private async persist(conversation: Conversation): Promise<void> {
-    if (conversation.turns.length === 0) return;
-    try {
-      await this.services.chats.save(conversation);
-    } catch (error) {
-      this.notify('warning', `Could not save this conversation: ${describeError(error)}`);
-    }
-  }
+  // ---- conversations (chat-history.ts) --------------------------------------------------------
 
   newConversation(): void {
-    const empty = this.conversations.find((c) => c.turns.length === 0);
-    const conversation = empty ?? createConversation();
-    if (!empty) this.conversations = [conversation, ...this.conversations];
-    this.currentId = conversation.id;
-    this.changed();
+    this.history.newConversation();
   }
 
   switchTo(id: string): void {
-    if (this.conversations.some((c) => c.id === id)) {
-      this.currentId = id;
-      this.changed();
-    }
+    this.history.switchTo(id);
   }
 
-  async rename(id: string, title: string): Promise<void> {
-    const conversation = this.conversations.find((c) => c.id === id);
-    const clean = title.trim();
-    if (!conversation || !clean) return;
-    const renamed = { ...conversation, title: clean };
-    this.replace(renamed);
-    await this.persist(renamed);
+  rename(id: string, title: string): Promise<void> {
+    return this.history.rename(id, title);
   }
 
-  async remove(id: string): Promise<void> {
-    if (this.generating?.conversationId === id) this.stop();
-    this.conversations = this.conversations.filter((c) => c.id !== id);
-    if (this.conversations.length === 0) this.conversations = [createConversation()];
-    if (this.currentId === id) this.currentId = this.conversations[0]!.id;
-    this.changed();
-    try {
-      await this.services.chats.delete(id);
-    } catch (error) {
-      this.notify('warning', `Could not delete the saved copy: ${describeError(error)}`);
-    }
+  remove(id: string): Promise<void> {
+    return this.history.remove(id);
   }
 
   setSystemPrompt(text: string): void {
-    const conversation = { ...this.current, systemPrompt: text, updatedAt: Date.now() };
-    this.replace(conversation);
-    void this.persist(conversation);
+    this.history.setSystemPrompt(text);
   }
 
-  // ---- generation -----------------------------------------------------------------------------
+  // ---- generation (generation.ts) -------------------------------------------------------------
 
-  async send(text: string): Promise<void> {
-    if (this.generating || !text.trim() || this.held()) return;
-    await this.answer(withUserTurn(this.current, text));
+  send(text: string): Promise<void> {
+    return this.generation.send(text);
   }
 
-  async regenerate(): Promise<void> {
-    if (this.generating || this.held()) return;
-    const base = withoutLastAnswer(this.current);
-    if (base) await this.answer(base);
+  regenerate(): Promise<void> {
+    return this.generation.regenerate();
   }
 
-  async editAndResend(text: string): Promise<void> {
-    if (this.generating || !text.trim() || this.held()) return;
-    const base = withEditedLastUser(this.current, text);
-    if (base) await this.answer(base);
+  editAndResend(text: string): Promise<void> {
+    return this.generation.editAndResend(text);
   }
 
   stop(): void {
-    this.generationAbort?.abort();
-  }
-
-  /** Appends an assistant turn to `conversation` and streams the answer into it. */
-  private async answer(conversation: Conversation): Promise<void> {
-    const messages = messagesForModel(conversation);
-    const turnId = newId();
-    this.generating = { conversationId: conversation.id, turnId, tokens: 0 };
-    const placeholder: Turn = { id: turnId, role: 'assistant', content: '', createdAt: Date.now() };
-    let current: Conversation = { ...conversation, turns: [...conversation.turns, placeholder], updatedAt: Date.now() };
-    this.replace(current);
-    const update = (patch: Partial<Turn>): void => {
-      current = { ...current, turns: current.turns.map((t) => (t.id === turnId ? { ...t, ...patch } : t)) };
-      this.replace(current);
-    };
-    const abort = new AbortController();
-    this.generationAbort = abort;
-    const startedAt = Date.now();
-    let content = '';
-    let reasoning = '';
-    let tokens = 0;
-    let meta: AnswerMeta | undefined;
-    let route: Route | null = null;
-    let fault: Error | null = null;
-    try {
-      route = this.load.kind === 'ready' ? this.load.route : await this.loadPromise;
-      if (!route) {
-        if (this.load.kind === 'error') throw new Error(this.load.message);
-        if (this.load.kind === 'confirm') throw new Error(`${this.selectedModel?.name ?? 'This model'} is not downloaded yet: start the download in the model panel.`);
-        throw new Error('No model is loaded. Pick a model first.');
-      }
-      meta = {
-        modelId: route.model.id,
-        modelName: route.model.name,
-        backend: route.loaded.backend,
-        dtype: route.loaded.dtype,
-        detail: route.loaded.detail,
-        routeReason: route.reason,
-        params: { ...this.preferences.params },
-      };
-      update({ meta });
-      for await (const event of route.engine.chat(messages, this.preferences.params, abort.signal)) {
-        if (event.type === 'token') {
-          this.generating = { conversationId: conversation.id, turnId, tokens: ++tokens };
-          if (!event.text) continue;
-          content += event.text;
-          update({ content });
-        } else if (event.type === 'reasoning') {
-          this.generating = { conversationId: conversation.id, turnId, tokens: ++tokens };
-          reasoning += event.text;
-          update({ reasoning });
-        } else if (event.type === 'start' && event.notice) {
-          meta = { ...meta, notice: event.notice };
-          update({ meta });
-        } else if (event.type === 'end') {
-          meta = { ...meta, stopReason: event.reason, metrics: computeMetrics(event.trace) };
-          update({ meta });
-        }
-      }
-    } catch (error) {
-      const message = describeError(error);
-      if (meta) update({ meta: { ...meta, error: message } });
-      else update({ meta: this.errorMeta(message) });
-      if (error instanceof DeviceFaultError || error instanceof WorkerCrashedError) fault = error;
-    } finally {
-      // Before the answer counts as finished, so a next prompt waits for the recovery.
-      if (fault && route) this.afterEngineFault(fault, route);
-      this.generating = null;
-      this.generationAbort = null;
-      this.changed();
-      await this.persist(current);
-      void this.recordRequests(conversation.id, turnId, startedAt, Date.now());
-    }
-  }
-
-  /**
-   * The worker under `route` is gone (the engine has already killed it). A hung or vanished worker
-   * is most likely a one-off: load the model again at once. A failed device would fail again the
-   * same way: stop, say so, and offer WASM, a smaller variant or the gateway.
-   */
-  private afterEngineFault(fault: Error, route: Route): void {
-    const current = this.load;
-    if (current.kind !== 'ready' || current.route !== route) return;
-    if (fault instanceof WorkerCrashedError) {
-      void this.selectModel(route.model.id, { download: true });
-      return;
-    }
-    const plan = route.plan;
-    this.load = {
-      kind: 'error',
-      modelId: route.model.id,
-      message: fault.message,
-      recovery: plan ? recoveryOffers({ model: route.model, device: plan.device, dtype: plan.dtype }, this.gateway.baseUrl || null) : [],
-    };
-    this.changed();
-  }
-
-  /** Stores on the answer how many requests were made while it was produced. */
-  private async recordRequests(conversationId: string, turnId: string, from: number, to: number): Promise<void> {
-    const log = this.services.requests;
-    if (!log) return;
-    await new Promise((resolve) => setTimeout(resolve, REQUEST_REPORT_DELAY_MS));
-    const conversation = this.conversations.find((c) => c.id === conversationId);
-    const turn = conversation?.turns.find((t) => t.id === turnId);
-    if (!conversation || !turn?.meta) return;
-    const count = log.between(from, to).length;
-    const updated = { ...conversation, turns: conversation.turns.map((t) => (t.id === turnId && t.meta ? { ...t, meta: { ...t.meta, networkRequests: count } } : t)) };
-    this.replace(updated);
-    await this.persist(updated);
-  }
-
-  private errorMeta(error: string): AnswerMeta {
-    const model = this.selectedModel;
-    return {
-      modelId: model?.id ?? 'none',
-      modelName: model?.name ?? 'No model',
-      backend: 'wasm',
-      dtype: '–',
-      detail: '',
-      routeReason: '',
-      params: { ...this.preferences.params },
-      error,
-    };
+    this.generation.stop();
   }
 }
