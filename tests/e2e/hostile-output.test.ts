@@ -1,12 +1,13 @@
 /**
  * Model output is untrusted: an answer full of HTML, script and dangerous links must render as
  * inert, readable text. The answer is planted in IndexedDB (as if a model had produced it; the
- * bundled models cannot be made to emit it) and rendered by the real chat UI after a reload.
+ * bundled models cannot be made to emit it) and rendered by the real chat UI after a reload. No
+ * test here waits for the model: rendering a stored answer does not need one.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { launchChromium } from './support/chromium';
-import { openApp, waitForModel } from './support/app';
+import { openApp, waitForStart } from './support/app';
 
 const HOSTILE = [
   'Here you go: <script>window.__pwned = "script"</script>',
@@ -73,10 +74,10 @@ afterAll(async () => {
 it('renders hostile HTML, script and links inert and readable', async () => {
   const { page, context, requests } = await openApp(browser, inject('baseUrl'), { device: 'wasm', dtype: 'q4' });
   try {
-    await waitForModel(page);
+    await waitForStart(page);
     await plantAnswer(page, HOSTILE);
     await page.reload();
-    await waitForModel(page);
+    await waitForStart(page);
     const message = page.locator('chat-message').last();
     await expect.poll(() => message.locator('.markdown').innerText()).toContain('styled text');
     const text = await message.locator('.markdown').innerText();
@@ -116,10 +117,10 @@ it('shows control characters and bidi overrides instead of obeying them, wraps e
   const megabyte = `${tricky}\n\n${'All work and no play makes a dull model. '.repeat(26_000)}`;
   const { page, context, errors } = await openApp(browser, inject('baseUrl'), { device: 'wasm', dtype: 'q4' });
   try {
-    await waitForModel(page);
+    await waitForStart(page);
     await plantAnswer(page, megabyte);
     await page.reload();
-    await waitForModel(page);
+    await waitForStart(page);
     const markdown = page.locator('chat-message').last().locator('.markdown');
     await expect.poll(() => markdown.innerText(), { timeout: 60_000 }).toContain('tail');
     const text = await markdown.innerText();

@@ -137,22 +137,30 @@ it('adds a hub repository, downloads it with progress, runs it, caches it, and d
   }
 });
 
-it.each<[Fault, number, RegExp]>([
-  ['html', 1, /HTML page instead of the file/],
-  ['truncate', 1, /truncated download/],
-  ['corrupt', 1, /SHA-256 mismatch/],
-  // The first drop and the three resumes after it: the download gives up.
-  ['drop', 4, /interrupted after \d+ bytes .*3 attempts to resume failed/],
-])('a %s download of a weight file fails with a clear message, caches nothing of it, and a retry completes', async (fault, times, message) => {
+it('html, truncated, corrupt and dropped downloads of a weight file each fail with a clear message and cache nothing of it; the next Try again completes', async () => {
+  const faults: [Fault, number, RegExp][] = [
+    ['html', 1, /HTML page instead of the file/],
+    ['truncate', 1, /truncated download/],
+    ['corrupt', 1, /SHA-256 mismatch/],
+    // The first drop and the three resumes after it: the download gives up.
+    ['drop', 4, /interrupted after \d+ bytes .*3 attempts to resume failed/],
+  ];
   const { page, context } = await openApp(browser, baseUrl, { device: 'wasm', hubUrl: mirror.url, gateway: { fallback: false } });
   try {
     await waitForModel(page);
-    mirror.fault(Q4_FILE, fault, times);
-    await addFromHub(page, true);
-    await page.waitForFunction((id) => (window as AppWindow).playground?.selectedModel?.id === id, MODEL_ID);
-    await page.waitForFunction(() => (window as AppWindow).playground?.load.kind === 'error', null, { timeout: 60_000 });
-    expect(await loadMessage(page)).toMatch(message);
-    expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE))).toEqual([]);
+    // One page, as a user retrying: each Try again meets the next fault, the last one none.
+    for (const [index, [fault, times, message]] of faults.entries()) {
+      mirror.fault(Q4_FILE, fault, times);
+      if (index === 0) {
+        await addFromHub(page, true);
+        await page.waitForFunction((id) => (window as AppWindow).playground?.selectedModel?.id === id, MODEL_ID);
+      } else {
+        await page.locator('model-panel').getByRole('button', { name: 'Try again' }).click();
+      }
+      await page.waitForFunction(() => (window as AppWindow).playground?.load.kind === 'error', null, { timeout: 60_000 });
+      expect(await loadMessage(page), fault).toMatch(message);
+      expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE)), fault).toEqual([]);
+    }
     await page.locator('model-panel').getByRole('button', { name: 'Try again' }).click();
     expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: 'q4' });
     expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE))).toHaveLength(1);

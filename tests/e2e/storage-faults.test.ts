@@ -5,7 +5,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { launchChromium } from './support/chromium';
-import { openApp, typeAndSend, waitForModel, waitIdle, turns, type AppWindow } from './support/app';
+import { openApp, typeAndSend, waitForModel, waitForStart, waitIdle, turns, type AppWindow } from './support/app';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -70,7 +70,7 @@ it('skips a corrupt conversation record with a notice and loads the others', asy
         }),
     );
     await page.reload();
-    await waitForModel(page);
+    await waitForStart(page); // the saved conversations are read before the model loads
     const state = await page.evaluate(() => {
       const app = (window as AppWindow).playground!;
       return { titles: app.conversations.map((c) => c.title), notices: app.notices.map((n) => n.text) };

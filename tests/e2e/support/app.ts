@@ -96,6 +96,17 @@ export async function waitForModel(page: Page, timeout = 120_000): Promise<{ bac
   });
 }
 
+/**
+ * Waits until the app has read its stored state and started loading the model, without waiting
+ * for the model: for tests of what is on screen, which should not pay for a model load.
+ */
+export async function waitForStart(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const kind = (window as AppWindow).playground?.load.kind;
+    return kind !== undefined && kind !== 'idle';
+  }, null, { timeout: 60_000, polling: 50 });
+}
+
 /** Types into the prompt box and presses Enter, like a person. */
 export async function typeAndSend(page: Page, text: string): Promise<void> {
   const box = page.locator('chat-composer textarea');
