@@ -97,7 +97,7 @@ async function boot(): Promise<void> {
   shell.requests = requests;
   // Fault injection, for end-to-end tests of recovery (and for trying it by hand in the console).
   const faults = {
-    inject: (kind: WorkerFault) => browser.injectFault(kind),
+    inject: (kind: WorkerFault, afterTokens?: number) => browser.injectFault(kind, afterTokens),
     setStallTimeout: (ms: number) => {
       browser.stallTimeoutMs = ms;
     },

@@ -73,10 +73,10 @@ export class BrowserEngine implements Engine {
     this.loadStallTimeoutMs = options.loadStallTimeoutMs ?? DEFAULT_LOAD_STALL_TIMEOUT_MS;
   }
 
-  /** Fault injection (see WorkerFault), for end-to-end tests of recovery. */
-  async injectFault(kind: WorkerFault): Promise<void> {
+  /** Fault injection (see WorkerApi.injectFault), for end-to-end tests of recovery. */
+  async injectFault(kind: WorkerFault, afterTokens?: number): Promise<void> {
     if (!this.api) throw new Error('The inference worker is not running.');
-    await this.api.injectFault(kind);
+    await this.api.injectFault(kind, afterTokens);
   }
 
   /** Whether the worker has been started (for tests of lazy start). */

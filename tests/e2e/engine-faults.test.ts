@@ -3,12 +3,13 @@
  * - the WebGPU device destroyed mid-answer (`GPUDevice.destroy()`, as a driver reset would), and
  *   while a model loads on WebGPU chosen by hand (no automatic fallback to hide it);
  * - the worker closing itself mid-answer (as if the browser killed it) and a worker that spins
- *   forever: both are caught by the stall watchdog, shortened here from minutes to seconds; and a
- *   worker that spins while a model loads, caught by the load watchdog.
+ *   forever, both armed to strike right after the third token: caught by the stall watchdog,
+ *   shortened here from minutes to seconds; and a worker that spins while a model loads, caught by
+ *   the load watchdog.
  * In every case the partial answer and the conversation are kept, the worker is replaced, and the
- * next prompt is answered. Runs on WebGPU (SwiftShader), where decoding is slow enough to land a
- * fault mid-answer. Each test has a browser of its own: a destroyed device can leave the shared
- * GPU process slow for the pages that come after it.
+ * next prompt is answered. Device faults run on WebGPU (SwiftShader), where decoding is slow
+ * enough to land one mid-answer; the armed worker faults run on WASM. Each test has a browser of
+ * its own: a destroyed device can leave the shared GPU process slow for the pages after it.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterEach, beforeEach, expect, inject, it } from 'vitest';
@@ -18,7 +19,7 @@ import { launchChromium } from './support/chromium';
 import { type AppWindow, lastAnswer, openApp, turns, typeAndSend, waitForModel, waitIdle } from './support/app';
 
 type FaultWindow = AppWindow & {
-  faults?: { inject(kind: WorkerFault): Promise<void>; setStallTimeout(ms: number): void; setLoadStallTimeout(ms: number): void };
+  faults?: { inject(kind: WorkerFault, afterTokens?: number): Promise<void>; setStallTimeout(ms: number): void; setLoadStallTimeout(ms: number): void };
 };
 
 /** The model panel's load state, with the kinds of recovery offered after a fault. */
@@ -88,24 +89,22 @@ it('a lost WebGPU device mid-answer keeps the partial answer and offers WASM, wh
 });
 
 it('a worker killed mid-answer, then one that hangs, is replaced after the stall timeout (partial answers kept, next prompt answered); one that hangs while loading is stopped by the load watchdog', async () => {
-  const { page, context, errors } = await openApp(browser, inject('baseUrl'), { device: 'webgpu', dtype: 'q4' });
+  // WASM: these faults are armed to strike after the third token, so decoding speed does not matter.
+  const { page, context, errors } = await openApp(browser, inject('baseUrl'), { device: 'wasm', dtype: 'q4' });
   try {
     for (const kind of ['exit', 'hang'] as const) {
       await waitForModel(page);
-      // Shortened once tokens flow (prefill on a busy machine can take longer); the watchdog
-      // re-arms on each event, so the fault waits for one more token.
-      await faultMidAnswer(page, kind, async () => {
-        const seen = await page.evaluate(() => {
-          (window as FaultWindow).faults!.setStallTimeout(5000);
-          return (window as AppWindow).playground!.generating!.tokens;
-        });
-        await page.waitForFunction((n) => ((window as AppWindow).playground?.generating?.tokens ?? 0) > n, seen, { polling: 10 });
-      });
+      await page.evaluate(async (k) => {
+        const faults = (window as FaultWindow).faults!;
+        faults.setStallTimeout(5000);
+        await faults.inject(k, 3);
+      }, kind);
+      await typeAndSend(page, 'Tell me about the moon.');
       await waitIdle(page, 60_000);
       await expectPartialKept(page, /stopped answering for 5 s and was restarted/);
       // The model is loaded again on its own, in a new worker, on the same device.
       const ready = await waitForModel(page);
-      expect(ready.backend).toBe('webgpu');
+      expect(ready.backend).toBe('wasm');
       await page.evaluate(() => (window as FaultWindow).faults!.setStallTimeout(120_000));
       await expectNextAnswer(page);
       await page.evaluate(() => (window as AppWindow).playground!.newConversation());
@@ -123,7 +122,7 @@ it('a worker killed mid-answer, then one that hangs, is replaced after the stall
     expect((await loadState(page)).message).toMatch(/showed no progress for 3 s \(a stalled download or a hung worker\)/);
     await page.evaluate(() => (window as FaultWindow).faults!.setLoadStallTimeout(300_000));
     await page.locator('model-panel').getByRole('button', { name: 'Try again' }).click();
-    expect((await waitForModel(page)).backend).toBe('webgpu');
+    expect((await waitForModel(page)).backend).toBe('wasm');
     await expectNextAnswer(page);
     expect(errors).toEqual([]);
   } finally {

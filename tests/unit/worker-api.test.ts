@@ -92,6 +92,26 @@ describe('createWorkerApi', () => {
     expect(seen[0]?.type === 'error' ? seen[0].error.name : null).toBe('ModelNotLoadedError');
   });
 
+  it('an armed fault fires right after the n-th token of the next answer, once', async () => {
+    const log: string[] = [];
+    const faultHooks = { ...hooks, injectFault: () => Promise.resolve(), triggerFault: (kind: string) => log.push(`fault:${kind}`) };
+    fake.generate = (_id, _m, _p, emit) => {
+      emit({ type: 'start', promptTokens: 1, maxNewTokens: 3 });
+      for (const text of ['a', 'b', 'c']) emit({ type: 'token', text, at: 0 });
+      emit({ type: 'end', reason: 'length', trace });
+      return Promise.resolve();
+    };
+    const api = createWorkerApi(faultHooks);
+    await api.injectFault('hang', 2);
+    expect(log).toEqual([]); // armed, not fired
+    const sink: EventSink = { postMessage: (e) => log.push(e.type === 'token' ? e.text : e.type) };
+    await api.generate(6, messages, { ...DEFAULT_PARAMS }, sink);
+    expect(log).toEqual(['start', 'a', 'b', 'fault:hang', 'c', 'end']);
+    log.length = 0;
+    await api.generate(7, messages, { ...DEFAULT_PARAMS }, sink);
+    expect(log).not.toContain('fault:hang');
+  });
+
   it('stop() marks the request on the flag the runner reads, and init() shares the page buffer', () => {
     const api = createWorkerApi(hooks);
     api.stop(5);

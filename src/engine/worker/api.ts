@@ -36,8 +36,12 @@ export interface WorkerApi {
   unload(): Promise<void>;
   /** Reports every request this worker makes (URL, epoch ms), past ones included. */
   watchRequests(onRequest: (url: string, at: number) => unknown): void;
-  /** Fault injection for tests and the curious: see `WorkerFault`. Resolves before the fault hits. */
-  injectFault(kind: WorkerFault): Promise<void>;
+  /**
+   * Fault injection for tests and the curious: see `WorkerFault`. Resolves before the fault hits:
+   * at once, or with `afterTokens`, right after the next answer has sent that many tokens (a
+   * fault that lands mid-answer on any device, however fast it decodes).
+   */
+  injectFault(kind: WorkerFault, afterTokens?: number): Promise<void>;
 }
 
 /**
@@ -51,12 +55,17 @@ export type WorkerFault = 'device-lost' | 'device-lost-next-load' | 'hang' | 'ex
 
 type ApiHooks = RunnerHooks & {
   watchRequests?: WorkerApi['watchRequests'];
-  injectFault?: WorkerApi['injectFault'];
+  /** Makes the fault happen soon, after the current call has answered. */
+  injectFault?: (kind: WorkerFault) => Promise<void>;
+  /** Makes the fault happen now, in the middle of whatever runs (never returns for a hang). */
+  triggerFault?: (kind: WorkerFault) => void;
 };
 
 export function createWorkerApi(hooks: ApiHooks): WorkerApi {
   let flag = new StopFlag();
   let runner = new ModelRunner(hooks, flag);
+  // A fault waiting for the next answer's n-th token.
+  let armed: { kind: WorkerFault; afterTokens: number } | null = null;
   return {
     init(stopBuffer) {
       flag = new StopFlag(stopBuffer);
@@ -65,9 +74,13 @@ export function createWorkerApi(hooks: ApiHooks): WorkerApi {
     load: (ref, onProgress) => runner.load(ref, (p) => ignoreRejection(onProgress(p))),
     async generate(requestId, messages, params, events) {
       let sent = 0;
+      let tokens = 0;
+      const fault = armed;
+      armed = null;
       const send = (e: WorkerEvent): void => {
         sent++;
         events.postMessage(e);
+        if (e.type === 'token' && ++tokens === fault?.afterTokens) hooks.triggerFault?.(fault.kind);
       };
       try {
         await runner.generate(requestId, messages, params, send);
@@ -83,9 +96,10 @@ export function createWorkerApi(hooks: ApiHooks): WorkerApi {
     watchRequests(onRequest) {
       hooks.watchRequests?.((url, at) => ignoreRejection(onRequest(url, at)));
     },
-    async injectFault(kind) {
-      if (!hooks.injectFault) throw new Error('This worker cannot inject faults.');
-      await hooks.injectFault(kind);
+    async injectFault(kind, afterTokens) {
+      if (!hooks.injectFault || !hooks.triggerFault) throw new Error('This worker cannot inject faults.');
+      if (afterTokens === undefined) await hooks.injectFault(kind);
+      else armed = { kind, afterTokens };
     },
   };
 }

@@ -86,21 +86,33 @@ async function lostReason(graceMs = 0): Promise<string | null> {
   return Promise.race([deviceLost, new Promise<null>((resolve) => setTimeout(() => resolve(null), graceMs))]);
 }
 
+/** The fault, now. A hang never returns; after `exit` nothing more of this worker runs. */
+function triggerFault(kind: WorkerFault): void {
+  if (kind === 'device-lost-next-load') loseDeviceOnNextLoad = true;
+  else if (kind === 'device-lost') gpuDevice?.destroy();
+  else if (kind === 'exit') stopForGood();
+  else for (;;);
+}
+
+/**
+ * As if the browser had killed the worker: closed, and this thread blocked for good without
+ * burning CPU. close() alone would let a generation in progress run on to its end, because
+ * nothing in it waits for a task the closed event loop would refuse.
+ */
+function stopForGood(): never {
+  self.close();
+  if (typeof SharedArrayBuffer === 'function') for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+  for (;;);
+}
+
 function injectFault(kind: WorkerFault): Promise<void> {
-  if (kind === 'device-lost-next-load') {
-    loseDeviceOnNextLoad = true;
-    return Promise.resolve();
+  if (kind === 'device-lost' && !gpuDevice) return Promise.reject(new Error('No model runs on WebGPU in this worker: there is no device to lose.'));
+  if (kind === 'hang' || kind === 'exit') {
+    // After the reply has gone out, so the caller is not left waiting on a dead worker.
+    setTimeout(() => triggerFault(kind), 0);
+  } else {
+    triggerFault(kind);
   }
-  if (kind === 'device-lost') {
-    if (!gpuDevice) return Promise.reject(new Error('No model runs on WebGPU in this worker: there is no device to lose.'));
-    gpuDevice.destroy();
-    return Promise.resolve();
-  }
-  // After the reply has gone out, so the caller is not left waiting on a dead worker.
-  setTimeout(() => {
-    if (kind === 'exit') self.close();
-    else for (;;);
-  }, 0);
   return Promise.resolve();
 }
 
@@ -123,6 +135,7 @@ expose(
     watchDevice,
     deviceLostReason: lostReason,
     injectFault,
+    triggerFault,
     takeCacheProblems: () => {
       const problems = describeCacheProblems(cacheNotices);
       cacheNotices = [];
