@@ -230,7 +230,9 @@ export class BrowserEngine implements Engine {
       queue.push(event);
       settleIfComplete();
     };
-    events.port1.onmessage = (message: MessageEvent<WorkerEvent>) => onEvent(message.data);
+    events.port1.onmessage = (message: MessageEvent<WorkerEvent[]>) => {
+      for (const event of message.data) onEvent(event);
+    };
     this.crash = fail;
     armWatchdog();
 
