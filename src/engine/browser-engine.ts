@@ -230,9 +230,7 @@ export class BrowserEngine implements Engine {
       queue.push(event);
       settleIfComplete();
     };
-    events.port1.onmessage = (message: MessageEvent<WorkerEvent[]>) => {
-      for (const event of message.data) onEvent(event);
-    };
+    events.port1.onmessage = (message: MessageEvent<WorkerEvent>) => onEvent(message.data);
     this.crash = fail;
     armWatchdog();
 

@@ -44,7 +44,7 @@ const trace = { requestAt: 0, prefillStartAt: 1, tokenTimes: [2, 3], endAt: 4, p
 
 /** Stands in for the MessagePort the page hands over. */
 function sinkInto(seen: WorkerEvent[]): EventSink {
-  return { postMessage: (batch) => seen.push(...batch) };
+  return { postMessage: (e) => seen.push(e) };
 }
 
 beforeEach(() => {
@@ -104,7 +104,7 @@ describe('createWorkerApi', () => {
     const api = createWorkerApi(faultHooks);
     await api.injectFault('hang', 2);
     expect(log).toEqual([]); // armed, not fired
-    const sink: EventSink = { postMessage: (batch) => log.push(...batch.map((e) => (e.type === 'token' ? e.text : e.type))) };
+    const sink: EventSink = { postMessage: (e) => log.push(e.type === 'token' ? e.text : e.type) };
     await api.generate(6, messages, { ...DEFAULT_PARAMS }, sink);
     expect(log).toEqual(['start', 'a', 'b', 'fault:hang', 'c', 'end']);
     log.length = 0;

@@ -5,7 +5,6 @@
 import { serializeError, type SerializedError } from '../errors';
 import type { ChatMessage, GenerationEvent, GenerationParams, LoadProgress, LoadedModel, ModelRef } from '../types';
 import { ModelRunner, type RunnerHooks } from './runner';
-import { EventBatcher } from './event-batcher';
 import { StopFlag } from './stop-flag';
 
 /**
@@ -15,12 +14,12 @@ import { StopFlag } from './stop-flag';
 export type WorkerEvent = GenerationEvent | { type: 'error'; error: SerializedError };
 
 /**
- * Where a generation's events go, in batches (see EventBatcher): a MessagePort in the browser.
- * One-way on purpose: a comlink callback per token costs a reply message per token too, which
- * measurably slowed decoding in the worker (`npm run bench:engine`).
+ * Where a generation's events go: a MessagePort in the browser. One-way on purpose: a comlink
+ * callback per token costs a reply message per token too, which measurably slowed decoding in
+ * the worker (`npm run bench:engine`); a posted message costs the worker nothing further.
  */
 export interface EventSink {
-  postMessage(events: WorkerEvent[]): void;
+  postMessage(event: WorkerEvent): void;
 }
 
 export interface WorkerApi {
@@ -78,22 +77,16 @@ export function createWorkerApi(hooks: ApiHooks): WorkerApi {
       let tokens = 0;
       const fault = armed;
       armed = null;
-      const batcher = new EventBatcher<WorkerEvent>((batch) => events.postMessage(batch), () => hooks.now());
       const send = (e: WorkerEvent): void => {
         sent++;
-        batcher.push(e);
-        if (e.type === 'token' && ++tokens === fault?.afterTokens) {
-          // The tokens so far reach the page before the worker dies or hangs.
-          batcher.flush();
-          hooks.triggerFault?.(fault.kind);
-        }
+        events.postMessage(e);
+        if (e.type === 'token' && ++tokens === fault?.afterTokens) hooks.triggerFault?.(fault.kind);
       };
       try {
         await runner.generate(requestId, messages, params, send);
       } catch (error) {
         send({ type: 'error', error: serializeError(error) });
       }
-      batcher.flush();
       return sent;
     },
     stop(requestId) {
