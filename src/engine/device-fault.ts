@@ -16,11 +16,18 @@ export function deviceFaultCause(message: string, lostReason: string | null): De
   return null;
 }
 
-/** One sentence for the user: what happened, and that nothing was lost. */
-export function describeDeviceFault(cause: DeviceFaultCause, device: string, lostReason: string | null, when: string): string {
+/** For the user: what happened, that nothing was lost (mid-answer), and what to do. */
+export function describeDeviceFault(
+  cause: DeviceFaultCause,
+  device: string,
+  lostReason: string | null,
+  when: string,
+  phase: 'load' | 'answer' = 'answer',
+): string {
   const what =
     cause === 'device-lost'
       ? `The WebGPU device was lost ${when}${lostReason ? ` (${lostReason.replace(/\.+$/, '')})` : ''}`
       : `${device === 'webgpu' ? 'WebGPU' : 'WASM'} ran out of memory ${when}`;
-  return `${what}. The inference worker was restarted; the conversation and the answer so far are kept. Run the model on WASM, pick a smaller variant, or use the gateway.`;
+  const kept = phase === 'answer' ? '; the conversation and the answer so far are kept' : '';
+  return `${what}. The inference worker was restarted${kept}. Run the model on WASM, pick a smaller variant, or use the gateway.`;
 }

@@ -94,9 +94,10 @@ export class Router {
         throw new DeviceUnavailableError(`${browserStory}. The gateway fallback failed too: ${message(error)}`, { modelId: model.id, ...faulted });
       }
     }
+    // A device fault's own message already says what to try, and the page offers it as buttons.
+    const advice = faulted ? '' : prefs.device === 'auto' ? ' Try a smaller model, or run it on a gateway (connection settings).' : ' Try another device in the model settings.';
     throw new DeviceUnavailableError(
-      `${browserStory}. ` +
-        (prefs.device === 'auto' ? 'Try a smaller model, or run it on a gateway (connection settings).' : 'Try another device in the model settings.'),
+      `${browserStory}.${advice}`,
       { modelId: model.id, ...faulted },
     );
   }

@@ -212,9 +212,13 @@ export class PlaygroundApp extends LitElement {
       }
       .sidebar conversation-list {
         flex: 1;
+        /* A tall model panel (an error with recovery offers) scrolls the sidebar instead of
+           squeezing the list until "New chat" overlaps it. */
+        min-height: 9rem;
       }
       .sidebar model-panel {
         border-top: 1px solid var(--border);
+        flex-shrink: 0;
         padding-top: 14px;
       }
       .settings {

@@ -42,7 +42,9 @@ describe('deviceFaultCause', () => {
     const text = describeDeviceFault('device-lost', 'webgpu', 'Device was destroyed.', 'after 3 tokens');
     expect(text).toMatch(/^The WebGPU device was lost after 3 tokens \(Device was destroyed\)\. /);
     expect(text).toMatch(/answer so far are kept/);
-    expect(describeDeviceFault('out-of-memory', 'wasm', null, 'while x was loading')).toMatch(/^WASM ran out of memory while x was loading\./);
+    const load = describeDeviceFault('out-of-memory', 'wasm', null, 'while x was loading', 'load');
+    expect(load).toMatch(/^WASM ran out of memory while x was loading\. The inference worker was restarted\. Run the model on WASM/);
+    expect(load).not.toMatch(/answer so far/);
   });
 });
 

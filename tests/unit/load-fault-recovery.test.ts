@@ -73,6 +73,8 @@ describe('a device fault during a load', () => {
     const error = await routerWith(engine).load(pocket, forcedWebGpu).catch((e: unknown) => e);
     expect(engine.asked).toEqual(['webgpu q4']);
     expect(error).toBeInstanceOf(DeviceUnavailableError);
+    // The fault's own advice stands; no generic "try another device" after it.
+    expect((error as Error).message).toMatch(/device was lost while it was warming up\.$/);
     const run = faultedLoad(error, pocket);
     expect(run).toEqual({ model: pocket, device: 'webgpu', dtype: 'q4' });
     expect(recoveryOffers(run!, 'http://127.0.0.1:5273').map((o) => o.kind)).toEqual(['wasm', 'gateway']);

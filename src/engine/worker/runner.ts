@@ -174,11 +174,18 @@ export class ModelRunner {
    * A DeviceFaultError when `error` came from a lost WebGPU device or exhausted memory, else null.
    * `graceMs`: how long to wait for `GPUDevice.lost` to settle after the failed call.
    */
-  private async deviceFault(error: unknown, device: Device, modelId: string, when: string, graceMs = DEVICE_LOST_GRACE_MS): Promise<DeviceFaultError | null> {
+  private async deviceFault(
+    error: unknown,
+    device: Device,
+    modelId: string,
+    when: string,
+    phase: 'load' | 'answer',
+    graceMs = DEVICE_LOST_GRACE_MS,
+  ): Promise<DeviceFaultError | null> {
     const lost = device === 'webgpu' ? ((await this.hooks.deviceLostReason?.(graceMs)) ?? null) : null;
     const cause = deviceFaultCause(asMessage(error), lost);
     if (!cause) return null;
-    return new DeviceFaultError(describeDeviceFault(cause, device, lost, when), { cause, device, modelId, original: asMessage(error) });
+    return new DeviceFaultError(describeDeviceFault(cause, device, lost, when, phase), { cause, device, modelId, original: asMessage(error) });
   }
 
   get current(): ModelRef | null {
@@ -228,7 +235,7 @@ export class ModelRunner {
         device: this.hooks.executionDevice(device),
       });
     } catch (error) {
-      const fault = await this.deviceFault(error, device, ref.id, `while ${ref.id} was loading`);
+      const fault = await this.deviceFault(error, device, ref.id, `while ${ref.id} was loading`, 'load');
       if (fault) throw fault;
       throw new ModelLoadError(
         `Could not load ${ref.id} (${ref.dtype}) on ${this.hooks.describe(device)}: ${asMessage(error)}`,
@@ -255,7 +262,7 @@ export class ModelRunner {
       });
     } catch (error) {
       await this.unload().catch(() => undefined);
-      const fault = await this.deviceFault(error, device, ref.id, `while ${ref.id} was warming up`);
+      const fault = await this.deviceFault(error, device, ref.id, `while ${ref.id} was warming up`, 'load');
       if (fault) throw fault;
       throw new ModelLoadError(`${ref.id} loaded but could not run on ${this.hooks.describe(device)}: ${asMessage(error)}`, {
         modelId: ref.id,
@@ -287,7 +294,7 @@ export class ModelRunner {
     if (!loaded) throw new ModelNotLoadedError();
     const { tokenizer, model, ref, eosIds } = loaded;
     // A lost device never comes back: fail fast instead of feeding a dead session.
-    const stale = await this.deviceFault('', loaded.device, ref.id, 'before this answer started', 0);
+    const stale = await this.deviceFault('', loaded.device, ref.id, 'before this answer started', 'answer', 0);
     if (stale) throw stale;
 
     let inputIds: Tensor;
@@ -338,7 +345,7 @@ export class ModelRunner {
             : {}),
         });
       } catch (error) {
-        const fault = await this.deviceFault(error, loaded.device, ref.id, `after ${streamer.tokenTimes.length} tokens`);
+        const fault = await this.deviceFault(error, loaded.device, ref.id, `after ${streamer.tokenTimes.length} tokens`, 'answer');
         if (fault) throw fault;
         throw new GenerationError(`Generation failed after ${streamer.tokenTimes.length} tokens: ${asMessage(error)}`, {
           generatedTokens: streamer.tokenTimes.length,
