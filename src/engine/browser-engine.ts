@@ -122,9 +122,10 @@ export class BrowserEngine implements Engine {
     // A failed load can still report progress afterwards (sibling downloads finish in the
     // worker); once the load has settled, those reports must not revive a "loading" state.
     let settled = false;
-    let rejectAborted: (error: Error) => void = () => undefined;
-    const aborted = new Promise<never>((_, reject) => {
-      rejectAborted = reject;
+    // Settles when the load is stopped from the page: by the user (abort) or by the watchdog.
+    let rejectStopped: (error: Error) => void = () => undefined;
+    const stopped = new Promise<never>((_, reject) => {
+      rejectStopped = reject;
     });
     // No sign of progress for too long: a hung worker or a dead download. Either way, kill it.
     let watchdog: ReturnType<typeof setTimeout> | undefined;
@@ -133,7 +134,7 @@ export class BrowserEngine implements Engine {
       const timeout = this.loadStallTimeoutMs;
       watchdog = setTimeout(() => {
         this.terminate();
-        rejectAborted(
+        rejectStopped(
           new WorkerCrashedError(
             `Loading ${model.id} showed no progress for ${Math.round(timeout / 1000)} s (a stalled download or a hung worker), so it was stopped. Files that finished downloading stay cached: try again.`,
             { modelId: model.id, stalledMs: timeout },
@@ -149,7 +150,7 @@ export class BrowserEngine implements Engine {
     const onAbort = (): void => {
       // A download or session creation cannot be interrupted inside the worker: kill it.
       this.terminate();
-      rejectAborted(abortError());
+      rejectStopped(abortError());
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     const crashed = new Promise<never>((_, reject) => {
@@ -157,7 +158,7 @@ export class BrowserEngine implements Engine {
     });
     armWatchdog();
     try {
-      this.loaded = await Promise.race([api.load(model, progress), aborted, crashed]);
+      this.loaded = await Promise.race([api.load(model, progress), stopped, crashed]);
       return this.loaded;
     } catch (error) {
       // A lost device stays lost in this worker: the next attempt (often WASM) gets a fresh one.
@@ -206,10 +207,12 @@ export class BrowserEngine implements Engine {
         );
       }, timeout);
     };
-    const settleIfComplete = (): void => {
-      if (expected === null || received < expected) return;
+    const close = (): void => {
       events.port1.close();
       queue.close();
+    };
+    const settleIfComplete = (): void => {
+      if (expected !== null && received >= expected) close();
     };
     const onEvent = (event: WorkerEvent): void => {
       received++;
@@ -252,8 +255,7 @@ export class BrowserEngine implements Engine {
           reason: 'aborted',
           trace: { requestAt: at, prefillStartAt: null, tokenTimes: lastTokenAt === null ? [] : [lastTokenAt], endAt: at, promptTokens: 0 },
         });
-        events.port1.close();
-        queue.close();
+        close();
       }, grace);
     };
     if (signal?.aborted) onAbort();

@@ -16,19 +16,11 @@ import { afterEach, beforeEach, expect, inject, it } from 'vitest';
 import type { WorkerFault } from '../../src/engine/worker/api';
 import { readGolden } from '../support/paths';
 import { launchChromium } from './support/chromium';
-import { type AppWindow, lastAnswer, openApp, turns, typeAndSend, waitForModel, waitIdle } from './support/app';
+import { type AppWindow, lastAnswer, loadState, openApp, turns, typeAndSend, waitForModel, waitIdle } from './support/app';
 
 type FaultWindow = AppWindow & {
   faults?: { inject(kind: WorkerFault, afterTokens?: number): Promise<void>; setStallTimeout(ms: number): void; setLoadStallTimeout(ms: number): void };
 };
-
-/** The model panel's load state, with the kinds of recovery offered after a fault. */
-async function loadState(page: Page): Promise<{ kind: string; message: string; offers: string[] }> {
-  return page.evaluate(() => {
-    const l = (window as AppWindow).playground!.load;
-    return l.kind === 'error' ? { kind: l.kind, message: l.message, offers: (l.recovery ?? []).map((o) => o.kind) } : { kind: l.kind, message: '', offers: [] };
-  });
-}
 
 const golden = readGolden('pocket-chat-1m');
 const moon = golden.cases.find((c) => c.messages[0]?.content === 'Tell me about the moon.')!;

@@ -14,17 +14,10 @@ import type { LoadProgress } from '../../src/engine/types';
 import { PUBLIC_MODELS, readCatalog, readGolden } from '../support/paths';
 import { startHubMirror, type Fault, type HubMirror } from '../support/hub-mirror';
 import { launchChromium } from './support/chromium';
-import { lastAnswer, openApp, typeAndSend, waitForModel, waitIdle, type AppWindow } from './support/app';
+import { lastAnswer, loadState, openApp, typeAndSend, waitForModel, waitIdle, type AppWindow } from './support/app';
 
 type HubWindow = AppWindow & { cache?: CacheManager; progressSeen?: LoadProgress[] };
 type BenchWindow = AppWindow & { bench?: BenchSession };
-
-async function loadMessage(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const load = (window as AppWindow).playground!.load;
-    return load.kind === 'error' ? load.message : '';
-  });
-}
 
 const REPO = 'test-org/pocket-chat-1m';
 const REVISION = '0123456789abcdef0123456789abcdef01234567';
@@ -158,7 +151,7 @@ it('html, truncated, corrupt and dropped downloads of a weight file each fail wi
         await page.locator('model-panel').getByRole('button', { name: 'Try again' }).click();
       }
       await page.waitForFunction(() => (window as AppWindow).playground?.load.kind === 'error', null, { timeout: 60_000 });
-      expect(await loadMessage(page), fault).toMatch(message);
+      expect((await loadState(page)).message, fault).toMatch(message);
       expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE)), fault).toEqual([]);
     }
     await page.locator('model-panel').getByRole('button', { name: 'Try again' }).click();

@@ -3,10 +3,11 @@
  * like the app's worker (same ORT wasm, same threads) but with nothing of ours around it: no RPC
  * per token, no text decoding, no stop flag. A round's token times are returned at its end.
  */
-import { AutoModelForCausalLM, AutoTokenizer, TextStreamer, env, LogLevel, type PreTrainedModel, type PreTrainedTokenizer, type Tensor } from '@huggingface/transformers';
+import { AutoModelForCausalLM, AutoTokenizer, env, LogLevel, type PreTrainedModel, type PreTrainedTokenizer, type Tensor } from '@huggingface/transformers';
 import { expose } from 'comlink';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import { TimestampStreamer } from './timestamp-streamer';
 import { wasmThreadCount } from '../../src/engine/threads';
 
 export interface BareRequest {
@@ -18,19 +19,6 @@ export interface BareRequest {
   tokens: number;
 }
 
-/** Records only the time of each generated token. */
-class TimestampStreamer extends TextStreamer {
-  readonly times: number[] = [];
-  private prompt = true;
-  override put(): void {
-    if (this.prompt) {
-      this.prompt = false;
-      return;
-    }
-    this.times.push(performance.timeOrigin + performance.now());
-  }
-  override end(): void {}
-}
 
 env.logLevel = LogLevel.ERROR;
 env.useBrowserCache = false;

@@ -22,10 +22,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AutoModelForCausalLM, AutoTokenizer, TextStreamer, env } from '@huggingface/transformers';
+import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
 import { build, preview } from 'vite';
 import { launchChromium } from '../../tests/e2e/support/chromium';
 import type { BareRequest } from './bare-worker';
+import { TimestampStreamer } from './timestamp-streamer';
 import type { BenchPage, RoundTimes } from './bench-page';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -60,18 +61,6 @@ function median(xs: readonly number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-class TimestampStreamer extends TextStreamer {
-  readonly times: number[] = [];
-  private prompt = true;
-  override put(): void {
-    if (this.prompt) {
-      this.prompt = false;
-      return;
-    }
-    this.times.push(performance.timeOrigin + performance.now());
-  }
-  override end(): void {}
-}
 
 /** transformers.js on onnxruntime-node in this process, loaded once, one round per call. */
 async function openNode(modelId: string, dtype: BareRequest['dtype']): Promise<{ round(): Promise<RoundTimes>; close(): Promise<void> }> {

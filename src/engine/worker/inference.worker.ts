@@ -61,24 +61,24 @@ let loseDeviceOnNextLoad = false;
 async function watchDevice(device: 'webgpu' | 'wasm'): Promise<void> {
   if (device !== 'webgpu' || !onnx.webgpu) return;
   const current = await onnx.webgpu.device;
-  const injectedLoss = loseDeviceOnNextLoad;
-  loseDeviceOnNextLoad = false;
-  // The injected loss must count even if ORT kept the device of an earlier model.
-  if (injectedLoss) gpuDevice = null;
-  if (current === gpuDevice) return;
   // ONNX Runtime destroys its device when the last session is released and makes a new one for
   // the next model: only the loss of the device in use counts.
-  gpuDevice = current;
-  deviceLostReason = null;
-  deviceLost = current.lost.then((info) => {
-    const reason = info.message || `GPUDevice lost (${info.reason})`;
-    if (gpuDevice === current) {
-      deviceLostReason = reason;
-      console.warn(`[inference worker] ${reason}`);
-    }
-    return reason;
-  });
-  if (injectedLoss) current.destroy();
+  if (current !== gpuDevice) {
+    gpuDevice = current;
+    deviceLostReason = null;
+    deviceLost = current.lost.then((info) => {
+      const reason = info.message || `GPUDevice lost (${info.reason})`;
+      if (gpuDevice === current) {
+        deviceLostReason = reason;
+        console.warn(`[inference worker] ${reason}`);
+      }
+      return reason;
+    });
+  }
+  if (loseDeviceOnNextLoad) {
+    loseDeviceOnNextLoad = false;
+    current.destroy();
+  }
 }
 
 async function lostReason(graceMs = 0): Promise<string | null> {

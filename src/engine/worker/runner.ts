@@ -10,7 +10,6 @@ import {
   LogitsProcessorList,
   StoppingCriteria,
   Tensor,
-  TextStreamer,
   env,
   random,
   type DeviceType,
@@ -32,9 +31,11 @@ import type {
   StopReason,
 } from '../types';
 import { IncrementalDecoder } from './incremental-decoder';
+import { ProgressAggregator } from './progress-aggregator';
 import { filterTopKTopP } from './sampling';
 import { guardedMessages } from './special-text';
 import type { StopFlag } from './stop-flag';
+import { TimedStreamer } from './timed-streamer';
 
 /** What differs between the browser worker and Node. */
 export interface RunnerHooks {
@@ -102,43 +103,6 @@ function warpers(params: GenerationParams): LogitsProcessorList {
   const list = new LogitsProcessorList();
   list.push(new TopKTopPWarper(params.topK, params.topP));
   return list;
-}
-
-/**
- * Receives token ids from generate(), timestamps them and streams text deltas. It extends
- * TextStreamer only to satisfy generate()'s parameter type; put() and end() are replaced.
- */
-class TimedStreamer extends TextStreamer {
-  prefillStartAt: number | null = null;
-  readonly tokenTimes: number[] = [];
-  private seenPrompt = false;
-
-  constructor(
-    tokenizer: PreTrainedTokenizer,
-    private readonly now: () => number,
-    private readonly decoder: IncrementalDecoder,
-    private readonly emit: (event: GenerationEvent) => void,
-  ) {
-    super(tokenizer);
-  }
-
-  override put(value: bigint[][]): void {
-    if (!this.seenPrompt) {
-      // generate() first hands over the prompt, right before the first forward pass.
-      this.seenPrompt = true;
-      this.prefillStartAt = this.now();
-      return;
-    }
-    const at = this.now();
-    this.tokenTimes.push(at);
-    const id = Number(value[0]?.[0] ?? -1);
-    this.emit({ type: 'token', text: this.decoder.push(id), at });
-  }
-
-  override end(): void {
-    const rest = this.decoder.flush();
-    if (rest) this.emit({ type: 'token', text: rest, at: this.now() });
-  }
 }
 
 function splitLocation(location: string): { base: string; name: string } {
@@ -369,45 +333,5 @@ export class ModelRunner {
     const loaded = this.loaded;
     this.loaded = null;
     if (loaded) await loaded.model.dispose();
-  }
-}
-
-/** Sums per-file progress into totals; expected sizes come from the catalog when known. */
-class ProgressAggregator {
-  private readonly files = new Map<string, { loaded: number; total: number }>();
-
-  constructor(
-    expected: readonly { path: string; bytes: number }[],
-    private readonly onProgress: (p: LoadProgress) => void,
-    private readonly servedFromCache?: (file: string) => boolean,
-  ) {
-    for (const f of expected) this.files.set(f.path, { loaded: 0, total: f.bytes });
-  }
-
-  update(info: ProgressInfo): void {
-    if (info.status !== 'progress' && info.status !== 'done') return;
-    const entry = this.files.get(info.file) ?? { loaded: 0, total: 0 };
-    if (info.status === 'progress') {
-      entry.total = Math.max(entry.total, info.total);
-      entry.loaded = Math.max(entry.loaded, info.loaded);
-    } else {
-      entry.loaded = Math.max(entry.loaded, entry.total);
-    }
-    this.files.set(info.file, entry);
-    let loaded = 0;
-    let total = 0;
-    for (const f of this.files.values()) {
-      loaded += Math.min(f.loaded, f.total || f.loaded);
-      total += f.total;
-    }
-    this.onProgress({
-      phase: 'download',
-      file: info.file,
-      fileLoaded: entry.loaded,
-      fileTotal: entry.total,
-      loaded,
-      total: Math.max(total, loaded),
-      fromCache: this.servedFromCache?.(info.file) ?? false,
-    });
   }
 }

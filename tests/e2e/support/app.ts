@@ -107,6 +107,14 @@ export async function waitForStart(page: Page): Promise<void> {
   }, null, { timeout: 60_000, polling: 50 });
 }
 
+/** The model panel's load state: its kind, and after a failure the message and recovery offers. */
+export async function loadState(page: Page): Promise<{ kind: string; message: string; offers: string[] }> {
+  return page.evaluate(() => {
+    const l = (window as AppWindow).playground!.load;
+    return l.kind === 'error' ? { kind: l.kind, message: l.message, offers: (l.recovery ?? []).map((o) => o.kind) } : { kind: l.kind, message: '', offers: [] };
+  });
+}
+
 /** Types into the prompt box and presses Enter, like a person. */
 export async function typeAndSend(page: Page, text: string): Promise<void> {
   const box = page.locator('chat-composer textarea');
