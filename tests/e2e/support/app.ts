@@ -79,21 +79,32 @@ export async function openApp(browser: Browser, baseUrl: string, options: OpenOp
   return { context, page, requests, errors };
 }
 
-/** Waits until the selected model is loaded (or fails with the app's own error message). */
+/**
+ * Waits until the selected model is loaded (or fails with the app's own error message).
+ * The state is read once per poll, and only a settled state of the model now selected counts: right
+ * after a new choice the previous model's `ready` is still up for a moment.
+ */
 export async function waitForModel(page: Page, timeout = 120_000): Promise<{ backend: string; dtype: string; detail: string }> {
-  await page.waitForFunction(
+  const handle = await page.waitForFunction(
     () => {
-      const kind = (window as AppWindow).playground?.load.kind;
-      return kind === 'ready' || kind === 'error';
+      const p = (window as AppWindow).playground;
+      const selected = p?.selectedModel?.id;
+      const load = p?.load;
+      if (!load || !selected) return false;
+      if (load.kind === 'ready' && load.route.model.id === selected) {
+        const { backend, dtype, detail } = load.route.loaded;
+        return { ok: true as const, backend, dtype, detail };
+      }
+      if (load.kind === 'error' && load.modelId === selected) return { ok: false as const, message: load.message };
+      return false;
     },
     null,
     { timeout, polling: 100 },
   );
-  return page.evaluate(() => {
-    const load = (window as AppWindow).playground!.load;
-    if (load.kind !== 'ready') throw new Error(`model did not load: ${load.kind === 'error' ? load.message : load.kind}`);
-    return { backend: load.route.loaded.backend, dtype: load.route.loaded.dtype, detail: load.route.loaded.detail };
-  });
+  const settled = await handle.jsonValue();
+  if (!settled) throw new Error('unreachable: waitForFunction resolved with a falsy value');
+  if (!settled.ok) throw new Error(`model did not load: ${settled.message}`);
+  return { backend: settled.backend, dtype: settled.dtype, detail: settled.detail };
 }
 
 /**
