@@ -3,21 +3,19 @@
  *   - the app path: BrowserEngine -> inference worker -> tokens arriving in the page,
  *   - a bare transformers.js generate loop in a worker of the same page (the baseline),
  *   - transformers.js on onnxruntime-node in this process (native),
- * on the same model, prompt and answer length (EOS suppressed until --tokens). All three are loaded
- * at once and their rounds alternate (the order rotates every round), so they share the machine's
+ * on the same model, prompt and answer length (EOS suppressed until --tokens). All are loaded at
+ * once and their rounds alternate (the order rotates every round), so they share the machine's
  * weather.
  *
- * Two statistics, both printed:
- *  - steady tok/s = 1000 / the median time between consecutive tokens over all measured rounds.
- *    Every per-token cost of the app (decoding, the event port, the page) is paid on every token,
- *    so it moves the median; a burst of load from another tenant of a shared machine hits a few
- *    tokens and does not. This is the headline ratio.
- *  - round tok/s = the median over rounds of (tokens after the first / time since the first),
- *    the definition the playground shows per answer; on a noisy machine its ratios swing by 2x
- *    from round to round, so it is reported, not trusted.
+ * Decode tok/s is the playground's own per-answer definition: tokens after the first over the time
+ * since the first, as they arrive where they are consumed (the page for the app). Ratios are
+ * paired: app / bare of the same round, whose answers ran back to back; the headline is the median
+ * of those over all rounds, with the quartiles. On a shared machine a single round's ratio swings
+ * widely, so the bare loop also runs twice per round: bare / bare of the same round (an A/A
+ * control) shows how far two identical runs differ, i.e. the resolution of the whole measurement.
  *
  *   npm run bench:engine -- [--models a,b] [--dtypes q4,fp32] [--devices wasm,webgpu]
- *                           [--tokens 128] [--rounds 5] [--json out.json]
+ *                           [--tokens 128] [--rounds 25] [--json out.json]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -38,7 +36,7 @@ const { values } = parseArgs({
     dtypes: { type: 'string', default: 'q4,fp32' },
     devices: { type: 'string', default: 'wasm' },
     tokens: { type: 'string', default: '128' },
-    rounds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '25' },
     prompt: { type: 'string', default: 'Tell me about the moon.' },
     json: { type: 'string' },
   },
@@ -53,14 +51,6 @@ function decodeRate(times: readonly number[]): number {
   if (first === undefined || last === undefined || last <= first) return Number.NaN;
   return ((times.length - 1) * 1000) / (last - first);
 }
-
-function median(xs: readonly number[]): number {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (!s.length) return Number.NaN;
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 
 /** transformers.js on onnxruntime-node in this process, loaded once, one round per call. */
 async function openNode(modelId: string, dtype: BareRequest['dtype']): Promise<{ round(): Promise<RoundTimes>; close(): Promise<void> }> {
@@ -84,21 +74,30 @@ async function openNode(modelId: string, dtype: BareRequest['dtype']): Promise<{
 
 const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(x < 10 ? 1 : 0) : '–');
 
-type Path = 'app' | 'bare' | 'node';
-
-interface Measured {
-  /** Decode tok/s per measured round, by path; app also as produced in its worker. */
-  rates: Record<Path | 'appWorker', number[]>;
-  /** Per round: app rate / bare rate and app rate / node rate of the same round. */
-  appOverBare: number[];
-  appOverNode: number[];
-  /** Every inter-token gap (ms) of the measured rounds, by path. */
-  gaps: Record<Path | 'appWorker', number[]>;
-  tokens: number;
+/** The q-quantile (0..1) of the finite values, by linear interpolation. */
+function quantile(xs: readonly number[], q: number): number {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (!s.length) return Number.NaN;
+  const at = q * (s.length - 1);
+  const lo = Math.floor(at);
+  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (at - lo);
 }
 
-function gapsOf(times: readonly number[]): number[] {
-  return times.slice(1).map((t, i) => t - times[i]!);
+/** "0.97 (0.93–1.01)": the median and quartiles of paired ratios. */
+function ratioCell(xs: readonly number[], bold = false): string {
+  const mid = quantile(xs, 0.5).toFixed(2);
+  return `${bold ? `**${mid}**` : mid} (${quantile(xs, 0.25).toFixed(2)}–${quantile(xs, 0.75).toFixed(2)})`;
+}
+
+/** 'bare2': the bare loop again in the same round, the A/A control. */
+type Path = 'app' | 'bare' | 'bare2' | 'node';
+
+interface Measured {
+  /** Decode tok/s per measured round, by path; 'appWorker' is the app as produced in its worker. */
+  rates: Record<Path | 'appWorker', number[]>;
+  /** Per round, the ratio of two paths' rates in that round. */
+  ratios: { appOverBare: number[]; appWorkerOverBare: number[]; bareOverBare: number[]; appOverNode: number[] };
+  tokens: number;
 }
 
 async function measure(bench: (fn: keyof BenchPage, arg?: BareRequest) => Promise<unknown>, request: BareRequest): Promise<Measured> {
@@ -108,28 +107,39 @@ async function measure(bench: (fn: keyof BenchPage, arg?: BareRequest) => Promis
   const run: Record<Path, () => Promise<RoundTimes>> = {
     app: () => bench('appRound') as Promise<RoundTimes>,
     bare: () => bench('bareRound') as Promise<RoundTimes>,
+    bare2: () => bench('bareRound') as Promise<RoundTimes>,
     node: () => node.round(),
   };
-  const order: Path[] = ['app', 'bare', 'node'];
-  const m: Measured = { rates: { app: [], appWorker: [], bare: [], node: [] }, appOverBare: [], appOverNode: [], gaps: { app: [], appWorker: [], bare: [], node: [] }, tokens: 0 };
+  const order: Path[] = ['app', 'bare', 'node', 'bare2'];
+  const m: Measured = {
+    rates: { app: [], appWorker: [], bare: [], bare2: [], node: [] },
+    ratios: { appOverBare: [], appWorkerOverBare: [], bareOverBare: [], appOverNode: [] },
+    tokens: 0,
+  };
   try {
-    // Round 0 warms every path up and is not counted; then the order rotates each round so no
-    // path always runs first, or right after another one.
-    for (let i = 0; i <= rounds; i++) {
+    // The first rounds warm every path up and are not counted; then the order rotates each round
+    // so no path always runs first, or right after another one.
+    const warmUp = 2;
+    for (let i = 0; i < warmUp + rounds; i++) {
       const times: Partial<Record<Path, RoundTimes>> = {};
       for (let k = 0; k < order.length; k++) {
         const p = order[(i + k) % order.length]!;
         times[p] = await run[p]();
       }
-      if (i === 0) continue;
-      const rate = (p: Path): number => decodeRate(times[p]?.arrived ?? []);
-      for (const p of order) m.rates[p].push(rate(p));
-      for (const p of order) m.gaps[p].push(...gapsOf(times[p]?.arrived ?? []));
-      m.gaps.appWorker.push(...gapsOf(times.app?.produced ?? []));
-      m.rates.appWorker.push(decodeRate(times.app?.produced ?? []));
-      m.appOverBare.push(rate('app') / rate('bare'));
-      m.appOverNode.push(rate('app') / rate('node'));
-      m.tokens = times.app?.arrived.length ?? 0;
+      if (i < warmUp) continue;
+      const rate: Record<Path | 'appWorker', number> = {
+        app: decodeRate(times.app?.arrived ?? []),
+        appWorker: decodeRate(times.app?.produced ?? []),
+        bare: decodeRate(times.bare?.arrived ?? []),
+        bare2: decodeRate(times.bare2?.arrived ?? []),
+        node: decodeRate(times.node?.arrived ?? []),
+      };
+      for (const [p, r] of Object.entries(rate) as [Path | 'appWorker', number][]) m.rates[p].push(r);
+      m.ratios.appOverBare.push(rate.app / rate.bare);
+      m.ratios.appWorkerOverBare.push(rate.appWorker / rate.bare);
+      m.ratios.bareOverBare.push(rate.bare2 / rate.bare);
+      m.ratios.appOverNode.push(rate.app / rate.node);
+      m.tokens = times.app?.produced?.length ?? 0;
     }
   } finally {
     await bench('closeApp');
@@ -155,28 +165,27 @@ async function main(): Promise<void> {
   await page.goto(`http://127.0.0.1:${address.port}/tools/bench/bench.html`);
   const info = await page.evaluate(() => ({ isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency, ua: navigator.userAgent }));
   console.log(`Chromium: ${info.ua.match(/Chrome\/[\d.]+/)?.[0] ?? '?'}, cross-origin isolated: ${info.isolated}, cores: ${info.cores}`);
-  console.log(`Prompt: ${JSON.stringify(values.prompt)}, ${tokens} new tokens (EOS suppressed), ${rounds} alternating rounds after 1 warm-up; steady decode tok/s (see the header of this file)\n`);
+  console.log(`Prompt: ${JSON.stringify(values.prompt)}, ${tokens} new tokens (EOS suppressed), ${rounds} alternating rounds after 2 warm-up rounds; medians of per-answer decode tok/s and of paired ratios, quartiles in brackets (see the header of this file)\n`);
 
   const bench = (fn: keyof BenchPage, arg?: BareRequest): Promise<unknown> =>
     page.evaluate(([f, a]) => (window as unknown as { bench: Record<string, (r?: BareRequest) => Promise<unknown>> }).bench[f]!(a), [fn, arg] as const);
 
   const rows: Record<string, unknown>[] = [];
   const table = [
-    '| model | dtype | device | app path | (in its worker) | bare loop | app / bare | app adds ms/token | onnxruntime-node | app / native | app / bare, round tok/s |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| model | dtype | device | app path tok/s | bare loop tok/s | **app / bare** | app in its worker / bare | bare / bare (A/A) | onnxruntime-node tok/s | app / native |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const modelId of values.models.split(',')) {
     for (const dtype of values.dtypes.split(',') as BareRequest['dtype'][]) {
       for (const device of devices) {
         const request: BareRequest = { modelsPath: '/models/', modelId, dtype, device, prompt: values.prompt, tokens };
         const m = await measure(bench, request);
-        const steady = (p: keyof Measured['gaps']): number => 1000 / median(m.gaps[p]);
-        const s = { app: steady('app'), appWorker: steady('appWorker'), bare: steady('bare'), node: steady('node') };
-        const round = { appOverBare: median(m.appOverBare), appOverNode: median(m.appOverNode) };
+        const rate = (p: keyof Measured['rates']): string => fmt(quantile(m.rates[p], 0.5));
+        const r = m.ratios;
         table.push(
-          `| ${modelId} | ${dtype} | ${device} | ${fmt(s.app)} | ${fmt(s.appWorker)} | ${fmt(s.bare)} | **${(s.app / s.bare).toFixed(2)}** | ${(1000 / s.app - 1000 / s.bare).toFixed(2)} | ${fmt(s.node)} | ${(s.app / s.node).toFixed(2)} | ${round.appOverBare.toFixed(2)} |`,
+          `| ${modelId} | ${dtype} | ${device} | ${rate('app')} | ${rate('bare')} | ${ratioCell(r.appOverBare, true)} | ${ratioCell(r.appWorkerOverBare)} | ${ratioCell(r.bareOverBare)} | ${rate('node')} | ${quantile(r.appOverNode, 0.5).toFixed(2)} |`,
         );
-        rows.push({ modelId, dtype, device, steady: s, steadyAppOverBare: s.app / s.bare, steadyAppOverNode: s.app / s.node, medianRoundRatio: round, ...m });
+        rows.push({ modelId, dtype, device, ...m });
         console.log(table.at(-1));
       }
     }

@@ -38,7 +38,9 @@ export const CHROMIUM_ARGS = [
 ];
 
 export async function launchChromium(options: { webgpu?: boolean } = {}): Promise<Browser> {
-  const args = options.webgpu === false ? [...CHROMIUM_ARGS.filter((a) => !a.includes('webgpu')), '--disable-webgpu'] : CHROMIUM_ARGS;
+  const base = options.webgpu === false ? [...CHROMIUM_ARGS.filter((a) => !a.includes('webgpu')), '--disable-webgpu'] : CHROMIUM_ARGS;
+  // For investigations, e.g. CHROMIUM_EXTRA_ARGS='--js-flags=--trace-gc' (the output shows with DEBUG=pw:browser).
+  const args = [...base, ...(process.env['CHROMIUM_EXTRA_ARGS']?.split(/\s+/).filter(Boolean) ?? [])];
   const launch: LaunchOptions = { executablePath: findChromium(), headless: true, args };
   return chromium.launch(launch);
 }
