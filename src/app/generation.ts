@@ -122,7 +122,8 @@ export class Generation {
       update({ meta });
       for await (const event of route.engine.chat(messages, p.preferences.params, abort.signal)) {
         if (event.type === 'token') {
-          p.generating = { conversationId: conversation.id, turnId, tokens: ++tokens };
+          tokens += event.count ?? 1;
+          p.generating = { conversationId: conversation.id, turnId, tokens };
           if (!event.text) continue;
           content += event.text;
           update({ content });

@@ -45,10 +45,16 @@ export interface BrowserEngineOptions {
    */
   loadStallTimeoutMs?: number;
   now?: () => number;
+  /**
+   * Tokens leave the worker at most once per this many ms (the page paints once a frame anyway);
+   * 0 sends each token in a message of its own. See TimedStreamer.
+   */
+  tokenBatchMs?: number;
 }
 
 export const DEFAULT_STALL_TIMEOUT_MS = 120_000;
 export const DEFAULT_LOAD_STALL_TIMEOUT_MS = 300_000;
+export const DEFAULT_TOKEN_BATCH_MS = 16;
 
 function abortError(): DOMException {
   return new DOMException('The operation was aborted.', 'AbortError');
@@ -96,7 +102,7 @@ export class BrowserEngine implements Engine {
       this.terminate();
     });
     const api = wrap<WorkerApi>(worker);
-    void api.init(this.stopFlag.view.buffer);
+    void api.init(this.stopFlag.view.buffer, { tokenBatchMs: this.options.tokenBatchMs ?? DEFAULT_TOKEN_BATCH_MS });
     const onRequest = this.options.onWorkerRequest;
     // Each new worker reports its own requests; a restarted one starts a new subscription.
     if (onRequest) void api.watchRequests(proxy((url: string, at: number) => onRequest(url, at))).catch(() => undefined);

@@ -65,7 +65,12 @@ export type GenerationEvent =
       /** Set when the engine changed something the user asked for, in words. */
       notice?: string;
     }
-  | { type: 'token'; text: string; at: number }
+  /**
+   * `count`: how many generated tokens the event carries, 1 when absent. The browser worker sends
+   * tokens in batches (see TimedStreamer), and 0 marks text that completes tokens already counted.
+   * `at`: when the last of them was generated.
+   */
+  | { type: 'token'; text: string; at: number; count?: number }
   /** Reasoning text of models that stream it apart from the answer (gpt-oss on the gateway). */
   | { type: 'reasoning'; text: string; at: number }
   | { type: 'end'; reason: StopReason; trace: GenerationTrace };

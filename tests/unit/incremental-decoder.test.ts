@@ -76,3 +76,28 @@ describe('IncrementalDecoder line window', () => {
     expect(bytes(text).map((id) => d.push(id)).join('') + d.flush()).toBe(text);
   });
 });
+
+describe('IncrementalDecoder batches', () => {
+  it('decodes tokens added one by one only when their text is taken', () => {
+    let decodes = 0;
+    const d = new IncrementalDecoder((ids) => {
+      decodes++;
+      return byteDecode(ids);
+    });
+    for (const id of bytes('moon')) d.add(id);
+    expect(decodes).toBe(0);
+    expect(d.take()).toBe('moon');
+    expect(d.take()).toBe(''); // nothing new
+    expect(decodes).toBe(1);
+  });
+
+  it('never decodes an empty window (transformers.js throws on it): an answer ending in a line break', () => {
+    const d = new IncrementalDecoder((ids) => {
+      if (!ids.length) throw new Error('token_ids must be a non-empty array of integers.');
+      return byteDecode(ids);
+    });
+    expect(bytes('ok\n').map((id) => d.push(id)).join('')).toBe('ok\n');
+    expect(d.take()).toBe('');
+    expect(d.flush()).toBe('');
+  });
+});

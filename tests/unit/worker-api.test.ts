@@ -112,6 +112,22 @@ describe('createWorkerApi', () => {
     expect(log).not.toContain('fault:hang');
   });
 
+  it('an armed fault counts the tokens of batched events and fires after the batch that reaches its count', async () => {
+    const log: string[] = [];
+    const faultHooks = { ...hooks, injectFault: () => Promise.resolve(), triggerFault: (kind: string) => log.push(`fault:${kind}`) };
+    fake.generate = (_id, _m, _p, emit) => {
+      emit({ type: 'token', text: 'a', at: 0 });
+      emit({ type: 'token', text: 'bc', at: 1, count: 2 }); // tokens 2 and 3
+      emit({ type: 'token', text: 'de', at: 2, count: 2 });
+      emit({ type: 'end', reason: 'length', trace });
+      return Promise.resolve();
+    };
+    const api = createWorkerApi(faultHooks);
+    await api.injectFault('exit', 2);
+    await api.generate(8, messages, { ...DEFAULT_PARAMS }, { postMessage: (e) => log.push(e.type === 'token' ? e.text : e.type) });
+    expect(log).toEqual(['a', 'bc', 'fault:exit', 'de', 'end']);
+  });
+
   it('stop() marks the request on the flag the runner reads, and init() shares the page buffer', () => {
     const api = createWorkerApi(hooks);
     api.stop(5);

@@ -15,23 +15,31 @@ export interface RoundTimes {
   produced?: number[];
 }
 
-let app: { engine: BrowserEngine; request: BareRequest } | null = null;
+/** An app path to open: `tokenBatchMs` as BrowserEngineOptions (the app's default when absent). */
+export interface AppRequest extends BareRequest {
+  name: string;
+  tokenBatchMs?: number;
+}
+
+const apps = new Map<string, { engine: BrowserEngine; request: BareRequest }>();
 let bare: { worker: Worker; api: Remote<BareApi> } | null = null;
 
-async function openApp(r: BareRequest): Promise<void> {
+async function openApp(r: AppRequest): Promise<void> {
   const base = new URL('../../', location.href).href;
   const catalog = await fetchCatalog(base);
   const model = catalog.models.find((m) => m.id === r.modelId);
   if (!model) throw new Error(`unknown model ${r.modelId}`);
   const engine = new BrowserEngine({
     createWorker: () => new Worker(new URL('../../src/engine/worker/inference.worker.ts', import.meta.url), { type: 'module' }),
+    ...(r.tokenBatchMs === undefined ? {} : { tokenBatchMs: r.tokenBatchMs }),
   });
   await engine.load(toModelRef(model, { device: r.device, dtype: r.dtype, reason: 'benchmark' }, base));
-  app = { engine, request: r };
+  apps.set(r.name, { engine, request: r });
 }
 
-async function appRound(): Promise<RoundTimes> {
-  if (!app) throw new Error('openApp() first');
+async function appRound(name: string): Promise<RoundTimes> {
+  const app = apps.get(name);
+  if (!app) throw new Error(`openApp(${name}) first`);
   const { engine, request } = app;
   const arrived: number[] = [];
   let produced: number[] = [];
@@ -39,15 +47,16 @@ async function appRound(): Promise<RoundTimes> {
     temperature: 0, topP: 1, topK: 0, maxNewTokens: request.tokens, minNewTokens: request.tokens, repetitionPenalty: 1, seed: 0,
   });
   for await (const event of stream) {
-    if (event.type === 'token') arrived.push(performance.timeOrigin + performance.now());
+    // A batch of tokens arrives at once: each of them arrived then.
+    if (event.type === 'token') for (let i = 0; i < (event.count ?? 1); i++) arrived.push(performance.timeOrigin + performance.now());
     if (event.type === 'end') produced = event.trace.tokenTimes;
   }
   return { arrived, produced };
 }
 
-function closeApp(): void {
-  app?.engine.terminate();
-  app = null;
+function closeApps(): void {
+  for (const app of apps.values()) app.engine.terminate();
+  apps.clear();
 }
 
 async function openBare(r: BareRequest): Promise<void> {
@@ -67,6 +76,6 @@ async function closeBare(): Promise<void> {
   bare = null;
 }
 
-const bench = { openApp, appRound, closeApp, openBare, bareRound, closeBare };
+const bench = { openApp, appRound, closeApps, openBare, bareRound, closeBare };
 export type BenchPage = typeof bench;
 Object.assign(window, { bench });

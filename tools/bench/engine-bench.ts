@@ -25,7 +25,7 @@ import { build, preview } from 'vite';
 import { launchChromium } from '../../tests/e2e/support/chromium';
 import type { BareRequest } from './bare-worker';
 import { TimestampStreamer } from './timestamp-streamer';
-import type { BenchPage, RoundTimes } from './bench-page';
+import type { AppRequest, BenchPage, RoundTimes } from './bench-page';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const OUT_DIR = path.join(ROOT, 'dist-bench');
@@ -89,31 +89,37 @@ function ratioCell(xs: readonly number[], bold = false): string {
   return `${bold ? `**${mid}**` : mid} (${quantile(xs, 0.25).toFixed(2)}–${quantile(xs, 0.75).toFixed(2)})`;
 }
 
-/** 'bare2': the bare loop again in the same round, the A/A control. */
-type Path = 'app' | 'bare' | 'bare2' | 'node';
+/**
+ * 'appPerToken': the app with a message per token instead of batches (BrowserEngine's
+ * tokenBatchMs 0), to show what batching buys. 'bare2': the bare loop again in the same round,
+ * the A/A control.
+ */
+type Path = 'app' | 'appPerToken' | 'bare' | 'bare2' | 'node';
 
 interface Measured {
   /** Decode tok/s per measured round, by path; 'appWorker' is the app as produced in its worker. */
   rates: Record<Path | 'appWorker', number[]>;
   /** Per round, the ratio of two paths' rates in that round. */
-  ratios: { appOverBare: number[]; appWorkerOverBare: number[]; bareOverBare: number[]; appOverNode: number[] };
+  ratios: { appOverBare: number[]; appWorkerOverBare: number[]; appPerTokenOverBare: number[]; bareOverBare: number[]; appOverNode: number[] };
   tokens: number;
 }
 
-async function measure(bench: (fn: keyof BenchPage, arg?: BareRequest) => Promise<unknown>, request: BareRequest): Promise<Measured> {
+async function measure(bench: (fn: keyof BenchPage, arg?: BareRequest | AppRequest | string) => Promise<unknown>, request: BareRequest): Promise<Measured> {
   const node = await openNode(request.modelId, request.dtype);
-  await bench('openApp', request);
+  await bench('openApp', { ...request, name: 'app' });
+  await bench('openApp', { ...request, name: 'appPerToken', tokenBatchMs: 0 });
   await bench('openBare', request);
   const run: Record<Path, () => Promise<RoundTimes>> = {
-    app: () => bench('appRound') as Promise<RoundTimes>,
+    app: () => bench('appRound', 'app') as Promise<RoundTimes>,
+    appPerToken: () => bench('appRound', 'appPerToken') as Promise<RoundTimes>,
     bare: () => bench('bareRound') as Promise<RoundTimes>,
     bare2: () => bench('bareRound') as Promise<RoundTimes>,
     node: () => node.round(),
   };
-  const order: Path[] = ['app', 'bare', 'node', 'bare2'];
+  const order: Path[] = ['app', 'bare', 'appPerToken', 'node', 'bare2'];
   const m: Measured = {
-    rates: { app: [], appWorker: [], bare: [], bare2: [], node: [] },
-    ratios: { appOverBare: [], appWorkerOverBare: [], bareOverBare: [], appOverNode: [] },
+    rates: { app: [], appWorker: [], appPerToken: [], bare: [], bare2: [], node: [] },
+    ratios: { appOverBare: [], appWorkerOverBare: [], appPerTokenOverBare: [], bareOverBare: [], appOverNode: [] },
     tokens: 0,
   };
   try {
@@ -130,6 +136,7 @@ async function measure(bench: (fn: keyof BenchPage, arg?: BareRequest) => Promis
       const rate: Record<Path | 'appWorker', number> = {
         app: decodeRate(times.app?.arrived ?? []),
         appWorker: decodeRate(times.app?.produced ?? []),
+        appPerToken: decodeRate(times.appPerToken?.arrived ?? []),
         bare: decodeRate(times.bare?.arrived ?? []),
         bare2: decodeRate(times.bare2?.arrived ?? []),
         node: decodeRate(times.node?.arrived ?? []),
@@ -137,12 +144,13 @@ async function measure(bench: (fn: keyof BenchPage, arg?: BareRequest) => Promis
       for (const [p, r] of Object.entries(rate) as [Path | 'appWorker', number][]) m.rates[p].push(r);
       m.ratios.appOverBare.push(rate.app / rate.bare);
       m.ratios.appWorkerOverBare.push(rate.appWorker / rate.bare);
+      m.ratios.appPerTokenOverBare.push(rate.appPerToken / rate.bare);
       m.ratios.bareOverBare.push(rate.bare2 / rate.bare);
       m.ratios.appOverNode.push(rate.app / rate.node);
       m.tokens = times.app?.produced?.length ?? 0;
     }
   } finally {
-    await bench('closeApp');
+    await bench('closeApps');
     await bench('closeBare');
     await node.close();
   }
@@ -167,13 +175,13 @@ async function main(): Promise<void> {
   console.log(`Chromium: ${info.ua.match(/Chrome\/[\d.]+/)?.[0] ?? '?'}, cross-origin isolated: ${info.isolated}, cores: ${info.cores}`);
   console.log(`Prompt: ${JSON.stringify(values.prompt)}, ${tokens} new tokens (EOS suppressed), ${rounds} alternating rounds after 2 warm-up rounds; medians of per-answer decode tok/s and of paired ratios, quartiles in brackets (see the header of this file)\n`);
 
-  const bench = (fn: keyof BenchPage, arg?: BareRequest): Promise<unknown> =>
-    page.evaluate(([f, a]) => (window as unknown as { bench: Record<string, (r?: BareRequest) => Promise<unknown>> }).bench[f]!(a), [fn, arg] as const);
+  const bench = (fn: keyof BenchPage, arg?: BareRequest | AppRequest | string): Promise<unknown> =>
+    page.evaluate(([f, a]) => (window as unknown as { bench: Record<string, (r?: unknown) => Promise<unknown>> }).bench[f]!(a), [fn, arg] as const);
 
   const rows: Record<string, unknown>[] = [];
   const table = [
-    '| model | dtype | device | app path tok/s | bare loop tok/s | **app / bare** | app in its worker / bare | bare / bare (A/A) | onnxruntime-node tok/s | app / native |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| model | dtype | device | app path tok/s | bare loop tok/s | **app / bare** | app in its worker / bare | app, a message per token / bare | bare / bare (A/A) | onnxruntime-node tok/s | app / native |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const modelId of values.models.split(',')) {
     for (const dtype of values.dtypes.split(',') as BareRequest['dtype'][]) {
@@ -183,7 +191,7 @@ async function main(): Promise<void> {
         const rate = (p: keyof Measured['rates']): string => fmt(quantile(m.rates[p], 0.5));
         const r = m.ratios;
         table.push(
-          `| ${modelId} | ${dtype} | ${device} | ${rate('app')} | ${rate('bare')} | ${ratioCell(r.appOverBare, true)} | ${ratioCell(r.appWorkerOverBare)} | ${ratioCell(r.bareOverBare)} | ${rate('node')} | ${quantile(r.appOverNode, 0.5).toFixed(2)} |`,
+          `| ${modelId} | ${dtype} | ${device} | ${rate('app')} | ${rate('bare')} | ${ratioCell(r.appOverBare, true)} | ${ratioCell(r.appWorkerOverBare)} | ${ratioCell(r.appPerTokenOverBare)} | ${ratioCell(r.bareOverBare)} | ${rate('node')} | ${quantile(r.appOverNode, 0.5).toFixed(2)} |`,
         );
         rows.push({ modelId, dtype, device, ...m });
         console.log(table.at(-1));

@@ -23,8 +23,11 @@ export interface EventSink {
 }
 
 export interface WorkerApi {
-  /** Shares the stop flag (a SharedArrayBuffer when the page is cross-origin isolated). */
-  init(stopBuffer: SharedArrayBuffer | ArrayBuffer): void;
+  /**
+   * Shares the stop flag (a SharedArrayBuffer when the page is cross-origin isolated), and says how
+   * often tokens may leave for the page (see TimedStreamer; 0: each on its own).
+   */
+  init(stopBuffer: SharedArrayBuffer | ArrayBuffer, options?: { tokenBatchMs?: number }): void;
   load(ref: ModelRef, onProgress: (p: LoadProgress) => unknown): Promise<LoadedModel>;
   /**
    * Posts events to `events`, ending with `end` or `error`, and resolves with the number of
@@ -67,20 +70,26 @@ export function createWorkerApi(hooks: ApiHooks): WorkerApi {
   // A fault waiting for the next answer's n-th token.
   let armed: { kind: WorkerFault; afterTokens: number } | null = null;
   return {
-    init(stopBuffer) {
+    init(stopBuffer, options) {
       flag = new StopFlag(stopBuffer);
-      runner = new ModelRunner(hooks, flag);
+      runner = new ModelRunner(hooks, flag, options?.tokenBatchMs ?? 0);
     },
     load: (ref, onProgress) => runner.load(ref, (p) => ignoreRejection(onProgress(p))),
     async generate(requestId, messages, params, events) {
       let sent = 0;
       let tokens = 0;
-      const fault = armed;
+      let fault = armed;
       armed = null;
       const send = (e: WorkerEvent): void => {
         sent++;
         events.postMessage(e);
-        if (e.type === 'token' && ++tokens === fault?.afterTokens) hooks.triggerFault?.(fault.kind);
+        if (e.type !== 'token' || !fault) return;
+        tokens += e.count ?? 1;
+        // Tokens come in batches: the fault strikes after the batch that reaches its count.
+        if (tokens >= fault.afterTokens) {
+          hooks.triggerFault?.(fault.kind);
+          fault = null;
+        }
       };
       try {
         await runner.generate(requestId, messages, params, send);

@@ -3,12 +3,13 @@
  *
  * Byte-level tokenizers can split one character over several tokens, and SentencePiece decoders
  * strip or merge spaces depending on the neighbours, so decoding each token alone gives wrong
- * text. Instead the current line's tokens are decoded together every step and only the new suffix
- * is emitted; while the text ends in U+FFFD (an incomplete UTF-8 sequence) nothing is emitted yet.
+ * text. Instead the current line's tokens are decoded together and only the new suffix is
+ * emitted; while the text ends in U+FFFD (an incomplete UTF-8 sequence) nothing is emitted yet.
  *
  * The window restarts after a line break, as transformers' own TextStreamer does: decoding the
  * whole answer every step would cost O(n) per token, O(n²) per answer, and a long answer would
- * slow down as it grows.
+ * slow down as it grows. Tokens can be added one by one and decoded only when their text is
+ * wanted (`take`): the streamer decodes once per batch of tokens, not once per token.
  */
 export class IncrementalDecoder {
   private readonly ids: number[] = [];
@@ -16,12 +17,20 @@ export class IncrementalDecoder {
   private lineStart = 0;
   /** Characters of the current line's text already emitted. */
   private emitted = 0;
+  /** How many tokens the last take() saw. */
+  private taken = 0;
 
   constructor(private readonly decode: (ids: number[]) => string) {}
 
-  /** Adds one token and returns the text it completes (often '', never a partial character). */
-  push(id: number): string {
+  /** Adds one token without decoding anything yet. */
+  add(id: number): void {
     this.ids.push(id);
+  }
+
+  /** The text the tokens added since the last call complete (often '', never a partial character). */
+  take(): string {
+    if (this.lineStart === this.ids.length || this.taken === this.ids.length) return '';
+    this.taken = this.ids.length;
     const text = this.decode(this.ids.slice(this.lineStart));
     if (text.endsWith('\uFFFD')) return '';
     // A decoder may rewrite earlier text (e.g. cleanup of spaces); never emit backwards.
@@ -34,8 +43,15 @@ export class IncrementalDecoder {
     return delta;
   }
 
+  /** Adds one token and returns the text it completes. */
+  push(id: number): string {
+    this.add(id);
+    return this.take();
+  }
+
   /** Whatever is left at the end, including a trailing replacement character if the model made one. */
   flush(): string {
+    if (this.lineStart === this.ids.length) return '';
     const text = this.decode(this.ids.slice(this.lineStart));
     const delta = text.length > this.emitted ? text.slice(this.emitted) : '';
     this.emitted = text.length;

@@ -129,9 +129,14 @@ function asMessage(error: unknown): string {
 export class ModelRunner {
   private loaded: Loaded | null = null;
 
+  /**
+   * `tokenBatchMs`: tokens leave for the page at most once per this many ms (see TimedStreamer);
+   * 0 sends each on its own.
+   */
   constructor(
     private readonly hooks: RunnerHooks,
     private readonly stopFlag: StopFlag,
+    private readonly tokenBatchMs = 0,
   ) {}
 
   /**
@@ -288,7 +293,7 @@ export class ModelRunner {
     const sample = params.temperature > 0;
     seedSampler(params.seed ?? Math.floor(Math.random() * 2 ** 32));
     const decoder = new IncrementalDecoder((ids) => tokenizer.decode(ids, { skip_special_tokens: true }));
-    const streamer = new TimedStreamer(tokenizer, () => this.hooks.now(), decoder, emit);
+    const streamer = new TimedStreamer(tokenizer, () => this.hooks.now(), decoder, emit, this.tokenBatchMs);
     let reason: StopReason = 'length';
     if (this.stopFlag.isRequested(requestId)) {
       reason = 'aborted';
@@ -309,6 +314,8 @@ export class ModelRunner {
             : {}),
         });
       } catch (error) {
+        // The tokens of the last batch belong to the partial answer the page keeps.
+        streamer.flush();
         const fault = await this.deviceFault(error, loaded.device, ref.id, `after ${streamer.tokenTimes.length} tokens`, 'answer');
         if (fault) throw fault;
         throw new GenerationError(`Generation failed after ${streamer.tokenTimes.length} tokens: ${asMessage(error)}`, {
