@@ -9,6 +9,10 @@ import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { TimestampStreamer } from './timestamp-streamer';
 import { wasmThreadCount } from '../../src/engine/threads';
+import { ModelRunner } from '../../src/engine/worker/runner';
+import { StopFlag } from '../../src/engine/worker/stop-flag';
+import { DEFAULT_TOKEN_BATCH_MS } from '../../src/engine/browser-engine';
+import type { ModelRef } from '../../src/engine/types';
 
 export interface BareRequest {
   modelsPath: string;
@@ -29,6 +33,13 @@ if (onnx.wasm) {
   onnx.wasm.wasmPaths = { wasm: new URL(ortWasmUrl, self.location.href).href, mjs: new URL(ortMjsUrl, self.location.href).href };
   onnx.wasm.numThreads = wasmThreadCount(self.crossOriginIsolated, navigator.hardwareConcurrency || 1);
 }
+
+/**
+ * The app's ModelRunner in this worker with nowhere to send its events: the app's own per-token
+ * work (timing, batching, decoding) without the page, the port or the worker API around it.
+ */
+let runner: { runner: ModelRunner; prompt: string; tokens: number } | null = null;
+const now = (): number => performance.timeOrigin + performance.now();
 
 let loaded: { model: PreTrainedModel; tokenizer: PreTrainedTokenizer; inputs: { input_ids: Tensor; attention_mask: Tensor }; tokens: number } | null = null;
 
@@ -53,7 +64,26 @@ const bare = {
     return streamer.times;
   },
 
+  async loadRunner(ref: ModelRef, prompt: string, tokens: number): Promise<void> {
+    const r = new ModelRunner({ now, executionDevice: (d) => d, describe: () => 'WASM' }, new StopFlag(), DEFAULT_TOKEN_BATCH_MS);
+    await r.load(ref, () => undefined);
+    runner = { runner: r, prompt, tokens };
+  },
+
+  /** One generation through the runner; when each new token was produced. */
+  async runnerRound(): Promise<number[]> {
+    if (!runner) throw new Error('loadRunner() first');
+    let times: number[] = [];
+    const params = { temperature: 0, topP: 1, topK: 0, maxNewTokens: runner.tokens, minNewTokens: runner.tokens, repetitionPenalty: 1, seed: 0 };
+    await runner.runner.generate(1, [{ role: 'user', content: runner.prompt }], params, (e) => {
+      if (e.type === 'end') times = e.trace.tokenTimes;
+    });
+    return times;
+  },
+
   async dispose(): Promise<void> {
+    await runner?.runner.unload();
+    runner = null;
     await loaded?.model.dispose();
     loaded = null;
   },

@@ -22,7 +22,8 @@ export interface AppRequest extends BareRequest {
 }
 
 const apps = new Map<string, { engine: BrowserEngine; request: BareRequest }>();
-let bare: { worker: Worker; api: Remote<BareApi> } | null = null;
+/** Bare loops by name: each in a worker (a thread) of its own. */
+const bares = new Map<string, { worker: Worker; api: Remote<BareApi> }>();
 
 async function openApp(r: AppRequest): Promise<void> {
   const base = new URL('../../', location.href).href;
@@ -59,23 +60,50 @@ function closeApps(): void {
   apps.clear();
 }
 
-async function openBare(r: BareRequest): Promise<void> {
+async function openBare(r: BareRequest & { name: string }): Promise<void> {
   const worker = new Worker(new URL('./bare-worker.ts', import.meta.url), { type: 'module' });
-  bare = { worker, api: wrap<BareApi>(worker) };
-  await bare.api.load(r);
+  const api = wrap<BareApi>(worker);
+  bares.set(r.name, { worker, api });
+  await api.load(r);
 }
 
-async function bareRound(): Promise<RoundTimes> {
-  if (!bare) throw new Error('openBare() first');
+async function bareRound(name: string): Promise<RoundTimes> {
+  const bare = bares.get(name);
+  if (!bare) throw new Error(`openBare(${name}) first`);
   return { arrived: await bare.api.round() };
 }
 
-async function closeBare(): Promise<void> {
-  await bare?.api.dispose();
-  bare?.worker.terminate();
-  bare = null;
+async function closeBares(): Promise<void> {
+  for (const bare of bares.values()) {
+    await bare.api.dispose();
+    bare.worker.terminate();
+  }
+  bares.clear();
 }
 
-const bench = { openApp, appRound, closeApps, openBare, bareRound, closeBare };
+let runner: { worker: Worker; api: Remote<BareApi> } | null = null;
+
+/** The app's ModelRunner alone in a worker (see bare-worker.ts), on the app's own ModelRef. */
+async function openRunner(r: BareRequest): Promise<void> {
+  const base = new URL('../../', location.href).href;
+  const model = (await fetchCatalog(base)).models.find((m) => m.id === r.modelId);
+  if (!model) throw new Error(`unknown model ${r.modelId}`);
+  const worker = new Worker(new URL('./bare-worker.ts', import.meta.url), { type: 'module' });
+  runner = { worker, api: wrap<BareApi>(worker) };
+  await runner.api.loadRunner(toModelRef(model, { device: r.device, dtype: r.dtype, reason: 'benchmark' }, base), r.prompt, r.tokens);
+}
+
+async function runnerRound(): Promise<RoundTimes> {
+  if (!runner) throw new Error('openRunner() first');
+  return { arrived: await runner.api.runnerRound() };
+}
+
+async function closeRunner(): Promise<void> {
+  await runner?.api.dispose();
+  runner?.worker.terminate();
+  runner = null;
+}
+
+const bench = { openApp, appRound, closeApps, openBare, bareRound, closeBares, openRunner, runnerRound, closeRunner };
 export type BenchPage = typeof bench;
 Object.assign(window, { bench });

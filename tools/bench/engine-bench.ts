@@ -11,8 +11,9 @@
  * since the first, as they arrive where they are consumed (the page for the app). Ratios are
  * paired: app / bare of the same round, whose answers ran back to back; the headline is the median
  * of those over all rounds, with the quartiles. On a shared machine a single round's ratio swings
- * widely, so the bare loop also runs twice per round: bare / bare of the same round (an A/A
- * control) shows how far two identical runs differ, i.e. the resolution of the whole measurement.
+ * widely, so a second bare loop, in a worker of its own, runs in every round too: bare / bare of
+ * the same round (an A/A control) shows how far two identical paths on two threads differ, i.e.
+ * the resolution of the whole measurement.
  *
  *   npm run bench:engine -- [--models a,b] [--dtypes q4,fp32] [--devices wasm,webgpu]
  *                           [--tokens 128] [--rounds 25] [--json out.json]
@@ -91,16 +92,18 @@ function ratioCell(xs: readonly number[], bold = false): string {
 
 /**
  * 'appPerToken': the app with a message per token instead of batches (BrowserEngine's
- * tokenBatchMs 0), to show what batching buys. 'bare2': the bare loop again in the same round,
- * the A/A control.
+ * tokenBatchMs 0), to show what batching buys. 'bare2': a second bare loop in a worker of its own,
+ * run in the same round: the A/A control (a separate thread, as the app's worker is). 'runner':
+ * the app's ModelRunner alone in a worker, its events going nowhere
+ * (the app's per-token work without the worker API, the port and the page).
  */
-type Path = 'app' | 'appPerToken' | 'bare' | 'bare2' | 'node';
+type Path = 'app' | 'appPerToken' | 'runner' | 'bare' | 'bare2' | 'node';
 
 interface Measured {
   /** Decode tok/s per measured round, by path; 'appWorker' is the app as produced in its worker. */
   rates: Record<Path | 'appWorker', number[]>;
   /** Per round, the ratio of two paths' rates in that round. */
-  ratios: { appOverBare: number[]; appWorkerOverBare: number[]; appPerTokenOverBare: number[]; bareOverBare: number[]; appOverNode: number[] };
+  ratios: { appOverBare: number[]; appWorkerOverBare: number[]; appPerTokenOverBare: number[]; runnerOverBare: number[]; bareOverBare: number[]; appOverNode: number[] };
   tokens: number;
 }
 
@@ -108,18 +111,21 @@ async function measure(bench: (fn: keyof BenchPage, arg?: BareRequest | AppReque
   const node = await openNode(request.modelId, request.dtype);
   await bench('openApp', { ...request, name: 'app' });
   await bench('openApp', { ...request, name: 'appPerToken', tokenBatchMs: 0 });
-  await bench('openBare', request);
+  await bench('openBare', { ...request, name: 'bare' });
+  await bench('openBare', { ...request, name: 'bare2' });
+  await bench('openRunner', request);
   const run: Record<Path, () => Promise<RoundTimes>> = {
     app: () => bench('appRound', 'app') as Promise<RoundTimes>,
     appPerToken: () => bench('appRound', 'appPerToken') as Promise<RoundTimes>,
-    bare: () => bench('bareRound') as Promise<RoundTimes>,
-    bare2: () => bench('bareRound') as Promise<RoundTimes>,
+    bare: () => bench('bareRound', 'bare') as Promise<RoundTimes>,
+    bare2: () => bench('bareRound', 'bare2') as Promise<RoundTimes>,
+    runner: () => bench('runnerRound') as Promise<RoundTimes>,
     node: () => node.round(),
   };
-  const order: Path[] = ['app', 'bare', 'appPerToken', 'node', 'bare2'];
+  const order: Path[] = ['app', 'bare', 'appPerToken', 'runner', 'node', 'bare2'];
   const m: Measured = {
-    rates: { app: [], appWorker: [], appPerToken: [], bare: [], bare2: [], node: [] },
-    ratios: { appOverBare: [], appWorkerOverBare: [], appPerTokenOverBare: [], bareOverBare: [], appOverNode: [] },
+    rates: { app: [], appWorker: [], appPerToken: [], runner: [], bare: [], bare2: [], node: [] },
+    ratios: { appOverBare: [], appWorkerOverBare: [], appPerTokenOverBare: [], runnerOverBare: [], bareOverBare: [], appOverNode: [] },
     tokens: 0,
   };
   try {
@@ -137,6 +143,7 @@ async function measure(bench: (fn: keyof BenchPage, arg?: BareRequest | AppReque
         app: decodeRate(times.app?.arrived ?? []),
         appWorker: decodeRate(times.app?.produced ?? []),
         appPerToken: decodeRate(times.appPerToken?.arrived ?? []),
+        runner: decodeRate(times.runner?.arrived ?? []),
         bare: decodeRate(times.bare?.arrived ?? []),
         bare2: decodeRate(times.bare2?.arrived ?? []),
         node: decodeRate(times.node?.arrived ?? []),
@@ -145,13 +152,15 @@ async function measure(bench: (fn: keyof BenchPage, arg?: BareRequest | AppReque
       m.ratios.appOverBare.push(rate.app / rate.bare);
       m.ratios.appWorkerOverBare.push(rate.appWorker / rate.bare);
       m.ratios.appPerTokenOverBare.push(rate.appPerToken / rate.bare);
+      m.ratios.runnerOverBare.push(rate.runner / rate.bare);
       m.ratios.bareOverBare.push(rate.bare2 / rate.bare);
       m.ratios.appOverNode.push(rate.app / rate.node);
       m.tokens = times.app?.produced?.length ?? 0;
     }
   } finally {
     await bench('closeApps');
-    await bench('closeBare');
+    await bench('closeBares');
+    await bench('closeRunner');
     await node.close();
   }
   return m;
@@ -180,8 +189,8 @@ async function main(): Promise<void> {
 
   const rows: Record<string, unknown>[] = [];
   const table = [
-    '| model | dtype | device | app path tok/s | bare loop tok/s | **app / bare** | app in its worker / bare | app, a message per token / bare | bare / bare (A/A) | onnxruntime-node tok/s | app / native |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| model | dtype | device | app path tok/s | bare loop tok/s | **app / bare** | app in its worker / bare | app, a message per token / bare | runner alone / bare | bare / bare (A/A) | onnxruntime-node tok/s | app / native |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const modelId of values.models.split(',')) {
     for (const dtype of values.dtypes.split(',') as BareRequest['dtype'][]) {
@@ -191,7 +200,7 @@ async function main(): Promise<void> {
         const rate = (p: keyof Measured['rates']): string => fmt(quantile(m.rates[p], 0.5));
         const r = m.ratios;
         table.push(
-          `| ${modelId} | ${dtype} | ${device} | ${rate('app')} | ${rate('bare')} | ${ratioCell(r.appOverBare, true)} | ${ratioCell(r.appWorkerOverBare)} | ${ratioCell(r.appPerTokenOverBare)} | ${ratioCell(r.bareOverBare)} | ${rate('node')} | ${quantile(r.appOverNode, 0.5).toFixed(2)} |`,
+          `| ${modelId} | ${dtype} | ${device} | ${rate('app')} | ${rate('bare')} | ${ratioCell(r.appOverBare, true)} | ${ratioCell(r.appWorkerOverBare)} | ${ratioCell(r.appPerTokenOverBare)} | ${ratioCell(r.runnerOverBare)} | ${ratioCell(r.bareOverBare)} | ${rate('node')} | ${quantile(r.appOverNode, 0.5).toFixed(2)} |`,
         );
         rows.push({ modelId, dtype, device, ...m });
         console.log(table.at(-1));
