@@ -9,11 +9,16 @@ import { IncrementalDecoder } from '../../src/engine/worker/incremental-decoder'
 const utf8 = new TextDecoder();
 const byteDecode = (ids: number[]): string => utf8.decode(Uint8Array.from(ids));
 const bytes = (text: string): number[] => Array.from(new TextEncoder().encode(text));
+/** One generated token, its text taken at once (the streamer takes it once per batch instead). */
+const step = (d: IncrementalDecoder, id: number): string => {
+  d.add(id);
+  return d.take();
+};
 
 describe('IncrementalDecoder', () => {
   it('emits ASCII one token at a time', () => {
     const d = new IncrementalDecoder(byteDecode);
-    expect(bytes('hi!').map((id) => d.push(id))).toEqual(['h', 'i', '!']);
+    expect(bytes('hi!').map((id) => step(d, id))).toEqual(['h', 'i', '!']);
     expect(d.flush()).toBe('');
     expect(d.tokenIds).toEqual([0x68, 0x69, 0x21]);
   });
@@ -21,7 +26,7 @@ describe('IncrementalDecoder', () => {
   it('holds back a character split over several tokens until it is complete', () => {
     const d = new IncrementalDecoder(byteDecode);
     // "é" is C3 A9; "😀" is F0 9F 98 80.
-    const deltas = bytes('aé😀b').map((id) => d.push(id));
+    const deltas = bytes('aé😀b').map((id) => step(d, id));
     expect(deltas).toEqual(['a', '', 'é', '', '', '', '😀', 'b']);
     expect(deltas.join('')).toBe('aé😀b');
     expect(deltas.join('')).not.toContain('\uFFFD');
@@ -29,31 +34,31 @@ describe('IncrementalDecoder', () => {
 
   it('flushes an unfinished character at the end as U+FFFD', () => {
     const d = new IncrementalDecoder(byteDecode);
-    expect(d.push(0x6f)).toBe('o');
-    expect(d.push(0xe2)).toBe(''); // first byte of a 3-byte character, never completed
+    expect(step(d, 0x6f)).toBe('o');
+    expect(step(d, 0xe2)).toBe(''); // first byte of a 3-byte character, never completed
     expect(d.flush()).toBe('\uFFFD');
   });
 
   it('emits an invalid byte once later text shows it will not complete', () => {
     const d = new IncrementalDecoder(byteDecode);
-    expect(d.push(0xff)).toBe('');
-    expect(d.push(0x61)).toBe('\uFFFDa');
+    expect(step(d, 0xff)).toBe('');
+    expect(step(d, 0x61)).toBe('\uFFFDa');
   });
 
   it('never emits backwards when the decoder rewrites earlier text', () => {
     // A decoder that trims a trailing space, the way some clean up spaces between words.
     const words = ['Hello', ' ', 'world'];
     const d = new IncrementalDecoder((ids) => ids.map((i) => words[i]).join('').trimEnd());
-    expect(d.push(0)).toBe('Hello');
-    expect(d.push(1)).toBe(''); // "Hello " decodes to "Hello": nothing new yet
-    expect(d.push(2)).toBe(' world');
+    expect(step(d, 0)).toBe('Hello');
+    expect(step(d, 1)).toBe(''); // "Hello " decodes to "Hello": nothing new yet
+    expect(step(d, 2)).toBe(' world');
   });
 
   it('emits only the suffix beyond the longest text seen, even if the decode shrinks', () => {
     const outputs = ['abc', 'ab', 'abcd'];
     let call = 0;
     const d = new IncrementalDecoder(() => outputs[Math.min(call++, outputs.length - 1)]!);
-    expect([d.push(1), d.push(2), d.push(3)]).toEqual(['abc', '', 'd']);
+    expect([step(d, 1), step(d, 2), step(d, 3)]).toEqual(['abc', '', 'd']);
   });
 });
 
@@ -64,7 +69,7 @@ describe('IncrementalDecoder line window', () => {
       seen.push([...ids]);
       return byteDecode(ids);
     });
-    const out = bytes('ab\ncd').map((id) => d.push(id)).join('') + d.flush();
+    const out = bytes('ab\ncd').map((id) => step(d, id)).join('') + d.flush();
     expect(out).toBe('ab\ncd');
     expect(seen.at(-1)).toEqual(bytes('cd'));
     expect(Math.max(...seen.map((ids) => ids.length))).toBe(3); // "ab\n" at most
@@ -73,7 +78,7 @@ describe('IncrementalDecoder line window', () => {
   it('gives the same text as decoding the whole answer, for multi-line text with split characters', () => {
     const text = 'Line one é\n😀 two\n\nthree ü';
     const d = new IncrementalDecoder(byteDecode);
-    expect(bytes(text).map((id) => d.push(id)).join('') + d.flush()).toBe(text);
+    expect(bytes(text).map((id) => step(d, id)).join('') + d.flush()).toBe(text);
   });
 });
 
@@ -96,7 +101,7 @@ describe('IncrementalDecoder batches', () => {
       if (!ids.length) throw new Error('token_ids must be a non-empty array of integers.');
       return byteDecode(ids);
     });
-    expect(bytes('ok\n').map((id) => d.push(id)).join('')).toBe('ok\n');
+    expect(bytes('ok\n').map((id) => step(d, id)).join('')).toBe('ok\n');
     expect(d.take()).toBe('');
     expect(d.flush()).toBe('');
   });

@@ -13,6 +13,7 @@ import { ModelRunner } from '../../src/engine/worker/runner';
 import { StopFlag } from '../../src/engine/worker/stop-flag';
 import { DEFAULT_TOKEN_BATCH_MS } from '../../src/engine/browser-engine';
 import type { ModelRef } from '../../src/engine/types';
+import { greedyParams } from './greedy-params';
 
 export interface BareRequest {
   modelsPath: string;
@@ -74,8 +75,7 @@ const bare = {
   async runnerRound(): Promise<number[]> {
     if (!runner) throw new Error('loadRunner() first');
     let times: number[] = [];
-    const params = { temperature: 0, topP: 1, topK: 0, maxNewTokens: runner.tokens, minNewTokens: runner.tokens, repetitionPenalty: 1, seed: 0 };
-    await runner.runner.generate(1, [{ role: 'user', content: runner.prompt }], params, (e) => {
+    await runner.runner.generate(1, [{ role: 'user', content: runner.prompt }], greedyParams(runner.tokens), (e) => {
       if (e.type === 'end') times = e.trace.tokenTimes;
     });
     return times;

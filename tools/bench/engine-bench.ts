@@ -99,12 +99,17 @@ function ratioCell(xs: readonly number[], bold = false): string {
  */
 type Path = 'app' | 'appPerToken' | 'runner' | 'bare' | 'bare2' | 'node';
 
+type Rated = Path | 'appWorker';
+
 interface Measured {
   /** Decode tok/s per measured round, by path; 'appWorker' is the app as produced in its worker. */
-  rates: Record<Path | 'appWorker', number[]>;
-  /** Per round, the ratio of two paths' rates in that round. */
-  ratios: { appOverBare: number[]; appWorkerOverBare: number[]; appPerTokenOverBare: number[]; runnerOverBare: number[]; bareOverBare: number[]; appOverNode: number[] };
+  rates: Record<Rated, number[]>;
   tokens: number;
+}
+
+/** Per round, the ratio of two paths' rates in that round. */
+function paired(m: Measured, over: Rated, under: Rated): number[] {
+  return m.rates[over].map((r, i) => r / m.rates[under][i]!);
 }
 
 async function measure(bench: (fn: keyof BenchPage, arg?: BareRequest | AppRequest | string) => Promise<unknown>, request: BareRequest): Promise<Measured> {
@@ -113,21 +118,17 @@ async function measure(bench: (fn: keyof BenchPage, arg?: BareRequest | AppReque
   await bench('openApp', { ...request, name: 'appPerToken', tokenBatchMs: 0 });
   await bench('openBare', { ...request, name: 'bare' });
   await bench('openBare', { ...request, name: 'bare2' });
-  await bench('openRunner', request);
+  await bench('openRunner', { ...request, name: 'runner' });
   const run: Record<Path, () => Promise<RoundTimes>> = {
     app: () => bench('appRound', 'app') as Promise<RoundTimes>,
     appPerToken: () => bench('appRound', 'appPerToken') as Promise<RoundTimes>,
     bare: () => bench('bareRound', 'bare') as Promise<RoundTimes>,
     bare2: () => bench('bareRound', 'bare2') as Promise<RoundTimes>,
-    runner: () => bench('runnerRound') as Promise<RoundTimes>,
+    runner: () => bench('runnerRound', 'runner') as Promise<RoundTimes>,
     node: () => node.round(),
   };
   const order: Path[] = ['app', 'bare', 'appPerToken', 'runner', 'node', 'bare2'];
-  const m: Measured = {
-    rates: { app: [], appWorker: [], appPerToken: [], runner: [], bare: [], bare2: [], node: [] },
-    ratios: { appOverBare: [], appWorkerOverBare: [], appPerTokenOverBare: [], runnerOverBare: [], bareOverBare: [], appOverNode: [] },
-    tokens: 0,
-  };
+  const m: Measured = { rates: { app: [], appWorker: [], appPerToken: [], runner: [], bare: [], bare2: [], node: [] }, tokens: 0 };
   try {
     // The first rounds warm every path up and are not counted; then the order rotates each round
     // so no path always runs first, or right after another one.
@@ -139,28 +140,13 @@ async function measure(bench: (fn: keyof BenchPage, arg?: BareRequest | AppReque
         times[p] = await run[p]();
       }
       if (i < warmUp) continue;
-      const rate: Record<Path | 'appWorker', number> = {
-        app: decodeRate(times.app?.arrived ?? []),
-        appWorker: decodeRate(times.app?.produced ?? []),
-        appPerToken: decodeRate(times.appPerToken?.arrived ?? []),
-        runner: decodeRate(times.runner?.arrived ?? []),
-        bare: decodeRate(times.bare?.arrived ?? []),
-        bare2: decodeRate(times.bare2?.arrived ?? []),
-        node: decodeRate(times.node?.arrived ?? []),
-      };
-      for (const [p, r] of Object.entries(rate) as [Path | 'appWorker', number][]) m.rates[p].push(r);
-      m.ratios.appOverBare.push(rate.app / rate.bare);
-      m.ratios.appWorkerOverBare.push(rate.appWorker / rate.bare);
-      m.ratios.appPerTokenOverBare.push(rate.appPerToken / rate.bare);
-      m.ratios.runnerOverBare.push(rate.runner / rate.bare);
-      m.ratios.bareOverBare.push(rate.bare2 / rate.bare);
-      m.ratios.appOverNode.push(rate.app / rate.node);
+      for (const p of order) m.rates[p].push(decodeRate(times[p]?.arrived ?? []));
+      m.rates.appWorker.push(decodeRate(times.app?.produced ?? []));
       m.tokens = times.app?.produced?.length ?? 0;
     }
   } finally {
     await bench('closeApps');
-    await bench('closeBares');
-    await bench('closeRunner');
+    await bench('closeWorkers');
     await node.close();
   }
   return m;
@@ -197,10 +183,10 @@ async function main(): Promise<void> {
       for (const device of devices) {
         const request: BareRequest = { modelsPath: '/models/', modelId, dtype, device, prompt: values.prompt, tokens };
         const m = await measure(bench, request);
-        const rate = (p: keyof Measured['rates']): string => fmt(quantile(m.rates[p], 0.5));
-        const r = m.ratios;
+        const rate = (p: Rated): string => fmt(quantile(m.rates[p], 0.5));
+        const overBare = (p: Rated): string => ratioCell(paired(m, p, 'bare'), p === 'app');
         table.push(
-          `| ${modelId} | ${dtype} | ${device} | ${rate('app')} | ${rate('bare')} | ${ratioCell(r.appOverBare, true)} | ${ratioCell(r.appWorkerOverBare)} | ${ratioCell(r.appPerTokenOverBare)} | ${ratioCell(r.runnerOverBare)} | ${ratioCell(r.bareOverBare)} | ${rate('node')} | ${quantile(r.appOverNode, 0.5).toFixed(2)} |`,
+          `| ${modelId} | ${dtype} | ${device} | ${rate('app')} | ${rate('bare')} | ${overBare('app')} | ${overBare('appWorker')} | ${overBare('appPerToken')} | ${overBare('runner')} | ${overBare('bare2')} | ${rate('node')} | ${quantile(paired(m, 'app', 'node'), 0.5).toFixed(2)} |`,
         );
         rows.push({ modelId, dtype, device, ...m });
         console.log(table.at(-1));

@@ -29,13 +29,11 @@ export class IncrementalDecoder {
 
   /** The text the tokens added since the last call complete (often '', never a partial character). */
   take(): string {
-    if (this.lineStart === this.ids.length || this.taken === this.ids.length) return '';
+    if (this.taken === this.ids.length) return '';
     this.taken = this.ids.length;
-    const text = this.decode(this.ids.slice(this.lineStart));
+    const text = this.lineText();
     if (text.endsWith('\uFFFD')) return '';
-    // A decoder may rewrite earlier text (e.g. cleanup of spaces); never emit backwards.
-    const delta = text.length > this.emitted ? text.slice(this.emitted) : '';
-    this.emitted = Math.max(this.emitted, text.length);
+    const delta = this.newText(text);
     if (text.endsWith('\n')) {
       this.lineStart = this.ids.length;
       this.emitted = 0;
@@ -43,18 +41,23 @@ export class IncrementalDecoder {
     return delta;
   }
 
-  /** Adds one token and returns the text it completes. */
-  push(id: number): string {
-    this.add(id);
-    return this.take();
-  }
-
   /** Whatever is left at the end, including a trailing replacement character if the model made one. */
   flush(): string {
-    if (this.lineStart === this.ids.length) return '';
-    const text = this.decode(this.ids.slice(this.lineStart));
+    return this.newText(this.lineText());
+  }
+
+  /** The current line's text; '' for an empty line (transformers.js refuses to decode nothing). */
+  private lineText(): string {
+    return this.lineStart === this.ids.length ? '' : this.decode(this.ids.slice(this.lineStart));
+  }
+
+  /**
+   * The part of the line's text not emitted yet. A decoder may rewrite earlier text (e.g. clean up
+   * spaces): never emit backwards.
+   */
+  private newText(text: string): string {
     const delta = text.length > this.emitted ? text.slice(this.emitted) : '';
-    this.emitted = text.length;
+    this.emitted = Math.max(this.emitted, text.length);
     return delta;
   }
 
