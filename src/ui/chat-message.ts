@@ -1,9 +1,9 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import { createRef, ref } from 'lit/directives/ref.js';
 import { formatMs, formatRate } from '../bench/metrics';
 import type { Turn } from '../chat/conversation';
-import { renderMarkdown } from '../render/markdown';
+import { StreamingMarkdown, type RenderStatus } from '../render/streaming-markdown';
 import { copyText } from './clipboard';
 import { icons } from './icons';
 import { controls } from './shared-styles';
@@ -26,9 +26,27 @@ export class RegenerateEvent extends Event {
 
 const BACKEND_LABEL = { webgpu: 'WebGPU', wasm: 'WASM', gateway: 'Gateway' } as const;
 
+/** Copy buttons for code blocks are ours, added with DOM APIs after sanitizing, never parsed from model output. */
+function addCopyButtons(fragment: DocumentFragment): void {
+  for (const pre of fragment.querySelectorAll('pre')) {
+    const button = document.createElement('button');
+    button.className = 'copy-code';
+    button.type = 'button';
+    button.textContent = 'Copy';
+    button.setAttribute('aria-label', 'Copy code');
+    button.addEventListener('click', () => {
+      void copyText(pre.querySelector('code')?.textContent ?? '').then((ok) => {
+        button.textContent = ok ? 'Copied' : 'Copy failed';
+        setTimeout(() => (button.textContent = 'Copy'), 1500);
+      });
+    });
+    pre.append(button);
+  }
+}
+
 /**
- * One chat turn. Assistant text is untrusted: it is rendered through renderMarkdown (marked +
- * DOMPurify) and nothing else; user text is rendered as plain text.
+ * One chat turn. Assistant text is untrusted: it is rendered through StreamingMarkdown (marked +
+ * DOMPurify, block by block, in animation frames) and nothing else; user text is plain text.
  */
 @customElement('chat-message')
 export class ChatMessage extends LitElement {
@@ -41,6 +59,11 @@ export class ChatMessage extends LitElement {
 
   @state() private editing = false;
   @state() private copied = false;
+  /** Part of the answer could not be formatted and shows as plain text. */
+  @state() private plainText = false;
+
+  private readonly body = createRef<HTMLDivElement>();
+  private markdown: StreamingMarkdown | null = null;
 
   /** The raw text of the turn (tests read this to compare with golden outputs). */
   get content(): string {
@@ -76,25 +99,24 @@ export class ChatMessage extends LitElement {
     }
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.markdown?.dispose();
+    this.markdown = null;
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    // Copy buttons for code blocks are ours, added with DOM APIs after sanitizing, never parsed
-    // from model output.
-    for (const pre of this.renderRoot.querySelectorAll<HTMLPreElement>('.markdown pre')) {
-      if (pre.querySelector(':scope > button.copy-code')) continue;
-      const button = document.createElement('button');
-      button.className = 'copy-code';
-      button.type = 'button';
-      button.textContent = 'Copy';
-      button.setAttribute('aria-label', 'Copy code');
-      button.addEventListener('click', () => {
-        void copyText(pre.querySelector('code')?.textContent ?? '').then((ok) => {
-          button.textContent = ok ? 'Copied' : 'Copy failed';
-          setTimeout(() => (button.textContent = 'Copy'), 1500);
-        });
+    const body = this.body.value;
+    if (!body) return;
+    if (this.markdown?.root !== body) {
+      this.markdown?.dispose();
+      this.markdown = new StreamingMarkdown(body, {
+        decorate: addCopyButtons,
+        onStatus: (status: RenderStatus) => (this.plainText = status.plain),
       });
-      pre.append(button);
     }
+    this.markdown.set(this.turn.content, !this.streaming);
   }
 
   private renderUser() {
@@ -146,9 +168,13 @@ export class ChatMessage extends LitElement {
           </details>`
         : nothing}
       <div class="markdown" aria-busy=${this.streaming ? 'true' : 'false'}>
-        ${empty && this.streaming ? html`<span class="thinking">Thinking…</span>` : unsafeHTML(renderMarkdown(this.turn.content))}
+        ${empty && this.streaming ? html`<span class="thinking">Thinking…</span>` : nothing}
+        <div class="md-body" ${ref(this.body)}></div>
         ${this.streaming && !empty ? html`<span class="caret" aria-hidden="true"></span>` : nothing}
       </div>
+      ${this.plainText
+        ? html`<p class="notice plain-notice">Part of this answer is shown as plain text: its Markdown nests too deeply to format.</p>`
+        : nothing}
       ${meta?.notice ? html`<p class="notice">${meta.notice}</p>` : nothing}
       ${meta?.error ? html`<p class="error" role="alert">${icons.alert} ${meta.error}</p>` : nothing}
       <div class="footer">
@@ -255,11 +281,25 @@ export class ChatMessage extends LitElement {
         line-height: 1.6;
         overflow-wrap: anywhere;
       }
-      .markdown > :first-child {
+      /* Chunks and the tail are painted and laid out on their own: a change in one leaves the
+         others' work cached. Off screen, a sealed chunk costs no style, layout or paint at all
+         (see streaming-markdown.ts). */
+      .md-chunk,
+      .md-tail {
+        contain: layout paint style;
+      }
+      .md-chunk {
+        content-visibility: auto;
+        contain-intrinsic-size: auto 800px;
+      }
+      .md-body > :first-child > :first-child {
         margin-top: 0;
       }
-      .markdown > :last-child {
+      .md-body > .md-last > :last-child {
         margin-bottom: 0;
+      }
+      .plain-text {
+        white-space: pre-wrap;
       }
       .markdown p {
         margin: 0 0 0.7em;

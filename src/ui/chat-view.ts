@@ -29,7 +29,21 @@ export class ChatView extends LitElement {
 
   override disconnectedCallback(): void {
     document.removeEventListener('keydown', this._onGlobalKey);
+    this.resizes.disconnect();
+    this.observed = null;
     super.disconnectedCallback();
+  }
+
+  /**
+   * Keeps the newest text in view while the user has not scrolled up. Answers render in animation
+   * frames after Lit's updates, so this follows the size of the turns, after layout, instead of
+   * forcing a layout of the whole conversation after every update.
+   */
+  private readonly resizes = new ResizeObserver(() => this.followBottom());
+  private observed: Element | null = null;
+
+  private followBottom(): void {
+    if (this.stickToBottom && this.scroller) this.scroller.scrollTop = this.scroller.scrollHeight;
   }
 
   /** Esc stops a running answer wherever the focus is. */
@@ -47,7 +61,12 @@ export class ChatView extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    if (this.stickToBottom && this.scroller) this.scroller.scrollTop = this.scroller.scrollHeight;
+    const turns = this.renderRoot.querySelector('.turns');
+    if (turns && turns !== this.observed) {
+      this.resizes.disconnect();
+      this.resizes.observe(turns);
+      this.observed = turns;
+    }
   }
 
   private renderEmpty(modelName: string) {

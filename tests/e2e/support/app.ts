@@ -150,7 +150,26 @@ export async function lastAnswer(page: Page): Promise<Turn> {
   return last!;
 }
 
+/**
+ * Waits until the last answer is complete and all of it is on screen: answers render in animation
+ * frames after the text arrives (src/render/streaming-markdown.ts). Polls a plain DOM path on a
+ * timer: a locator's per-frame polling would itself cost frames on a megabyte-long answer.
+ */
+export async function waitForRendered(page: Page, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const view = document.querySelector('playground-app')?.shadowRoot?.querySelector('chat-view')?.shadowRoot;
+      const messages = view?.querySelectorAll('chat-message');
+      const last = messages?.[messages.length - 1];
+      return last?.shadowRoot?.querySelector('.md-body')?.hasAttribute('data-complete') ?? false;
+    },
+    null,
+    { timeout, polling: 250 },
+  );
+}
+
 /** Text of the last answer as rendered on screen (inside the chat-message shadow root). */
 export async function renderedAnswer(page: Page): Promise<string> {
+  await waitForRendered(page);
   return page.locator('chat-message').last().locator('.markdown').innerText();
 }

@@ -1,16 +1,13 @@
 /**
- * Model output is untrusted text. It is rendered as Markdown (marked), then sanitized (DOMPurify)
+ * Model output is untrusted. After Markdown (markdown-block.ts) it is sanitized here (DOMPurify)
  * so nothing in it can run script, load remote content, or restyle the page:
  * - no <script>, <style>, <iframe>, <object>, <embed>, <form>, <svg>, <math>, media or images;
  * - no event handlers or inline styles; links only to http(s) and mailto, opened in a new tab
  *   without referrer or opener;
- * - terminal escapes, other control characters and bidi overrides shown, not obeyed.
+ * - terminal escapes, other control characters and bidi overrides shown, not obeyed (control-chars.ts).
+ * DOMPurify parses in an inert document, so even handlers it removes never compile in the page.
  */
-import DOMPurify from 'dompurify';
-import { Marked } from 'marked';
-import { neutralizeControls } from './control-chars';
-
-const marked = new Marked({ gfm: true, breaks: false, async: false });
+import DOMPurify, { type Config } from 'dompurify';
 
 const FORBID_TAGS = [
   'style', 'script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'form', 'input', 'button', 'select',
@@ -18,6 +15,14 @@ const FORBID_TAGS = [
   'template', 'dialog',
 ];
 const SAFE_URL = /^(?:https?:|mailto:|#)/i;
+
+const CONFIG: Config & { RETURN_DOM_FRAGMENT: true } = {
+  FORBID_TAGS,
+  FORBID_ATTR: ['style', 'srcset', 'formaction', 'action', 'background', 'poster', 'xlink:href'],
+  ALLOW_DATA_ATTR: false,
+  ALLOW_UNKNOWN_PROTOCOLS: false,
+  RETURN_DOM_FRAGMENT: true,
+};
 
 let hooked = false;
 function installHooks(): void {
@@ -36,14 +41,8 @@ function installHooks(): void {
   });
 }
 
-/** Markdown -> sanitized HTML string, safe to assign to innerHTML. */
-export function renderMarkdown(text: string): string {
+/** HTML from untrusted text -> inert nodes, safe to insert into the page. */
+export function sanitizeToFragment(html: string): DocumentFragment {
   installHooks();
-  const html = marked.parse(neutralizeControls(text)) as string;
-  return DOMPurify.sanitize(html, {
-    FORBID_TAGS,
-    FORBID_ATTR: ['style', 'srcset', 'formaction', 'action', 'background', 'poster', 'xlink:href'],
-    ALLOW_DATA_ATTR: false,
-    ALLOW_UNKNOWN_PROTOCOLS: false,
-  });
+  return DOMPurify.sanitize(html, CONFIG);
 }

@@ -1,0 +1,131 @@
+/**
+ * A megabyte of the model output that breaks Markdown parsers (deep nesting, emphasis floods, a
+ * huge table, 20,000 links, one character looped, hostile HTML), streamed by a scripted
+ * OpenAI-compatible server through the preview server's `/gateway` proxy into the real chat UI.
+ * The answer must finish with every character kept, stay readable, run nothing, and never block
+ * the page: long tasks are measured with a PerformanceObserver for the whole stream.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { launchChromium } from './support/chromium';
+import { lastAnswer, openApp, typeAndSend, waitForModel, waitForRendered, waitIdle } from './support/app';
+import { startScriptedGateway, type ScriptedGateway } from './support/scripted-gateway';
+
+const LINKS = 20_000;
+const TABLE_ROWS = 4_000;
+
+const SECTIONS = [
+  `${'>'.repeat(3_000)} bottom of the quotes\n\n`,
+  `${'- '.repeat(3_000)}bottom of the list\n\n`,
+  `${'**'.repeat(3_000)}deepest-bold${'**'.repeat(3_000)}\n\n`,
+  `${'*a'.repeat(100_000)}\n\n`,
+  `${'_b'.repeat(50_000)}\n\n`,
+  `| row | value |\n|---|---|\n${Array.from({ length: TABLE_ROWS }, (_, i) => `| row ${i} | ${'*x*'.repeat(5)} |`).join('\n')}\n\n`,
+  `${Array.from({ length: LINKS }, (_, i) => `[link ${i}](https://example.org/${i})`).join(' ')}\n\n`,
+  `${'a'.repeat(60_000)}\n\n`,
+  '<details open ontoggle="window.__pwned=\'details\'"><summary>more</summary>hidden</details>\n\n',
+  '<script>window.__pwned = "script"</script><img src=x onerror="window.__pwned=\'img\'">\n\n',
+  '[click](javascript:window.__pwned="link") and the end: END OF ANSWER',
+];
+const ANSWER = SECTIONS.join('');
+
+let browser: Browser;
+let gateway: ScriptedGateway;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  // ~1 MB in 512-character chunks every 3 ms: about 150 KB/s, a fast server.
+  gateway = await startScriptedGateway(inject('gatewayPort'), () => ({ text: ANSWER, chunkChars: 512, intervalMs: 3 }));
+});
+afterAll(async () => {
+  await gateway.close();
+  await browser.close();
+});
+
+interface LongTask {
+  start: number;
+  duration: number;
+}
+
+it('streams a megabyte of pathological Markdown to the end without blocking the page or running anything', async () => {
+  expect(ANSWER.length).toBeGreaterThan(1_000_000);
+  const { page, context, errors } = await openApp(browser, inject('baseUrl'), {
+    device: 'gateway',
+    gateway: { baseUrl: `http://127.0.0.1:${inject('gatewayPort')}` },
+    // Long tasks are recorded from the first moment; the test reads those of the stream.
+    beforeOpen: (ctx) =>
+      ctx.addInitScript(() => {
+        const tasks: { start: number; duration: number }[] = [];
+        (window as Window & { __longTasks?: typeof tasks }).__longTasks = tasks;
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) tasks.push({ start: performance.timeOrigin + e.startTime, duration: e.duration });
+        }).observe({ type: 'longtask', buffered: true });
+      }),
+  });
+  try {
+    expect((await waitForModel(page)).backend).toBe('gateway');
+    await typeAndSend(page, 'Write something nasty');
+    await waitIdle(page, 180_000);
+    const answer = await lastAnswer(page);
+    expect(answer.meta?.error).toBeUndefined();
+    expect(answer.content.length).toBe(ANSWER.length);
+    expect(answer.content === ANSWER).toBe(true);
+
+    await waitForRendered(page);
+    const message = page.locator('chat-message').last();
+    const timings = gateway.timings();
+    expect(timings).not.toBeNull();
+    const renderedAt = await page.evaluate(() => Date.now());
+
+    const view = await message.evaluate((el) => {
+      const root = el.shadowRoot!;
+      const body = root.querySelector('.md-body')!;
+      const links = [...body.querySelectorAll<HTMLAnchorElement>('a[href]')];
+      return {
+        // textContent: innerText leaves out chunks scrolled off screen (content-visibility: auto).
+        text: body.textContent,
+        links: links.length,
+        safeLinks: links.filter((a) => /^https:\/\/example\.org\/\d+$/.test(a.getAttribute('href') ?? '') && a.rel.includes('noopener')).length,
+        rows: body.querySelectorAll('tbody tr').length,
+        quoteDepth: (() => {
+          let depth = 0;
+          for (let q = body.querySelector('blockquote'); q; q = q.querySelector(':scope > blockquote')) depth++;
+          return depth;
+        })(),
+        notice: root.querySelector('.plain-notice')?.textContent ?? '',
+        handlers: [...root.querySelectorAll('*')].flatMap((n) => [...n.attributes].filter((a) => a.name.startsWith('on')).map((a) => `${n.tagName}@${a.name}`)),
+        forbidden: [...body.querySelectorAll('script, img, iframe, style, svg')].length,
+        pwned: (window as Window & { __pwned?: unknown }).__pwned ?? null,
+        overflow: (() => {
+          const scroller = document.querySelector('playground-app')!.shadowRoot!.querySelector('chat-view')!.shadowRoot!.querySelector('.scroller')!;
+          return scroller.scrollWidth - scroller.clientWidth;
+        })(),
+      };
+    });
+    // Readable: the end is there, links stay links, the table keeps every row, the quotes end at a
+    // readable depth with the rest as text. With nesting capped and blocks bounded, marked parses
+    // every block, so nothing needs the plain-text fallback (tests/unit/markdown-limits.test.ts).
+    // (A megabyte of text in a failure message helps nobody: report only what is missing.)
+    const missing = ['END OF ANSWER', 'bottom of the quotes', 'bottom of the list', 'deepest-bold', `link ${LINKS - 1}`].filter((s) => !view.text.includes(s));
+    expect(missing).toEqual([]);
+    expect(view.links).toBe(LINKS);
+    expect(view.safeLinks).toBe(LINKS);
+    expect(view.rows).toBe(TABLE_ROWS);
+    expect(view.quoteDepth).toBe(16);
+    expect(view.notice).toBe('');
+    expect(view.overflow).toBeLessThanOrEqual(1);
+    // Inert.
+    expect(view.pwned).toBeNull();
+    expect(view.handlers).toEqual([]);
+    expect(view.forbidden).toBe(0);
+    expect(errors).toEqual([]);
+
+    // Never blocked: no task of the page ran 100 ms or more while the answer streamed and rendered.
+    const tasks = await page.evaluate(() => (window as Window & { __longTasks?: LongTask[] }).__longTasks ?? []);
+    const during = tasks.filter((t) => t.start + t.duration >= timings!.firstChunkAt && t.start <= renderedAt);
+    const longest = Math.max(0, ...during.map((t) => t.duration));
+    expect(longest, `long tasks during the stream: ${JSON.stringify(during.map((t) => Math.round(t.duration)))}`).toBeLessThan(100);
+  } finally {
+    await context.close();
+  }
+});
