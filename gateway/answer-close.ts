@@ -1,11 +1,11 @@
 /**
  * Closing a connection after an answer that left part of the request unread (a 413 sent before
- * the body, a malformed request line). The rest of the request cannot be parsed as the next one,
- * so the connection must close; but closing both directions at once while the client is still
- * sending makes the kernel answer its data with a reset, and a reset can destroy our answer on the
- * client's side before it was read (the client sees ECONNRESET instead of the 413). RFC 9112 §9.6
- * describes the cure used here: close our side, keep reading and discarding for a moment, then
- * close the socket.
+ * the body, a malformed request line). Keeping it would mean reading the rest first (whatever
+ * length the client declared, or without end if chunked) or, after a parse error, not knowing
+ * where the next request starts; so it closes. But closing both directions while the client is
+ * still sending makes the kernel answer its data with a reset, and the client's write fails
+ * (EPIPE, ECONNRESET) before it reads the 413 waiting for it. RFC 9112 §9.6 describes the cure
+ * used here: close our side, keep reading and discarding for a moment, then close the socket.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';

@@ -125,7 +125,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       if (apiError.status >= 500 && !gone) log(`error: ${apiError.message}`);
       // Nobody is left to read an answer.
       if (gone || res.destroyed) return;
-      // An unread body cannot be skipped safely (it would be parsed as the next request): close.
+      // Keeping the connection would mean reading and discarding the rest of an unread body before
+      // the next request, as long as the client cares to send it: close instead.
       if (hasBody(req) && !req.complete) closeAfterAnswer(req, res);
       sendError(res, apiError);
     } catch (failure) {
