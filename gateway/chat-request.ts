@@ -10,6 +10,7 @@
 import type { ChatMessage, GenerationParams, Role } from '../src/engine/types';
 import { DEFAULT_PARAMS, LIMITS } from '../src/settings/generation-settings';
 import { ApiError, invalidParam, missingParam } from './errors';
+import { describe } from './quote';
 
 /** A validated chat request. */
 export interface ChatRequest {
@@ -26,8 +27,19 @@ type Json = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** `developer` is OpenAI's newer name for `system`. */
-const ROLES: Record<string, Role> = { system: 'system', developer: 'system', user: 'user', assistant: 'assistant' };
+/**
+ * A field of a client's object, own properties only: `body.constructor` or `message.toString`
+ * must read as absent, not as something inherited from Object.prototype.
+ */
+const own = (object: Json, key: string): unknown => (Object.hasOwn(object, key) ? object[key] : undefined);
+
+/** `developer` is OpenAI's newer name for `system`. A Map: a role named `constructor` is no role. */
+const ROLES: ReadonlyMap<string, Role> = new Map([
+  ['system', 'system'],
+  ['developer', 'system'],
+  ['user', 'user'],
+  ['assistant', 'assistant'],
+]);
 
 interface NumberRule {
   min: number;
@@ -41,7 +53,7 @@ function readNumber(value: unknown, param: string, rule: NumberRule): number {
   const parsed = rule.fromString && typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   const kind = rule.integer ? 'an integer' : 'a number';
   if (typeof parsed !== 'number' || !Number.isFinite(parsed) || (rule.integer && !Number.isInteger(parsed))) {
-    throw invalidParam(param, `Invalid type for '${param}': expected ${kind}, got ${JSON.stringify(value)}.`, 'invalid_type');
+    throw invalidParam(param, `Invalid type for '${param}': expected ${kind}, got ${describe(value)}.`, 'invalid_type');
   }
   if (parsed < rule.min || parsed > rule.max) {
     const range = rule.max === Number.MAX_SAFE_INTEGER ? `at least ${rule.min}` : `between ${rule.min} and ${rule.max}`;
@@ -52,8 +64,10 @@ function readNumber(value: unknown, param: string, rule: NumberRule): number {
 
 /** A top-level field, else the same name inside `metadata` (Foundry extras). */
 function field(body: Json, metadata: Json, name: string): { value: unknown; param: string; fromString: boolean } | null {
-  if (body[name] !== undefined && body[name] !== null) return { value: body[name], param: name, fromString: false };
-  if (metadata[name] !== undefined && metadata[name] !== null) return { value: metadata[name], param: `metadata.${name}`, fromString: true };
+  const top = own(body, name);
+  if (top !== undefined && top !== null) return { value: top, param: name, fromString: false };
+  const nested = own(metadata, name);
+  if (nested !== undefined && nested !== null) return { value: nested, param: `metadata.${name}`, fromString: true };
   return null;
 }
 
@@ -68,7 +82,8 @@ function readContent(value: unknown, param: string): string {
     // OpenAI's content-part form; only text parts mean anything to a text model.
     return value
       .map((part, i) => {
-        if (isObject(part) && part['type'] === 'text' && typeof part['text'] === 'string') return part['text'];
+        const text = isObject(part) && own(part, 'type') === 'text' ? own(part, 'text') : undefined;
+        if (typeof text === 'string') return text;
         throw invalidParam(`${param}[${i}]`, `Invalid content part '${param}[${i}]': only {"type":"text","text":"..."} parts are supported.`);
       })
       .join('');
@@ -83,13 +98,15 @@ function readMessages(value: unknown): ChatMessage[] {
   return value.map((message, i): ChatMessage => {
     const param = `messages[${i}]`;
     if (!isObject(message)) throw invalidParam(param, `Invalid type for '${param}': expected an object with role and content.`, 'invalid_type');
-    const role = message['role'];
+    const role = own(message, 'role');
     if (role === undefined) throw missingParam(`${param}.role`);
-    if (typeof role !== 'string' || !(role in ROLES)) {
-      throw invalidParam(`${param}.role`, `Invalid value for '${param}.role': ${JSON.stringify(role)}. Supported roles: system, developer, user, assistant.`);
+    const known = typeof role === 'string' ? ROLES.get(role) : undefined;
+    if (!known) {
+      throw invalidParam(`${param}.role`, `Invalid value for '${param}.role': ${describe(role)}. Supported roles: system, developer, user, assistant.`);
     }
-    if (message['content'] === undefined || message['content'] === null) throw missingParam(`${param}.content`);
-    return { role: ROLES[role]!, content: readContent(message['content'], `${param}.content`) };
+    const content = own(message, 'content');
+    if (content === undefined || content === null) throw missingParam(`${param}.content`);
+    return { role: known, content: readContent(content, `${param}.content`) };
   });
 }
 
@@ -105,21 +122,23 @@ function readStop(value: unknown): string[] {
 /** Parameters OpenAI clients may send that this gateway cannot honour: refused, not ignored. */
 function rejectUnsupported(body: Json): void {
   for (const name of ['frequency_penalty', 'presence_penalty'] as const) {
-    const v = body[name];
+    const v = own(body, name);
     if (v === undefined || v === null) continue;
     if (readNumber(v, name, { min: -2, max: 2 }) !== 0) {
       throw invalidParam(name, `'${name}' is not supported by this gateway (only 0); use 'repetition_penalty' instead.`, 'unsupported_parameter');
     }
   }
-  if (body['n'] !== undefined && body['n'] !== null && readNumber(body['n'], 'n', { min: 1, max: 128, integer: true }) !== 1) {
+  const n = own(body, 'n');
+  if (n !== undefined && n !== null && readNumber(n, 'n', { min: 1, max: 128, integer: true }) !== 1) {
     throw invalidParam('n', `Invalid value for 'n': this gateway generates one choice per request (n = 1).`, 'unsupported_parameter');
   }
-  if (Array.isArray(body['tools']) && body['tools'].length > 0) {
+  const tools = own(body, 'tools');
+  if (Array.isArray(tools) && tools.length > 0) {
     throw invalidParam('tools', `'tools' is not supported: the bundled models cannot call tools.`, 'unsupported_parameter');
   }
-  if (body['logprobs'] === true) throw invalidParam('logprobs', `'logprobs' is not supported by this gateway.`, 'unsupported_parameter');
-  const format = body['response_format'];
-  if (isObject(format) && format['type'] !== 'text') {
+  if (own(body, 'logprobs') === true) throw invalidParam('logprobs', `'logprobs' is not supported by this gateway.`, 'unsupported_parameter');
+  const format = own(body, 'response_format');
+  if (isObject(format) && own(format, 'type') !== 'text') {
     throw invalidParam('response_format', `Only {"type":"text"} is supported for 'response_format'.`, 'unsupported_parameter');
   }
 }
@@ -127,19 +146,19 @@ function rejectUnsupported(body: Json): void {
 /** Validates a parsed JSON body; throws ApiError 400 naming the first bad field. */
 export function parseChatRequest(body: unknown): ChatRequest {
   if (!isObject(body)) throw new ApiError(400, 'The request body must be a JSON object.', { code: 'invalid_type' });
-  const model = body['model'];
+  const model = own(body, 'model');
   if (model === undefined || model === null || model === '') throw missingParam('model');
   if (typeof model !== 'string') throw invalidParam('model', `Invalid type for 'model': expected a string (a model id).`, 'invalid_type');
-  const messages = readMessages(body['messages']);
-  const metadata = body['metadata'] ?? {};
+  const messages = readMessages(own(body, 'messages'));
+  const metadata = own(body, 'metadata') ?? {};
   if (!isObject(metadata)) throw invalidParam('metadata', `Invalid type for 'metadata': expected an object.`, 'invalid_type');
   rejectUnsupported(body);
 
-  const stream = body['stream'] ?? false;
+  const stream = own(body, 'stream') ?? false;
   if (typeof stream !== 'boolean') throw invalidParam('stream', `Invalid type for 'stream': expected a boolean.`, 'invalid_type');
-  const options = body['stream_options'] ?? {};
+  const options = own(body, 'stream_options') ?? {};
   if (!isObject(options)) throw invalidParam('stream_options', `Invalid type for 'stream_options': expected an object.`, 'invalid_type');
-  const includeUsage = options['include_usage'] ?? false;
+  const includeUsage = own(options, 'include_usage') ?? false;
   if (typeof includeUsage !== 'boolean') {
     throw invalidParam('stream_options.include_usage', `Invalid type for 'stream_options.include_usage': expected a boolean.`, 'invalid_type');
   }
@@ -169,5 +188,5 @@ export function parseChatRequest(body: unknown): ChatRequest {
     // transformers.js seeds a 32-bit generator; OpenAI seeds are int64, so keep the low 32 bits.
     seed: seed === undefined ? null : seed >>> 0,
   };
-  return { model, messages, params, stream, includeUsage, stop: readStop(body['stop']) };
+  return { model, messages, params, stream, includeUsage, stop: readStop(own(body, 'stop')) };
 }

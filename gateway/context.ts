@@ -42,7 +42,8 @@ export interface GatewayContext {
 export interface RouteRequest {
   req: IncomingMessage;
   res: ServerResponse;
-  url: URL;
+  /** The query of the request target (request-target.ts). */
+  query: URLSearchParams;
   /** Decoded capture groups of the route's path pattern. */
   params: string[];
   /** Aborts when the client disconnects before the answer is complete. */

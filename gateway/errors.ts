@@ -4,6 +4,7 @@
  * usual typed errors and can show the message as is.
  */
 import { ContextLengthError, EngineError, GenerationError, ModelLoadError, ModelNotLoadedError } from '../src/engine/errors';
+import { quote } from './quote';
 
 /** OpenAI's error `type` values that the gateway uses. */
 export type ApiErrorType =
@@ -44,6 +45,17 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The client went away (closed the connection, or was cut off by a timeout) before its answer was
+ * complete. Nobody is left to read an answer, so it is not answered and not logged as a failure.
+ */
+export class ClientGoneError extends Error {
+  override name = 'ClientGoneError';
+  constructor(message = 'The client disconnected.') {
+    super(message);
+  }
+}
+
 function defaultType(status: number): ApiErrorType {
   if (status === 403) return 'permission_error';
   if (status === 429) return 'rate_limit_error';
@@ -65,9 +77,9 @@ export function missingParam(param: string): ApiError {
 /** 404 for a model id the gateway does not serve (Foundry's newer server answers the same). */
 export function modelNotFound(id: string, suggestion?: string): ApiError {
   const hint = suggestion
-    ? ` '${id}' is an alias: use the model id '${suggestion}' (like Foundry Local, the gateway does not resolve aliases).`
+    ? ` ${quote(id)} is an alias: use the model id '${suggestion}' (like Foundry Local, the gateway does not resolve aliases).`
     : ' GET /v1/models lists the model ids.';
-  return new ApiError(404, `No model matching '${id}'.${hint}`, { param: 'model', code: 'model_not_found' });
+  return new ApiError(404, `No model matching ${quote(id)}.${hint}`, { param: 'model', code: 'model_not_found' });
 }
 
 /** 400 for a known model that is not loaded; Foundry's newer server answers chat requests the same way. */

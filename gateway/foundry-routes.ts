@@ -10,6 +10,7 @@ import { invalidParam, modelNotFound } from './errors';
 import { sendEmpty, sendJson } from './http';
 import { isCached, type GatewayModel } from './models';
 import type { ModelSlot } from './model-slot';
+import { quote } from './quote';
 
 function slotFor(ctx: GatewayContext, name: string): ModelSlot {
   const { slot, suggestion } = ctx.registry.find(name);
@@ -18,23 +19,23 @@ function slotFor(ctx: GatewayContext, name: string): ModelSlot {
 }
 
 /** Optional `?name=true|false` flag; anything else is a 400 naming it. */
-function flag(url: URL, name: string): boolean {
-  const value = url.searchParams.get(name);
+function flag(query: URLSearchParams, name: string): boolean {
+  const value = query.get(name);
   if (value === null || value === '') return false;
   if (value === 'true' || value === 'false') return value === 'true';
-  throw invalidParam(name, `Invalid value for '${name}': expected true or false, got '${value}'.`);
+  throw invalidParam(name, `Invalid value for '${name}': expected true or false, got ${quote(value)}.`);
 }
 
 /**
  * `?ttl=` and `?ep=` of the older load route. The TTL is accepted but not enforced (models stay
  * loaded until unloaded); the only execution provider is the CPU.
  */
-function checkLoadQuery(url: URL): void {
-  const ttl = url.searchParams.get('ttl');
-  if (ttl !== null && !/^\d+$/.test(ttl)) throw invalidParam('ttl', `Invalid value for 'ttl': expected whole seconds, got '${ttl}'.`);
-  const ep = url.searchParams.get('ep');
+function checkLoadQuery(query: URLSearchParams): void {
+  const ttl = query.get('ttl');
+  if (ttl !== null && !/^\d+$/.test(ttl)) throw invalidParam('ttl', `Invalid value for 'ttl': expected whole seconds, got ${quote(ttl)}.`);
+  const ep = query.get('ep');
   if (ep !== null && ep !== '' && !/^cpu(executionprovider)?$/i.test(ep)) {
-    throw invalidParam('ep', `Invalid value for 'ep': '${ep}'. The gateway runs models on the CPU only (ep=cpu).`);
+    throw invalidParam('ep', `Invalid value for 'ep': ${quote(ep)}. The gateway runs models on the CPU only (ep=cpu).`);
   }
 }
 
@@ -99,7 +100,7 @@ export function foundryRoutes(ctx: GatewayContext): Route[] {
       method: 'GET',
       path: /^\/openai\/load\/([^/]+)$/,
       handle: async (r) => {
-        checkLoadQuery(r.url);
+        checkLoadQuery(r.query);
         await slotFor(ctx, id(r.params)).load();
         sendEmpty(r.res);
       },
@@ -108,7 +109,7 @@ export function foundryRoutes(ctx: GatewayContext): Route[] {
       method: 'GET',
       path: /^\/openai\/unload\/([^/]+)$/,
       handle: async (r) => {
-        const force = flag(r.url, 'force');
+        const force = flag(r.query, 'force');
         await slotFor(ctx, id(r.params)).unload(force);
         sendEmpty(r.res);
       },
@@ -117,7 +118,7 @@ export function foundryRoutes(ctx: GatewayContext): Route[] {
       method: 'GET',
       path: /^\/openai\/unloadall\/?$/,
       handle: async (r) => {
-        await ctx.registry.unloadAll(flag(r.url, 'force'));
+        await ctx.registry.unloadAll(flag(r.query, 'force'));
         sendEmpty(r.res);
       },
     },
@@ -137,7 +138,7 @@ export function foundryRoutes(ctx: GatewayContext): Route[] {
     {
       method: 'GET',
       path: /^\/models\/unload\/([^/]+)$/,
-      handle: async (r) => sendJson(r.res, 200, { status: await slotFor(ctx, id(r.params)).unload(flag(r.url, 'force')) }),
+      handle: async (r) => sendJson(r.res, 200, { status: await slotFor(ctx, id(r.params)).unload(flag(r.query, 'force')) }),
     },
   ];
 }

@@ -5,6 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { DTYPES, type Dtype } from '../src/catalog/schema';
+import { InvalidOriginError, ORIGIN_FORM, parseOrigin } from './origin';
+import { quote } from './quote';
 import { DEFAULT_ALLOWED_ORIGINS } from './security';
 import { DEFAULT_HOST, DEFAULT_PORT, startGateway } from './server';
 
@@ -12,7 +14,8 @@ const USAGE = `Usage: npm run gateway -- [options]
 
   --port N             port to listen on (default ${DEFAULT_PORT}, or the PORT environment variable)
   --host ADDRESS       address to bind (default ${DEFAULT_HOST}: this machine only)
-  --allow-origin URL   let a web page at URL call the gateway (repeatable); always allowed:
+  --allow-origin URL   let the web page origin URL (http(s)://host[:port]) call the gateway
+                       (repeatable); always allowed:
                        ${DEFAULT_ALLOWED_ORIGINS.join(', ')}
   --allow-host NAME    accept this name in the Host header besides localhost/127.0.0.1/[::1] (repeatable)
   --dtype NAME         ONNX variant to run: ${DTYPES.join(', ')} (default q4)
@@ -58,14 +61,19 @@ async function main(): Promise<void> {
   if (!(DTYPES as readonly string[]).includes(dtype)) fail(`Invalid --dtype '${dtype}'.`);
   const pace = parsed.pace === undefined ? 0 : Number(parsed.pace);
   if (!Number.isFinite(pace) || pace < 0) fail(`Invalid --pace '${String(parsed.pace)}': expected tokens per second, e.g. 10.`);
-  for (const origin of parsed['allow-origin'] ?? []) {
-    if (!URL.canParse(origin)) fail(`Invalid --allow-origin '${origin}': expected an origin such as http://localhost:3000.`);
-  }
+  const allowOrigins = (parsed['allow-origin'] ?? []).map((origin) => {
+    try {
+      return parseOrigin(origin);
+    } catch (error) {
+      if (!(error instanceof InvalidOriginError)) throw error;
+      return fail(`Invalid --allow-origin ${quote(origin)}: ${error.reason}; ${ORIGIN_FORM}.`);
+    }
+  });
 
   const gateway = await startGateway({
     port,
     host: parsed.host ?? DEFAULT_HOST,
-    allowOrigins: parsed['allow-origin'] ?? [],
+    allowOrigins,
     allowHosts: parsed['allow-host'] ?? [],
     dtype: dtype as Dtype,
     paceTokensPerSec: pace,

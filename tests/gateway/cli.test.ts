@@ -1,6 +1,7 @@
 /**
  * `npm run gateway` as a user runs it: flags and PORT are honoured, the URL is printed, SIGTERM
- * shuts it down cleanly, and bad flags fail with the usage text.
+ * shuts it down cleanly, and bad flags (an --allow-origin that is no http(s) origin among them)
+ * fail with a message naming the value and the usage text.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -67,7 +68,13 @@ describe('npm run gateway', () => {
   it.each([
     [['--port', 'eighty'], /Invalid --port 'eighty'/],
     [['--dtype', 'q3'], /Invalid --dtype 'q3'/],
-    [['--allow-origin', 'not a url'], /Invalid --allow-origin/],
+    [['--allow-origin', 'not a url'], /Invalid --allow-origin 'not a url': it has no scheme/],
+    [['--allow-origin', 'file:///x.html'], /Invalid --allow-origin 'file:\/\/\/x\.html': only http and https pages have an origin \(this is file:\)/],
+    [['--allow-origin', 'localhost:3000'], /Invalid --allow-origin 'localhost:3000': it has no scheme/],
+    [['--allow-origin', 'about:blank'], /Invalid --allow-origin 'about:blank': it has no scheme/],
+    [['--allow-origin', 'data:'], /Invalid --allow-origin 'data:': it has no scheme/],
+    [['--allow-origin', 'http://a/b'], /Invalid --allow-origin 'http:\/\/a\/b': it has a path \('\/b'\)/],
+    [['--allow-origin', 'null'], /Invalid --allow-origin 'null': 'null' is what sandboxed iframes/],
     [['--frobnicate'], /Unknown option '--frobnicate'/],
   ])('%j exits 2 with a message and the usage', async (args, message) => {
     const child = start(args);
@@ -75,6 +82,7 @@ describe('npm run gateway', () => {
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     expect(await exitCode(child)).toBe(2);
     expect(err).toMatch(message);
+    if (args[0] === '--allow-origin') expect(err).toContain('expected an origin of the form http(s)://host[:port], e.g. http://localhost:3000');
     expect(err).toContain('Usage: npm run gateway');
   });
 });

@@ -2,7 +2,8 @@
  * A client that goes away stops its generation on the server, streamed or not; the gateway
  * reports each generation's end through its hooks, which is what these tests observe (token
  * counts and outcomes, never times). Requests wait their turn, and beyond the queue limit get 429.
- * Unloading a model waits for its running answer, or with force=true stops it.
+ * Unloading a model waits for its running answer, or with force=true stops it. A client that
+ * leaves is logged as disconnected, never as an internal error.
  */
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
@@ -154,5 +155,36 @@ describe('one generation at a time', () => {
     expect((await ended).outcome).toBe('aborted');
     const third = await client.chat.completions.create({ model: MODEL_ID, messages: [{ role: 'user', content: 'Hi' }], max_completion_tokens: 2 });
     expect(third.usage?.completion_tokens).toBe(2);
+  });
+});
+
+describe('a client that leaves while it waits for its turn', () => {
+  const recorder = new Recorder();
+  const log: string[] = [];
+  const gw = useGateway({ hooks: recorder.hooks, maxQueue: 1, log: (line) => log.push(line) });
+  let client: OpenAI;
+  beforeAll(async () => {
+    client = openai(gw.url);
+    await loadModel(gw.url);
+  });
+
+  it('leaves the queue and is logged as disconnected, not as an internal error', async () => {
+    const first = await client.chat.completions.create({ ...long, stream: true } as ChatCompletionCreateParamsStreaming);
+    const iterator = first[Symbol.asyncIterator]();
+    await iterator.next(); // the first request holds the model; the next one has to wait
+    const waiting = new AbortController();
+    const second = client.chat.completions
+      .create({ model: MODEL_ID, messages: [{ role: 'user', content: 'Hi' }], max_completion_tokens: 2 }, { signal: waiting.signal })
+      .catch((e: unknown) => e);
+    // Time for the request to reach the gateway and join the queue (nothing observable marks it).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    waiting.abort();
+    expect(await second).toBeInstanceOf(OpenAI.APIUserAbortError);
+    await expect.poll(() => log.filter((l) => /^POST \/v1\/chat\/completions disconnected/.test(l)).length).toBe(1);
+    const ended = recorder.nextEnd();
+    first.controller.abort();
+    expect((await ended).outcome).toBe('aborted');
+    await expect.poll(() => log.filter((l) => /^POST \/v1\/chat\/completions disconnected/.test(l)).length).toBe(2);
+    expect(log.filter((l) => l.startsWith('error:'))).toEqual([]);
   });
 });
