@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import { DEFAULT_GATEWAY_TARGET, gatewayProxyInfo, gatewayProxyOptions } from './tools/vite/gateway-proxy.ts';
+import { identityEncoding } from './tools/vite/identity-encoding.ts';
 import { securityHeaders, staticHostHeaders } from './tools/vite/security-headers.ts';
 import { serviceWorker } from './tools/vite/service-worker.ts';
 
@@ -15,7 +16,7 @@ const gatewayTarget = process.env['GATEWAY_URL'] ?? DEFAULT_GATEWAY_TARGET;
 
 export default defineConfig({
   base: './',
-  plugins: [gatewayProxyInfo(gatewayTarget), staticHostHeaders(), serviceWorker()],
+  plugins: [gatewayProxyInfo(gatewayTarget), identityEncoding(), staticHostHeaders(), serviceWorker()],
   server: { headers, proxy: gatewayProxyOptions(gatewayTarget) },
   preview: { headers, proxy: gatewayProxyOptions(gatewayTarget) },
   worker: { format: 'es' },

@@ -1,6 +1,7 @@
 /**
  * "Add a model → On the gateway": a model id the bundled gateway serves becomes a picker entry
- * that answers on the gateway, survives a reload, and can be removed.
+ * that answers on the gateway, survives a reload, and can be removed: gone from the picker, and
+ * still gone after a reload and a fresh listing of the gateway.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it, onTestFinished } from 'vitest';
@@ -43,8 +44,28 @@ it('adds a gateway model by id, answers on the gateway, keeps it across a reload
     await page.reload();
     await waitForModel(page);
     expect(await page.evaluate(() => (window as AppWindow).playground!.selectedModel?.id)).toBe(id);
-    await page.locator('model-panel').getByRole('button', { name: /^Remove .* from the list/ }).click();
+    const panel = page.locator('model-panel');
+    const offered = (): Promise<string[]> => panel.locator('#model option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(await offered()).toContain(id);
+
+    await panel.getByRole('button', { name: /^Remove .* from the list/ }).click();
+    // Remove stores the removal first (an IndexedDB write, slow on a cold disk) and only then
+    // changes the list and the selection: until then the removed model is still selected and
+    // 'ready', which waitForModel would accept. Wait for what the user sees instead.
+    await panel.locator(`#model option[value="${id}"]`).waitFor({ state: 'detached' });
+    await page.waitForFunction(() => (window as AppWindow).playground?.selectedModel?.id === 'pocket-chat-1m');
+    expect((await waitForModel(page)).backend).toBe('wasm');
+    expect(await offered()).not.toContain(id);
+    expect(await panel.locator('#model').inputValue()).toBe('pocket-chat-1m');
+    expect(await panel.getByRole('button', { name: /^Remove .* from the list/ }).count()).toBe(0);
+
+    // Still gone after a reload, also once the gateway (which serves pocket-chat-1m) is listed again.
+    await page.reload();
     await waitForModel(page);
+    await page.locator('gateway-panel button[type=submit]').click();
+    await page.locator('gateway-panel .result.ok').waitFor({ timeout: 30_000 });
+    expect(await offered()).not.toContain(id);
+    expect(await panel.locator('#model option').allInnerTexts()).not.toContainEqual(expect.stringContaining('(added)'));
     expect(await page.evaluate(() => (window as AppWindow).playground!.catalog.map((m) => m.id))).not.toContain(id);
     expect(errors).toEqual([]);
   } finally {

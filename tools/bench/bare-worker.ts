@@ -14,6 +14,7 @@ import { StopFlag } from '../../src/engine/worker/stop-flag';
 import { DEFAULT_TOKEN_BATCH_MS } from '../../src/engine/browser-engine';
 import type { ModelRef } from '../../src/engine/types';
 import { greedyParams } from './greedy-params';
+import { installErrorTransfer } from '../../src/engine/rpc';
 
 export interface BareRequest {
   modelsPath: string;
@@ -24,6 +25,9 @@ export interface BareRequest {
   tokens: number;
 }
 
+// The page reads our error form: a failed load reaches the driver as ModelLoadError with its
+// message, not as comlink's bare name and message.
+installErrorTransfer();
 
 env.logLevel = LogLevel.ERROR;
 env.useBrowserCache = false;

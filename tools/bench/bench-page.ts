@@ -10,6 +10,10 @@ import { BrowserEngine } from '../../src/engine/browser-engine';
 import type { BareApi, BareRequest } from './bare-worker';
 import type { ModelRef } from '../../src/engine/types';
 import { greedyParams } from './greedy-params';
+import { installErrorTransfer } from '../../src/engine/rpc';
+
+// Before any worker replies: BrowserEngine installs it too, but a bare loop may be opened first.
+installErrorTransfer();
 
 export interface RoundTimes {
   /** Epoch-ms arrival time of each token in this page (app) or in the bare worker. */
