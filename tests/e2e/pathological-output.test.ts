@@ -10,24 +10,9 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { launchChromium } from './support/chromium';
 import { lastAnswer, openApp, typeAndSend, waitForModel, waitForRendered, waitIdle } from './support/app';
 import { startScriptedGateway, type ScriptedGateway } from './support/scripted-gateway';
+import { PATHOLOGICAL_ANSWER, PATHOLOGICAL_END, PATHOLOGICAL_LINKS, PATHOLOGICAL_TABLE_ROWS } from '../support/pathological-markdown';
 
-const LINKS = 20_000;
-const TABLE_ROWS = 4_000;
-
-const SECTIONS = [
-  `${'>'.repeat(3_000)} bottom of the quotes\n\n`,
-  `${'- '.repeat(3_000)}bottom of the list\n\n`,
-  `${'**'.repeat(3_000)}deepest-bold${'**'.repeat(3_000)}\n\n`,
-  `${'*a'.repeat(100_000)}\n\n`,
-  `${'_b'.repeat(50_000)}\n\n`,
-  `| row | value |\n|---|---|\n${Array.from({ length: TABLE_ROWS }, (_, i) => `| row ${i} | ${'*x*'.repeat(5)} |`).join('\n')}\n\n`,
-  `${Array.from({ length: LINKS }, (_, i) => `[link ${i}](https://example.org/${i})`).join(' ')}\n\n`,
-  `${'a'.repeat(60_000)}\n\n`,
-  '<details open ontoggle="window.__pwned=\'details\'"><summary>more</summary>hidden</details>\n\n',
-  '<script>window.__pwned = "script"</script><img src=x onerror="window.__pwned=\'img\'">\n\n',
-  '[click](javascript:window.__pwned="link") and the end: END OF ANSWER',
-];
-const ANSWER = SECTIONS.join('');
+const ANSWER = PATHOLOGICAL_ANSWER;
 
 let browser: Browser;
 let gateway: ScriptedGateway;
@@ -106,11 +91,11 @@ it('streams a megabyte of pathological Markdown to the end without blocking the 
     // readable depth with the rest as text. With nesting capped and blocks bounded, marked parses
     // every block, so nothing needs the plain-text fallback (tests/unit/markdown-limits.test.ts).
     // (A megabyte of text in a failure message helps nobody: report only what is missing.)
-    const missing = ['END OF ANSWER', 'bottom of the quotes', 'bottom of the list', 'deepest-bold', `link ${LINKS - 1}`].filter((s) => !view.text.includes(s));
+    const missing = [PATHOLOGICAL_END, 'bottom of the quotes', 'bottom of the list', 'deepest-bold', `link ${PATHOLOGICAL_LINKS - 1}`].filter((s) => !view.text.includes(s));
     expect(missing).toEqual([]);
-    expect(view.links).toBe(LINKS);
-    expect(view.safeLinks).toBe(LINKS);
-    expect(view.rows).toBe(TABLE_ROWS);
+    expect(view.links).toBe(PATHOLOGICAL_LINKS);
+    expect(view.safeLinks).toBe(PATHOLOGICAL_LINKS);
+    expect(view.rows).toBe(PATHOLOGICAL_TABLE_ROWS);
     expect(view.quoteDepth).toBe(16);
     expect(view.notice).toBe('');
     expect(view.overflow).toBeLessThanOrEqual(1);

@@ -12,7 +12,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin, ProxyOptions } from 'vite';
-import { foreignRequestReason } from './same-origin';
+import { foreignRequestReason } from './same-origin.ts';
 
 // Keep in sync with src/engine/gateway/gateway-url.ts (the page imports no Node code).
 const PROXY_PATH = '/gateway';
