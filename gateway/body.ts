@@ -10,6 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ApiError, ClientGoneError } from './errors';
 import { quote } from './quote';
+import { errorMessage } from '../src/errors/error-message';
 
 /** Default request body limit: chat requests for 512-token models are a few KiB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -99,7 +100,7 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
     return JSON.parse(text) as unknown;
   } catch (error) {
     // V8 quotes a few characters of the input; still cut, in case that changes.
-    const reason = (error instanceof Error ? error.message : String(error)).slice(0, 300);
+    const reason = (errorMessage(error)).slice(0, 300);
     throw new ApiError(400, `The request body is not valid JSON: ${reason}.`, { code: 'invalid_json' });
   }
 }

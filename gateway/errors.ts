@@ -5,6 +5,7 @@
  */
 import { ContextLengthError, EngineError, GenerationError, ModelLoadError, ModelNotLoadedError } from '../src/engine/errors';
 import { quote } from './quote';
+import { errorMessage } from '../src/errors/error-message';
 
 /** OpenAI's error `type` values that the gateway uses. */
 export type ApiErrorType =
@@ -110,5 +111,5 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof GenerationError || error instanceof ModelLoadError) return new ApiError(500, error.message);
   // The runner's remaining EngineError is the chat template refusing the conversation.
   if (error instanceof EngineError) return new ApiError(400, error.message, { param: 'messages', code: 'invalid_value' });
-  return new ApiError(500, `Internal error: ${error instanceof Error ? error.message : String(error)}`);
+  return new ApiError(500, `Internal error: ${errorMessage(error)}`);
 }

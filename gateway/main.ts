@@ -9,6 +9,7 @@ import { InvalidOriginError, ORIGIN_FORM, parseOrigin } from './origin';
 import { quote } from './quote';
 import { DEFAULT_ALLOWED_ORIGINS } from './security';
 import { DEFAULT_HOST, DEFAULT_PORT, startGateway } from './server';
+import { errorMessage } from '../src/errors/error-message';
 
 const USAGE = `Usage: npm run gateway -- [options]
 
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
       strict: true,
     }).values;
   } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
+    fail(errorMessage(error));
   }
   if (parsed.help) {
     console.log(USAGE);

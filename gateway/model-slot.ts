@@ -8,6 +8,7 @@ import { ModelRunner } from '../src/engine/worker/runner';
 import { StopFlag } from '../src/engine/worker/stop-flag';
 import { ApiError, modelNotLoaded } from './errors';
 import { isCached, verifyFiles, type GatewayModel } from './models';
+import { errorMessage } from '../src/errors/error-message';
 
 /** Epoch-based milliseconds, like the browser's `performance.timeOrigin + performance.now()`. */
 const now = (): number => performance.timeOrigin + performance.now();
@@ -44,7 +45,7 @@ export class ModelSlot {
       try {
         await verifyFiles(model);
       } catch (error) {
-        throw new ApiError(500, error instanceof Error ? error.message : String(error), { code: 'model_files_corrupt' });
+        throw new ApiError(500, errorMessage(error), { code: 'model_files_corrupt' });
       }
       const runner = new ModelRunner(
         { now, executionDevice: () => 'cpu', describe: () => 'CPU · onnxruntime-node' },

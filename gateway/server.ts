@@ -27,6 +27,7 @@ import { ModelRegistry } from './registry';
 import { parseRequestTarget } from './request-target';
 import { AccessPolicy } from './security';
 import { applyConnectionCap, resolveLimits, serverOptions, type ServerLimits } from './server-limits';
+import { errorMessage } from '../src/errors/error-message';
 
 /** Foundry Local's usual port in the workshops this playground follows. */
 export const DEFAULT_PORT = 5273;
@@ -130,7 +131,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       if (hasBody(req) && !req.complete) closeAfterAnswer(req, res);
       sendError(res, apiError);
     } catch (failure) {
-      log(`error: the error answer could not be sent: ${failure instanceof Error ? failure.message : String(failure)}`);
+      log(`error: the error answer could not be sent: ${errorMessage(failure)}`);
       res.destroy();
     }
   }

@@ -26,6 +26,7 @@ import { observeResources, RequestLog } from './privacy/request-log';
 import { probeGateway } from './engine/gateway/probe';
 import { Router } from './engine/router';
 import './ui/playground-app';
+import { errorMessage } from './errors/error-message';
 
 const shell = document.querySelector('playground-app') ?? document.body.appendChild(document.createElement('playground-app'));
 
@@ -117,12 +118,12 @@ async function boot(): Promise<void> {
 function registerServiceWorker(): void {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
   navigator.serviceWorker.register(new URL('sw.js', new URL(import.meta.env.BASE_URL, location.href)), { scope: './' }).catch((error: unknown) => {
-    console.warn(`Offline support is unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    console.warn(`Offline support is unavailable: ${errorMessage(error)}`);
   });
 }
 
 registerServiceWorker();
 
 boot().catch((error: unknown) => {
-  shell.failure = error instanceof Error ? error.message : String(error);
+  shell.failure = errorMessage(error);
 });

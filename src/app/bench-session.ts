@@ -10,6 +10,7 @@ import type { BenchEnvironment, BenchPlan, BenchRun, BenchTarget } from '../benc
 import type { BenchStore } from '../cache/bench-store';
 import type { Route, Router } from '../engine/router';
 import type { Playground } from './playground';
+import { errorMessage } from '../errors/error-message';
 
 export interface BenchSessionDeps {
   playground: Playground;
@@ -33,10 +34,6 @@ export const GATEWAY_PRESET: readonly BenchTarget[] = [
   { modelId: 'phi-4-mini-instruct', backend: 'webgpu' },
   { modelId: 'phi-4-mini-instruct', backend: 'gateway' },
 ];
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** Resolves once the playground is not loading a model. */
 function settled(app: Playground): Promise<void> {
@@ -89,7 +86,7 @@ export class BenchSession extends EventTarget {
       this.problem = skipped.length ? `${skipped.length} saved run(s) could not be read: ${skipped[0]!.problem}` : null;
       if (!this.shown && !this.running) this.shown = runs[0] ?? null;
     } catch (error) {
-      this.problem = `Saved runs are unavailable: ${describe(error)}`;
+      this.problem = `Saved runs are unavailable: ${errorMessage(error)}`;
     }
     this.changed();
   }
@@ -154,7 +151,7 @@ export class BenchSession extends EventTarget {
       this.shown = result;
       await this.deps.store.save(result);
     } catch (error) {
-      this.problem = `The run could not be saved: ${describe(error)}`;
+      this.problem = `The run could not be saved: ${errorMessage(error)}`;
     } finally {
       this.running = false;
       this.abort = null;

@@ -4,6 +4,7 @@
  */
 import { groupCachedFiles, type CacheGroup, type CachedFileInfo } from '../cache/cache-groups';
 import type { Playground } from './playground';
+import { errorMessage } from '../errors/error-message';
 
 export interface WeightIndex {
   list(): Promise<CachedFileInfo[]>;
@@ -55,7 +56,7 @@ export class CacheManager extends EventTarget {
       this.groups = groupCachedFiles(files, this.playground.catalog, this.baseUrl, this.playground.preferences.hubUrl);
       this.problem = null;
     } catch (error) {
-      this.problem = `The model cache cannot be read: ${error instanceof Error ? error.message : String(error)}`;
+      this.problem = `The model cache cannot be read: ${errorMessage(error)}`;
     }
     const sm = this.storageManager;
     try {
@@ -78,7 +79,7 @@ export class CacheManager extends EventTarget {
     try {
       await work();
     } catch (error) {
-      failure = error instanceof Error ? error.message : String(error);
+      failure = errorMessage(error);
     } finally {
       this.busy = false;
     }

@@ -6,8 +6,8 @@
 import type { ChatChange } from '../cache/chat-store';
 import type { Conversation } from '../chat/conversation';
 import { withEmptyOpen, withReplaced, withStored, withoutConversation, type ConversationList } from './conversation-list';
-import { describeError } from './describe-error';
 import type { Playground, PlaygroundServices } from './playground';
+import { errorMessage } from '../errors/error-message';
 
 export interface ChatHistoryDeps {
   playground: Pick<Playground, 'conversations' | 'currentId' | 'current' | 'generating' | 'notify' | 'stop'>;
@@ -38,7 +38,7 @@ export class ChatHistory {
         p.notify('warning', `${skipped.length} saved conversation(s) could not be read and were skipped.`);
       }
     } catch (error) {
-      p.notify('warning', `Saved conversations are unavailable (${describeError(error)}); new chats will not be kept.`);
+      p.notify('warning', `Saved conversations are unavailable (${errorMessage(error)}); new chats will not be kept.`);
     }
   }
 
@@ -69,7 +69,7 @@ export class ChatHistory {
     try {
       await this.deps.services.chats.save(conversation);
     } catch (error) {
-      this.deps.playground.notify('warning', `Could not save this conversation: ${describeError(error)}`);
+      this.deps.playground.notify('warning', `Could not save this conversation: ${errorMessage(error)}`);
     }
   }
 
@@ -104,7 +104,7 @@ export class ChatHistory {
     try {
       await this.deps.services.chats.delete(id);
     } catch (error) {
-      p.notify('warning', `Could not delete the saved copy: ${describeError(error)}`);
+      p.notify('warning', `Could not delete the saved copy: ${errorMessage(error)}`);
     }
   }
 

@@ -3,7 +3,7 @@
  * conversation and saved when it ends. When the engine dies under an answer, the model loader
  * decides what comes next before the answer counts as finished, so a next prompt waits for it.
  */
-import { computeMetrics } from '../bench/metrics';
+import { computeMetrics } from '../metrics/answer-metrics';
 import type { CatalogModel } from '../catalog/schema';
 import {
   messagesForModel,
@@ -19,9 +19,9 @@ import { DeviceFaultError, WorkerCrashedError } from '../engine/errors';
 import type { Route } from '../engine/router';
 import type { GenerationParams } from '../engine/types';
 import type { ChatHistory } from './chat-history';
-import { describeError } from './describe-error';
 import type { ModelLoader } from './model-loader';
 import type { Playground, PlaygroundServices } from './playground';
+import { errorMessage } from '../errors/error-message';
 
 /** Resource Timing entries arrive a little after the request (the worker's by message). */
 const REQUEST_REPORT_DELAY_MS = 300;
@@ -140,7 +140,7 @@ export class Generation {
         }
       }
     } catch (error) {
-      const message = describeError(error);
+      const message = errorMessage(error);
       if (meta) update({ meta: { ...meta, error: message } });
       else update({ meta: errorMeta(p.selectedModel, p.preferences.params, message) });
       if (error instanceof DeviceFaultError || error instanceof WorkerCrashedError) fault = error;

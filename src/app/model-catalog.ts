@@ -6,9 +6,9 @@
 import { discoveredGatewayModel } from '../catalog/catalog';
 import { resolveModelId, type ServerModel } from '../catalog/foundry-alias';
 import type { CatalogModel } from '../catalog/schema';
-import { describeError } from './describe-error';
 import type { PickedFile } from './local-import';
 import type { Playground, PlaygroundServices, SelectOptions } from './playground';
+import { errorMessage } from '../errors/error-message';
 
 export interface ModelCatalogDeps {
   playground: Pick<Playground, 'catalog' | 'userModelIds' | 'preferences' | 'notify' | 'selectModel'>;
@@ -64,7 +64,7 @@ export class ModelCatalog {
       this.rebuild();
       if (skipped.length) p.notify('warning', `${skipped.length} model(s) you added could not be read and were skipped: ${skipped[0]}`);
     } catch (error) {
-      p.notify('warning', `Your added models are unavailable (${describeError(error)}).`);
+      p.notify('warning', `Your added models are unavailable (${errorMessage(error)}).`);
     }
   }
 

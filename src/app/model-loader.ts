@@ -8,10 +8,10 @@ import { modelFileUrls } from '../catalog/catalog';
 import type { CatalogModel } from '../catalog/schema';
 import { WorkerCrashedError, isAbortError } from '../engine/errors';
 import type { Route } from '../engine/router';
-import { describeError } from './describe-error';
 import type { Playground, PlaygroundServices, SelectOptions } from './playground';
 import { savePreferences, type Preferences } from './preferences';
 import { faultedLoad, recoveryOffers, type RecoveryOffer } from './recovery';
+import { errorMessage } from '../errors/error-message';
 
 export interface ModelLoaderDeps {
   playground: Pick<Playground, 'catalog' | 'preferences' | 'gateway' | 'load' | 'selectedModel' | 'notify' | 'stop'>;
@@ -97,7 +97,7 @@ export class ModelLoader {
         p.load = {
           kind: 'error',
           modelId,
-          message: describeError(error),
+          message: errorMessage(error),
           ...(faulted ? { recovery: recoveryOffers(faulted, p.gateway.baseUrl || null) } : {}),
         };
         this.deps.changed();

@@ -3,7 +3,7 @@
  * it (percentile method, too-few-sample flags, failed targets, browser vs native). Numbers are
  * formatted like the UI shows them (formatMs / formatRate), so the report matches the screen.
  */
-import { formatMs, formatRate } from './metrics';
+import { formatMs, formatRate } from '../metrics/answer-metrics';
 import { MIN_SAMPLES_P95, type Stats } from './stats';
 import { compareToNative, describeComparison, summarizeTargets } from './summary';
 import type { BenchRun } from './types';

@@ -7,6 +7,7 @@ import type { ChatEngine, GenerationParams, LoadedModel } from '../engine/types'
 import { planRequests } from './plan';
 import { failedSample, readAnswer, sampleFromAnswer, type SampleContext } from './sample';
 import type { BenchEnvironment, BenchPlan, BenchRun, BenchSample, BenchTarget, TargetResult } from './types';
+import { errorMessage } from '../errors/error-message';
 
 /** A loaded target: the engine to ask, what loaded, and the files (with hashes) that ran. */
 export interface LoadedTarget {
@@ -39,7 +40,7 @@ export interface RunnerDeps {
 }
 
 function describe(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)) || 'unknown error';
+  return (errorMessage(error)) || 'unknown error';
 }
 
 /** Runs every target of `plan`; never throws for a model's failure, only records it. */

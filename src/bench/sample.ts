@@ -4,7 +4,7 @@
  * sample means the same as the metrics under a chat answer.
  */
 import type { BackendKind, GenerationEvent, GenerationTrace, StopReason } from '../engine/types';
-import { computeMetrics } from './metrics';
+import { computeMetrics } from '../metrics/answer-metrics';
 import type { BenchSample, RunDtype } from './types';
 
 /** Which request this is: everything a sample carries besides its measurements. */

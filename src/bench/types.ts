@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { DTYPES, formatPath } from '../catalog/schema';
 import type { BackendKind } from '../engine/types';
+import { errorMessage } from '../errors/error-message';
 
 /** The engine's backends, as a tuple zod can check against. */
 export const BACKENDS = ['webgpu', 'wasm', 'gateway'] as const satisfies readonly BackendKind[];
@@ -166,6 +167,6 @@ export function parseJsonText(text: string, origin: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new BenchValidationError([`(root): not valid JSON (${error instanceof Error ? error.message : String(error)})`], origin);
+    throw new BenchValidationError([`(root): not valid JSON (${errorMessage(error)})`], origin);
   }
 }

@@ -7,6 +7,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { errorMessage } from '../errors/error-message';
 
 /** What the catalog says a file must be. */
 export interface Expectation {
@@ -187,7 +188,7 @@ export class IntegrityGuard {
               }
               controller.error(
                 new IntegrityError(
-                  `${fileName(url)}: the download was interrupted after ${received} bytes (${error instanceof Error ? error.message : String(error)}; ${next}). Nothing of it was kept: try again.`,
+                  `${fileName(url)}: the download was interrupted after ${received} bytes (${errorMessage(error)}; ${next}). Nothing of it was kept: try again.`,
                 ),
               );
               return;

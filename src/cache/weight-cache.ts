@@ -8,6 +8,7 @@
 import { clear, del, entries, get, set, type UseStore } from 'idb-keyval';
 import { openStore } from './open-store';
 import { IntegrityGuard } from './integrity';
+import { errorMessage } from '../errors/error-message';
 
 /** One cached file. The Blob is a handle: listing records does not read file contents. */
 export interface CachedFile {
@@ -80,7 +81,7 @@ export class WeightCache {
     } catch (error) {
       if (!isUnavailable(error)) throw error;
       this.memory = new Map();
-      this.onNotice({ kind: 'unavailable', url: '', reason: error instanceof Error ? error.message : String(error) });
+      this.onNotice({ kind: 'unavailable', url: '', reason: errorMessage(error) });
       return inMemory(this.memory);
     }
   }
@@ -132,7 +133,7 @@ export class WeightCache {
     } catch (error) {
       // Quota errors must not fail the load: the model still runs from memory this time. A
       // record is written whole or not at all, so nothing half-written stays behind.
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       if (isQuotaError(error)) this.onNotice({ kind: 'quota', url, reason, neededBytes: blob.size, freeBytes: await freeStorage() });
       else this.onNotice({ kind: 'store-failed', url, reason });
     }

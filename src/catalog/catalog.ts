@@ -5,6 +5,7 @@
 import type { RunPlan } from '../engine/device-policy';
 import type { GatewayModelRef, ModelRef } from '../engine/types';
 import { parseCatalog, type Catalog, type CatalogModel, type Dtype } from './schema';
+import { errorMessage } from '../errors/error-message';
 
 /** Fetches and validates `models/models.json` relative to the app's base URL. */
 export async function fetchCatalog(baseUrl: string, fetcher: typeof fetch = fetch): Promise<Catalog> {
@@ -15,7 +16,7 @@ export async function fetchCatalog(baseUrl: string, fetcher: typeof fetch = fetc
   try {
     data = await response.json();
   } catch (error) {
-    throw new Error(`The model catalog (${url}) is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, {
+    throw new Error(`The model catalog (${url}) is not valid JSON: ${errorMessage(error)}`, {
       cause: error,
     });
   }

@@ -5,6 +5,7 @@
  */
 import { HubRepoError, hubRepoToModel, type HubRepoFacts, type HubTreeEntry } from './hub-repo';
 import type { CatalogModel } from './schema';
+import { errorMessage } from '../errors/error-message';
 
 export const DEFAULT_HUB_URL = 'https://huggingface.co/';
 const REPO = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
@@ -42,7 +43,7 @@ export async function fetchHubModel(request: HubRequest): Promise<CatalogModel> 
       response = await fetcher(new URL(path, hub).href, { signal: request.signal ?? null });
     } catch (error) {
       if (request.signal?.aborted) throw error;
-      throw new HubRepoError(`Could not reach the hub at ${hub} (${error instanceof Error ? error.message : String(error)}). Check the hub address in Settings, or your connection.`);
+      throw new HubRepoError(`Could not reach the hub at ${hub} (${errorMessage(error)}). Check the hub address in Settings, or your connection.`);
     }
     if (response.status === 404 && optional) return null;
     if (response.status === 401 || response.status === 403) {

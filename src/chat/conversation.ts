@@ -2,7 +2,7 @@
  * Conversations as the app stores them, and the pure operations on them: what is sent to the
  * model, regenerate, edit-and-resend, titles. The UI never builds model messages itself.
  */
-import type { AnswerMetrics } from '../bench/metrics';
+import type { AnswerMetrics } from '../metrics/answer-metrics';
 import type { BackendKind, ChatMessage, GenerationParams, StopReason } from '../engine/types';
 
 /** Everything known about how an answer was produced. */

@@ -2,7 +2,7 @@
  * Conversation export: Markdown for reading and sharing, JSON for re-import and analysis. Both
  * carry, per answer, the model, backend, dtype, settings and metrics that produced it.
  */
-import { formatMs, formatRate } from '../bench/metrics';
+import { formatMs, formatRate } from '../metrics/answer-metrics';
 import type { Conversation, Turn } from './conversation';
 
 export const EXPORT_FORMAT = 'webgpu-playground.conversation';

@@ -3,6 +3,7 @@
  * router and the fit check decide from this snapshot only.
  */
 import { wasmThreadCount } from './threads';
+import { errorMessage } from '../errors/error-message';
 
 export interface WebGpuInfo {
   /** "google · swiftshader", "nvidia · ampere"... as much as the adapter tells. */
@@ -32,7 +33,6 @@ export interface Capabilities {
   userAgent: string;
 }
 
-
 /** The DOM typings say these always exist; older and non-Chromium browsers disagree. */
 type MaybeNavigator = Partial<Pick<Navigator, 'gpu' | 'storage'>> & { deviceMemory?: number };
 
@@ -45,7 +45,7 @@ async function detectWebGpu(): Promise<{ info: WebGpuInfo | null; reason: string
   try {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (error) {
-    return { info: null, reason: `WebGPU adapter request failed: ${error instanceof Error ? error.message : String(error)}` };
+    return { info: null, reason: `WebGPU adapter request failed: ${errorMessage(error)}` };
   }
   if (!adapter) return { info: null, reason: 'no WebGPU adapter (GPU blocklisted or disabled)' };
   const info = adapter.info;

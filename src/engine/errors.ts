@@ -3,7 +3,7 @@
  * intact (see `serializeError` / `reviveError`): class, message and details.
  */
 
-/** Base class: `code` is stable for programs, `message` is written for people. */
+/** Base class: the class name says what failed (for programs), `message` what to do (for people). */
 export class EngineError extends Error {
   override name = 'EngineError';
   constructor(

@@ -11,6 +11,7 @@ import type { Capabilities } from './capabilities';
 import { planBrowserRuns, type DevicePreference, type RunPlan } from './device-policy';
 import { DeviceFaultError, DeviceUnavailableError, isAbortError } from './errors';
 import type { ChatEngine, Engine, GatewayModelRef, LoadOptions, LoadedModel, ModelRef } from './types';
+import { errorMessage } from '../errors/error-message';
 
 export interface RunPreferences {
   device: DevicePreference;
@@ -39,10 +40,6 @@ export interface RouterDeps {
   /** Builds the engine-level reference (file URLs, expected sizes) for a catalog model. */
   toModelRef: (model: CatalogModel, plan: RunPlan) => ModelRef;
   toGatewayRef: (model: CatalogModel) => GatewayModelRef;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 export class Router {
@@ -79,7 +76,7 @@ export class Router {
       } catch (error) {
         if (isAbortError(error)) throw error;
         faulted = error instanceof DeviceFaultError ? { faultDevice: plan.device, faultDtype: plan.dtype } : null;
-        fallbacks.push(`${plan.device === 'webgpu' ? 'WebGPU' : 'WASM'} ${plan.dtype} failed: ${message(error)}`);
+        fallbacks.push(`${plan.device === 'webgpu' ? 'WebGPU' : 'WASM'} ${plan.dtype} failed: ${errorMessage(error)}`);
       }
     }
 
@@ -91,7 +88,7 @@ export class Router {
         return await this.viaGateway(model, options, `the browser cannot run it (${why.join('; ') || 'no usable device'})`, fallbacks);
       } catch (error) {
         if (isAbortError(error)) throw error;
-        throw new DeviceUnavailableError(`${browserStory}. The gateway fallback failed too: ${message(error)}`, { modelId: model.id, ...faulted });
+        throw new DeviceUnavailableError(`${browserStory}. The gateway fallback failed too: ${errorMessage(error)}`, { modelId: model.id, ...faulted });
       }
     }
     // A device fault's own message already says what to try, and the page offers it as buttons.

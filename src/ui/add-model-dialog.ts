@@ -10,12 +10,9 @@ import { filesFromDrop, filesFromInput } from './picked-files';
 import type { PickedFile } from '../app/local-import';
 import { PlaygroundController } from './playground-controller';
 import { controls } from './shared-styles';
+import { errorMessage } from '../errors/error-message';
 
 type Check = { state: 'idle' } | { state: 'checking' } | { state: 'found'; model: CatalogModel } | { state: 'failed'; message: string };
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * "Add a model": a hub repository (read, checked and shown with its fit verdict before anything
@@ -56,7 +53,7 @@ export class AddModelDialog extends LitElement {
       const model = await app.inspectHubRepo(formText(form, 'repo'), formText(form, 'revision'), abort.signal);
       if (this.abort === abort) this.check = { state: 'found', model };
     } catch (error) {
-      if (this.abort === abort && !abort.signal.aborted) this.check = { state: 'failed', message: describe(error) };
+      if (this.abort === abort && !abort.signal.aborted) this.check = { state: 'failed', message: errorMessage(error) };
     }
   }
 
@@ -65,7 +62,7 @@ export class AddModelDialog extends LitElement {
       await this.app.value?.addUserModel(model, { download });
       this.close();
     } catch (error) {
-      this.check = { state: 'failed', message: describe(error) };
+      this.check = { state: 'failed', message: errorMessage(error) };
     }
   }
 
@@ -76,7 +73,7 @@ export class AddModelDialog extends LitElement {
       await this.app.value?.addGatewayModel(id);
       this.close();
     } catch (error) {
-      this.gatewayError = describe(error);
+      this.gatewayError = errorMessage(error);
     }
   }
 
@@ -87,7 +84,7 @@ export class AddModelDialog extends LitElement {
       this.importError = '';
       this.close();
     } catch (error) {
-      this.importError = describe(error);
+      this.importError = errorMessage(error);
     } finally {
       this.importState = 'idle';
     }

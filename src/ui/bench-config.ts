@@ -9,6 +9,7 @@ import type { CatalogModel } from '../catalog/schema';
 import type { BackendKind } from '../engine/types';
 import { downloadText } from './download';
 import { controls, filePicker } from './shared-styles';
+import { errorMessage } from '../errors/error-message';
 
 const BACKEND_LABEL: Record<BackendKind, string> = { webgpu: 'WebGPU', wasm: 'WASM', gateway: 'Gateway' };
 const NUMBER_FIELDS = [
@@ -43,7 +44,7 @@ export class BenchConfig extends LitElement {
       this.session?.setPlan({ promptSetName: set.name, prompts: set.prompts });
       this.error = '';
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = errorMessage(error);
     }
   }
 
@@ -73,7 +74,7 @@ export class BenchConfig extends LitElement {
       this.session?.setPlan({ promptSetName: set.name, prompts: set.prompts });
       this.error = '';
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = errorMessage(error);
     }
   }
 
@@ -84,7 +85,7 @@ export class BenchConfig extends LitElement {
       this.session?.setPlan(plan);
       void this.session?.run();
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = errorMessage(error);
     }
   }
 

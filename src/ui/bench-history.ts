@@ -5,6 +5,7 @@ import { importRunFile } from '../bench/import';
 import type { BenchRun } from '../bench/types';
 import { icons } from './icons';
 import { controls, filePicker } from './shared-styles';
+import { errorMessage } from '../errors/error-message';
 
 /** Saved runs (IndexedDB), newest first: reopen, delete, or import an exported JSON or CSV run. */
 @customElement('bench-history')
@@ -23,7 +24,7 @@ export class BenchHistory extends LitElement {
       await this.session?.addImported(importRunFile(file.name, await file.text(), crypto.randomUUID()));
       this.error = '';
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = errorMessage(error);
     }
   }
 

@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { targetLabel } from '../bench/chart-data';
 import { FEW_SAMPLES_MARK, runToMarkdown } from '../bench/markdown';
-import { formatMs, formatRate } from '../bench/metrics';
+import { formatMs, formatRate } from '../metrics/answer-metrics';
 import { runToJson, samplesToCsv } from '../bench/report';
 import { MIN_SAMPLES_P95, type Stats } from '../bench/stats';
 import { compareToNative, describeComparison, summarizeTargets, targetKey } from '../bench/summary';

@@ -7,6 +7,7 @@ import { formText } from './form';
 import { PlaygroundController } from './playground-controller';
 import { icons } from './icons';
 import { controls, panel } from './shared-styles';
+import { errorMessage } from '../errors/error-message';
 
 function ago(ms: number): string {
   if (!ms) return 'never';
@@ -58,7 +59,7 @@ export class CachePanel extends LitElement {
       this.hubError = '';
       void this.manager?.refresh();
     } catch (error) {
-      this.hubError = error instanceof Error ? error.message : String(error);
+      this.hubError = errorMessage(error);
     }
   }
 

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { createRef, ref } from 'lit/directives/ref.js';
-import { formatMs, formatRate } from '../bench/metrics';
+import { formatMs, formatRate } from '../metrics/answer-metrics';
 import type { Turn } from '../chat/conversation';
 import { StreamingMarkdown, type RenderStatus } from '../render/streaming-markdown';
 import { copyText } from './clipboard';

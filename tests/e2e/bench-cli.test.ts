@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { MARKDOWN_HEADER } from '../../src/bench/markdown';
-import { formatMs, formatRate } from '../../src/bench/metrics';
+import { formatMs, formatRate } from '../../src/metrics/answer-metrics';
 import { parseRunJson, parseSamplesCsv } from '../../src/bench/report';
 import { ROOT, bundledModels } from '../support/paths';
 

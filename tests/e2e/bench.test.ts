@@ -8,7 +8,7 @@ import type { Browser, Download, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it, onTestFinished } from 'vitest';
 import { benchChartData, type BenchChartData } from '../../src/bench/chart-data';
 import { FEW_SAMPLES_MARK } from '../../src/bench/markdown';
-import { formatMs, formatRate } from '../../src/bench/metrics';
+import { formatMs, formatRate } from '../../src/metrics/answer-metrics';
 import { parsePromptSet } from '../../src/bench/prompts';
 import { parseRunJson, parseSamplesCsv } from '../../src/bench/report';
 import type { Stats } from '../../src/bench/stats';

@@ -1,6 +1,6 @@
 /** Markdown and JSON export of a conversation, and the download file name. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AnswerMetrics } from '../../src/bench/metrics';
+import type { AnswerMetrics } from '../../src/metrics/answer-metrics';
 import type { AnswerMeta, Conversation, Turn } from '../../src/chat/conversation';
 import { EXPORT_FORMAT, EXPORT_VERSION, conversationToJson, conversationToMarkdown, exportFileName } from '../../src/chat/export';
 import { DEFAULT_PARAMS } from '../../src/settings/generation-settings';

@@ -3,7 +3,7 @@
  * comment next to it from the definitions in src/bench/metrics.ts, not copied from a run.
  */
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, formatMs, formatRate } from '../../src/bench/metrics';
+import { computeMetrics, formatMs, formatRate } from '../../src/metrics/answer-metrics';
 import type { GenerationTrace } from '../../src/engine/types';
 
 function trace(partial: Partial<GenerationTrace>): GenerationTrace {

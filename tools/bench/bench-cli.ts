@@ -25,6 +25,7 @@ import { BACKENDS, benchRunSchema, parseWith, type BenchPlan, type PromptSet } f
 import type { BenchSession } from '../../src/app/bench-session';
 import type { BackendKind } from '../../src/engine/types';
 import { launchChromium } from '../../tests/e2e/support/chromium';
+import { errorMessage } from '../../src/errors/error-message';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -58,7 +59,7 @@ const { values } = (() => {
       strict: true,
     });
   } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
+    return fail(errorMessage(error));
   }
 })();
 
@@ -71,7 +72,7 @@ function readPromptSet(file: string | undefined): PromptSet {
   try {
     return parsePromptSet(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    return fail(`--prompts ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    return fail(`--prompts ${file}: ${errorMessage(error)}`);
   }
 }
 const prompts = readPromptSet(values.prompts);

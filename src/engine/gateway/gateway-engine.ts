@@ -26,6 +26,7 @@ import { FoundryClient, type GatewayGeneration } from './foundry-client';
 import { GatewayError } from './gateway-errors';
 import { effectiveRoot, normalizeGatewayUrl, type ProxyInfo } from './gateway-url';
 import { explainFetchFailure } from './probe';
+import { errorMessage } from '../../errors/error-message';
 
 /** Where the gateway is, read at each load so settings changes apply to the next model load. */
 export interface GatewayConnection {
@@ -51,10 +52,6 @@ interface Session {
 
 type ChatBody = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming & Record<string, unknown>;
 type ChunkDelta = OpenAI.Chat.Completions.ChatCompletionChunk.Choice.Delta & { reasoning_content?: unknown; reasoning?: unknown };
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** OpenAI request fields for our settings, plus Foundry's own sampling extras where it takes them. */
 export function chatBody(model: string, messages: readonly ChatMessage[], params: GenerationParams, generation: GatewayGeneration): ChatBody {
@@ -92,11 +89,11 @@ function explainChatError(error: unknown, baseUrl: string, midStream: boolean): 
   const status = (error as { status?: unknown }).status;
   if (typeof status === 'number') {
     const hint = status === 401 || status === 403 ? ' Check the API key in the connection settings.' : '';
-    return new GatewayError('http', `The gateway answered HTTP ${status}: ${describe(error).replace(/^\d+\s*/, '')}.${hint}`, { status });
+    return new GatewayError('http', `The gateway answered HTTP ${status}: ${errorMessage(error).replace(/^\d+\s*/, '')}.${hint}`, { status });
   }
   const errorField = (error as { error?: unknown }).error;
   if (errorField && typeof errorField === 'object') {
-    return new GatewayError('stream', `The gateway reported an error during the answer: ${describe(error)}`);
+    return new GatewayError('stream', `The gateway reported an error during the answer: ${errorMessage(error)}`);
   }
   if (midStream) {
     return new GatewayError(
@@ -104,7 +101,7 @@ function explainChatError(error: unknown, baseUrl: string, midStream: boolean): 
       `The connection to the gateway at ${baseUrl} broke off during the answer (the server stopped or the network dropped). The text so far is kept.`,
     );
   }
-  return new GatewayError('refused', `Could not reach the gateway at ${baseUrl}: ${describe(error)}`);
+  return new GatewayError('refused', `Could not reach the gateway at ${baseUrl}: ${errorMessage(error)}`);
 }
 
 export class GatewayEngine implements Engine<GatewayModelRef> {
@@ -250,7 +247,7 @@ export class GatewayEngine implements Engine<GatewayModelRef> {
       return await session.client.chat.completions.create(body, { signal: signal ?? null });
     } catch (error) {
       const status = (error as { status?: unknown }).status;
-      if (status !== 400 || !/not loaded/i.test(describe(error)) || session.generation === 'openai') throw error;
+      if (status !== 400 || !/not loaded/i.test(errorMessage(error)) || session.generation === 'openai') throw error;
       await session.management.load(session.serverModel, session.generation, signal);
       return session.client.chat.completions.create(body, { signal: signal ?? null });
     }

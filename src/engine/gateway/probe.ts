@@ -10,6 +10,7 @@
 import { FoundryClient, GENERATION_LABEL, type GatewayInfo } from './foundry-client';
 import { GatewayError, startCommandsHint, type GatewayFailure } from './gateway-errors';
 import { effectiveRoot, isLoopbackUrl, normalizeGatewayUrl, type ProxyInfo } from './gateway-url';
+import { errorMessage } from '../../errors/error-message';
 
 export interface ProbeOptions {
   baseUrl: string;
@@ -87,7 +88,7 @@ export async function probeGateway(options: ProbeOptions): Promise<ProbeReport> 
   try {
     baseUrl = normalizeGatewayUrl(options.baseUrl);
   } catch (error) {
-    return { ok: false, failure: 'invalid-url', summary: error instanceof Error ? error.message : String(error) };
+    return { ok: false, failure: 'invalid-url', summary: errorMessage(error) };
   }
   const { root, viaProxy } = effectiveRoot(baseUrl, options.proxy);
   const fetcher = options.fetch ?? fetch.bind(globalThis);
@@ -106,7 +107,7 @@ export async function probeGateway(options: ProbeOptions): Promise<ProbeReport> 
         ? error
         : error instanceof TypeError && !viaProxy
           ? await explainFetchFailure(root, options.pageUrl, fetcher)
-          : new GatewayError('refused', `Could not reach ${baseUrl}: ${error instanceof Error ? error.message : String(error)}`);
+          : new GatewayError('refused', `Could not reach ${baseUrl}: ${errorMessage(error)}`);
     return { ok: false, failure: explained.kind, summary: explained.message };
   }
 }

@@ -36,6 +36,7 @@ import { filterTopKTopP } from './sampling';
 import { guardedMessages } from './special-text';
 import type { StopFlag } from './stop-flag';
 import { TimedStreamer } from './timed-streamer';
+import { errorMessage } from '../../errors/error-message';
 
 /** What differs between the browser worker and Node. */
 export interface RunnerHooks {
@@ -122,10 +123,6 @@ function originRelative(location: string): string {
 /** How long a failed WebGPU call waits for `GPUDevice.lost` before it counts as an ordinary error. */
 const DEVICE_LOST_GRACE_MS = 250;
 
-function asMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 export class ModelRunner {
   private loaded: Loaded | null = null;
 
@@ -152,9 +149,9 @@ export class ModelRunner {
     graceMs = DEVICE_LOST_GRACE_MS,
   ): Promise<DeviceFaultError | null> {
     const lost = device === 'webgpu' ? ((await this.hooks.deviceLostReason?.(graceMs)) ?? null) : null;
-    const cause = deviceFaultCause(asMessage(error), lost);
+    const cause = deviceFaultCause(errorMessage(error), lost);
     if (!cause) return null;
-    return new DeviceFaultError(describeDeviceFault(cause, device, lost, when, phase), { cause, device, modelId, original: asMessage(error) });
+    return new DeviceFaultError(describeDeviceFault(cause, device, lost, when, phase), { cause, device, modelId, original: errorMessage(error) });
   }
 
   get current(): ModelRef | null {
@@ -207,7 +204,7 @@ export class ModelRunner {
       const fault = await this.deviceFault(error, device, ref.id, `while ${ref.id} was loading`, 'load');
       if (fault) throw fault;
       throw new ModelLoadError(
-        `Could not load ${ref.id} (${ref.dtype}) on ${this.hooks.describe(device)}: ${asMessage(error)}`,
+        `Could not load ${ref.id} (${ref.dtype}) on ${this.hooks.describe(device)}: ${errorMessage(error)}`,
         { modelId: ref.id, dtype: ref.dtype, device },
       );
     }
@@ -233,7 +230,7 @@ export class ModelRunner {
       await this.unload().catch(() => undefined);
       const fault = await this.deviceFault(error, device, ref.id, `while ${ref.id} was warming up`, 'load');
       if (fault) throw fault;
-      throw new ModelLoadError(`${ref.id} loaded but could not run on ${this.hooks.describe(device)}: ${asMessage(error)}`, {
+      throw new ModelLoadError(`${ref.id} loaded but could not run on ${this.hooks.describe(device)}: ${errorMessage(error)}`, {
         modelId: ref.id,
         dtype: ref.dtype,
         device,
@@ -278,7 +275,7 @@ export class ModelRunner {
       inputIds = encoded.input_ids;
       attentionMask = encoded.attention_mask;
     } catch (error) {
-      throw new EngineError(`The model's chat template rejected this conversation: ${asMessage(error)}`);
+      throw new EngineError(`The model's chat template rejected this conversation: ${errorMessage(error)}`);
     }
     const promptTokens = inputIds.dims.at(-1) ?? 0;
     const room = ref.contextLength - promptTokens;
@@ -318,7 +315,7 @@ export class ModelRunner {
         streamer.flush();
         const fault = await this.deviceFault(error, loaded.device, ref.id, `after ${streamer.tokenTimes.length} tokens`, 'answer');
         if (fault) throw fault;
-        throw new GenerationError(`Generation failed after ${streamer.tokenTimes.length} tokens: ${asMessage(error)}`, {
+        throw new GenerationError(`Generation failed after ${streamer.tokenTimes.length} tokens: ${errorMessage(error)}`, {
           generatedTokens: streamer.tokenTimes.length,
         });
       }
