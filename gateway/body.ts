@@ -8,7 +8,7 @@
  *   so the answer closes the connection (see answer-close.ts).
  */
 import type { IncomingMessage } from 'node:http';
-import { ApiError, ClientGoneError } from './errors';
+import { ApiError, ClientGoneError } from './api-error';
 import { quote } from './quote';
 import { errorMessage } from '../src/errors/error-message';
 

@@ -7,9 +7,9 @@
  * `do_sample: false`), top-p 0.95 and top-k 50 once sampling is on, repetition penalty 1, a fresh
  * seed per request, and a token budget of whatever the context window leaves after the prompt.
  */
-import type { ChatMessage, GenerationParams, Role } from '../src/engine/types';
+import type { ChatMessage, GenerationParams, Role } from '../src/engine/engine-types';
 import { DEFAULT_PARAMS, LIMITS } from '../src/settings/generation-settings';
-import { ApiError, invalidParam, missingParam } from './errors';
+import { ApiError, invalidParam, missingParam } from './api-error';
 import { describe } from './quote';
 
 /** A validated chat request. */

@@ -3,10 +3,10 @@
  * through the stop-sequence filter to a sink, stops when the client disconnects, and counts
  * tokens the way OpenAI reports them.
  */
-import type { StopReason } from '../src/engine/types';
+import type { StopReason } from '../src/engine/engine-types';
 import type { ChatRequest } from './chat-request';
-import type { FinishReason, GatewayContext } from './context';
-import { ApiError } from './errors';
+import type { FinishReason, GatewayContext } from './gateway-context';
+import { ApiError } from './api-error';
 import type { ModelSlot } from './model-slot';
 import { pacedSink } from './paced-sink';
 import { StopMatcher } from './stop-sequences';

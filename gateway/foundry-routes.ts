@@ -5,8 +5,8 @@
  * - newer server (SDK 1.x): `/status`, `/models/loaded`, `/models/load/{id}`, `/models/unload/{id}`.
  */
 import { pathToFileURL } from 'node:url';
-import type { GatewayContext, Route } from './context';
-import { invalidParam, modelNotFound } from './errors';
+import type { GatewayContext, Route } from './gateway-context';
+import { invalidParam, modelNotFound } from './api-error';
 import { sendEmpty, sendJson } from './http';
 import { isCached, type GatewayModel } from './models';
 import type { ModelSlot } from './model-slot';

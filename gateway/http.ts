@@ -2,7 +2,7 @@
  * Small node:http helpers: JSON, empty and error answers.
  */
 import type { ServerResponse } from 'node:http';
-import type { ApiError } from './errors';
+import type { ApiError } from './api-error';
 
 /** Answers with a JSON body. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

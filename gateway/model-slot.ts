@@ -3,10 +3,10 @@
  * runs, here on onnxruntime-node), so sampling, token counting and the context-window rules are
  * exactly the app's; unloads it; runs its generations and stops them.
  */
-import type { ChatMessage, GenerationEvent, GenerationParams } from '../src/engine/types';
-import { ModelRunner } from '../src/engine/worker/runner';
+import type { ChatMessage, GenerationEvent, GenerationParams } from '../src/engine/engine-types';
+import { ModelRunner } from '../src/engine/worker/model-runner';
 import { StopFlag } from '../src/engine/worker/stop-flag';
-import { ApiError, modelNotLoaded } from './errors';
+import { ApiError, modelNotLoaded } from './api-error';
 import { isCached, verifyFiles, type GatewayModel } from './models';
 import { errorMessage } from '../src/errors/error-message';
 

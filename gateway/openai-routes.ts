@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { parseChatRequest, type ChatRequest } from './chat-request';
 import { runCompletion, type CompletionResult } from './completion';
-import type { FinishReason, GatewayContext, Route, RouteRequest } from './context';
-import { modelNotFound, modelNotLoaded, toApiError } from './errors';
+import type { FinishReason, GatewayContext, Route, RouteRequest } from './gateway-context';
+import { modelNotFound, modelNotLoaded, toApiError } from './api-error';
 import { readJsonBody } from './body';
 import { sendJson } from './http';
 import type { GatewayModel } from './models';

@@ -7,7 +7,7 @@
 import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { lingeringClose } from './answer-close';
-import { ApiError } from './errors';
+import { ApiError } from './api-error';
 import type { ServerLimits } from './server-limits';
 
 /** The response in progress on each connection, so a protocol error never writes into the middle of one. */

@@ -5,7 +5,7 @@
  * process-wide PRNG (seeded per request), so two interleaved generations would make `seed`
  * meaningless; and on a CPU two generations only split the same cores while both get slower.
  */
-import { ApiError } from './errors';
+import { ApiError } from './api-error';
 
 interface Waiter {
   start: () => void;

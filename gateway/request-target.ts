@@ -9,7 +9,7 @@
  *   authority is handed back to be checked like a Host header;
  * - asterisk-form `*`, only for OPTIONS.
  */
-import { ApiError } from './errors';
+import { ApiError } from './api-error';
 import { quote } from './quote';
 
 /** Longer targets get 414. Node refuses a request line and headers over 16 KiB with 431 anyway. */

@@ -11,7 +11,7 @@
  * Non-browser clients (curl, SDKs) send neither header and are not affected by the browser rules.
  */
 import type { IncomingMessage } from 'node:http';
-import { ApiError } from './errors';
+import { ApiError } from './api-error';
 import { parseOrigin, requestOrigin } from './origin';
 import { quote } from './quote';
 import type { RequestTarget } from './request-target';

@@ -5,8 +5,8 @@
  */
 import { version } from '../../package.json';
 import { defaultPlan } from '../bench/plan';
-import { runBenchmark, type BenchProgress, type LoadedTarget } from '../bench/runner';
-import type { BenchEnvironment, BenchPlan, BenchRun, BenchTarget } from '../bench/types';
+import { runBenchmark, type BenchProgress, type LoadedTarget } from '../bench/bench-runner';
+import type { BenchEnvironment, BenchPlan, BenchRun, BenchTarget } from '../bench/bench-types';
 import type { BenchStore } from '../cache/bench-store';
 import type { Route, Router } from '../engine/router';
 import type { Playground } from './playground';

@@ -17,7 +17,7 @@ import {
 } from '../chat/conversation';
 import { DeviceFaultError, WorkerCrashedError } from '../engine/errors';
 import type { Route } from '../engine/router';
-import type { GenerationParams } from '../engine/types';
+import type { GenerationParams } from '../engine/engine-types';
 import type { ChatHistory } from './chat-history';
 import type { ModelLoader } from './model-loader';
 import type { Playground, PlaygroundServices } from './playground';

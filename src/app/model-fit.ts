@@ -9,7 +9,7 @@ import { variantBytes } from '../catalog/fit';
 import type { CatalogModel, Dtype } from '../catalog/schema';
 import type { Capabilities } from '../engine/capabilities';
 import { planBrowserRuns, type DevicePreference } from '../engine/device-policy';
-import type { Device } from '../engine/types';
+import type { Device } from '../engine/engine-types';
 
 export interface ModelFit {
   /** Where it would run and in which variant; null when no browser plan exists at all. */

@@ -20,7 +20,7 @@ import { createConversation, newId, type Conversation } from '../chat/conversati
 import type { Capabilities } from '../engine/capabilities';
 import type { Route, Router } from '../engine/router';
 import type { ProbeReport } from '../engine/gateway/probe';
-import type { GenerationParams, LoadProgress } from '../engine/types';
+import type { GenerationParams, LoadProgress } from '../engine/engine-types';
 import { validateParams } from '../settings/generation-settings';
 import { ChatHistory } from './chat-history';
 import { GatewayConnection } from './gateway-connection';

@@ -5,7 +5,7 @@
 import { DEFAULT_HUB_URL } from '../catalog/hub-client';
 import { DTYPES, type Dtype } from '../catalog/schema';
 import type { DevicePreference } from '../engine/device-policy';
-import type { GenerationParams } from '../engine/types';
+import type { GenerationParams } from '../engine/engine-types';
 import { DEFAULT_PARAMS, restoreParams } from '../settings/generation-settings';
 
 export interface Preferences {

@@ -6,7 +6,7 @@
 import { variantBytes } from '../catalog/fit';
 import type { CatalogModel, Dtype } from '../catalog/schema';
 import { DeviceUnavailableError } from '../engine/errors';
-import type { Device } from '../engine/types';
+import type { Device } from '../engine/engine-types';
 
 export type RecoveryOffer =
   | { kind: 'wasm' }

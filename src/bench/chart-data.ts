@@ -3,7 +3,7 @@
  * chart against the stored samples without reading pixels.
  */
 import { summarizeTargets, targetKey, type TargetSummary } from './summary';
-import type { BenchRun } from './types';
+import type { BenchRun } from './bench-types';
 
 /** "pocket-chat-1m · WASM q4": the name of a target in legends and axes. */
 export function targetLabel(s: Pick<TargetSummary, 'modelId' | 'backend' | 'dtype'>): string {

@@ -4,7 +4,7 @@
  * ids, rounds) and the rest is marked unknown rather than invented.
  */
 import { parseRunJson, parseSamplesCsv } from './report';
-import { BenchValidationError, type BenchRun, type BenchSample, type BenchTarget, type TargetResult } from './types';
+import { BenchValidationError, type BenchRun, type BenchSample, type BenchTarget, type TargetResult } from './bench-types';
 
 export const UNKNOWN_ENVIRONMENT = 'unknown (imported from CSV)';
 

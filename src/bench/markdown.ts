@@ -6,7 +6,7 @@
 import { formatMs, formatRate } from '../metrics/answer-metrics';
 import { MIN_SAMPLES_P95, type Stats } from './stats';
 import { compareToNative, describeComparison, summarizeTargets } from './summary';
-import type { BenchRun } from './types';
+import type { BenchRun } from './bench-types';
 
 export const MARKDOWN_HEADER = '|Model|Backend|TTFT p50|TTFT p95|Decode tok/s|Total p95|Samples|';
 

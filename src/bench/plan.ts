@@ -2,9 +2,9 @@
  * Building a benchmark plan and laying it out as the ordered list of requests the runner sends,
  * so progress ("request 7 of 42") and the sample numbering are decided in one pure place.
  */
-import type { BackendKind } from '../engine/types';
+import type { BackendKind } from '../engine/engine-types';
 import { builtinPromptSet } from './prompts';
-import { benchPlanSchema, parseWith, type BenchPlan, type BenchPrompt, type BenchTarget } from './types';
+import { benchPlanSchema, parseWith, type BenchPlan, type BenchPrompt, type BenchTarget } from './bench-types';
 
 /** Defaults of the benchmark panel: short answers, one warm-up, greedy decoding. */
 export const DEFAULT_PLAN_SETTINGS = Object.freeze({ rounds: 3, warmupRounds: 1, maxNewTokens: 64, temperature: 0 });

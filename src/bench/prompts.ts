@@ -6,7 +6,7 @@
  * "I don't know". Their greedy answers range from 9 to 70 tokens: short ones weigh TTFT, long
  * ones decode speed.
  */
-import { parseJsonText, parseWith, promptSetSchema, type BenchPrompt, type PromptSet } from './types';
+import { parseJsonText, parseWith, promptSetSchema, type BenchPrompt, type PromptSet } from './bench-types';
 
 const user = (content: string): BenchPrompt['messages'] => [{ role: 'user', content }];
 

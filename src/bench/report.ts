@@ -9,8 +9,8 @@
 import { z } from 'zod';
 import { parseCsvText, toCsvText } from './csv';
 import { formatPath } from '../catalog/schema';
-import { BenchValidationError, benchRunSchema, benchSampleSchema, parseJsonText, parseWith } from './types';
-import type { BenchRun, BenchSample } from './types';
+import { BenchValidationError, benchRunSchema, benchSampleSchema, parseJsonText, parseWith } from './bench-types';
+import type { BenchRun, BenchSample } from './bench-types';
 
 export const RUN_FORMAT = 'webgpu-playground.bench-run';
 export const RUN_VERSION = 1;

@@ -3,9 +3,9 @@
  * (timestamps taken where tokens are produced) through computeMetrics, never from UI timing, so a
  * sample means the same as the metrics under a chat answer.
  */
-import type { BackendKind, GenerationEvent, GenerationTrace, StopReason } from '../engine/types';
+import type { BackendKind, GenerationEvent, GenerationTrace, StopReason } from '../engine/engine-types';
 import { computeMetrics } from '../metrics/answer-metrics';
-import type { BenchSample, RunDtype } from './types';
+import type { BenchSample, RunDtype } from './bench-types';
 
 /** Which request this is: everything a sample carries besides its measurements. */
 export interface SampleContext {

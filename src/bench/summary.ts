@@ -3,9 +3,9 @@
  * backend with the dtype that actually ran: q4 and fp16 of one model are different targets.
  * Warm-up requests and failed requests are left out of every statistic (failed ones are counted).
  */
-import type { BackendKind } from '../engine/types';
+import type { BackendKind } from '../engine/engine-types';
 import { summarize, type Stats } from './stats';
-import type { BenchSample, RunDtype } from './types';
+import type { BenchSample, RunDtype } from './bench-types';
 
 /** Statistics of one target over its measured, successful requests. */
 export interface TargetSummary {

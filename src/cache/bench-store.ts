@@ -6,7 +6,7 @@
  */
 import { del, entries, set, type UseStore } from 'idb-keyval';
 import { openStore } from './open-store';
-import { benchRunSchema, describeIssues, type BenchRun } from '../bench/types';
+import { benchRunSchema, describeIssues, type BenchRun } from '../bench/bench-types';
 
 /** A stored record that could not be read, and why. */
 export interface SkippedRun {

@@ -3,7 +3,7 @@
  * expected sizes and hashes).
  */
 import type { RunPlan } from '../engine/device-policy';
-import type { GatewayModelRef, ModelRef } from '../engine/types';
+import type { GatewayModelRef, ModelRef } from '../engine/engine-types';
 import { parseCatalog, type Catalog, type CatalogModel, type Dtype } from './schema';
 import { errorMessage } from '../errors/error-message';
 

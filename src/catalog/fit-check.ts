@@ -6,7 +6,7 @@
  * the "slow" thresholds are rough, so they are round decimal numbers that read well in a message.
  */
 import type { Capabilities } from '../engine/capabilities';
-import type { Device } from '../engine/types';
+import type { Device } from '../engine/engine-types';
 import { dtypeLabel, needsShaderF16 } from './dtypes';
 import { WASM_WEIGHT_LIMIT } from './fit';
 import { kvCacheBytes, kvElementBytes, type ModelShape } from './kv-cache';

@@ -5,7 +5,7 @@
  * browser, so only small values are informative) bounds what a phone or small laptop can hold.
  */
 import type { Capabilities } from '../engine/capabilities';
-import type { Device } from '../engine/types';
+import type { Device } from '../engine/engine-types';
 import type { CatalogModel, Dtype } from './schema';
 
 const GIB = 1024 ** 3;

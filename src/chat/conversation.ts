@@ -3,7 +3,7 @@
  * model, regenerate, edit-and-resend, titles. The UI never builds model messages itself.
  */
 import type { AnswerMetrics } from '../metrics/answer-metrics';
-import type { BackendKind, ChatMessage, GenerationParams, StopReason } from '../engine/types';
+import type { BackendKind, ChatMessage, GenerationParams, StopReason } from '../engine/engine-types';
 
 /** Everything known about how an answer was produced. */
 export interface AnswerMeta {

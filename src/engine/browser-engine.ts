@@ -24,7 +24,7 @@ import type {
   LoadOptions,
   LoadedModel,
   ModelRef,
-} from './types';
+} from './engine-types';
 
 export interface BrowserEngineOptions {
   /** Creates the module worker (`new Worker(new URL(...), {type: 'module'})` in main.ts). */

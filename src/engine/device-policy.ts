@@ -10,7 +10,7 @@ import type { Dtype } from '../catalog/schema';
 import { needsShaderF16 } from '../catalog/dtypes';
 import { fitProblem } from '../catalog/fit';
 import type { Capabilities } from './capabilities';
-import type { Device } from './types';
+import type { Device } from './engine-types';
 
 /** 'gateway' sends every request to the configured gateway, skipping the browser. */
 export type DevicePreference = 'auto' | Device | 'gateway';

@@ -10,7 +10,7 @@ import type { CatalogModel } from '../catalog/schema';
 import type { Capabilities } from './capabilities';
 import { planBrowserRuns, type DevicePreference, type RunPlan } from './device-policy';
 import { DeviceFaultError, DeviceUnavailableError, isAbortError } from './errors';
-import type { ChatEngine, Engine, GatewayModelRef, LoadOptions, LoadedModel, ModelRef } from './types';
+import type { ChatEngine, Engine, GatewayModelRef, LoadOptions, LoadedModel, ModelRef } from './engine-types';
 import { errorMessage } from '../errors/error-message';
 
 export interface RunPreferences {

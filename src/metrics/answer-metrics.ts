@@ -9,7 +9,7 @@
  *   to prefill, so it is not counted; prompt tokens are never counted.
  * - Inter-token gaps: time between consecutive generated tokens.
  */
-import type { GenerationTrace } from '../engine/types';
+import type { GenerationTrace } from '../engine/engine-types';
 
 export interface AnswerMetrics {
   ttftMs: number | null;

@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import { InvalidSettingsError } from '../engine/errors';
-import type { GenerationParams } from '../engine/types';
+import type { GenerationParams } from '../engine/engine-types';
 
 /** Greedy by default: small models answer best, and answers are reproducible. */
 export const DEFAULT_PARAMS: Readonly<GenerationParams> = Object.freeze({

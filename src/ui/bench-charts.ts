@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { benchChartData, historyChartData, type BenchChartData, type HistoryChartData } from '../bench/chart-data';
-import type { BenchRun } from '../bench/types';
+import type { BenchRun } from '../bench/bench-types';
 import { SERIES_COLOURS } from './bench-chart';
 import './bench-chart';
 

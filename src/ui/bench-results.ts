@@ -6,7 +6,7 @@ import { formatMs, formatRate } from '../metrics/answer-metrics';
 import { runToJson, samplesToCsv } from '../bench/report';
 import { MIN_SAMPLES_P95, type Stats } from '../bench/stats';
 import { compareToNative, describeComparison, summarizeTargets, targetKey } from '../bench/summary';
-import type { BenchRun } from '../bench/types';
+import type { BenchRun } from '../bench/bench-types';
 import { downloadText } from './download';
 import { icons } from './icons';
 import { controls } from './shared-styles';

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { LoadProgress } from '../engine/types';
+import type { LoadProgress } from '../engine/engine-types';
 import { formatBytes } from './format';
 
 /** Model loading: total bytes and percent, the current file, then "compiling shaders". */

@@ -5,7 +5,7 @@ import type { BenchSession } from '../app/bench-session';
 import type { CacheManager } from '../app/cache-manager';
 import type { RequestLog } from '../privacy/request-log';
 import type { Playground } from '../app/playground';
-import { playgroundContext } from './context';
+import { playgroundContext } from './playground-context';
 import { icons } from './icons';
 import { controls } from './shared-styles';
 import './chat-view';

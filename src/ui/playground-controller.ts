@@ -5,7 +5,7 @@
 import { ContextConsumer } from '@lit/context';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Playground } from '../app/playground';
-import { playgroundContext } from './context';
+import { playgroundContext } from './playground-context';
 
 export class PlaygroundController implements ReactiveController {
   private subscribed: Playground | undefined;

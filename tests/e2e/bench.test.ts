@@ -13,7 +13,7 @@ import { parsePromptSet } from '../../src/bench/prompts';
 import { parseRunJson, parseSamplesCsv } from '../../src/bench/report';
 import type { Stats } from '../../src/bench/stats';
 import { compareToNative, describeComparison, summarizeTargets, targetKey, type TargetSummary } from '../../src/bench/summary';
-import type { BenchRun } from '../../src/bench/types';
+import type { BenchRun } from '../../src/bench/bench-types';
 import type { BenchSession } from '../../src/app/bench-session';
 import { launchChromium } from './support/chromium';
 import { lastAnswer, openApp, typeAndSend, waitForModel, waitIdle } from './support/app';

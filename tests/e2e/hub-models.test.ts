@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { BenchSession } from '../../src/app/bench-session';
 import type { CacheManager } from '../../src/app/cache-manager';
-import type { LoadProgress } from '../../src/engine/types';
+import type { LoadProgress } from '../../src/engine/engine-types';
 import { PUBLIC_MODELS, readCatalog, readGolden } from '../support/paths';
 import { startHubMirror, type Fault, type HubMirror } from '../support/hub-mirror';
 import { launchChromium } from './support/chromium';

@@ -9,11 +9,11 @@ import { ROOT } from '../support/paths';
 import { raw } from './support';
 
 /**
- * `npm run gateway` runs `tsx gateway/main.ts`; tsx's own CLI would put a second process in
+ * `npm run gateway` runs `tsx gateway/cli.ts`; tsx's own CLI would put a second process in
  * between that cannot pass a SIGKILL on, so the test loads tsx into one node process instead.
  */
 function start(args: string[], env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+  return spawn(process.execPath, ['--import', 'tsx', 'gateway/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
 }
 
 /** Resolves with the first stdout line matching `pattern`, or rejects with everything printed if the process exits. */

@@ -8,7 +8,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { GenerationRecord } from '../../gateway/context';
+import type { GenerationRecord } from '../../gateway/gateway-context';
 import { MODEL_ID, loadModel, openai, raw, useGateway } from './support';
 
 /** Collects hook events and lets a test wait for the next one. */

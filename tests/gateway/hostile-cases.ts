@@ -1,7 +1,7 @@
 /**
  * The hostile-request table: raw requests (see raw-socket.ts) with the answer each must get. Run
  * against an in-process gateway (hostile.test.ts) and, for the `fatal` ones (those that used to
- * kill the process, or go through node:http's own error paths), against `gateway/main.ts` as a
+ * kill the process, or go through node:http's own error paths), against `gateway/cli.ts` as a
  * child process (hostile-process.test.ts).
  */
 import { expect } from 'vitest';

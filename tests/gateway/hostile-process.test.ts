@@ -1,6 +1,6 @@
 /**
  * The requests of the table that used to kill `npm run gateway` (an unhandled rejection ends a
- * Node process) or go through node:http's own error paths, sent to `gateway/main.ts` running as
+ * Node process) or go through node:http's own error paths, sent to `gateway/cli.ts` running as
  * its own process, the way users start it. Afterwards the process must still be running, answer,
  * and have written nothing to stderr (Node reports an unhandled rejection there before exiting).
  */
@@ -21,7 +21,7 @@ let stderr = '';
 
 beforeAll(async () => {
   // As cli.test.ts: tsx loaded into one node process, so the test talks to the gateway itself.
-  child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts', '--port', '0'], { cwd: ROOT });
+  child = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli.ts', '--port', '0'], { cwd: ROOT });
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   port = await new Promise<number>((resolve, reject) => {
@@ -38,7 +38,7 @@ afterAll(() => {
   child.kill('SIGKILL');
 });
 
-describe('gateway/main.ts as a process', () => {
+describe('gateway/cli.ts as a process', () => {
   it.each(fatal)('$name: $status', async (c) => {
     expectAnswer(await exchange(port, c.bytes, { untilClosed: c.closes === true }), c);
     expect(child.exitCode, `the gateway exited:\n${stderr}`).toBeNull();

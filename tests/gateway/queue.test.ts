@@ -3,7 +3,7 @@
  * no overtaking at hand-over, a bounded line (429), and leaving the line on abort.
  */
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../gateway/errors';
+import { ApiError } from '../../gateway/api-error';
 import { GenerationQueue } from '../../gateway/queue';
 
 /** A task that records when it starts and finishes when the test says so. */

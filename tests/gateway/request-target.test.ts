@@ -3,7 +3,7 @@
  * every malformed form a 400 (or 414) saying what is wrong, never an exception of another kind.
  */
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../gateway/errors';
+import { ApiError } from '../../gateway/api-error';
 import { MAX_TARGET_LENGTH, parseRequestTarget } from '../../gateway/request-target';
 
 function refusal(method: string, target: string | undefined): ApiError {

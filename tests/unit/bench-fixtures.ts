@@ -1,5 +1,5 @@
 /** Hand-built benchmark data shared by the bench-*.test.ts files (not a test file itself). */
-import type { BenchRun, BenchSample } from '../../src/bench/types';
+import type { BenchRun, BenchSample } from '../../src/bench/bench-types';
 
 /** A successful measured sample; override what the test is about. */
 export function sample(extra: Partial<BenchSample> = {}): BenchSample {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { UNKNOWN_ENVIRONMENT, importRunFile } from '../../src/bench/import';
 import { runToJson, samplesToCsv } from '../../src/bench/report';
 import { summarizeTargets } from '../../src/bench/summary';
-import { benchRunSchema, BenchValidationError } from '../../src/bench/types';
+import { benchRunSchema, BenchValidationError } from '../../src/bench/bench-types';
 import { run, sample } from './bench-fixtures';
 
 const samples = [

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CsvSyntaxError, parseCsvText, toCsvText } from '../../src/bench/csv';
 import { FEW_SAMPLES_MARK, MARKDOWN_HEADER, runToMarkdown } from '../../src/bench/markdown';
 import { CSV_HEADER, RUN_FORMAT, parseRunJson, parseSamplesCsv, runToJson, samplesToCsv } from '../../src/bench/report';
-import { BenchValidationError } from '../../src/bench/types';
+import { BenchValidationError } from '../../src/bench/bench-types';
 import { run, sample } from './bench-fixtures';
 
 /** Samples that stress every cell type: awkward text, nulls, floats that do not print short. */

@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { benchChartData } from '../../src/bench/chart-data';
-import { runBenchmark, type BenchProgress, type LoadedTarget } from '../../src/bench/runner';
-import type { BenchPlan, BenchTarget } from '../../src/bench/types';
-import type { ChatEngine, ChatMessage, GenerationEvent, GenerationParams } from '../../src/engine/types';
+import { runBenchmark, type BenchProgress, type LoadedTarget } from '../../src/bench/bench-runner';
+import type { BenchPlan, BenchTarget } from '../../src/bench/bench-types';
+import type { ChatEngine, ChatMessage, GenerationEvent, GenerationParams } from '../../src/engine/engine-types';
 import { DEFAULT_PARAMS } from '../../src/settings/generation-settings';
 
 const environment = {

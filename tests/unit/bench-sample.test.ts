@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { IncompleteStreamError, failedSample, readAnswer, sampleFromAnswer, type SampleContext } from '../../src/bench/sample';
-import { benchSampleSchema } from '../../src/bench/types';
-import type { GenerationEvent, GenerationTrace, StopReason } from '../../src/engine/types';
+import { benchSampleSchema } from '../../src/bench/bench-types';
+import type { GenerationEvent, GenerationTrace, StopReason } from '../../src/engine/engine-types';
 
 const context: SampleContext = { modelId: 'pocket-chat-1m', backend: 'webgpu', dtype: 'q4', promptId: 'add', round: 2, warmup: false };
 

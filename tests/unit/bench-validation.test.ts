@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { crossTargets, defaultPlan, parsePlan, planRequests } from '../../src/bench/plan';
 import { builtinPromptSet, parsePromptSet, promptSetToJson } from '../../src/bench/prompts';
-import { BenchValidationError, benchPlanSchema, type BenchPrompt } from '../../src/bench/types';
+import { BenchValidationError, benchPlanSchema, type BenchPrompt } from '../../src/bench/bench-types';
 import { readRunRecords } from '../../src/cache/bench-store';
 import { run, sample } from './bench-fixtures';
 

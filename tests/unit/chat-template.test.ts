@@ -11,7 +11,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { messagesForModel, type Turn } from '../../src/chat/conversation';
-import type { ChatMessage } from '../../src/engine/types';
+import type { ChatMessage } from '../../src/engine/engine-types';
 import { TOKEN_BREAK, guardedMessages } from '../../src/engine/worker/special-text';
 import { PUBLIC_MODELS, readGolden } from '../support/paths';
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePreferences } from '../../src/app/preferences';
 import { InvalidSettingsError } from '../../src/engine/errors';
-import type { GenerationParams } from '../../src/engine/types';
+import type { GenerationParams } from '../../src/engine/engine-types';
 import { DEFAULT_PARAMS, LIMITS, restoreParams, validateParams } from '../../src/settings/generation-settings';
 
 function rejection(input: unknown): InvalidSettingsError {

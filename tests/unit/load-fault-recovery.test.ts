@@ -10,7 +10,7 @@ import { toModelRef } from '../../src/catalog/catalog';
 import type { Capabilities } from '../../src/engine/capabilities';
 import { DeviceFaultError, DeviceUnavailableError, ModelLoadError } from '../../src/engine/errors';
 import { Router, type RunPreferences } from '../../src/engine/router';
-import type { Engine, GenerationEvent, LoadedModel, ModelRef } from '../../src/engine/types';
+import type { Engine, GenerationEvent, LoadedModel, ModelRef } from '../../src/engine/engine-types';
 import { readCatalog } from '../support/paths';
 
 const pocket = readCatalog().models.find((m) => m.id === 'pocket-chat-1m')!;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { computeMetrics, formatMs, formatRate } from '../../src/metrics/answer-metrics';
-import type { GenerationTrace } from '../../src/engine/types';
+import type { GenerationTrace } from '../../src/engine/engine-types';
 
 function trace(partial: Partial<GenerationTrace>): GenerationTrace {
   return { requestAt: 1000, prefillStartAt: null, tokenTimes: [], endAt: 1000, promptTokens: 0, ...partial };

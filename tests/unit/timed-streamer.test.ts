@@ -7,7 +7,7 @@ import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
 import { IncrementalDecoder } from '../../src/engine/worker/incremental-decoder';
 import { TimedStreamer } from '../../src/engine/worker/timed-streamer';
-import type { GenerationEvent } from '../../src/engine/types';
+import type { GenerationEvent } from '../../src/engine/engine-types';
 
 const utf8 = new TextDecoder();
 const byteDecode = (ids: number[]): string => {

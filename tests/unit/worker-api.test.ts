@@ -5,9 +5,9 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { GenerationError, ModelNotLoadedError } from '../../src/engine/errors';
-import type { ChatMessage, GenerationEvent, GenerationParams, LoadProgress, LoadedModel, ModelRef } from '../../src/engine/types';
+import type { ChatMessage, GenerationEvent, GenerationParams, LoadProgress, LoadedModel, ModelRef } from '../../src/engine/engine-types';
 import type { StopFlag } from '../../src/engine/worker/stop-flag';
-import type { RunnerHooks } from '../../src/engine/worker/runner';
+import type { RunnerHooks } from '../../src/engine/worker/model-runner';
 import { createWorkerApi, type EventSink, type WorkerEvent } from '../../src/engine/worker/api';
 import { DEFAULT_PARAMS } from '../../src/settings/generation-settings';
 
@@ -19,7 +19,7 @@ const fake = vi.hoisted(() => ({
   progress: [] as LoadProgress[],
 }));
 
-vi.mock('../../src/engine/worker/runner', () => ({
+vi.mock('../../src/engine/worker/model-runner', () => ({
   ModelRunner: class {
     constructor(_hooks: unknown, flag: StopFlag) {
       fake.flags.push(flag);

@@ -9,10 +9,10 @@ import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { TimestampStreamer } from './timestamp-streamer';
 import { wasmThreadCount } from '../../src/engine/threads';
-import { ModelRunner } from '../../src/engine/worker/runner';
+import { ModelRunner } from '../../src/engine/worker/model-runner';
 import { StopFlag } from '../../src/engine/worker/stop-flag';
 import { DEFAULT_TOKEN_BATCH_MS } from '../../src/engine/browser-engine';
-import type { ModelRef } from '../../src/engine/types';
+import type { ModelRef } from '../../src/engine/engine-types';
 import { greedyParams } from './greedy-params';
 import { installErrorTransfer } from '../../src/engine/rpc';
 

@@ -21,9 +21,9 @@ import { runToMarkdown } from '../../src/bench/markdown';
 import { builtinPromptSet, parsePromptSet } from '../../src/bench/prompts';
 import { crossTargets } from '../../src/bench/plan';
 import { runToJson, samplesToCsv } from '../../src/bench/report';
-import { BACKENDS, benchRunSchema, parseWith, type BenchPlan, type PromptSet } from '../../src/bench/types';
+import { BACKENDS, benchRunSchema, parseWith, type BenchPlan, type PromptSet } from '../../src/bench/bench-types';
 import type { BenchSession } from '../../src/app/bench-session';
-import type { BackendKind } from '../../src/engine/types';
+import type { BackendKind } from '../../src/engine/engine-types';
 import { launchChromium } from '../../tests/e2e/support/chromium';
 import { errorMessage } from '../../src/errors/error-message';
 

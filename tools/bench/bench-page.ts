@@ -8,7 +8,7 @@ import { wrap, type Remote } from 'comlink';
 import { fetchCatalog, toModelRef } from '../../src/catalog/catalog';
 import { BrowserEngine } from '../../src/engine/browser-engine';
 import type { BareApi, BareRequest } from './bare-worker';
-import type { ModelRef } from '../../src/engine/types';
+import type { ModelRef } from '../../src/engine/engine-types';
 import { greedyParams } from './greedy-params';
 import { installErrorTransfer } from '../../src/engine/rpc';
 

@@ -1,5 +1,5 @@
 /** The benchmark's one generation setting: greedy, exactly `tokens` new tokens (EOS suppressed). */
-import type { GenerationParams } from '../../src/engine/types';
+import type { GenerationParams } from '../../src/engine/engine-types';
 
 export function greedyParams(tokens: number): GenerationParams {
   return { temperature: 0, topP: 1, topK: 0, maxNewTokens: tokens, minNewTokens: tokens, repetitionPenalty: 1, seed: 0 };

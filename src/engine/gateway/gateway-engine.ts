@@ -21,7 +21,7 @@ import type {
   LoadOptions,
   LoadedModel,
   StopReason,
-} from '../types';
+} from '../engine-types';
 import { FoundryClient, type GatewayGeneration } from './foundry-client';
 import { GatewayError } from './gateway-errors';
 import { effectiveRoot, normalizeGatewayUrl, type ProxyInfo } from './gateway-url';

@@ -3,8 +3,8 @@
  * runs in Node (tests drive it over a MessageChannel with onnxruntime-node underneath).
  */
 import { serializeError, type SerializedError } from '../errors';
-import type { ChatMessage, GenerationEvent, GenerationParams, LoadProgress, LoadedModel, ModelRef } from '../types';
-import { ModelRunner, type RunnerHooks } from './runner';
+import type { ChatMessage, GenerationEvent, GenerationParams, LoadProgress, LoadedModel, ModelRef } from '../engine-types';
+import { ModelRunner, type RunnerHooks } from './model-runner';
 import { StopFlag } from './stop-flag';
 
 /**

@@ -1,6 +1,6 @@
 /** Download progress of a model load, per file and in total, from transformers.js' reports. */
 import type { ProgressInfo } from '@huggingface/transformers';
-import type { LoadProgress } from '../types';
+import type { LoadProgress } from '../engine-types';
 
 /** Sums per-file progress into totals; expected sizes come from the catalog when known. */
 export class ProgressAggregator {

@@ -20,7 +20,7 @@
  * one that itself contains U+200B; tokens matched after the tokenizer's normalizer ("normalized":
  * true, rare for chat markers) are only caught when the raw text already spells them.
  */
-import type { ChatMessage } from '../types';
+import type { ChatMessage } from '../engine-types';
 
 /** Inserted inside special-token text. Not whitespace to JS `trim` or Jinja `strip`. */
 export const TOKEN_BREAK = '\u200B';

@@ -3,7 +3,7 @@
  * to its streamer, and this one records when it came and streams the text it completes.
  */
 import { TextStreamer, type PreTrainedTokenizer } from '@huggingface/transformers';
-import type { GenerationEvent } from '../types';
+import type { GenerationEvent } from '../engine-types';
 import type { IncrementalDecoder } from './incremental-decoder';
 
 /**

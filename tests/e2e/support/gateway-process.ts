@@ -1,5 +1,5 @@
 /**
- * The bundled gateway as its own process (`node --import tsx gateway/main.ts`), so a test can
+ * The bundled gateway as its own process (`node --import tsx gateway/cli.ts`), so a test can
  * kill it mid-answer the way a crash or a closed laptop lid would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -30,7 +30,7 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startGatewayProcess(port: number, extraArgs: string[] = [], timeoutMs = 60_000): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts', '--port', String(port), ...extraArgs], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli.ts', '--port', String(port), ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { DTYPES, formatPath } from '../catalog/schema';
-import type { BackendKind } from '../engine/types';
+import type { BackendKind } from '../engine/engine-types';
 import { errorMessage } from '../errors/error-message';
 
 /** The engine's backends, as a tuple zod can check against. */

@@ -3,10 +3,10 @@
  * finished stream into a BenchSample. Loading and chatting are injected (the app passes the
  * Router), so the runner decides only order, bookkeeping, failure and cancellation.
  */
-import type { ChatEngine, GenerationParams, LoadedModel } from '../engine/types';
+import type { ChatEngine, GenerationParams, LoadedModel } from '../engine/engine-types';
 import { planRequests } from './plan';
 import { failedSample, readAnswer, sampleFromAnswer, type SampleContext } from './sample';
-import type { BenchEnvironment, BenchPlan, BenchRun, BenchSample, BenchTarget, TargetResult } from './types';
+import type { BenchEnvironment, BenchPlan, BenchRun, BenchSample, BenchTarget, TargetResult } from './bench-types';
 import { errorMessage } from '../errors/error-message';
 
 /** A loaded target: the engine to ask, what loaded, and the files (with hashes) that ran. */

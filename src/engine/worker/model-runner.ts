@@ -29,7 +29,7 @@ import type {
   LoadedModel,
   ModelRef,
   StopReason,
-} from '../types';
+} from '../engine-types';
 import { IncrementalDecoder } from './incremental-decoder';
 import { ProgressAggregator } from './progress-aggregator';
 import { filterTopKTopP } from './sampling';
