@@ -325,6 +325,16 @@ export class ChatMessage extends LitElement {
       .markdown a {
         color: var(--accent);
       }
+      /* A link whose address was unsafe keeps its text, and stops looking like a link. */
+      .markdown a:not([href]) {
+        color: inherit;
+      }
+      .markdown blockquote {
+        margin: 0 0 0.7em;
+        padding-left: 12px;
+        border-left: 3px solid var(--border-strong);
+        color: var(--muted);
+      }
       .markdown table {
         border-collapse: collapse;
       }
