@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { recentLatency, type RecentLatency } from '../bench/recent';
-import { SERIES_COLOURS } from './bench-chart';
+import { SERIES_COLOURS, type BenchChart } from './bench-chart';
 import { PlaygroundController } from './playground-controller';
 import { panel } from './shared-styles';
 import './bench-chart';
@@ -12,8 +12,11 @@ export class LatencyChart extends LitElement {
   private readonly app = new PlaygroundController(this);
   /** What is plotted, readable by tests; null before the first measured answer. */
   chartData: RecentLatency | null = null;
-  // Redrawn only when a new answer is measured, not on every streamed token.
+  // Redrawn only when a new answer is measured, not on every streamed token: the charts get the
+  // same objects until then (a new object is a Chart.js update, several ms a frame).
   private signature = '';
+  private ttft: BenchChart['chartData'] | null = null;
+  private decode: BenchChart['chartData'] | null = null;
 
   protected override render() {
     const app = this.app.value;
@@ -24,6 +27,11 @@ export class LatencyChart extends LitElement {
     if (signature !== this.signature) {
       this.signature = signature;
       this.chartData = data.labels.length ? data : null;
+      this.ttft = { labels: data.labels, datasets: [{ label: model.name, data: data.ttftMs, borderColor: SERIES_COLOURS[0], backgroundColor: SERIES_COLOURS[0] }] };
+      this.decode = {
+        labels: data.labels,
+        datasets: [{ label: model.name, data: data.decodeTokensPerSec, borderColor: SERIES_COLOURS[1], backgroundColor: SERIES_COLOURS[1] }],
+      };
     }
     const d = this.chartData;
     return html`<h2>This model</h2>
@@ -33,17 +41,14 @@ export class LatencyChart extends LitElement {
               heading="Time to first token"
               xTitle="Answer"
               yTitle="ms"
-              .chartData=${{ labels: d.labels, datasets: [{ label: model.name, data: d.ttftMs, borderColor: SERIES_COLOURS[0], backgroundColor: SERIES_COLOURS[0] }] }}
+              .chartData=${this.ttft}
             ></bench-chart>
             <bench-chart
               kind="line"
               heading="Decode speed"
               xTitle="Answer"
               yTitle="tokens/s"
-              .chartData=${{
-                labels: d.labels,
-                datasets: [{ label: model.name, data: d.decodeTokensPerSec, borderColor: SERIES_COLOURS[1], backgroundColor: SERIES_COLOURS[1] }],
-              }}
+              .chartData=${this.decode}
             ></bench-chart>`
         : html`<p class="muted">Latency of ${model.name}'s answers appears here as you chat.</p>`}`;
   }

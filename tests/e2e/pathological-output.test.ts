@@ -3,12 +3,15 @@
  * huge table, 20,000 links, one character looped, hostile HTML), streamed by a scripted
  * OpenAI-compatible server through the preview server's `/gateway` proxy into the real chat UI.
  * The answer must finish with every character kept, stay readable, run nothing, and never block
- * the page: long tasks are measured with a PerformanceObserver for the whole stream.
+ * the page: long tasks are found with a PerformanceObserver for the whole stream, and each is held
+ * to 100 ms of the page's own main-thread CPU time, read from a Chromium trace of the same tasks
+ * (their wall time also counts whatever else this shared machine runs; see main-thread-trace.ts).
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { launchChromium } from './support/chromium';
 import { lastAnswer, openApp, typeAndSend, waitForModel, waitForRendered, waitIdle } from './support/app';
+import { traceMainThread, tracedTask } from './support/main-thread-trace';
 import { startScriptedGateway, type ScriptedGateway } from './support/scripted-gateway';
 import { PATHOLOGICAL_ANSWER, PATHOLOGICAL_END, PATHOLOGICAL_LINKS, PATHOLOGICAL_TABLE_ROWS } from '../support/pathological-markdown';
 
@@ -49,6 +52,7 @@ it('streams a megabyte of pathological Markdown to the end without blocking the 
   });
   try {
     expect((await waitForModel(page)).backend).toBe('gateway');
+    const trace = await traceMainThread(context, page);
     await typeAndSend(page, 'Write something nasty');
     await waitIdle(page, 180_000);
     const answer = await lastAnswer(page);
@@ -57,10 +61,11 @@ it('streams a megabyte of pathological Markdown to the end without blocking the 
     expect(answer.content === ANSWER).toBe(true);
 
     await waitForRendered(page);
+    const renderedAt = await page.evaluate(() => Date.now());
+    const traced = await trace.stop();
     const message = page.locator('chat-message').last();
     const timings = gateway.timings();
     expect(timings).not.toBeNull();
-    const renderedAt = await page.evaluate(() => Date.now());
 
     const view = await message.evaluate((el) => {
       const root = el.shadowRoot!;
@@ -105,11 +110,16 @@ it('streams a megabyte of pathological Markdown to the end without blocking the 
     expect(view.forbidden).toBe(0);
     expect(errors).toEqual([]);
 
-    // Never blocked: no task of the page ran 100 ms or more while the answer streamed and rendered.
+    // Never blocked: no long task of the page spent 100 ms of its own CPU time while the answer
+    // streamed and rendered. A long task the trace cannot match counts with its wall time.
     const tasks = await page.evaluate(() => (window as Window & { __longTasks?: LongTask[] }).__longTasks ?? []);
     const during = tasks.filter((t) => t.start + t.duration >= timings!.firstChunkAt && t.start <= renderedAt);
-    const longest = Math.max(0, ...during.map((t) => t.duration));
-    expect(longest, `long tasks during the stream: ${JSON.stringify(during.map((t) => Math.round(t.duration)))}`).toBeLessThan(100);
+    const measured = during.map((t) => {
+      const task = tracedTask(traced, t);
+      return { wall: Math.round(t.duration), cpu: Math.round(task?.cpuMs ?? t.duration), traced: task !== undefined };
+    });
+    const blocking = measured.filter((t) => t.cpu >= 100);
+    expect(blocking, `${measured.length} long tasks during the stream; over 100 ms of CPU (wall, CPU ms)`).toEqual([]);
   } finally {
     await context.close();
   }
