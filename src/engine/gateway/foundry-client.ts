@@ -9,7 +9,7 @@
  *   loaded        GET /openai/loadedmodels      GET /models/loaded         —
  *   load          GET /openai/load/{id}         GET /models/load/{id}      — (models are always ready)
  */
-import type { ServerModel } from '../../catalog/foundry-alias';
+import type { ServerModel } from './foundry-alias';
 import { GatewayError, startCommandsHint } from './gateway-errors';
 import { PROXY_ERROR_HEADER } from './gateway-url';
 

@@ -9,7 +9,7 @@
  * The `openai` package is imported on first use, so pages that never touch a gateway don't load it.
  */
 import type OpenAI from 'openai';
-import { resolveModelId } from '../../catalog/foundry-alias';
+import { resolveModelId } from './foundry-alias';
 import { isAbortError } from '../errors';
 import type {
   ChatMessage,
