@@ -3,6 +3,10 @@
  * router only ever see these types, so a browser model and a gateway model are interchangeable.
  */
 import type { Dtype } from '../catalog/schema';
+import type { Device, GatewayModelRef, ModelRef } from '../catalog/model-ref';
+
+// The catalog produces model references and defines them (catalog/ never imports the engine).
+export type { Device, GatewayModelRef, ModelRef };
 
 export type Role = 'system' | 'user' | 'assistant';
 
@@ -26,8 +30,7 @@ export interface GenerationParams {
   seed: number | null;
 }
 
-/** Where a model runs. */
-export type Device = 'webgpu' | 'wasm';
+/** Where an answer is produced: a browser device, or a gateway. */
 export type BackendKind = 'webgpu' | 'wasm' | 'gateway';
 
 /**
@@ -81,21 +84,6 @@ export type LoadProgress =
   | { phase: 'compile'; message: string }
   | { phase: 'ready' };
 
-/** A model as the engine needs it: where its files are and which variant to run. */
-export interface ModelRef {
-  id: string;
-  /** Base URL (browser) or folder (Node) that holds `config.json`, `onnx/`, ... */
-  location: string;
-  /** Only for hub models: repository and pinned revision. */
-  hub?: { repo: string; revision: string };
-  dtype: Dtype;
-  /** Files with their expected sizes (from the catalog), so progress can show a true total. */
-  files?: { path: string; bytes: number; sha256?: string; approximate?: boolean }[];
-  /** Browser engines only: the execution provider chosen by the router. */
-  device?: Device;
-  contextLength: number;
-}
-
 /** What is running after a successful load, for the status line and the answer metadata. */
 export interface LoadedModel {
   modelId: string;
@@ -113,15 +101,6 @@ export interface LoadedModel {
 export interface LoadOptions {
   signal?: AbortSignal;
   onProgress?: (progress: LoadProgress) => void;
-}
-
-/** A model on an OpenAI-compatible gateway. */
-export interface GatewayModelRef {
-  /** The catalog id (the conversation and metrics use it). */
-  id: string;
-  /** The name the server knows: a Foundry alias ("phi-4-mini") or a variant id; resolved at load. */
-  serverModel: string;
-  contextLength: number | null;
 }
 
 /** What the chat needs from a loaded engine. */
