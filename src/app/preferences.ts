@@ -4,7 +4,7 @@
  */
 import { DEFAULT_HUB_URL } from '../hub/hub-client';
 import { DTYPES, type Dtype } from '../catalog/schema';
-import type { DevicePreference } from '../engine/device-policy';
+import type { DevicePreference } from '../placement/plans';
 import type { GenerationParams } from '../engine/engine-types';
 import { DEFAULT_PARAMS, restoreParams } from '../settings/generation-settings';
 

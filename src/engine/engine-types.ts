@@ -8,6 +8,7 @@ import type { Device, GatewayModelRef, ModelRef } from '../catalog/model-ref';
 // The catalog produces model references and defines them (catalog/ never imports the engine).
 export type { Device, GatewayModelRef, ModelRef };
 
+/** Who wrote a chat message. */
 export type Role = 'system' | 'user' | 'assistant';
 
 /** A chat message as sent to a model (already stripped of UI-only fields). */
@@ -55,6 +56,7 @@ export interface GenerationTrace {
   generatedTokens?: number;
 }
 
+/** Why a generation ended: end of sequence, the token budget, or a stop. */
 export type StopReason = 'eos' | 'length' | 'aborted';
 
 /** What a chat stream yields, in order: one `start`, any number of `token`/`reasoning`, one `end`. */
@@ -98,6 +100,7 @@ export interface LoadedModel {
   cacheProblems?: string[];
 }
 
+/** Cancelling a load, and hearing how far it got. */
 export interface LoadOptions {
   signal?: AbortSignal;
   onProgress?: (progress: LoadProgress) => void;
