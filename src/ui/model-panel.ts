@@ -44,12 +44,14 @@ export class ModelPanel extends LitElement {
     );
   }
 
+  // "Will not fit" leaves the router no browser run, so nothing would download: the button then
+  // only asks the router, which says why or hands the model to the gateway.
   private renderConfirm(app: Playground, model: CatalogModel, fit: ModelFit | null) {
     const size = fit && fit.bytes > 0 ? ` ${formatBytes(fit.bytes)}` : '';
     return html`<div class="confirm">
       <p>Not downloaded yet. It is stored in this browser afterwards and works offline.</p>
       <button class="primary" @click=${() => void app.selectModel(model.id, { download: true })}>
-        ${fit?.verdict.level === 'wont-fit' ? 'Try anyway:' : ''} Download${size} and load
+        ${fit?.verdict.level === 'wont-fit' ? 'Try anyway' : `Download${size} and load`}
       </button>
     </div>`;
   }
