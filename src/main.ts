@@ -16,7 +16,7 @@ import { WeightCache, type CacheNotice } from './cache/weight-cache';
 import { importLocalModel } from './app/local-import';
 import { describeImportFailure } from './cache/cache-problems';
 import { fetchCatalog, toGatewayModelRef, toModelRef } from './catalog/catalog';
-import { DEFAULT_HUB_URL, fetchHubModel } from './catalog/hub-client';
+import { DEFAULT_HUB_URL, fetchHubModel } from './hub/hub-client';
 import { BrowserEngine } from './engine/browser-engine';
 import type { WorkerFault } from './engine/worker/api';
 import { detectCapabilities } from './engine/capabilities';

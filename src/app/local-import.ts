@@ -4,7 +4,7 @@
  * `local-models/<id>/`, where the engine finds them exactly like a downloaded model's. Nothing
  * goes over the network, before or after.
  */
-import { folderToModel, HubRepoError, slugId, type HubTreeEntry } from '../catalog/hub-repo';
+import { folderToModel, HubRepoError, slugId, type HubTreeEntry } from '../hub/hub-repo';
 import type { CatalogModel } from '../catalog/schema';
 
 /** One picked file, with its path inside the picked folder ("my-model/onnx/model_q4.onnx"). */

@@ -4,7 +4,7 @@
  * covers. The static catalog wins an id clash, so a stored model never shadows a shipped one.
  */
 import { discoveredGatewayModel } from '../catalog/catalog';
-import { resolveModelId, type ServerModel } from '../catalog/foundry-alias';
+import { resolveModelId, type ServerModel } from '../engine/gateway/foundry-alias';
 import type { CatalogModel } from '../catalog/schema';
 import type { PickedFile } from './local-import';
 import type { Playground, PlaygroundServices, SelectOptions } from './playground';

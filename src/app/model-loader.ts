@@ -10,17 +10,20 @@ import { WorkerCrashedError, isAbortError } from '../engine/errors';
 import type { Route } from '../engine/router';
 import type { Playground, PlaygroundServices, SelectOptions } from './playground';
 import { savePreferences, type Preferences } from './preferences';
-import { faultedLoad, recoveryOffers, type RecoveryOffer } from './recovery';
+import { recoveryOffers, type FailedRun, type RecoveryOffer } from '../placement/recovery-offers';
+import { faultedLoad } from './recovery';
 import { errorMessage } from '../errors/error-message';
 
+/** The playground state the loader reads and writes, and the services it loads through. */
 export interface ModelLoaderDeps {
-  playground: Pick<Playground, 'catalog' | 'preferences' | 'gateway' | 'load' | 'selectedModel' | 'notify' | 'stop'>;
+  playground: Pick<Playground, 'catalog' | 'capabilities' | 'preferences' | 'gateway' | 'load' | 'selectedModel' | 'notify' | 'stop'>;
   services: Pick<PlaygroundServices, 'router' | 'cachedUrls' | 'baseUrl'>;
   changed: () => void;
   /** True (after telling the user why) when the engine is held by something else. */
   held: () => boolean;
 }
 
+/** Loads the selected model through the router; only the latest load counts. */
 export class ModelLoader {
   private loadAbort: AbortController | null = null;
   private loadPromise: Promise<Route | null> | null = null;
@@ -98,7 +101,7 @@ export class ModelLoader {
           kind: 'error',
           modelId,
           message: errorMessage(error),
-          ...(faulted ? { recovery: recoveryOffers(faulted, p.gateway.baseUrl || null) } : {}),
+          ...(faulted ? { recovery: this.offers(faulted) } : {}),
         };
         this.deps.changed();
         return null;
@@ -130,6 +133,12 @@ export class ModelLoader {
     if (model) void this.selectModel(model.id);
   }
 
+  /** The ways on after `run`'s device failed, judged against the choice it came from. */
+  private offers(run: FailedRun): RecoveryOffer[] {
+    const p = this.deps.playground;
+    return recoveryOffers(run, p.capabilities, p.preferences, p.gateway.baseUrl || null);
+  }
+
   recover(offer: RecoveryOffer): void {
     if (offer.kind === 'wasm') this.setRunPreference({ device: 'wasm' });
     else if (offer.kind === 'variant') this.setRunPreference({ dtype: offer.dtype });
@@ -154,7 +163,7 @@ export class ModelLoader {
       kind: 'error',
       modelId: route.model.id,
       message: fault.message,
-      recovery: plan ? recoveryOffers({ model: route.model, device: plan.device, dtype: plan.dtype }, p.gateway.baseUrl || null) : [],
+      recovery: plan ? this.offers({ model: route.model, device: plan.device, dtype: plan.dtype }) : [],
     };
     this.deps.changed();
   }

@@ -29,7 +29,7 @@ import { Generation } from './generation';
 import { ModelCatalog } from './model-catalog';
 import { ModelLoader } from './model-loader';
 import { normalizeHubUrl, savePreferences, type Preferences } from './preferences';
-import type { RecoveryOffer } from './recovery';
+import type { RecoveryOffer } from '../placement/recovery-offers';
 
 export type LoadState =
   | { kind: 'idle' }

@@ -2,9 +2,9 @@
  * User preferences that outlive a session (localStorage): sampling settings, the chosen model,
  * device and dtype. Read defensively: anything invalid falls back to its default.
  */
-import { DEFAULT_HUB_URL } from '../catalog/hub-client';
+import { DEFAULT_HUB_URL } from '../hub/hub-client';
 import { DTYPES, type Dtype } from '../catalog/schema';
-import type { DevicePreference } from '../engine/device-policy';
+import type { DevicePreference } from '../placement/plans';
 import type { GenerationParams } from '../engine/engine-types';
 import { DEFAULT_PARAMS, restoreParams } from '../settings/generation-settings';
 

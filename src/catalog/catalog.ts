@@ -2,9 +2,9 @@
  * Loading the catalog and turning a catalog entry into what an engine needs (file URLs,
  * expected sizes and hashes).
  */
-import type { RunPlan } from '../engine/device-policy';
-import type { GatewayModelRef, ModelRef } from '../engine/engine-types';
+import type { Device, GatewayModelRef, ModelRef } from './model-ref';
 import { parseCatalog, type Catalog, type CatalogModel, type Dtype } from './schema';
+import { variantFiles } from './variants';
 import { errorMessage } from '../errors/error-message';
 
 /** Fetches and validates `models/models.json` relative to the app's base URL. */
@@ -38,17 +38,20 @@ export function modelFileUrl(model: CatalogModel, path: string, baseUrl: string,
 
 /** The URLs of a model's files for one dtype (shared files first); empty for gateway models. */
 export function modelFileUrls(model: CatalogModel, dtype: Dtype, baseUrl: string, hubUrl: string): string[] {
-  const variant = model.variants.find((v) => v.dtype === dtype);
-  return [...model.files, ...(variant?.files ?? [])].flatMap((f) => {
+  return variantFiles(model, dtype).flatMap((f) => {
     const url = modelFileUrl(model, f.path, baseUrl, hubUrl);
     return url ? [url] : [];
   });
 }
 
-/** Engine reference for a bundled or hub model with the chosen plan. */
-export function toModelRef(model: CatalogModel, plan: RunPlan, baseUrl: string, hubHost = 'https://huggingface.co/'): ModelRef {
-  const variant = model.variants.find((v) => v.dtype === plan.dtype);
-  const files = [...model.files, ...(variant?.files ?? [])].map((f) => ({
+/** Engine reference for a bundled, hub or imported model on the chosen device and variant. */
+export function toModelRef(
+  model: CatalogModel,
+  plan: { device: Device; dtype: Dtype },
+  baseUrl: string,
+  hubHost = 'https://huggingface.co/',
+): ModelRef {
+  const files = variantFiles(model, plan.dtype).map((f) => ({
     path: f.path,
     bytes: f.bytes,
     ...(f.sha256 ? { sha256: f.sha256 } : {}),

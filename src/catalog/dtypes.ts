@@ -17,11 +17,6 @@ export function onnxFileForDtype(dtype: Dtype, base = 'model'): string {
   return `onnx/${base}${SUFFIX[dtype]}.onnx`;
 }
 
-/** Dtypes whose kernels need `shader-f16` on WebGPU. */
-export function needsShaderF16(dtype: Dtype): boolean {
-  return dtype === 'fp16' || dtype === 'q4f16';
-}
-
 /** Human label: transformers.js calls 8-bit weights `q8`; people say int8. */
 export function dtypeLabel(dtype: Dtype): string {
   return dtype === 'q8' ? 'int8 (q8)' : dtype;

@@ -1,37 +1,13 @@
 /**
  * What this browser and device can do, detected once at startup and shown to the user. The
- * router and the fit check decide from this snapshot only.
+ * placement rules (src/placement/, which defines the snapshot's shape) decide from it alone.
  */
+import type { Capabilities, WebGpuInfo } from '../placement/snapshot';
 import { wasmThreadCount } from './threads';
 import { errorMessage } from '../errors/error-message';
 
-export interface WebGpuInfo {
-  /** "google · swiftshader", "nvidia · ampere"... as much as the adapter tells. */
-  name: string;
-  vendor: string;
-  architecture: string;
-  description: string;
-  shaderF16: boolean;
-  isFallbackAdapter: boolean;
-  maxBufferSize: number;
-  maxStorageBufferBindingSize: number;
-}
-
-export interface Capabilities {
-  /** null when `navigator.gpu` is missing or no adapter was granted. */
-  webgpu: WebGpuInfo | null;
-  /** Why WebGPU is missing, in words, when it is. */
-  webgpuUnavailableReason: string | null;
-  crossOriginIsolated: boolean;
-  hardwareConcurrency: number;
-  /** Threads ONNX Runtime's WASM backend will use (1 without cross-origin isolation). */
-  wasmThreads: number;
-  /** GiB, rounded down by the browser (`navigator.deviceMemory`), when exposed. */
-  deviceMemoryGiB: number | null;
-  storageQuotaBytes: number | null;
-  storageUsageBytes: number | null;
-  userAgent: string;
-}
+// Callers keep importing the snapshot from here, next to the detector that fills it in.
+export type { Capabilities, WebGpuInfo };
 
 /** The DOM typings say these always exist; older and non-Chromium browsers disagree. */
 type MaybeNavigator = Partial<Pick<Navigator, 'gpu' | 'storage'>> & { deviceMemory?: number };
@@ -67,6 +43,7 @@ async function detectWebGpu(): Promise<{ info: WebGpuInfo | null; reason: string
   };
 }
 
+/** Probes WebGPU, storage, memory and threads once; the answer is the snapshot everything reads. */
 export async function detectCapabilities(): Promise<Capabilities> {
   const [gpu, estimate] = await Promise.all([
     detectWebGpu(),

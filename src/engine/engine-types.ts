@@ -3,7 +3,12 @@
  * router only ever see these types, so a browser model and a gateway model are interchangeable.
  */
 import type { Dtype } from '../catalog/schema';
+import type { Device, GatewayModelRef, ModelRef } from '../catalog/model-ref';
 
+// The catalog produces model references and defines them (catalog/ never imports the engine).
+export type { Device, GatewayModelRef, ModelRef };
+
+/** Who wrote a chat message. */
 export type Role = 'system' | 'user' | 'assistant';
 
 /** A chat message as sent to a model (already stripped of UI-only fields). */
@@ -26,8 +31,7 @@ export interface GenerationParams {
   seed: number | null;
 }
 
-/** Where a model runs. */
-export type Device = 'webgpu' | 'wasm';
+/** Where an answer is produced: a browser device, or a gateway. */
 export type BackendKind = 'webgpu' | 'wasm' | 'gateway';
 
 /**
@@ -52,6 +56,7 @@ export interface GenerationTrace {
   generatedTokens?: number;
 }
 
+/** Why a generation ended: end of sequence, the token budget, or a stop. */
 export type StopReason = 'eos' | 'length' | 'aborted';
 
 /** What a chat stream yields, in order: one `start`, any number of `token`/`reasoning`, one `end`. */
@@ -81,21 +86,6 @@ export type LoadProgress =
   | { phase: 'compile'; message: string }
   | { phase: 'ready' };
 
-/** A model as the engine needs it: where its files are and which variant to run. */
-export interface ModelRef {
-  id: string;
-  /** Base URL (browser) or folder (Node) that holds `config.json`, `onnx/`, ... */
-  location: string;
-  /** Only for hub models: repository and pinned revision. */
-  hub?: { repo: string; revision: string };
-  dtype: Dtype;
-  /** Files with their expected sizes (from the catalog), so progress can show a true total. */
-  files?: { path: string; bytes: number; sha256?: string; approximate?: boolean }[];
-  /** Browser engines only: the execution provider chosen by the router. */
-  device?: Device;
-  contextLength: number;
-}
-
 /** What is running after a successful load, for the status line and the answer metadata. */
 export interface LoadedModel {
   modelId: string;
@@ -110,18 +100,10 @@ export interface LoadedModel {
   cacheProblems?: string[];
 }
 
+/** Cancelling a load, and hearing how far it got. */
 export interface LoadOptions {
   signal?: AbortSignal;
   onProgress?: (progress: LoadProgress) => void;
-}
-
-/** A model on an OpenAI-compatible gateway. */
-export interface GatewayModelRef {
-  /** The catalog id (the conversation and metrics use it). */
-  id: string;
-  /** The name the server knows: a Foundry alias ("phi-4-mini") or a variant id; resolved at load. */
-  serverModel: string;
-  contextLength: number | null;
 }
 
 /** What the chat needs from a loaded engine. */

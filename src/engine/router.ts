@@ -1,21 +1,21 @@
 /**
  * The router decides where a model runs and always says why. This is where the fallback is
- * decided: it walks the device plans from device-policy.ts (WebGPU f16 -> WebGPU f32 -> WASM),
- * falls back when a load fails, and finally hands the model to the gateway when the browser cannot
- * run it at all (no adapter, no shader-f16 for an f16-only model, too big, load error) — or
- * directly, when the model only exists on a gateway or the user chose the gateway.
+ * decided: it walks the plans of the placement verdict (placement/verdict.ts: WebGPU f16 ->
+ * WebGPU f32 -> WASM, minus every run the verdict blocks, which is never tried), falls back when
+ * a load fails, and finally hands the model to the gateway when the browser cannot run it at all
+ * (no adapter, no shader-f16 for an f16-only model, too big, load error) — or directly, when the
+ * model only exists on a gateway or the user chose the gateway.
  */
-import { variantBytes } from '../catalog/fit';
 import type { CatalogModel } from '../catalog/schema';
-import type { Capabilities } from './capabilities';
-import { planBrowserRuns, type DevicePreference, type RunPlan } from './device-policy';
+import type { Capabilities } from '../placement/snapshot';
+import type { RunChoice, RunPlan } from '../placement/plans';
+import { placeModel } from '../placement/verdict';
 import { DeviceFaultError, DeviceUnavailableError, isAbortError } from './errors';
 import type { ChatEngine, Engine, GatewayModelRef, LoadOptions, LoadedModel, ModelRef } from './engine-types';
 import { errorMessage } from '../errors/error-message';
 
-export interface RunPreferences {
-  device: DevicePreference;
-  dtype: CatalogModel['variants'][number]['dtype'] | 'auto';
+/** The user's run choice (device, variant), and whether the gateway may step in. */
+export interface RunPreferences extends RunChoice {
   /** Whether a model the browser cannot run may go to the gateway on its own. */
   gatewayFallback: boolean;
 }
@@ -33,6 +33,7 @@ export interface Route {
   fallbacks: string[];
 }
 
+/** The engines to route between, the snapshot to place by, and how to build engine references. */
 export interface RouterDeps {
   browser: Engine;
   gateway: Engine<GatewayModelRef> | null;
@@ -42,6 +43,7 @@ export interface RouterDeps {
   toGatewayRef: (model: CatalogModel) => GatewayModelRef;
 }
 
+/** Loads a model where the placement verdict says it can run, and remembers the route. */
 export class Router {
   private route: Route | null = null;
 
@@ -58,9 +60,8 @@ export class Router {
     }
     if (prefs.device === 'gateway') return this.viaGateway(model, options, 'you chose the gateway', []);
 
-    const { plans, ruledOut } = planBrowserRuns(model.variants, this.deps.capabilities, prefs.device, prefs.dtype, (d) =>
-      variantBytes(model, d),
-    );
+    // The same verdict the model panel shows: a run it blocks is ruled out here, not tried.
+    const { plans, ruledOut } = placeModel(model, this.deps.capabilities, prefs);
     // One attempt per device: a WebGPU failure is rarely cured by another WebGPU dtype.
     const attempts = plans.filter((p, i) => plans.findIndex((q) => q.device === p.device) === i);
     const fallbacks: string[] = [];

@@ -1,8 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import { fitForModel } from '../app/model-fit';
+import { fitForModel } from '../placement/verdict';
 import { dtypeLabel } from '../catalog/dtypes';
-import { variantBytes } from '../catalog/fit';
+import { variantBytes } from '../catalog/variants';
 import type { CatalogModel } from '../catalog/schema';
 import { formatBytes, formatCount } from './format';
 import { formText } from './form';

@@ -1,21 +1,20 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { fitForModel, type ModelFit } from '../app/model-fit';
+import { fitForModel, type ModelFit } from '../placement/verdict';
 import type { LoadState, Playground } from '../app/playground';
 import { dtypeLabel } from '../catalog/dtypes';
-import { variantBytes } from '../catalog/fit';
+import { variantBytes } from '../catalog/variants';
 import { TASKS, type CatalogModel, type Dtype, type Task } from '../catalog/schema';
-import type { DevicePreference } from '../engine/device-policy';
+import type { DevicePreference } from '../placement/plans';
 import { formatBytes, formatCount } from './format';
 import { PlaygroundController } from './playground-controller';
 import { controls, panel } from './shared-styles';
 import './load-progress';
+import './fit-summary';
 import './add-model-dialog';
 import './recovery-offers';
 import type { RecoverEvent } from './recovery-offers';
 import type { AddModelDialog } from './add-model-dialog';
-
-const VERDICT_LABEL = { fits: 'Fits this device', slow: 'Will be slow here', 'wont-fit': 'Will not fit here' } as const;
 
 const SOURCE_GROUPS: { kind: CatalogModel['source']['kind']; label: string }[] = [
   { kind: 'bundled', label: 'Bundled · works offline' },
@@ -45,23 +44,14 @@ export class ModelPanel extends LitElement {
     );
   }
 
-  private renderFit(fit: ModelFit | null) {
-    if (!fit) return nothing;
-    const v = fit.verdict;
-    const where = fit.device ? `${fit.device === 'webgpu' ? 'WebGPU' : 'WASM'} · ${fit.dtype ? dtypeLabel(fit.dtype) : ''} · ${formatBytes(fit.bytes)}` : '';
-    return html`<div class="fit ${v.level}" data-fit=${v.level}>
-      <b>${VERDICT_LABEL[v.level]}</b>${where ? html`<span class="muted"> · ${where}</span>` : nothing}
-      ${v.reasons.length ? html`<ul>${v.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : nothing}
-      ${v.suggestion ? html`<p class="muted">Suggestion: ${v.suggestion}.</p>` : nothing}
-    </div>`;
-  }
-
+  // "Will not fit" leaves the router no browser run, so nothing would download: the button then
+  // only asks the router, which says why or hands the model to the gateway.
   private renderConfirm(app: Playground, model: CatalogModel, fit: ModelFit | null) {
     const size = fit && fit.bytes > 0 ? ` ${formatBytes(fit.bytes)}` : '';
     return html`<div class="confirm">
       <p>Not downloaded yet. It is stored in this browser afterwards and works offline.</p>
       <button class="primary" @click=${() => void app.selectModel(model.id, { download: true })}>
-        ${fit?.verdict.level === 'wont-fit' ? 'Try anyway:' : ''} Download${size} and load
+        ${fit?.verdict.level === 'wont-fit' ? 'Try anyway' : `Download${size} and load`}
       </button>
     </div>`;
   }
@@ -158,7 +148,7 @@ export class ModelPanel extends LitElement {
                 })}
               </select>
             </div>`}
-            ${this.renderFit(this.fit(app, model))}
+            <fit-summary .fit=${this.fit(app, model)}></fit-summary>
             ${app.load.kind === 'confirm' && app.load.modelId === model.id ? this.renderConfirm(app, model, this.fit(app, model)) : nothing}
             ${this.renderState(app.load, model)}
             ${model.notes ? html`<p class="notes muted">${model.notes}</p>` : nothing}
@@ -271,27 +261,6 @@ export class ModelPanel extends LitElement {
         align-items: center;
         white-space: nowrap;
         color: var(--muted);
-      }
-      .fit {
-        margin: 8px 0 0;
-        padding: 6px 8px;
-        border-radius: 8px;
-        border-left: 3px solid var(--success);
-        background: var(--surface-2);
-        line-height: 1.4;
-      }
-      .fit.slow {
-        border-left-color: var(--warning);
-      }
-      .fit.wont-fit {
-        border-left-color: var(--danger);
-      }
-      .fit ul {
-        margin: 4px 0 0;
-        padding-left: 18px;
-      }
-      .fit p {
-        margin: 4px 0 0;
       }
       .confirm p {
         margin: 10px 0 6px;

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { RecoveryOffer } from '../app/recovery';
+import type { RecoveryOffer } from '../placement/recovery-offers';
 import { dtypeLabel } from '../catalog/dtypes';
 import { formatBytes } from './format';
 import { controls } from './shared-styles';

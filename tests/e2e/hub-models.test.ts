@@ -79,6 +79,10 @@ it('adds a hub repository, downloads it with progress, runs it, caches it, and d
     const loaded = await waitForModel(page);
     expect(loaded).toMatchObject({ backend: 'wasm', dtype: 'q4' });
     expect(await page.evaluate(() => (window as AppWindow).playground!.selectedModel?.id)).toBe(MODEL_ID);
+    // The model panel's verdict names the run the router made, from the same placement.
+    const verdict = page.locator('model-panel fit-summary [data-fit]');
+    expect(await verdict.getAttribute('data-fit')).toBe('fits');
+    expect(await verdict.innerText()).toMatch(/^Fits this device · WASM · q4 · /);
     // Progress in bytes, for the files of the variant that runs.
     const progress = await page.evaluate(() => (window as HubWindow).progressSeen!);
     const downloads = progress.flatMap((p) => (p.phase === 'download' ? [p] : []));

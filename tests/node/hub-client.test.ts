@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchHubModel, normalizeRepoId } from '../../src/catalog/hub-client';
-import { HubRepoError } from '../../src/catalog/hub-repo';
+import { fetchHubModel, normalizeRepoId } from '../../src/hub/hub-client';
+import { HubRepoError } from '../../src/hub/hub-repo';
 import { startHubMirror, type HubMirror } from '../support/hub-mirror';
 import { PUBLIC_MODELS, readCatalog } from '../support/paths';
 

@@ -1,10 +1,11 @@
 /**
  * After a device fails: recognising the failure in the error ONNX Runtime throws, and what the
- * user is offered instead (recovery.ts), on real catalog entries.
+ * user is offered instead (placement/recovery-offers.ts), on real catalog entries.
  */
 import { describe, expect, it } from 'vitest';
-import { recoveryOffers } from '../../src/app/recovery';
-import { variantBytes } from '../../src/catalog/fit';
+import { variantBytes } from '../../src/catalog/variants';
+import type { Capabilities } from '../../src/placement/snapshot';
+import { recoveryOffers } from '../../src/placement/recovery-offers';
 import { describeDeviceFault, deviceFaultCause } from '../../src/engine/device-fault';
 import { readCatalog } from '../support/paths';
 
@@ -14,6 +15,20 @@ const model = (id: string) => {
   if (!found) throw new Error(`${id} is not in the catalog`);
   return found;
 };
+
+const GIB = 1024 ** 3;
+const roomy: Capabilities = {
+  webgpu: { name: 'acme · gpu9', vendor: 'acme', architecture: 'gpu9', description: '', shaderF16: true, isFallbackAdapter: false, maxBufferSize: 4 * GIB, maxStorageBufferBindingSize: 4 * GIB },
+  webgpuUnavailableReason: null,
+  crossOriginIsolated: true,
+  hardwareConcurrency: 8,
+  wasmThreads: 4,
+  deviceMemoryGiB: null,
+  storageQuotaBytes: null,
+  storageUsageBytes: null,
+  userAgent: 'test',
+};
+const auto = { device: 'auto', dtype: 'auto' } as const;
 
 // What Chromium's ORT WebGPU build threw here when the device was destroyed mid-generation.
 const UNMAPPED =
@@ -54,7 +69,7 @@ describe('recoveryOffers', () => {
     const qwen = model('qwen2.5-0.5b-instruct');
     expect(variantBytes(qwen, 'q8')).toBeLessThan(variantBytes(qwen, 'q4'));
     expect(variantBytes(qwen, 'q4f16')).toBeLessThan(variantBytes(qwen, 'q8'));
-    const offers = recoveryOffers({ model: qwen, device: 'webgpu', dtype: 'q4' }, 'http://127.0.0.1:5273');
+    const offers = recoveryOffers({ model: qwen, device: 'webgpu', dtype: 'q4' }, roomy, auto, 'http://127.0.0.1:5273');
     expect(offers).toEqual([
       { kind: 'wasm' },
       { kind: 'variant', dtype: 'q8', bytes: variantBytes(qwen, 'q8') },
@@ -65,7 +80,25 @@ describe('recoveryOffers', () => {
   it('offers no WASM when WASM itself ran out of memory, and no variant below the smallest', () => {
     const pocket = model('pocket-chat-1m');
     const smallest = [...pocket.variants].sort((a, b) => variantBytes(pocket, a.dtype) - variantBytes(pocket, b.dtype))[0]!.dtype;
-    expect(recoveryOffers({ model: pocket, device: 'wasm', dtype: smallest }, null)).toEqual([]);
-    expect(recoveryOffers({ model: pocket, device: 'webgpu', dtype: smallest }, 'http://x:1')).toEqual([{ kind: 'wasm' }, { kind: 'gateway', baseUrl: 'http://x:1' }]);
+    expect(recoveryOffers({ model: pocket, device: 'wasm', dtype: smallest }, roomy, auto, null)).toEqual([]);
+    expect(recoveryOffers({ model: pocket, device: 'webgpu', dtype: smallest }, roomy, auto, 'http://x:1')).toEqual([{ kind: 'wasm' }, { kind: 'gateway', baseUrl: 'http://x:1' }]);
+  });
+
+  it('offers only what placement would run: no WASM for a model too big for the wasm32 heap', () => {
+    // Phi-4-mini q4f16: 3,425,505,654 bytes plus a 536,870,912-byte fp16 KV cache at 4096 tokens,
+    // over 3.5 GiB (3,758,096,384): "Run on WASM" would be turned down at once.
+    const phi4 = model('phi-4-mini-instruct');
+    expect(recoveryOffers({ model: phi4, device: 'webgpu', dtype: 'q4f16' }, roomy, auto, 'http://x:1')).toEqual([{ kind: 'gateway', baseUrl: 'http://x:1' }]);
+  });
+
+  it('offers a smaller variant only where the choice can run it', () => {
+    // SmolLM2-1.7B: q4 1,412,104,514 bytes, q4f16 1,112,104,514. On a GPU without shader-f16,
+    // q4f16 cannot run on WebGPU: with WebGPU chosen by hand it is no way out after q4 failed there;
+    // on Auto it is (the router would run it on WASM).
+    const smol = model('smollm2-1.7b-instruct');
+    const noF16 = { ...roomy, webgpu: { ...roomy.webgpu!, shaderF16: false } };
+    const failed = { model: smol, device: 'webgpu', dtype: 'q4' } as const;
+    expect(recoveryOffers(failed, noF16, { device: 'webgpu', dtype: 'q4' }, null)).toEqual([{ kind: 'wasm' }]);
+    expect(recoveryOffers(failed, noF16, auto, null)).toEqual([{ kind: 'wasm' }, { kind: 'variant', dtype: 'q4f16', bytes: 1_112_104_514 }]);
   });
 });

@@ -3,7 +3,7 @@
  * turns "phi-4-mini" into a variant id itself. Ids below are the shapes Foundry Local lists.
  */
 import { describe, expect, it } from 'vitest';
-import { parseVariantId, resolveModelId, type ServerModel } from '../../src/catalog/foundry-alias';
+import { parseVariantId, resolveModelId, type ServerModel } from '../../src/engine/gateway/foundry-alias';
 
 const CATALOG: ServerModel[] = [
   { id: 'Phi-4-mini-instruct-generic-cpu:2' },

@@ -5,7 +5,8 @@
  * with a destroyed GPUDevice in Chromium, is tests/e2e/engine-faults.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { faultedLoad, recoveryOffers } from '../../src/app/recovery';
+import { faultedLoad } from '../../src/app/recovery';
+import { recoveryOffers } from '../../src/placement/recovery-offers';
 import { toModelRef } from '../../src/catalog/catalog';
 import type { Capabilities } from '../../src/engine/capabilities';
 import { DeviceFaultError, DeviceUnavailableError, ModelLoadError } from '../../src/engine/errors';
@@ -77,7 +78,7 @@ describe('a device fault during a load', () => {
     expect((error as Error).message).toMatch(/device was lost while it was warming up\.$/);
     const run = faultedLoad(error, pocket);
     expect(run).toEqual({ model: pocket, device: 'webgpu', dtype: 'q4' });
-    expect(recoveryOffers(run!, 'http://127.0.0.1:5273').map((o) => o.kind)).toEqual(['wasm', 'gateway']);
+    expect(recoveryOffers(run!, capabilities, forcedWebGpu, 'http://127.0.0.1:5273').map((o) => o.kind)).toEqual(['wasm', 'gateway']);
   });
 
   it('an ordinary load error is not a device fault: no offers beyond "try another device"', async () => {

@@ -37,7 +37,7 @@ async function appModelRef(r: BareRequest): Promise<ModelRef> {
   const base = new URL('../../', location.href).href;
   const model = (await fetchCatalog(base)).models.find((m) => m.id === r.modelId);
   if (!model) throw new Error(`unknown model ${r.modelId}`);
-  return toModelRef(model, { device: r.device, dtype: r.dtype, reason: 'benchmark' }, base);
+  return toModelRef(model, { device: r.device, dtype: r.dtype }, base);
 }
 
 async function openApp(r: AppRequest): Promise<void> {

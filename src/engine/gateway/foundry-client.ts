@@ -9,12 +9,14 @@
  *   loaded        GET /openai/loadedmodels      GET /models/loaded         —
  *   load          GET /openai/load/{id}         GET /models/load/{id}      — (models are always ready)
  */
-import type { ServerModel } from '../../catalog/foundry-alias';
+import type { ServerModel } from './foundry-alias';
 import { GatewayError, startCommandsHint } from './gateway-errors';
 import { PROXY_ERROR_HEADER } from './gateway-url';
 
+/** Which API a gateway speaks: Foundry Local's two generations, or plain OpenAI. */
 export type GatewayGeneration = 'foundry-service' | 'foundry-server' | 'openai';
 
+/** What a gateway says about itself: its API, endpoints and models. */
 export interface GatewayInfo {
   generation: GatewayGeneration;
   /** Endpoints the server reports about itself (Foundry only). */
@@ -22,12 +24,14 @@ export interface GatewayInfo {
   models: ServerModel[];
 }
 
+/** Each API generation in words, for "Test connection". */
 export const GENERATION_LABEL: Record<GatewayGeneration, string> = {
   'foundry-service': 'Foundry Local (service generation, /openai/* routes)',
   'foundry-server': 'Foundry Local (server generation, /models/* routes)',
   openai: 'an OpenAI-compatible server',
 };
 
+/** Where the gateway is and how to call it. */
 export interface FoundryClientOptions {
   /** Root URL without "/v1" (see gateway-url.ts). */
   root: string;
@@ -65,6 +69,7 @@ export function idsFrom(value: unknown): string[] {
   });
 }
 
+/** One gateway's management routes: its generation, its models, which are loaded, loading one. */
 export class FoundryClient {
   private readonly fetcher: typeof fetch;
 

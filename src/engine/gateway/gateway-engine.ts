@@ -9,7 +9,7 @@
  * The `openai` package is imported on first use, so pages that never touch a gateway don't load it.
  */
 import type OpenAI from 'openai';
-import { resolveModelId } from '../../catalog/foundry-alias';
+import { resolveModelId } from './foundry-alias';
 import { isAbortError } from '../errors';
 import type {
   ChatMessage,
@@ -35,6 +35,7 @@ export interface GatewayConnection {
   proxy: ProxyInfo | null;
 }
 
+/** The connection settings (read at each load) and the page's own URL. */
 export interface GatewayEngineOptions {
   connection: () => GatewayConnection;
   pageUrl: string;
@@ -104,6 +105,7 @@ function explainChatError(error: unknown, baseUrl: string, midStream: boolean): 
   return new GatewayError('refused', `Could not reach the gateway at ${baseUrl}: ${errorMessage(error)}`);
 }
 
+/** The Engine for OpenAI-compatible gateways: streams answers over SSE, timing each token as it arrives. */
 export class GatewayEngine implements Engine<GatewayModelRef> {
   readonly kind = 'gateway' as const;
   private session: Session | null = null;

@@ -9,7 +9,7 @@ import type { Turn } from '../../../src/chat/conversation';
 import type { Preferences } from '../../../src/app/preferences';
 import type { GatewaySettings } from '../../../src/app/gateway-settings';
 import { DEFAULT_PARAMS } from '../../../src/settings/generation-settings';
-import { DEFAULT_HUB_URL } from '../../../src/catalog/hub-client';
+import { DEFAULT_HUB_URL } from '../../../src/hub/hub-client';
 
 export type AppWindow = Window & { playground?: Playground };
 

@@ -6,10 +6,15 @@
  * Resolution order: the exact id; the same id at its highest ":N" version; then every variant of
  * the alias, preferring one already loaded, then one already downloaded, then GPU over NPU over
  * CPU, then the highest version.
+ *
+ * It lives with the gateway engine, not in catalog/: it reads a running server's model list, so it
+ * is part of talking to a gateway; the catalog only stores the alias (`gatewayAlias`).
  */
 
+/** The hardware a Foundry variant is built for (the last part of its id). */
 export type VariantDevice = 'gpu' | 'npu' | 'cpu';
 
+/** A Foundry variant id taken apart. */
 export interface VariantId {
   id: string;
   /** The id without the ":N" version, lowercased: "phi-4-mini-instruct-generic-gpu". */
@@ -29,6 +34,7 @@ export interface ServerModel {
   cached?: boolean;
 }
 
+/** The server id an alias or id resolved to, and how. */
 export interface Resolution {
   id: string;
   /** How the id was found, in words ("alias phi-4-mini → …, a GPU variant"). */
@@ -38,6 +44,7 @@ export interface Resolution {
 // "<model>-<provider>-<device>": provider names Foundry uses for its variants.
 const VARIANT_SUFFIX = /^(.*?)-(?:generic|cuda|trt-rtx|tensorrt|qnn|openvino|vitis|webgpu|dml|directml)-(gpu|npu|cpu)$/;
 
+/** "Phi-4-mini-instruct-generic-gpu:5" -> model, device and version. */
 export function parseVariantId(id: string): VariantId {
   const match = /^(.*?)(?::(\d+))?$/.exec(id.trim());
   const base = (match?.[1] ?? id).toLowerCase();

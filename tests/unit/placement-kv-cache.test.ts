@@ -1,6 +1,6 @@
 /** KV-cache sizes against hand-computed values for real model shapes (from their config.json). */
 import { describe, expect, it } from 'vitest';
-import { kvCacheBytes, kvElementBytes, type ModelShape } from '../../src/catalog/kv-cache';
+import { kvCacheBytes, kvElementBytes, type ModelShape } from '../../src/placement/kv-cache';
 import { DTYPES } from '../../src/catalog/schema';
 
 const MIB = 1024 ** 2;

@@ -9,8 +9,8 @@
  * 2·24·2·64·32768·2 = 402,653,184 bytes = 384 MiB. It grows linearly with the context, so a
  * long window can cost more than a small model's weights.
  */
-import { needsShaderF16 } from './dtypes';
-import type { Dtype } from './schema';
+import { needsShaderF16 } from './limits';
+import type { Dtype } from '../catalog/schema';
 
 /** The attention dimensions that size the KV cache (from the model's config.json). */
 export interface ModelShape {

@@ -2,11 +2,12 @@
  * Turning a hub repository into a catalog entry ("bring your own model"). Pure: it takes what
  * hub-client.ts fetched (the file listing of one revision, config.json, tokenizer_config.json,
  * the model card's metadata) and decides whether transformers.js can run it here as a chat model,
- * with every reason it cannot spelled out.
+ * with every reason it cannot spelled out. A model folder picked from disk is read the same way
+ * (local-import.ts), since it is laid out like a hub repository.
  */
-import { parseModel, type CatalogFile, type CatalogModel, type Dtype } from './schema';
-import { onnxFileForDtype } from './dtypes';
-import { DTYPES } from './schema';
+import { parseModel, type CatalogFile, type CatalogModel, type Dtype } from '../catalog/schema';
+import { onnxFileForDtype } from '../catalog/dtypes';
+import { DTYPES } from '../catalog/schema';
 
 /** One entry of the hub's tree listing (`/api/models/{repo}/tree/{revision}?recursive=true`). */
 export interface HubTreeEntry {
@@ -17,6 +18,7 @@ export interface HubTreeEntry {
   lfs?: { oid: string; size: number } | undefined;
 }
 
+/** What hub-client.ts read about one repository at one commit. */
 export interface HubRepoFacts {
   repo: string;
   /** The commit the listing is of: entries are pinned to it. */

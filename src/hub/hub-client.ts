@@ -2,14 +2,20 @@
  * Reads what hub-repo.ts needs from a Hugging Face hub (or a mirror laid out like it): the
  * commit a revision points to, that commit's file listing, config.json, tokenizer_config.json
  * and the card's license. Every failure becomes a sentence a user can act on.
+ *
+ * It lives in hub/, not catalog/: it is network access with its own failure policy (gated repos,
+ * mirrors, wrong addresses), one of the places catalog entries come from, like an imported folder;
+ * catalog/ holds only the entries' schema and the data.
  */
 import { HubRepoError, hubRepoToModel, type HubRepoFacts, type HubTreeEntry } from './hub-repo';
-import type { CatalogModel } from './schema';
+import type { CatalogModel } from '../catalog/schema';
 import { errorMessage } from '../errors/error-message';
 
+/** Where hub models come from unless Settings names a mirror. */
 export const DEFAULT_HUB_URL = 'https://huggingface.co/';
 const REPO = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
 
+/** One repository to read: which hub, which repo and revision, and how to fetch. */
 export interface HubRequest {
   hubUrl: string;
   /** "owner/name"; a pasted hub URL is accepted too. */
@@ -31,6 +37,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Reads a hub repository at one revision and turns it into a catalog entry pinned to that commit. */
 export async function fetchHubModel(request: HubRequest): Promise<CatalogModel> {
   const fetcher = request.fetcher ?? fetch;
   const hub = request.hubUrl.replace(/\/*$/, '/');

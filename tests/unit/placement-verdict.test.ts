@@ -1,0 +1,104 @@
+/**
+ * The placement verdict for real catalog entries (public/models/models.json) on synthetic
+ * devices: the first run the router would try, how well it fits, with the KV cache of the entry's
+ * attention shape counted, and what to try instead.
+ */
+import { describe, expect, it } from 'vitest';
+import { fitForModel, placeModel } from '../../src/placement/verdict';
+import { toGatewayModelRef } from '../../src/catalog/catalog';
+import type { Capabilities, WebGpuInfo } from '../../src/placement/snapshot';
+import { readCatalog } from '../support/paths';
+
+const GB = 1e9;
+const catalog = readCatalog().models;
+const model = (id: string) => {
+  const found = catalog.find((m) => m.id === id);
+  if (!found) throw new Error(`${id} is not in the catalog`);
+  return found;
+};
+
+const gpu = (overrides: Partial<WebGpuInfo> = {}): WebGpuInfo => ({
+  name: 'acme · gpu9', vendor: 'acme', architecture: 'gpu9', description: '', shaderF16: true, isFallbackAdapter: false,
+  maxBufferSize: 4 * 1024 ** 3, maxStorageBufferBindingSize: 2 * 1024 ** 3, ...overrides,
+});
+const caps = (overrides: Partial<Capabilities> = {}): Capabilities => ({
+  webgpu: gpu(), webgpuUnavailableReason: null, crossOriginIsolated: true, hardwareConcurrency: 8, wasmThreads: 4,
+  deviceMemoryGiB: null, storageQuotaBytes: 100 * GB, storageUsageBytes: 0, userAgent: 'test', ...overrides,
+});
+
+describe('fitForModel', () => {
+  it('picks q4f16 on a GPU with shader-f16 and counts the KV cache of 4096 tokens', () => {
+    const fit = fitForModel(model('qwen2.5-0.5b-instruct'), caps(), 'auto', 'auto');
+    expect(fit?.device).toBe('webgpu');
+    expect(fit?.dtype).toBe('q4f16');
+    expect(fit?.verdict.level).toBe('fits');
+    // 24 layers x 2 KV heads x 64 dims x 2 (K and V) x 4096 tokens x 2 bytes (fp16) = 50,331,648
+    expect(fit?.verdict.estimate.kvCacheBytes).toBe(50_331_648);
+  });
+
+  it('sends an f16-only model to WASM on a GPU without shader-f16, and calls 1.2 GB there slow', () => {
+    const fit = fitForModel(model('llama-3.2-1b-instruct'), caps({ webgpu: gpu({ shaderF16: false }) }), 'auto', 'auto');
+    expect(fit?.device).toBe('wasm');
+    expect(fit?.verdict.level).toBe('slow');
+    expect(fit?.verdict.reasons.join(' ')).toMatch(/a lot for WASM/);
+    expect(fit?.verdict.suggestion).toMatch(/gateway/);
+  });
+
+  it('rules it out entirely when WebGPU is forced, naming shader-f16', () => {
+    const fit = fitForModel(model('llama-3.2-1b-instruct'), caps({ webgpu: gpu({ shaderF16: false }) }), 'webgpu', 'auto');
+    expect(fit?.device).toBeNull();
+    expect(fit?.verdict.level).toBe('wont-fit');
+    expect(fit?.verdict.reasons.join(' ')).toMatch(/shader-f16/);
+  });
+
+  it('calls a 1.5 GB q4 model on one WASM thread slow, and suggests its smaller variant', () => {
+    const fit = fitForModel(model('qwen2.5-1.5b-instruct'), caps({ webgpu: null, wasmThreads: 1 }), 'auto', 'auto');
+    expect(fit?.device).toBe('wasm');
+    expect(fit?.dtype).toBe('q4');
+    expect(fit?.verdict.level).toBe('slow');
+    expect(fit?.verdict.suggestion).toMatch(/int8 \(q8\) variant/);
+  });
+
+  it('warns, without blocking, when the storage left is smaller than its download, and not once it is stored', () => {
+    const little = caps({ storageQuotaBytes: 2 * GB, storageUsageBytes: 0 });
+    const fit = fitForModel(model('phi-4-mini-instruct'), little, 'auto', 'auto');
+    expect(fit).toMatchObject({ device: 'webgpu', dtype: 'q4f16' });
+    expect(fit?.verdict.level).toBe('slow');
+    expect(fit?.verdict.reasons).toEqual(["can't cache: needs 3.4 GB, 2.0 GB free, so it downloads again on every visit"]);
+    expect(fitForModel(model('phi-4-mini-instruct'), little, 'auto', 'auto', true)?.verdict.level).toBe('fits');
+    // Bundled files ship with the app: there is nothing to store.
+    expect(fitForModel(model('pocket-chat-1m'), caps({ storageQuotaBytes: 1, storageUsageBytes: 1 }), 'auto', 'auto')?.verdict.level).toBe('fits');
+  });
+
+  it('will not fit means no run is left: the reasons are what was ruled out, the way out the gateway', () => {
+    // No WebGPU; q4f16 is 3,425,505,654 bytes plus a 536,870,912-byte fp16 KV cache: over 3.5 GiB.
+    const placement = placeModel(model('phi-4-mini-instruct'), caps({ webgpu: null, webgpuUnavailableReason: 'navigator.gpu is missing' }), { device: 'auto', dtype: 'auto' });
+    expect(placement.plans).toEqual([]);
+    expect(placement.fit).toEqual({
+      device: null,
+      dtype: null,
+      bytes: 0,
+      verdict: {
+        level: 'wont-fit',
+        reasons: ['WebGPU: navigator.gpu is missing', 'WASM q4f16: needs 4.0 GB for its weights and a 4096-token KV cache, but WASM can hold at most 3.8 GB'],
+        suggestion: 'run it on the gateway (Foundry Local)',
+        estimate: { weightsBytes: 0, kvCacheBytes: 0, totalBytes: 0 },
+      },
+    });
+  });
+
+  it('the verdict is on the first plan, the one the router tries', () => {
+    const placement = placeModel(model('qwen2.5-0.5b-instruct'), caps({ webgpu: gpu({ maxStorageBufferBindingSize: 500e6 }) }), { device: 'auto', dtype: 'auto' });
+    // q4f16's 483 MB graph fits a 500 MB buffer; q4's 786 MB and q8's 512 MB ones do not.
+    expect(placement.plans.map((p) => `${p.device} ${p.dtype}`)).toEqual(['webgpu q4f16', 'wasm q4', 'wasm q8', 'wasm q4f16']);
+    expect(placement.fit).toMatchObject({ device: 'webgpu', dtype: 'q4f16', bytes: 490_041_812, verdict: { level: 'fits' } });
+  });
+
+  it('has no verdict for gateway models or the gateway choice, and sends a hub model to the gateway by its Foundry alias', () => {
+    expect(fitForModel(model('gpt-oss-20b'), caps(), 'auto', 'auto')).toBeNull();
+    expect(placeModel(model('gpt-oss-20b'), caps(), { device: 'auto', dtype: 'auto' }).plans).toEqual([]);
+    expect(fitForModel(model('qwen2.5-0.5b-instruct'), caps(), 'gateway', 'auto')).toBeNull();
+    expect(toGatewayModelRef(model('phi-4-mini-instruct')).serverModel).toBe('phi-4-mini');
+    expect(toGatewayModelRef(model('smollm2-1.7b-instruct')).serverModel).toBe('smollm2-1.7b-instruct');
+  });
+});
