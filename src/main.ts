@@ -25,7 +25,7 @@ import { discoverProxy, PROXY_PATH } from './engine/gateway/gateway-url';
 import { observeResources, RequestLog } from './privacy/request-log';
 import { probeGateway } from './engine/gateway/probe';
 import { Router } from './engine/router';
-import './ui/playground-app';
+import './ui/shell/playground-app';
 import { errorMessage } from './errors/error-message';
 
 const shell = document.querySelector('playground-app') ?? document.body.appendChild(document.createElement('playground-app'));

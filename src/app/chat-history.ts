@@ -5,7 +5,7 @@
  */
 import type { ChatChange } from '../cache/chat-store';
 import type { Conversation } from '../chat/conversation';
-import { withEmptyOpen, withReplaced, withStored, withoutConversation, type ConversationList } from './conversation-list';
+import { withEmptyOpen, withReplaced, withStored, withoutConversation, type ConversationList } from './chat-history-rules';
 import type { Playground, PlaygroundServices } from './playground';
 import { errorMessage } from '../errors/error-message';
 

@@ -1,15 +1,15 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { targetLabel } from '../bench/chart-data';
-import { FEW_SAMPLES_MARK, runToMarkdown } from '../bench/markdown';
-import { formatMs, formatRate } from '../metrics/answer-metrics';
-import { runToJson, samplesToCsv } from '../bench/report';
-import { MIN_SAMPLES_P95, type Stats } from '../bench/stats';
-import { compareToNative, describeComparison, summarizeTargets, targetKey } from '../bench/summary';
-import type { BenchRun } from '../bench/bench-types';
-import { downloadText } from './download';
-import { icons } from './icons';
-import { controls } from './shared-styles';
+import { targetLabel } from '../../bench/chart-data';
+import { FEW_SAMPLES_MARK, runToMarkdown } from '../../bench/markdown';
+import { formatMs, formatRate } from '../../metrics/answer-metrics';
+import { runToJson, samplesToCsv } from '../../bench/report';
+import { MIN_SAMPLES_P95, type Stats } from '../../bench/stats';
+import { compareToNative, describeComparison, summarizeTargets, targetKey } from '../../bench/summary';
+import type { BenchRun } from '../../bench/bench-types';
+import { downloadText } from '../shared/download';
+import { icons } from '../shared/icons';
+import { controls } from '../shared/styles';
 
 function p95(stats: Stats) {
   const text = formatMs(stats.p95);

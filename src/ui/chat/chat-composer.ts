@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { icons } from './icons';
-import { controls } from './shared-styles';
+import { icons } from '../shared/icons';
+import { controls } from '../shared/styles';
 
 /** The user submitted a prompt. */
 export class SendPromptEvent extends Event {

@@ -1,12 +1,12 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { createRef, ref } from 'lit/directives/ref.js';
-import { formatMs, formatRate } from '../metrics/answer-metrics';
-import type { Turn } from '../chat/conversation';
-import { StreamingMarkdown, type RenderStatus } from '../render/streaming-markdown';
-import { copyText } from './clipboard';
-import { icons } from './icons';
-import { controls } from './shared-styles';
+import { formatMs, formatRate } from '../../metrics/answer-metrics';
+import type { Turn } from '../../chat/conversation';
+import { StreamingMarkdown, type RenderStatus } from '../../render/streaming-markdown';
+import { copyText } from '../shared/clipboard';
+import { icons } from '../shared/icons';
+import { controls } from '../shared/styles';
 
 /** Fired by the last user message's editor: resend with new text. */
 export class EditResendEvent extends Event {

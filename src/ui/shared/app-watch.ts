@@ -4,8 +4,8 @@
  */
 import { ContextConsumer } from '@lit/context';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Playground } from '../app/playground';
-import { playgroundContext } from './playground-context';
+import type { Playground } from '../../app/playground';
+import { playgroundContext } from './app-context';
 
 export class PlaygroundController implements ReactiveController {
   private subscribed: Playground | undefined;

@@ -1,16 +1,16 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import { fitForModel } from '../app/model-fit';
-import { dtypeLabel } from '../catalog/dtypes';
-import { variantBytes } from '../catalog/fit';
-import type { CatalogModel } from '../catalog/schema';
-import { formatBytes, formatCount } from './format';
-import { formText } from './form';
+import { fitForModel } from '../../app/model-fit';
+import { dtypeLabel } from '../../catalog/dtypes';
+import { variantBytes } from '../../catalog/fit';
+import type { CatalogModel } from '../../catalog/schema';
+import { formatBytes, formatCount } from '../shared/format';
+import { formText } from '../shared/form';
 import { filesFromDrop, filesFromInput } from './picked-files';
-import type { PickedFile } from '../app/local-import';
-import { PlaygroundController } from './playground-controller';
-import { controls } from './shared-styles';
-import { errorMessage } from '../errors/error-message';
+import type { PickedFile } from '../../app/local-import';
+import { PlaygroundController } from '../shared/app-watch';
+import { controls } from '../shared/styles';
+import { errorMessage } from '../../errors/error-message';
 
 type Check = { state: 'idle' } | { state: 'checking' } | { state: 'found'; model: CatalogModel } | { state: 'failed'; message: string };
 

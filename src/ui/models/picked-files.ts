@@ -2,7 +2,7 @@
  * Files a person picked or dropped, with their paths inside the chosen folder: from an
  * `<input webkitdirectory>` (webkitRelativePath) or a drop (walking FileSystemEntry trees).
  */
-import type { PickedFile } from '../app/local-import';
+import type { PickedFile } from '../../app/local-import';
 
 export function filesFromInput(input: HTMLInputElement): PickedFile[] {
   return Array.from(input.files ?? [], (file) => ({ path: file.webkitRelativePath || file.name, file }));

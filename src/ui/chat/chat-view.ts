@@ -3,14 +3,14 @@ import { customElement, query } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatComposer, SendPromptEvent } from './chat-composer';
 import type { EditResendEvent } from './chat-message';
-import type { Conversation } from '../chat/conversation';
-import { icons } from './icons';
-import { PlaygroundController } from './playground-controller';
-import { controls } from './shared-styles';
+import type { Conversation } from '../../chat/conversation';
+import { icons } from '../shared/icons';
+import { PlaygroundController } from '../shared/app-watch';
+import { controls } from '../shared/styles';
 import './chat-composer';
 import './chat-message';
-import './recovery-offers';
-import type { RecoverEvent } from './recovery-offers';
+import '../models/recovery-offers';
+import type { RecoverEvent } from '../models/recovery-offers';
 
 const EXAMPLES = ['What is 7 plus 5?', 'Tell me about the moon.', 'Show me hello world in Python.', 'Spell the word rocket.'];
 

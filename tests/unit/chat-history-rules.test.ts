@@ -1,6 +1,6 @@
 /** The conversation list's rules: never empty, the open id always in it, no pile of empty chats. */
 import { describe, expect, it } from 'vitest';
-import { withEmptyOpen, withoutConversation, withReplaced, withStored } from '../../src/app/conversation-list';
+import { withEmptyOpen, withoutConversation, withReplaced, withStored } from '../../src/app/chat-history-rules';
 import { createConversation, type Conversation } from '../../src/chat/conversation';
 
 function chat(title: string, turns = 1): Conversation {

@@ -1,9 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
-import type { KeyStorage } from '../app/gateway-settings';
-import { icons } from './icons';
-import { PlaygroundController } from './playground-controller';
-import { controls } from './shared-styles';
+import type { KeyStorage } from '../../app/gateway-settings';
+import { icons } from '../shared/icons';
+import { PlaygroundController } from '../shared/app-watch';
+import { controls } from '../shared/styles';
 
 const KEY_STORAGE_LABEL: Record<KeyStorage, string> = {
   session: 'Until this tab closes',

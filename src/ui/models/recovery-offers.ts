@@ -1,9 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { RecoveryOffer } from '../app/recovery';
-import { dtypeLabel } from '../catalog/dtypes';
-import { formatBytes } from './format';
-import { controls } from './shared-styles';
+import type { RecoveryOffer } from '../../app/recovery';
+import { dtypeLabel } from '../../catalog/dtypes';
+import { formatBytes } from '../shared/format';
+import { controls } from '../shared/styles';
 
 export function offerLabel(offer: RecoveryOffer): string {
   if (offer.kind === 'wasm') return 'Run on WASM (CPU)';

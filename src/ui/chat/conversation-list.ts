@@ -1,11 +1,11 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import type { Conversation } from '../chat/conversation';
-import { conversationToJson, conversationToMarkdown, exportFileName } from '../chat/export';
-import { downloadText } from './download';
-import { icons } from './icons';
-import { PlaygroundController } from './playground-controller';
-import { controls } from './shared-styles';
+import type { Conversation } from '../../chat/conversation';
+import { conversationToJson, conversationToMarkdown, exportFileName } from '../../chat/export';
+import { downloadText } from '../shared/download';
+import { icons } from '../shared/icons';
+import { PlaygroundController } from '../shared/app-watch';
+import { controls } from '../shared/styles';
 
 const DAY = 86_400_000;
 

@@ -1,9 +1,9 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { benchChartData, historyChartData, type BenchChartData, type HistoryChartData } from '../bench/chart-data';
-import type { BenchRun } from '../bench/bench-types';
-import { SERIES_COLOURS } from './bench-chart';
-import './bench-chart';
+import { benchChartData, historyChartData, type BenchChartData, type HistoryChartData } from '../../bench/chart-data';
+import type { BenchRun } from '../../bench/bench-types';
+import { SERIES_COLOURS } from '../shared/bench-chart';
+import '../shared/bench-chart';
 
 const colour = (i: number): string => SERIES_COLOURS[i % SERIES_COLOURS.length]!;
 

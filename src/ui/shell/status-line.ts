@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { icons } from './icons';
-import { PlaygroundController } from './playground-controller';
+import { icons } from '../shared/icons';
+import { PlaygroundController } from '../shared/app-watch';
 
 /**
  * The status line: where inference runs right now and why, always true. Loading and errors show

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { LoadProgress } from '../engine/engine-types';
-import { formatBytes } from './format';
+import type { LoadProgress } from '../../engine/engine-types';
+import { formatBytes } from '../shared/format';
 
 /** Model loading: total bytes and percent, the current file, then "compiling shaders". */
 @customElement('load-progress')

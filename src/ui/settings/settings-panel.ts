@@ -1,10 +1,10 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { InvalidSettingsError } from '../engine/errors';
-import type { GenerationParams } from '../engine/engine-types';
-import { DEFAULT_PARAMS, FIELD_LABELS, LIMITS } from '../settings/generation-settings';
-import { PlaygroundController } from './playground-controller';
-import { controls, panel } from './shared-styles';
+import { InvalidSettingsError } from '../../engine/errors';
+import type { GenerationParams } from '../../engine/engine-types';
+import { DEFAULT_PARAMS, FIELD_LABELS, LIMITS } from '../../settings/generation-settings';
+import { PlaygroundController } from '../shared/app-watch';
+import { controls, panel } from '../shared/styles';
 
 type NumericField = Exclude<keyof GenerationParams, 'seed'>;
 

@@ -1,15 +1,15 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { BUNDLED_PRESET, GATEWAY_PRESET, type BenchSession } from '../app/bench-session';
-import { parsePlan } from '../bench/plan';
-import { builtinPromptSet, parsePromptSet, promptSetToJson } from '../bench/prompts';
-import type { BenchProgress } from '../bench/bench-runner';
-import { BACKENDS, type BenchPlan, type BenchTarget } from '../bench/bench-types';
-import type { CatalogModel } from '../catalog/schema';
-import type { BackendKind } from '../engine/engine-types';
-import { downloadText } from './download';
-import { controls, filePicker } from './shared-styles';
-import { errorMessage } from '../errors/error-message';
+import { BUNDLED_PRESET, GATEWAY_PRESET, type BenchSession } from '../../app/bench-session';
+import { parsePlan } from '../../bench/plan';
+import { builtinPromptSet, parsePromptSet, promptSetToJson } from '../../bench/prompts';
+import type { BenchProgress } from '../../bench/bench-runner';
+import { BACKENDS, type BenchPlan, type BenchTarget } from '../../bench/bench-types';
+import type { CatalogModel } from '../../catalog/schema';
+import type { BackendKind } from '../../engine/engine-types';
+import { downloadText } from '../shared/download';
+import { controls, filePicker } from '../shared/styles';
+import { errorMessage } from '../../errors/error-message';
 
 const BACKEND_LABEL: Record<BackendKind, string> = { webgpu: 'WebGPU', wasm: 'WASM', gateway: 'Gateway' };
 const NUMBER_FIELDS = [

@@ -1,11 +1,11 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { BenchSession } from '../app/bench-session';
-import { importRunFile } from '../bench/import';
-import type { BenchRun } from '../bench/bench-types';
-import { icons } from './icons';
-import { controls, filePicker } from './shared-styles';
-import { errorMessage } from '../errors/error-message';
+import type { BenchSession } from '../../app/bench-session';
+import { importRunFile } from '../../bench/import';
+import type { BenchRun } from '../../bench/bench-types';
+import { icons } from '../shared/icons';
+import { controls, filePicker } from '../shared/styles';
+import { errorMessage } from '../../errors/error-message';
 
 /** Saved runs (IndexedDB), newest first: reopen, delete, or import an exported JSON or CSV run. */
 @customElement('bench-history')

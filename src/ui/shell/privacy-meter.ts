@@ -1,8 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { Destination } from '../privacy/classify';
-import type { RequestLog } from '../privacy/request-log';
-import { controls } from './shared-styles';
+import type { Destination } from '../../privacy/classify';
+import type { RequestLog } from '../../privacy/request-log';
+import { controls } from '../shared/styles';
 
 const LABEL: Record<Destination, string> = {
   app: 'This app (its own files)',

@@ -1,13 +1,13 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { CacheManager } from '../app/cache-manager';
-import { dtypeLabel } from '../catalog/dtypes';
-import { formatBytes } from './format';
-import { formText } from './form';
-import { PlaygroundController } from './playground-controller';
-import { icons } from './icons';
-import { controls, panel } from './shared-styles';
-import { errorMessage } from '../errors/error-message';
+import type { CacheManager } from '../../app/cache-manager';
+import { dtypeLabel } from '../../catalog/dtypes';
+import { formatBytes } from '../shared/format';
+import { formText } from '../shared/form';
+import { PlaygroundController } from '../shared/app-watch';
+import { icons } from '../shared/icons';
+import { controls, panel } from '../shared/styles';
+import { errorMessage } from '../../errors/error-message';
 
 function ago(ms: number): string {
   if (!ms) return 'never';

@@ -1,5 +1,5 @@
 /** The Playground service, provided by <playground-app> to every element below it. */
 import { createContext } from '@lit/context';
-import type { Playground } from '../app/playground';
+import type { Playground } from '../../app/playground';
 
 export const playgroundContext = createContext<Playground | undefined>(Symbol('playground'));

@@ -1,19 +1,19 @@
 import { provide } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { BenchSession } from '../app/bench-session';
-import type { CacheManager } from '../app/cache-manager';
-import type { RequestLog } from '../privacy/request-log';
-import type { Playground } from '../app/playground';
-import { playgroundContext } from './playground-context';
-import { icons } from './icons';
-import { controls } from './shared-styles';
-import './chat-view';
-import './conversation-list';
-import './model-panel';
-import './settings-panel';
-import './gateway-panel';
-import './cache-panel';
+import type { BenchSession } from '../../app/bench-session';
+import type { CacheManager } from '../../app/cache-manager';
+import type { RequestLog } from '../../privacy/request-log';
+import type { Playground } from '../../app/playground';
+import { playgroundContext } from '../shared/app-context';
+import { icons } from '../shared/icons';
+import { controls } from '../shared/styles';
+import '../chat/chat-view';
+import '../chat/conversation-list';
+import '../models/model-panel';
+import '../settings/settings-panel';
+import '../settings/gateway-panel';
+import '../settings/cache-panel';
 import './privacy-meter';
 import './status-line';
 
@@ -22,7 +22,7 @@ type Tab = 'chat' | 'bench';
 
 /** The Benchmark tab and chart.js load on first use: the chat's first paint does not wait for them. */
 function loadBenchView(): void {
-  void import('./bench-view');
+  void import('../bench/bench-view');
 }
 
 /**
@@ -60,7 +60,7 @@ export class PlaygroundApp extends LitElement {
     super.connectedCallback();
     if (this.tab === 'bench') loadBenchView();
     // chart.js arrives after the first paint; the element upgrades in place when it does.
-    void import('./latency-chart');
+    void import('../chat/latency-chart');
     this.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && this.drawer !== 'none' && !this.playground?.generating) this.drawer = 'none';
     });

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { BenchSession } from '../app/bench-session';
-import type { Playground } from '../app/playground';
+import type { BenchSession } from '../../app/bench-session';
+import type { Playground } from '../../app/playground';
 import './bench-charts';
 import './bench-config';
 import './bench-history';

@@ -1,10 +1,10 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
-import { recentLatency, type RecentLatency } from '../bench/recent';
-import { SERIES_COLOURS } from './bench-chart';
-import { PlaygroundController } from './playground-controller';
-import { panel } from './shared-styles';
-import './bench-chart';
+import { recentLatency, type RecentLatency } from '../../bench/recent';
+import { SERIES_COLOURS } from '../shared/bench-chart';
+import { PlaygroundController } from '../shared/app-watch';
+import { panel } from '../shared/styles';
+import '../shared/bench-chart';
 
 /** "This model": TTFT and decode speed of the selected model's recent answers, live. */
 @customElement('latency-chart')
