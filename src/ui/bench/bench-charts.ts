@@ -12,7 +12,7 @@ const colour = (i: number): string => SERIES_COLOURS[i % SERIES_COLOURS.length]!
 export class BenchCharts extends LitElement {
   @property({ attribute: false }) run: BenchRun | null = null;
   /** Saved runs, for the history chart (drawn from two runs on). */
-  @property({ attribute: false }) history: BenchRun[] = [];
+  @property({ attribute: false }) history: readonly BenchRun[] = [];
   /** What the charts plot, readable by tests; null without a run. */
   chartData: BenchChartData | null = null;
   historyData: HistoryChartData | null = null;

@@ -11,7 +11,7 @@ import { errorMessage } from '../../errors/error-message';
 @customElement('bench-history')
 export class BenchHistory extends LitElement {
   @property({ attribute: false }) session: BenchSession | undefined;
-  @property({ attribute: false }) runs: BenchRun[] = [];
+  @property({ attribute: false }) runs: readonly BenchRun[] = [];
   @property() shownId = '';
   @state() private error = '';
 

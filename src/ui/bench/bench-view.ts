@@ -1,7 +1,7 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement } from 'lit/decorators.js';
 import type { BenchSession } from '../../app/bench-session';
-import type { Playground } from '../../app/playground';
+import { AppWatch } from '../shared/app-watch';
 import './bench-charts';
 import './bench-config';
 import './bench-history';
@@ -10,34 +10,22 @@ import './bench-results';
 /** The Benchmark tab: what to run on top, results and charts of the shown run, saved runs aside. */
 @customElement('bench-view')
 export class BenchView extends LitElement {
-  @property({ attribute: false }) session: BenchSession | undefined;
-  @property({ attribute: false }) playground: Playground | undefined;
+  private readonly app = new AppWatch(this, (app) => [app.bench, app.catalog]);
+  /** The session whose saved runs were read when it first showed here. */
+  private refreshed: BenchSession | null = null;
 
-  private subscribed: BenchSession | undefined;
-  private readonly onChange = (): void => this.requestUpdate();
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('session') && this.subscribed !== this.session) {
-      this.subscribed?.removeEventListener('change', this.onChange);
-      this.subscribed = this.session;
-      this.session?.addEventListener('change', this.onChange);
-      void this.session?.refresh();
+  protected override willUpdate(): void {
+    const session = this.app.value?.bench;
+    if (session && session !== this.refreshed) {
+      this.refreshed = session;
+      void session.refresh();
     }
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.subscribed?.addEventListener('change', this.onChange);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.subscribed?.removeEventListener('change', this.onChange);
-  }
-
   protected override render() {
-    const s = this.session;
-    if (!s) return html`<p class="muted">Starting…</p>`;
+    const app = this.app.value;
+    const s = app?.bench;
+    if (!app || !s) return html`<p class="muted">Starting…</p>`;
     return html`
       <div class="layout">
         <div class="primary">
@@ -45,10 +33,10 @@ export class BenchView extends LitElement {
             <bench-config
               .session=${s}
               .plan=${s.plan}
-              .catalog=${this.playground?.catalog ?? []}
+              .catalog=${app.catalog.models}
               .progress=${s.progress}
               ?running=${s.running}
-              ?webgpu=${Boolean(this.playground?.capabilities.webgpu)}
+              ?webgpu=${Boolean(app.capabilities.webgpu)}
             ></bench-config>
           </section>
           ${s.problem ? html`<p class="error" role="alert">${s.problem}</p>` : nothing}

@@ -1,23 +1,24 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, query } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatComposer, SendPromptEvent } from './chat-composer';
 import type { EditResendEvent } from './chat-message';
 import type { Conversation } from '../../chat/conversation';
 import { icons } from '../shared/icons';
-import { PlaygroundController } from '../shared/app-watch';
+import { AppWatch } from '../shared/app-watch';
 import { controls } from '../shared/styles';
 import './chat-composer';
 import './chat-message';
 import '../models/recovery-offers';
 import type { RecoverEvent } from '../models/recovery-offers';
+import { chatViewStyles } from './chat-view.styles';
 
 const EXAMPLES = ['What is 7 plus 5?', 'Tell me about the moon.', 'Show me hello world in Python.', 'Spell the word rocket.'];
 
 /** The conversation in the middle: system prompt, turns, and the prompt box. */
 @customElement('chat-view')
 export class ChatView extends LitElement {
-  private readonly app = new PlaygroundController(this);
+  private readonly app = new AppWatch(this, (app) => [app.chats, app.generation, app.models.primary, app.models.primary.hold, app.catalog, app.settings]);
   @query('chat-composer') private composer?: ChatComposer;
   @query('.scroller') private scroller?: HTMLElement;
   private stickToBottom = true;
@@ -48,9 +49,10 @@ export class ChatView extends LitElement {
 
   /** Esc stops a running answer wherever the focus is. */
   private readonly _onGlobalKey = (event: KeyboardEvent): void => {
-    if (event.key === 'Escape' && this.app.value?.generating) {
+    const generation = this.app.value?.generation;
+    if (event.key === 'Escape' && generation?.generating) {
       event.preventDefault();
-      this.app.value.stop();
+      generation.stop();
     }
   };
 
@@ -92,11 +94,15 @@ export class ChatView extends LitElement {
   protected override render() {
     const app = this.app.value;
     if (!app) return nothing;
-    const conversation = app.current;
+    const { chats, generation } = app;
+    const slot = app.models.primary;
+    const heldBy = slot.hold.heldBy;
+    const conversation = chats.current;
     const turns = conversation.turns;
-    const generating = app.generating?.conversationId === conversation.id ? app.generating : null;
+    const generating = generation.generating?.conversationId === conversation.id ? generation.generating : null;
     const lastUser = turns.map((t) => t.role).lastIndexOf('user');
-    const model = app.selectedModel;
+    const model = slot.selected;
+    const load = slot.load;
     const system = conversation.systemPrompt.trim();
     return html`
       <details class="system" ?open=${false}>
@@ -110,7 +116,7 @@ export class ChatView extends LitElement {
           rows="3"
           placeholder="Instructions for the model, sent before the conversation"
           .value=${conversation.systemPrompt}
-          @change=${(e: Event) => app.setSystemPrompt((e.target as HTMLTextAreaElement).value)}
+          @change=${(e: Event) => chats.setSystemPrompt((e.target as HTMLTextAreaElement).value)}
         ></textarea>
       </details>
       ${this.renderPrivacy(conversation)}
@@ -123,157 +129,35 @@ export class ChatView extends LitElement {
             (turn, i) => html`<chat-message
               .turn=${turn}
               ?streaming=${generating?.turnId === turn.id}
-              ?actionable=${!generating && !app.heldBy && (i === turns.length - 1 ? turn.role === 'assistant' : i === lastUser && i === turns.length - 2)}
-              @regenerate=${() => void app.regenerate()}
-              @edit-resend=${(e: EditResendEvent) => void app.editAndResend(e.text)}
+              ?actionable=${!generating && !heldBy && (i === turns.length - 1 ? turn.role === 'assistant' : i === lastUser && i === turns.length - 2)}
+              @regenerate=${() => void generation.regenerate()}
+              @edit-resend=${(e: EditResendEvent) => void generation.editAndResend(e.text)}
             ></chat-message>`,
           )}
         </div>
       </div>
       <div class="composer">
-        ${app.load.kind === 'error' && app.load.recovery?.length
+        ${load.kind === 'error' && load.recovery?.length
           ? html`<div class="recovery" role="group" aria-label="Continue this conversation">
               <span>${icons.alert} ${model?.name ?? 'The model'} stopped: its device failed. Continue with</span>
-              <recovery-offers .offers=${app.load.recovery} @recover=${(e: RecoverEvent) => app.recover(e.offer)}></recovery-offers>
+              <recovery-offers .offers=${load.recovery} @recover=${(e: RecoverEvent) => slot.recover(e.offer)}></recovery-offers>
             </div>`
           : nothing}
         <chat-composer
           ?busy=${generating !== null}
-          blocked=${app.heldBy ?? ''}
+          blocked=${heldBy ?? ''}
           placeholder=${model ? `Message ${model.name}…` : 'Ask something…'}
           @send-prompt=${(e: SendPromptEvent) => {
             this.stickToBottom = true;
-            void app.send(e.text);
+            void generation.send(e.text);
           }}
-          @stop-generation=${() => app.stop()}
+          @stop-generation=${() => generation.stop()}
         ></chat-composer>
       </div>
     `;
   }
 
-  static override styles = [
-    controls,
-    css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        min-height: 0;
-        height: 100%;
-      }
-      .privacy {
-        margin: 6px auto 0;
-        width: min(100%, 820px);
-        padding: 0 20px;
-        font-size: 0.8em;
-        color: var(--muted);
-        display: flex;
-        align-items: center;
-        gap: 6px;
-      }
-      .privacy.clean {
-        color: var(--success);
-      }
-      .system {
-        margin: 0 auto;
-        width: min(100%, 820px);
-        padding: 10px 20px 0;
-        font-size: 0.9em;
-      }
-      .system summary {
-        cursor: pointer;
-        display: flex;
-        gap: 8px;
-        align-items: baseline;
-        padding: 4px 0;
-        list-style: none;
-      }
-      .system summary::before {
-        content: '▸';
-        color: var(--muted);
-      }
-      .system[open] summary::before {
-        content: '▾';
-      }
-      .system .label {
-        font-weight: 600;
-        white-space: nowrap;
-      }
-      .system .preview {
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-      }
-      .system textarea {
-        width: 100%;
-        resize: vertical;
-        margin-top: 4px;
-      }
-      .scroller {
-        flex: 1;
-        overflow-y: auto;
-        min-height: 0;
-      }
-      .turns {
-        width: min(100%, 820px);
-        margin: 0 auto;
-        padding: 12px 20px 24px;
-        display: flex;
-        flex-direction: column;
-        gap: 18px;
-      }
-      .recovery {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 6px 10px;
-        margin-bottom: 8px;
-        padding: 8px 10px;
-        border: 1px solid var(--border);
-        border-radius: 10px;
-        background: var(--surface-2);
-        font-size: 0.9em;
-      }
-      .recovery > span {
-        display: inline-flex;
-        align-items: center;
-        gap: 6px;
-        color: var(--danger);
-      }
-      .composer {
-        width: min(100%, 820px);
-        margin: 0 auto;
-        padding: 0 20px 14px;
-      }
-      .empty {
-        text-align: center;
-        padding: 10vh 0 20px;
-      }
-      .empty h2 {
-        font-size: 1.35em;
-        font-weight: 600;
-        margin: 0 0 6px;
-      }
-      .examples {
-        display: flex;
-        flex-wrap: wrap;
-        justify-content: center;
-        gap: 8px;
-        margin-top: 16px;
-      }
-      .example {
-        border-radius: 999px;
-        background: var(--surface);
-      }
-      @media (max-width: 600px) {
-        .turns,
-        .composer,
-        .system {
-          padding-left: 12px;
-          padding-right: 12px;
-        }
-      }
-    `,
-  ];
+  static override styles = [controls, chatViewStyles];
 }
 
 declare global {

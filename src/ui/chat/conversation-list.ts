@@ -1,11 +1,12 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { Conversation } from '../../chat/conversation';
 import { conversationToJson, conversationToMarkdown, exportFileName } from '../../chat/export';
 import { downloadText } from '../shared/download';
 import { icons } from '../shared/icons';
-import { PlaygroundController } from '../shared/app-watch';
+import { AppWatch } from '../shared/app-watch';
 import { controls } from '../shared/styles';
+import { conversationListStyles } from './conversation-list.styles';
 
 const DAY = 86_400_000;
 
@@ -28,7 +29,7 @@ function group(updatedAt: number, now: number): string {
 /** The saved conversations: switch, rename, export, delete. */
 @customElement('conversation-list')
 export class ConversationList extends LitElement {
-  private readonly app = new PlaygroundController(this);
+  private readonly app = new AppWatch(this, (app) => [app.chats]);
   @state() private renaming: string | null = null;
   @state() private confirmDelete: string | null = null;
   @state() private menuFor: string | null = null;
@@ -36,7 +37,7 @@ export class ConversationList extends LitElement {
   private _rename(event: Event, id: string): void {
     event.preventDefault();
     const input = this.renderRoot.querySelector<HTMLInputElement>('input.rename');
-    if (input) void this.app.value?.rename(id, input.value);
+    if (input) void this.app.value?.chats.rename(id, input.value);
     this.renaming = null;
   }
 
@@ -64,14 +65,14 @@ export class ConversationList extends LitElement {
         <span>Delete “${c.title}”?</span>
         <button class="danger" @click=${() => {
           this.confirmDelete = null;
-          void this.app.value?.remove(c.id);
+          void this.app.value?.chats.remove(c.id);
         }}>Delete</button>
         <button class="ghost" @click=${() => (this.confirmDelete = null)}>Cancel</button>
       </div>`;
     }
     return html`<div class="item ${current ? 'current' : ''}">
       <button class="title" aria-current=${current ? 'true' : 'false'} @click=${() => {
-        this.app.value?.switchTo(c.id);
+        this.app.value?.chats.switchTo(c.id);
         this.dispatchEvent(new ConversationChosenEvent());
       }}>
         ${c.title}
@@ -99,14 +100,14 @@ export class ConversationList extends LitElement {
   }
 
   protected override render() {
-    const app = this.app.value;
-    if (!app) return nothing;
+    const chats = this.app.value?.chats;
+    if (!chats) return nothing;
     const now = Date.now();
-    const visible = app.conversations.filter((c) => c.turns.length > 0 || c.id === app.currentId);
+    const visible = chats.conversations.filter((c) => c.turns.length > 0 || c.id === chats.currentId);
     let lastGroup = '';
     return html`
       <button class="new" @click=${() => {
-        app.newConversation();
+        chats.newConversation();
         this.dispatchEvent(new ConversationChosenEvent());
       }}>${icons.plus} New chat</button>
       <nav aria-label="Conversations">
@@ -114,113 +115,13 @@ export class ConversationList extends LitElement {
           const g = c.turns.length === 0 ? 'Today' : group(c.updatedAt, now);
           const heading = g !== lastGroup ? html`<h3>${g}</h3>` : nothing;
           lastGroup = g;
-          return html`${heading}${this.renderItem(c, c.id === app.currentId)}`;
+          return html`${heading}${this.renderItem(c, c.id === chats.currentId)}`;
         })}
       </nav>
     `;
   }
 
-  static override styles = [
-    controls,
-    css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        gap: 6px;
-        min-height: 0;
-      }
-      .new {
-        display: flex;
-        align-items: center;
-        justify-content: center;
-        gap: 6px;
-        width: 100%;
-        background: var(--surface);
-      }
-      nav {
-        overflow-y: auto;
-        min-height: 0;
-      }
-      h3 {
-        font-size: 0.72em;
-        text-transform: uppercase;
-        letter-spacing: 0.06em;
-        color: var(--muted);
-        margin: 12px 8px 4px;
-        font-weight: 600;
-      }
-      .item {
-        position: relative;
-        display: flex;
-        align-items: center;
-        border-radius: 8px;
-      }
-      .item:hover,
-      .item.current {
-        background: var(--surface-2);
-      }
-      .title {
-        flex: 1;
-        min-width: 0;
-        text-align: left;
-        background: none;
-        border: none;
-        padding: 7px 8px;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-      }
-      .item.current .title {
-        font-weight: 600;
-      }
-      .more {
-        opacity: 0;
-      }
-      .item:hover .more,
-      .item.current .more,
-      .more:focus-visible,
-      .more[aria-expanded='true'] {
-        opacity: 1;
-      }
-      .menu {
-        position: absolute;
-        right: 0;
-        top: 100%;
-        z-index: 10;
-        display: flex;
-        flex-direction: column;
-        background: var(--surface);
-        border: 1px solid var(--border);
-        border-radius: 8px;
-        box-shadow: var(--shadow);
-        padding: 4px;
-        min-width: 180px;
-      }
-      .menu button {
-        display: flex;
-        gap: 8px;
-        align-items: center;
-        background: none;
-        border: none;
-        text-align: left;
-      }
-      .menu button:hover:not(:disabled) {
-        background: var(--surface-2);
-      }
-      input.rename {
-        width: 100%;
-      }
-      form.item {
-        padding: 2px;
-      }
-      .confirm {
-        flex-wrap: wrap;
-        gap: 6px;
-        padding: 6px 8px;
-        font-size: 0.9em;
-      }
-    `,
-  ];
+  static override styles = [controls, conversationListStyles];
 }
 
 declare global {

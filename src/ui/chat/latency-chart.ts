@@ -2,14 +2,14 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { recentLatency, type RecentLatency } from '../../bench/recent';
 import { SERIES_COLOURS } from '../shared/bench-chart';
-import { PlaygroundController } from '../shared/app-watch';
+import { AppWatch } from '../shared/app-watch';
 import { panel } from '../shared/styles';
 import '../shared/bench-chart';
 
 /** "This model": TTFT and decode speed of the selected model's recent answers, live. */
 @customElement('latency-chart')
 export class LatencyChart extends LitElement {
-  private readonly app = new PlaygroundController(this);
+  private readonly app = new AppWatch(this, (app) => [app.chats, app.catalog, app.settings]);
   /** What is plotted, readable by tests; null before the first measured answer. */
   chartData: RecentLatency | null = null;
   // Redrawn only when a new answer is measured, not on every streamed token.
@@ -17,9 +17,9 @@ export class LatencyChart extends LitElement {
 
   protected override render() {
     const app = this.app.value;
-    const model = app?.selectedModel;
+    const model = app?.models.primary.selected;
     if (!app || !model) return nothing;
-    const data = recentLatency(app.conversations, model.id);
+    const data = recentLatency(app.chats.conversations, model.id);
     const signature = JSON.stringify(data);
     if (signature !== this.signature) {
       this.signature = signature;

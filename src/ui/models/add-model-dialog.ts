@@ -1,4 +1,5 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { Task, TaskStatus } from '@lit/task';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { fitForModel } from '../../app/model-fit';
 import { dtypeLabel } from '../../catalog/dtypes';
@@ -8,11 +9,12 @@ import { formatBytes, formatCount } from '../shared/format';
 import { formText } from '../shared/form';
 import { filesFromDrop, filesFromInput } from './picked-files';
 import type { PickedFile } from '../../app/local-import';
-import { PlaygroundController } from '../shared/app-watch';
+import type { Playground } from '../../app/playground';
+import { AppWatch } from '../shared/app-watch';
 import { controls } from '../shared/styles';
+import { isAbortError } from '../../engine/errors';
 import { errorMessage } from '../../errors/error-message';
-
-type Check = { state: 'idle' } | { state: 'checking' } | { state: 'found'; model: CatalogModel } | { state: 'failed'; message: string };
+import { addModelDialogStyles } from './add-model-dialog.styles';
 
 /**
  * "Add a model": a hub repository (read, checked and shown with its fit verdict before anything
@@ -20,49 +22,65 @@ type Check = { state: 'idle' } | { state: 'checking' } | { state: 'found'; model
  */
 @customElement('add-model-dialog')
 export class AddModelDialog extends LitElement {
-  private readonly app = new PlaygroundController(this);
+  private readonly app = new AppWatch(this, (app) => [app.settings]);
   @query('dialog') private dialog!: HTMLDialogElement;
-  @state() private check: Check = { state: 'idle' };
+  /** Whether the hub check's outcome is on screen (not after the dialog reopens). */
+  @state() private checkShown = false;
+  /** Why the checked model could not be added; shown in its place. */
+  @state() private addError = '';
   @state() private gatewayError = '';
   @state() private importError = '';
   @state() private importState: 'idle' | 'importing' = 'idle';
   @state() private dragging = false;
-  private abort: AbortController | null = null;
+
+  /** "Check": reads the hub repository. A newer check aborts the one before, closing aborts it, and only the latest result shows. */
+  private readonly inspection = new Task(this, {
+    task: async ([repo, revision]: readonly [string, string], { signal }) => {
+      const catalog = this.app.value?.catalog;
+      if (!catalog) throw new Error('The playground is still starting.');
+      return catalog.inspectHubRepo(repo, revision, signal);
+    },
+    autoRun: false,
+  });
 
   open(): void {
-    this.check = { state: 'idle' };
+    this.checkShown = false;
+    this.addError = '';
     this.gatewayError = '';
     this.dialog.showModal();
   }
 
   private close(): void {
-    this.abort?.abort();
+    this.inspection.abort();
     this.dialog.close();
   }
 
-  private async _inspect(e: Event): Promise<void> {
+  private _inspect(e: Event): void {
     e.preventDefault();
-    const app = this.app.value;
     const form = e.target as HTMLFormElement;
-    if (!app) return;
-    this.abort?.abort();
-    const abort = new AbortController();
-    this.abort = abort;
-    this.check = { state: 'checking' };
-    try {
-      const model = await app.inspectHubRepo(formText(form, 'repo'), formText(form, 'revision'), abort.signal);
-      if (this.abort === abort) this.check = { state: 'found', model };
-    } catch (error) {
-      if (this.abort === abort && !abort.signal.aborted) this.check = { state: 'failed', message: errorMessage(error) };
+    if (!this.app.value) return;
+    this.checkShown = true;
+    this.addError = '';
+    void this.inspection.run([formText(form, 'repo'), formText(form, 'revision')]);
+  }
+
+  /** Adds `model` to the list and selects it in the primary slot (the panel this dialog belongs to). */
+  private async _added(adding: (app: Playground) => Promise<CatalogModel>, download: boolean): Promise<void> {
+    const app = this.app.value;
+    if (!app) {
+      this.close();
+      return;
     }
+    const model = await adding(app);
+    void app.models.primary.selectModel(model.id, { download });
+    this.close();
   }
 
   private async _add(model: CatalogModel, download: boolean): Promise<void> {
     try {
-      await this.app.value?.addUserModel(model, { download });
-      this.close();
+      await this._added((app) => app.catalog.addUserModel(model), download);
     } catch (error) {
-      this.check = { state: 'failed', message: errorMessage(error) };
+      this.addError = errorMessage(error);
     }
   }
 
@@ -70,8 +88,7 @@ export class AddModelDialog extends LitElement {
     e.preventDefault();
     const id = formText(e.target as HTMLFormElement, 'gateway-model');
     try {
-      await this.app.value?.addGatewayModel(id);
-      this.close();
+      await this._added((app) => app.catalog.addGatewayModel(id), false);
     } catch (error) {
       this.gatewayError = errorMessage(error);
     }
@@ -80,7 +97,7 @@ export class AddModelDialog extends LitElement {
   private async _import(files: PickedFile[]): Promise<void> {
     this.importState = 'importing';
     try {
-      await this.app.value?.importLocalModel(files);
+      await this._added((app) => app.catalog.importLocalModel(files), true);
       this.importError = '';
       this.close();
     } catch (error) {
@@ -110,7 +127,8 @@ export class AddModelDialog extends LitElement {
 
   private renderFound(model: CatalogModel) {
     const app = this.app.value;
-    const fit = app ? fitForModel(model, app.capabilities, app.preferences.device, app.preferences.dtype) : null;
+    const prefs = app?.settings.preferences;
+    const fit = app && prefs ? fitForModel(model, app.capabilities, prefs.device, prefs.dtype) : null;
     const level = fit?.verdict.level ?? 'fits';
     return html`<div class="found" data-model=${model.id}>
       <p>
@@ -136,23 +154,28 @@ export class AddModelDialog extends LitElement {
 
   protected override render() {
     const app = this.app.value;
-    const c = this.check;
-    return html`<dialog aria-labelledby="add-title" @close=${() => this.abort?.abort()}>
+    const checking = this.checkShown && this.inspection.status === TaskStatus.PENDING;
+    const failed = (message: string) => html`<p class="error" role="alert">${message}</p>`;
+    return html`<dialog aria-labelledby="add-title" @close=${() => this.inspection.abort()}>
       <div class="title">
         <h2 id="add-title">Add a model</h2>
         <button class="ghost" aria-label="Close" @click=${() => this.close()}>✕</button>
       </div>
       <section aria-labelledby="hub-title">
         <h3 id="hub-title">From the Hugging Face hub</h3>
-        <p class="muted">An ONNX chat model transformers.js runs (e.g. an onnx-community repo), read from ${app?.preferences.hubUrl ?? 'the hub'}
+        <p class="muted">An ONNX chat model transformers.js runs (e.g. an onnx-community repo), read from ${app?.settings.preferences.hubUrl ?? 'the hub'}
           and pinned to the commit it points to now. Nothing big downloads until you say so.</p>
-        <form @submit=${(e: Event) => void this._inspect(e)}>
+        <form @submit=${(e: Event) => this._inspect(e)}>
           <label>Repository <input name="repo" required placeholder="onnx-community/Qwen2.5-0.5B-Instruct" autocomplete="off" spellcheck="false" /></label>
           <label>Revision <input name="revision" placeholder="main" autocomplete="off" spellcheck="false" /></label>
-          <button type="submit" ?disabled=${c.state === 'checking'}>${c.state === 'checking' ? 'Checking…' : 'Check'}</button>
+          <button type="submit" ?disabled=${checking}>${checking ? 'Checking…' : 'Check'}</button>
         </form>
-        ${c.state === 'failed' ? html`<p class="error" role="alert">${c.message}</p>` : nothing}
-        ${c.state === 'found' ? this.renderFound(c.model) : nothing}
+        ${this.checkShown
+          ? this.inspection.render({
+              complete: (model) => (this.addError ? failed(this.addError) : this.renderFound(model)),
+              error: (error) => (isAbortError(error) ? nothing : failed(errorMessage(error))),
+            })
+          : nothing}
       </section>
       <section aria-labelledby="local-title">
         <h3 id="local-title">From a folder on this computer</h3>
@@ -176,111 +199,7 @@ export class AddModelDialog extends LitElement {
     </dialog>`;
   }
 
-  static override styles = [
-    controls,
-    css`
-      dialog {
-        width: min(560px, calc(100vw - 24px));
-        border: 1px solid var(--border);
-        border-radius: 14px;
-        background: var(--surface);
-        color: var(--text);
-        padding: 18px 20px;
-        box-shadow: var(--shadow);
-      }
-      dialog::backdrop {
-        background: rgb(0 0 0 / 35%);
-      }
-      .title {
-        display: flex;
-        justify-content: space-between;
-        align-items: center;
-      }
-      h2 {
-        font-size: 1.1em;
-        margin: 0;
-      }
-      h3 {
-        font-size: 0.95em;
-        margin: 16px 0 4px;
-      }
-      section p {
-        margin: 4px 0 8px;
-        line-height: 1.45;
-      }
-      form {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 8px;
-        align-items: flex-end;
-      }
-      form label {
-        display: flex;
-        flex-direction: column;
-        gap: 2px;
-        font-size: 0.85em;
-        color: var(--muted);
-        flex: 1 1 140px;
-      }
-      form label:first-child {
-        flex: 3 1 240px;
-      }
-      .found {
-        margin-top: 10px;
-        padding: 10px;
-        border-radius: 10px;
-        background: var(--surface-2);
-      }
-      .verdict {
-        border-left: 3px solid var(--success);
-        padding-left: 8px;
-      }
-      .verdict.slow {
-        border-left-color: var(--warning);
-      }
-      .verdict.wont-fit {
-        border-left-color: var(--danger);
-      }
-      .actions {
-        display: flex;
-        gap: 8px;
-        flex-wrap: wrap;
-      }
-      .error {
-        color: var(--danger);
-      }
-      .drop {
-        display: flex;
-        align-items: center;
-        gap: 10px;
-        padding: 12px;
-        border: 2px dashed var(--border);
-        border-radius: 10px;
-      }
-      .drop.over {
-        border-color: var(--accent);
-        background: var(--surface-2);
-      }
-      .file {
-        position: relative;
-        display: inline-block;
-        padding: 6px 12px;
-        border: 1px solid var(--border);
-        border-radius: 8px;
-        background: var(--surface-2);
-        cursor: pointer;
-      }
-      .file:focus-within {
-        outline: 2px solid var(--accent);
-      }
-      .file input {
-        position: absolute;
-        inset: 0;
-        opacity: 0;
-        cursor: pointer;
-      }
-    `,
-  ];
+  static override styles = [controls, addModelDialogStyles];
 }
 
 declare global {

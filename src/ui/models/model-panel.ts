@@ -1,18 +1,16 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { fitForModel, type ModelFit } from '../../app/model-fit';
-import type { LoadState, Playground } from '../../app/playground';
+import type { Playground } from '../../app/playground';
 import { dtypeLabel } from '../../catalog/dtypes';
 import { variantBytes } from '../../catalog/fit';
 import { TASKS, type CatalogModel, type Dtype, type Task } from '../../catalog/schema';
 import type { DevicePreference } from '../../engine/device-policy';
 import { formatBytes, formatCount } from '../shared/format';
-import { PlaygroundController } from '../shared/app-watch';
+import { AppWatch } from '../shared/app-watch';
 import { controls, panel } from '../shared/styles';
-import './load-progress';
+import './load-status';
 import './add-model-dialog';
-import './recovery-offers';
-import type { RecoverEvent } from './recovery-offers';
 import type { AddModelDialog } from './add-model-dialog';
 
 const VERDICT_LABEL = { fits: 'Fits this device', slow: 'Will be slow here', 'wont-fit': 'Will not fit here' } as const;
@@ -27,22 +25,30 @@ const SOURCE_GROUPS: { kind: CatalogModel['source']['kind']; label: string }[] =
 /** Model choice: which model, where it runs, which variant, and its loading state. */
 @customElement('model-panel')
 export class ModelPanel extends LitElement {
-  private readonly app = new PlaygroundController(this);
+  // The primary slot's panel; a second slot's would take its slot as a property.
+  private readonly app = new AppWatch(this, (app) => [app.catalog, app.settings, app.models.primary, app.models.primary.hold]);
   @state() private task: Task | 'all' = 'all';
   @state() private onlyFitting = false;
 
   private fit(app: Playground, model: CatalogModel): ModelFit | null {
-    const prefs = app.preferences;
+    const prefs = app.settings.preferences;
     return fitForModel(model, app.capabilities, prefs.device, prefs.dtype);
   }
 
   /** The picker's models after the filters; the selected one always stays, so the select is honest. */
   private visible(app: Playground, selected: CatalogModel | undefined): CatalogModel[] {
-    return app.catalog.filter(
+    return app.catalog.models.filter(
       (m) =>
         m.id === selected?.id ||
         ((this.task === 'all' || m.tasks.includes(this.task)) && (!this.onlyFitting || this.fit(app, m)?.verdict.level !== 'wont-fit')),
     );
+  }
+
+  /** Removes the slot's own model from the list; the slot falls back to a bundled one and loads it. */
+  private async _remove(app: Playground, model: CatalogModel): Promise<void> {
+    await app.catalog.removeUserModel(model.id);
+    const fallback = app.models.primary.selected;
+    if (fallback) void app.models.primary.selectModel(fallback.id);
   }
 
   private renderFit(fit: ModelFit | null) {
@@ -60,46 +66,23 @@ export class ModelPanel extends LitElement {
     const size = fit && fit.bytes > 0 ? ` ${formatBytes(fit.bytes)}` : '';
     return html`<div class="confirm">
       <p>Not downloaded yet. It is stored in this browser afterwards and works offline.</p>
-      <button class="primary" @click=${() => void app.selectModel(model.id, { download: true })}>
+      <button class="primary" @click=${() => void app.models.primary.selectModel(model.id, { download: true })}>
         ${fit?.verdict.level === 'wont-fit' ? 'Try anyway:' : ''} Download${size} and load
       </button>
     </div>`;
   }
 
-  private renderState(load: LoadState, model: CatalogModel) {
-    if (load.kind === 'loading' && load.modelId === model.id) {
-      return html`<load-progress .progress=${load.progress}></load-progress>
-        <button class="ghost small cancel" @click=${() => this.app.value?.cancelLoad()}>Cancel</button>`;
-    }
-    if (load.kind === 'error' && load.modelId === model.id) {
-      const offers = load.recovery ?? [];
-      return html`<div class="error" role="alert">
-        <p>${load.message}</p>
-        <div class="actions">
-          <recovery-offers .offers=${offers} @recover=${(e: RecoverEvent) => this.app.value?.recover(e.offer)}></recovery-offers>
-          <button @click=${() => void this.app.value?.selectModel(model.id, { download: true })}>Try again${offers.length ? ' as before' : ''}</button>
-        </div>
-      </div>`;
-    }
-    if (load.kind === 'ready' && load.route.model.id === model.id) {
-      const r = load.route;
-      return html`<p class="ready">
-        <span class="dot" aria-hidden="true"></span>
-        <span>Ready on <b>${r.loaded.detail}</b> · ${r.loaded.dtype} · loaded in ${(r.loaded.loadMs / 1000).toFixed(1)} s</span>
-      </p>`;
-    }
-    return nothing;
-  }
-
   protected override render() {
     const app = this.app.value;
     if (!app) return nothing;
-    const model = app.selectedModel;
-    const prefs = app.preferences;
+    const slot = app.models.primary;
+    const model = slot.selected;
+    const prefs = app.settings.preferences;
+    const held = slot.hold.heldBy !== null;
     return html`
       <div class="head">
         <h2>Model</h2>
-        <button class="ghost small" ?disabled=${app.heldBy !== null} @click=${() => this.renderRoot.querySelector<AddModelDialog>('add-model-dialog')?.open()}>
+        <button class="ghost small" ?disabled=${held} @click=${() => this.renderRoot.querySelector<AddModelDialog>('add-model-dialog')?.open()}>
           + Add a model
         </button>
       </div>
@@ -112,12 +95,12 @@ export class ModelPanel extends LitElement {
         <label class="check"><input type="checkbox" .checked=${this.onlyFitting} @change=${(e: Event) => (this.onlyFitting = (e.target as HTMLInputElement).checked)} /> Fits this device</label>
       </div>
       <label for="model">Model</label>
-      <select id="model" ?disabled=${app.heldBy !== null} @change=${(e: Event) => void app.selectModel((e.target as HTMLSelectElement).value)}>
+      <select id="model" ?disabled=${held} @change=${(e: Event) => void slot.selectModel((e.target as HTMLSelectElement).value)}>
         ${SOURCE_GROUPS.map(({ kind, label }) => {
           const models = this.visible(app, model).filter((m) => m.source.kind === kind);
           return models.length
             ? html`<optgroup label=${label}>
-                ${models.map((m) => html`<option value=${m.id} ?selected=${m.id === model?.id}>${m.name}${app.userModelIds.has(m.id) ? ' (added)' : ''}</option>`)}
+                ${models.map((m) => html`<option value=${m.id} ?selected=${m.id === model?.id}>${m.name}${app.catalog.userModelIds.has(m.id) ? ' (added)' : ''}</option>`)}
               </optgroup>`
             : nothing;
         })}
@@ -137,7 +120,7 @@ export class ModelPanel extends LitElement {
               ? html`<p class="muted">Runs on the gateway set up under Settings → Gateway.</p>`
               : html`<div class="grid">
               <label for="device">Runs on</label>
-              <select id="device" ?disabled=${app.heldBy !== null} @change=${(e: Event) => app.setRunPreference({ device: (e.target as HTMLSelectElement).value as DevicePreference })}>
+              <select id="device" ?disabled=${held} @change=${(e: Event) => slot.setRunPreference({ device: (e.target as HTMLSelectElement).value as DevicePreference })}>
                 <option value="auto" ?selected=${prefs.device === 'auto'}>Auto (best available)</option>
                 <option value="webgpu" ?selected=${prefs.device === 'webgpu'} ?disabled=${!app.capabilities.webgpu}>
                   WebGPU${app.capabilities.webgpu ? '' : ' (unavailable)'}
@@ -146,7 +129,7 @@ export class ModelPanel extends LitElement {
                 <option value="gateway" ?selected=${prefs.device === 'gateway'}>Gateway</option>
               </select>
               <label for="dtype">Variant</label>
-              <select id="dtype" ?disabled=${app.heldBy !== null} @change=${(e: Event) => app.setRunPreference({ dtype: (e.target as HTMLSelectElement).value as Dtype | 'auto' })}>
+              <select id="dtype" ?disabled=${held} @change=${(e: Event) => slot.setRunPreference({ dtype: (e.target as HTMLSelectElement).value as Dtype | 'auto' })}>
                 <option value="auto" ?selected=${prefs.dtype === 'auto'}>Auto</option>
                 ${model.variants.map((v) => {
                   // Each variant's own verdict, so the choice is informed before anything downloads.
@@ -159,11 +142,11 @@ export class ModelPanel extends LitElement {
               </select>
             </div>`}
             ${this.renderFit(this.fit(app, model))}
-            ${app.load.kind === 'confirm' && app.load.modelId === model.id ? this.renderConfirm(app, model, this.fit(app, model)) : nothing}
-            ${this.renderState(app.load, model)}
+            ${slot.load.kind === 'confirm' && slot.load.modelId === model.id ? this.renderConfirm(app, model, this.fit(app, model)) : nothing}
+            <load-status></load-status>
             ${model.notes ? html`<p class="notes muted">${model.notes}</p>` : nothing}
-            ${app.userModelIds.has(model.id)
-              ? html`<button class="ghost small remove" aria-label="Remove ${model.name} from the list" @click=${() => void app.removeUserModel(model.id)}>Remove from the list</button>`
+            ${app.catalog.userModelIds.has(model.id)
+              ? html`<button class="ghost small remove" aria-label="Remove ${model.name} from the list" @click=${() => void this._remove(app, model)}>Remove from the list</button>`
               : nothing}
           `
         : html`<p class="muted">No models in the catalog.</p>`}
@@ -201,43 +184,10 @@ export class ModelPanel extends LitElement {
       .grid label {
         color: var(--muted);
       }
-      .ready {
-        display: flex;
-        gap: 6px;
-        align-items: baseline;
-        margin: 10px 0 0;
-        line-height: 1.4;
-      }
-      .dot {
-        width: 8px;
-        height: 8px;
-        border-radius: 50%;
-        background: var(--success);
-        flex: none;
-        transform: translateY(-1px);
-      }
-      .error {
-        color: var(--danger);
-        margin-top: 10px;
-      }
-      .error p {
-        margin: 0 0 6px;
-      }
-      .error .actions {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 6px;
-      }
-      .error button:not(.primary) {
-        color: var(--text);
-      }
       .notes {
         margin: 10px 0 0;
         font-size: 0.9em;
         line-height: 1.45;
-      }
-      load-progress {
-        margin-top: 10px;
       }
       .head {
         display: flex;
@@ -295,9 +245,6 @@ export class ModelPanel extends LitElement {
       }
       .confirm p {
         margin: 10px 0 6px;
-      }
-      .cancel {
-        margin-top: 6px;
       }
       .remove {
         display: block;

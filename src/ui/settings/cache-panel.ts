@@ -1,10 +1,10 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, state } from 'lit/decorators.js';
 import type { CacheManager } from '../../app/cache-manager';
 import { dtypeLabel } from '../../catalog/dtypes';
 import { formatBytes } from '../shared/format';
 import { formText } from '../shared/form';
-import { PlaygroundController } from '../shared/app-watch';
+import { AppWatch } from '../shared/app-watch';
 import { icons } from '../shared/icons';
 import { controls, panel } from '../shared/styles';
 import { errorMessage } from '../../errors/error-message';
@@ -25,37 +25,33 @@ function ago(ms: number): string {
  */
 @customElement('cache-panel')
 export class CachePanel extends LitElement {
-  private readonly app = new PlaygroundController(this);
-  @property({ attribute: false }) manager: CacheManager | undefined;
+  private readonly app = new AppWatch(this, (app) => [app.cache, app.settings]);
   @state() private hubError = '';
-  private readonly onChange = (): void => this.requestUpdate();
+  /** The manager last refreshed on showing, so a new one (the app booting) is read once. */
+  private refreshed: CacheManager | null = null;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.manager?.addEventListener('change', this.onChange);
-    void this.manager?.refresh();
+  private get manager(): CacheManager | undefined {
+    return this.app.value?.cache;
+  }
+
+  protected override willUpdate(): void {
+    const manager = this.manager;
+    if (manager && manager !== this.refreshed) {
+      this.refreshed = manager;
+      void manager.refresh();
+    }
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.manager?.removeEventListener('change', this.onChange);
-  }
-
-  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (!changed.has('manager')) return;
-    const previous = changed.get('manager') as CacheManager | undefined;
-    previous?.removeEventListener('change', this.onChange);
-    if (this.isConnected && this.manager) {
-      this.manager.addEventListener('change', this.onChange);
-      void this.manager.refresh();
-    }
+    this.refreshed = null;
   }
 
   private _saveHub(e: Event): void {
     e.preventDefault();
     const value = formText(e.target as HTMLFormElement, 'hub');
     try {
-      this.app.value?.setHubUrl(value);
+      this.app.value?.settings.setHubUrl(value);
       this.hubError = '';
       void this.manager?.refresh();
     } catch (error) {
@@ -88,7 +84,7 @@ export class CachePanel extends LitElement {
       <form class="hub" @submit=${(e: Event) => this._saveHub(e)}>
         <label for="hub">Model hub</label>
         <div class="row">
-          <input id="hub" name="hub" .value=${app.preferences.hubUrl} spellcheck="false" autocomplete="off" aria-describedby="hub-help" />
+          <input id="hub" name="hub" .value=${app.settings.preferences.hubUrl} spellcheck="false" autocomplete="off" aria-describedby="hub-help" />
           <button type="submit">Save</button>
         </div>
         <p id="hub-help" class=${this.hubError ? 'error' : 'muted'} role=${this.hubError ? 'alert' : nothing}>

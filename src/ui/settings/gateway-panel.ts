@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import type { KeyStorage } from '../../app/gateway-settings';
 import { icons } from '../shared/icons';
-import { PlaygroundController } from '../shared/app-watch';
+import { AppWatch } from '../shared/app-watch';
 import { controls } from '../shared/styles';
 
 const KEY_STORAGE_LABEL: Record<KeyStorage, string> = {
@@ -17,10 +17,10 @@ const KEY_STORAGE_LABEL: Record<KeyStorage, string> = {
  */
 @customElement('gateway-panel')
 export class GatewayPanel extends LitElement {
-  private readonly app = new PlaygroundController(this);
+  private readonly app = new AppWatch(this, (app) => [app.gateway]);
 
   private renderResult() {
-    const probe = this.app.value?.gatewayProbe;
+    const probe = this.app.value?.gateway.probe;
     if (!probe || probe.state === 'idle') return nothing;
     if (probe.state === 'testing') return html`<p class="result muted" role="status">Testing…</p>`;
     const r = probe.report;
@@ -34,10 +34,10 @@ export class GatewayPanel extends LitElement {
   }
 
   protected override render() {
-    const app = this.app.value;
-    if (!app) return nothing;
-    const g = app.gateway;
-    const testing = app.gatewayProbe.state === 'testing';
+    const gateway = this.app.value?.gateway;
+    if (!gateway) return nothing;
+    const g = gateway.settings;
+    const testing = gateway.probe.state === 'testing';
     return html`
       <h2>Gateway</h2>
       <p class="intro muted">
@@ -46,22 +46,22 @@ export class GatewayPanel extends LitElement {
       </p>
       <form @submit=${(e: Event) => {
         e.preventDefault();
-        void app.testGateway();
+        void gateway.test();
       }}>
         <label for="gateway-url">Address</label>
         <input id="gateway-url" type="url" inputmode="url" autocomplete="url" spellcheck="false" .value=${g.baseUrl}
-          placeholder="http://localhost:5273" @change=${(e: Event) => app.setGateway({ baseUrl: (e.target as HTMLInputElement).value })} />
+          placeholder="http://localhost:5273" @change=${(e: Event) => gateway.update({ baseUrl: (e.target as HTMLInputElement).value })} />
         <label for="gateway-key">API key <span class="muted">(optional)</span></label>
         <input id="gateway-key" type="password" autocomplete="off" spellcheck="false" .value=${g.apiKey} placeholder="not needed for Foundry Local"
-          @change=${(e: Event) => app.setGateway({ apiKey: (e.target as HTMLInputElement).value })} />
+          @change=${(e: Event) => gateway.update({ apiKey: (e.target as HTMLInputElement).value })} />
         <label for="gateway-key-storage">Keep the key</label>
-        <select id="gateway-key-storage" @change=${(e: Event) => app.setGateway({ keyStorage: (e.target as HTMLSelectElement).value as KeyStorage })}>
+        <select id="gateway-key-storage" @change=${(e: Event) => gateway.update({ keyStorage: (e.target as HTMLSelectElement).value as KeyStorage })}>
           ${(Object.keys(KEY_STORAGE_LABEL) as KeyStorage[]).map(
             (k) => html`<option value=${k} ?selected=${g.keyStorage === k}>${KEY_STORAGE_LABEL[k]}</option>`,
           )}
         </select>
         <label class="check">
-          <input type="checkbox" .checked=${g.fallback} @change=${(e: Event) => app.setGateway({ fallback: (e.target as HTMLInputElement).checked })} />
+          <input type="checkbox" .checked=${g.fallback} @change=${(e: Event) => gateway.update({ fallback: (e.target as HTMLInputElement).checked })} />
           Use it when the browser cannot run a model
         </label>
         <button type="submit" ?disabled=${testing}>${testing ? 'Testing…' : 'Test connection'}</button>

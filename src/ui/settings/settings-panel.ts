@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { InvalidSettingsError } from '../../engine/errors';
 import type { GenerationParams } from '../../engine/engine-types';
 import { DEFAULT_PARAMS, FIELD_LABELS, LIMITS } from '../../settings/generation-settings';
-import { PlaygroundController } from '../shared/app-watch';
+import { AppWatch } from '../shared/app-watch';
 import { controls, panel } from '../shared/styles';
 
 type NumericField = Exclude<keyof GenerationParams, 'seed'>;
@@ -21,14 +21,14 @@ const HELP: Record<keyof GenerationParams, string> = {
 /** Sampling settings. Each field validates on change and says what is wrong beside itself. */
 @customElement('settings-panel')
 export class SettingsPanel extends LitElement {
-  private readonly app = new PlaygroundController(this);
+  private readonly app = new AppWatch(this, (app) => [app.settings]);
   @state() private error: { field: string; message: string } | null = null;
 
   private _apply(patch: Partial<GenerationParams>): void {
-    const app = this.app.value;
-    if (!app) return;
+    const settings = this.app.value?.settings;
+    if (!settings) return;
     try {
-      app.setParams({ ...app.preferences.params, ...patch });
+      settings.setParams({ ...settings.preferences.params, ...patch });
       this.error = null;
     } catch (error) {
       if (error instanceof InvalidSettingsError) {
@@ -65,9 +65,9 @@ export class SettingsPanel extends LitElement {
   }
 
   protected override render() {
-    const app = this.app.value;
-    if (!app) return nothing;
-    const params = app.preferences.params;
+    const settings = this.app.value?.settings;
+    if (!settings) return nothing;
+    const params = settings.preferences.params;
     const seedInvalid = this.error?.field === 'seed';
     return html`
       <h2>Settings</h2>

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, state } from 'lit/decorators.js';
 import type { Destination } from '../../privacy/classify';
-import type { RequestLog } from '../../privacy/request-log';
+import { AppWatch } from '../shared/app-watch';
 import { controls } from '../shared/styles';
 
 const LABEL: Record<Destination, string> = {
@@ -29,23 +29,11 @@ function shortUrl(url: string): string {
  */
 @customElement('privacy-meter')
 export class PrivacyMeter extends LitElement {
-  @property({ attribute: false }) log: RequestLog | undefined;
+  private readonly app = new AppWatch(this, (app) => [app.requests]);
   @state() private open = false;
-  private readonly onChange = (): void => this.requestUpdate();
-
-  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (!changed.has('log')) return;
-    (changed.get('log') as RequestLog | undefined)?.removeEventListener('change', this.onChange);
-    this.log?.addEventListener('change', this.onChange);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.log?.removeEventListener('change', this.onChange);
-  }
 
   protected override render() {
-    const log = this.log;
+    const log = this.app.value?.requests;
     if (!log) return nothing;
     const external = log.external;
     const recent = log.entries.filter((e) => e.destination !== 'app').slice(-12).reverse();

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { icons } from '../shared/icons';
-import { PlaygroundController } from '../shared/app-watch';
+import { AppWatch } from '../shared/app-watch';
 
 /**
  * The status line: where inference runs right now and why, always true. Loading and errors show
@@ -9,7 +9,7 @@ import { PlaygroundController } from '../shared/app-watch';
  */
 @customElement('status-line')
 export class StatusLine extends LitElement {
-  private readonly app = new PlaygroundController(this);
+  private readonly app = new AppWatch(this, (app) => [app.models.primary, app.catalog, app.settings]);
   @state() private online = navigator.onLine;
   private readonly onNetwork = (): void => {
     this.online = navigator.onLine;
@@ -34,7 +34,7 @@ export class StatusLine extends LitElement {
   private renderState() {
     const app = this.app.value;
     if (!app) return html`<span class="muted">Starting…</span>`;
-    const load = app.load;
+    const load = app.models.primary.load;
     if (load.kind === 'loading') {
       const p = load.progress;
       const what =
@@ -46,7 +46,7 @@ export class StatusLine extends LitElement {
       return html`<span class="state loading" role="status">${icons.chip} Loading ${load.modelId} · ${what}</span>`;
     }
     if (load.kind === 'confirm') {
-      const name = app.catalog.find((m) => m.id === load.modelId)?.name ?? load.modelId;
+      const name = app.catalog.byId(load.modelId)?.name ?? load.modelId;
       return html`<span class="state" role="status">${icons.chip} ${name} · not downloaded yet</span>`;
     }
     if (load.kind === 'error') {
@@ -55,7 +55,7 @@ export class StatusLine extends LitElement {
     if (load.kind === 'ready') {
       const r = load.route;
       const device = r.plan?.device ?? 'gateway';
-      const fell = r.fallbacks.length > 0 || device === 'gateway' || (device === 'wasm' && app.preferences.device === 'auto');
+      const fell = r.fallbacks.length > 0 || device === 'gateway' || (device === 'wasm' && app.settings.preferences.device === 'auto');
       const short = device === 'webgpu' ? 'WebGPU' : device === 'wasm' ? 'WASM' : 'Gateway';
       return html`<span class="state ready" role="status" title=${r.reason}>
           <span class="dot" aria-hidden="true"></span>
