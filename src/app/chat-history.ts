@@ -90,9 +90,12 @@ export class ChatHistory extends Notifier {
     this.setList({ ...this.list, conversations: withReplaced(this.list.conversations, conversation) });
   }
 
-  /** Saves `conversation` once it has a turn: an empty chat is not stored. */
+  /**
+   * Saves `conversation` once it has a turn (an empty chat is not stored), unless it was removed
+   * meanwhile: an answer stopped by the deletion must not write its conversation back.
+   */
   async persist(conversation: Conversation): Promise<void> {
-    if (conversation.turns.length === 0) return;
+    if (conversation.turns.length === 0 || !this.list.conversations.some((c) => c.id === conversation.id)) return;
     try {
       await this.deps.store.save(conversation);
     } catch (error) {
