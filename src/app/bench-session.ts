@@ -46,14 +46,14 @@ export const GATEWAY_PRESET: readonly BenchTarget[] = [
 
 /** Resolves once the slot is not loading a model. */
 function settled(slot: BenchSessionDeps['slot']): Promise<void> {
+  const idle = (): boolean => slot.load.kind !== 'loading';
+  if (idle()) return Promise.resolve();
   return new Promise((resolve) => {
-    const unsubscribe = slot.subscribe(() => check());
-    const check = (): void => {
-      if (slot.load.kind === 'loading') return;
+    const unsubscribe = slot.subscribe(() => {
+      if (!idle()) return;
       unsubscribe();
       resolve();
-    };
-    check();
+    });
   });
 }
 

@@ -29,9 +29,10 @@ export class NoticeList extends LitElement {
       :host {
         display: contents;
       }
+      /* Under the header, where they never cover the prompt box (at the bottom they did). */
       .notices {
         position: fixed;
-        bottom: 16px;
+        top: 56px;
         left: 50%;
         transform: translateX(-50%);
         display: flex;
