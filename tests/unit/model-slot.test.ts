@@ -4,9 +4,12 @@
  * around a scripted engine (app-fixtures.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { modelFileUrls } from '../../src/catalog/catalog';
+import { ModelSlot } from '../../src/app/model-slot';
+import type { RunChoice, RunChoiceStore } from '../../src/app/preferences';
+import { modelFileUrls, toGatewayModelRef, toModelRef } from '../../src/catalog/catalog';
 import { DeviceFaultError, WorkerCrashedError } from '../../src/engine/errors';
-import { BASE_URL, catalog, changed, countChanges, flush, testApp } from './app-fixtures';
+import { Router } from '../../src/engine/router';
+import { BASE_URL, ScriptedEngine, capabilities, catalog, changed, countChanges, flush, testApp } from './app-fixtures';
 
 const HUB_MODEL = 'qwen2.5-0.5b-instruct';
 
@@ -133,5 +136,49 @@ describe('model slot', () => {
   it('a removed model leaves the slot on a bundled one', () => {
     const { app } = testApp({ preferences: { modelId: 'gone' } });
     expect(app.models.primary.selected?.id).toBe(catalog.find((m) => m.source.kind === 'bundled')!.id);
+  });
+});
+
+describe('two slots', () => {
+  it('hold two models at once on two engines, each with its own load state and hold', async () => {
+    const { app, engine } = testApp();
+    // What main.ts would build for a second slot: an engine and a router of its own, and a run
+    // choice kept apart from the saved one (here in memory).
+    const draftEngine = new ScriptedEngine();
+    const router = new Router({ browser: draftEngine, gateway: null, capabilities, toModelRef: (m, plan) => toModelRef(m, plan, BASE_URL), toGatewayRef: toGatewayModelRef });
+    let run: RunChoice = { modelId: null, device: 'wasm', dtype: 'auto' };
+    const choice: RunChoiceStore = {
+      get run() {
+        return run;
+      },
+      setRun: (change) => (run = { ...run, ...change }),
+    };
+    const draft = new ModelSlot({ router, choice, catalog: app.catalog, settings: app.settings, gateway: app.gateway, notices: app.notices, cachedUrls: () => Promise.resolve(new Set()), baseUrl: BASE_URL });
+    const primary = app.models.primary;
+    const primaryChanges = countChanges(app);
+
+    const big = primary.selectModel('pocket-chat-3m');
+    const small = draft.selectModel('pocket-chat-1m');
+    await flush();
+    draftEngine.finish();
+    expect((await small)?.model.id).toBe('pocket-chat-1m');
+    expect(primary.load.kind).toBe('loading');
+    engine.finish();
+    expect((await big)?.model.id).toBe('pocket-chat-3m');
+    expect([primary.load.kind, draft.load.kind]).toEqual(['ready', 'ready']);
+    expect([primary.selected?.id, draft.selected?.id]).toEqual(['pocket-chat-3m', 'pocket-chat-1m']);
+    expect(app.settings.run.modelId).toBe('pocket-chat-3m');
+    // The draft slot's load announced nothing on the primary slot.
+    expect(primaryChanges['slot']).toBe(4);
+
+    // A hold on the primary engine leaves the draft slot free.
+    const release = primary.hold.take('A benchmark is running');
+    const next = draft.selectModel('pocket-chat-3m');
+    await flush();
+    draftEngine.finish();
+    expect((await next)?.model.id).toBe('pocket-chat-3m');
+    expect(await primary.selectModel('pocket-chat-1m')).toBeNull();
+    expect(app.notices.list).toHaveLength(1);
+    release();
   });
 });
