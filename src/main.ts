@@ -1,10 +1,8 @@
 /**
  * Boot: paint the shell at once, then detect capabilities and load the catalog, then hand the
- * Playground service to the UI. Inference code is only in the worker, started on first use.
+ * Playground (the root of the app's state) to the UI. Inference code is only in the worker, started on first use.
  */
 import './csp';
-import { BenchSession } from './app/bench-session';
-import { CacheManager } from './app/cache-manager';
 import { loadGatewaySettings } from './app/gateway-settings';
 import { Playground } from './app/playground';
 import { loadPreferences } from './app/preferences';
@@ -25,7 +23,7 @@ import { discoverProxy, PROXY_PATH } from './engine/gateway/gateway-url';
 import { observeResources, RequestLog } from './privacy/request-log';
 import { probeGateway } from './engine/gateway/probe';
 import { Router } from './engine/router';
-import './ui/playground-app';
+import './ui/shell/playground-app';
 import { errorMessage } from './errors/error-message';
 
 const shell = document.querySelector('playground-app') ?? document.body.appendChild(document.createElement('playground-app'));
@@ -38,8 +36,8 @@ async function boot(): Promise<void> {
   // The privacy meter's source: Resource Timing of the page and of the inference worker.
   const requests = new RequestLog(() => ({
     pageUrl: location.href,
-    hubUrl: playground?.preferences.hubUrl ?? DEFAULT_HUB_URL,
-    gatewayUrl: playground?.gateway.baseUrl ?? gatewaySettings.baseUrl,
+    hubUrl: playground?.settings.preferences.hubUrl ?? DEFAULT_HUB_URL,
+    gatewayUrl: playground?.gateway.settings.baseUrl ?? gatewaySettings.baseUrl,
     proxyPath: PROXY_PATH,
   }));
   performance.setResourceTimingBufferSize(10_000);
@@ -64,14 +62,14 @@ async function boot(): Promise<void> {
   // Reads the playground's settings at each load, so a changed address applies to the next model.
   const gateway = new GatewayEngine({
     pageUrl: location.href,
-    connection: () => ({ ...(playground?.gateway ?? gatewaySettings), proxy }),
+    connection: () => ({ ...(playground?.gateway.settings ?? gatewaySettings), proxy }),
   });
   const router = new Router({
     browser,
     gateway,
     capabilities,
     // The hub address is read at each load, so a changed mirror applies to the next model.
-    toModelRef: (model, plan) => toModelRef(model, plan, baseUrl, playground?.preferences.hubUrl ?? DEFAULT_HUB_URL),
+    toModelRef: (model, plan) => toModelRef(model, plan, baseUrl, playground?.settings.preferences.hubUrl ?? DEFAULT_HUB_URL),
     toGatewayRef: toGatewayModelRef,
   });
   playground = new Playground({
@@ -85,17 +83,13 @@ async function boot(): Promise<void> {
       probeGateway({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, proxy, pageUrl: location.href, signal }),
     userModels: new UserModelStore(),
     inspectHubRepo: (request) => fetchHubModel(request),
-    cachedUrls: async () => new Set((await weights.list()).map((f) => f.url)),
+    weights,
     importLocal: (files) => importLocalModel(files, baseUrl, storeOrThrow),
+    benchRuns: new BenchStore(),
     baseUrl,
     requests,
   });
-  const bench = new BenchSession({ playground, router, store: new BenchStore() });
-  const cache = new CacheManager(playground, weights, baseUrl);
-  shell.playground = playground;
-  shell.bench = bench;
-  shell.cache = cache;
-  shell.requests = requests;
+  shell.app = playground;
   // Fault injection, for end-to-end tests of recovery (and for trying it by hand in the console).
   const faults = {
     inject: (kind: WorkerFault, afterTokens?: number) => browser.injectFault(kind, afterTokens),
@@ -106,8 +100,8 @@ async function boot(): Promise<void> {
       browser.loadStallTimeoutMs = ms;
     },
   };
-  // Exposed for end-to-end tests and for the curious, read-only by convention.
-  Object.assign(window, { playground, bench, cache, requests, faults });
+  // Exposed for end-to-end tests, the benchmark driver and the curious, read-only by convention.
+  Object.assign(window, { playground, bench: playground.bench, cache: playground.cache, requests, faults });
   await playground.start();
 }
 

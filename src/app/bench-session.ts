@@ -1,21 +1,30 @@
 /**
  * The benchmark tab's state and actions: the plan being edited, the run in progress, the saved
- * runs. Loads models through the same Router as the chat, then gives the chat its model back.
- * Emits `change` after every mutation, like the Playground.
+ * runs. Loads models through the primary slot's Router, holding that slot's engine meanwhile,
+ * then gives the chat its model back.
  */
 import { version } from '../../package.json';
 import { defaultPlan } from '../bench/plan';
 import { runBenchmark, type BenchProgress, type LoadedTarget } from '../bench/bench-runner';
 import type { BenchEnvironment, BenchPlan, BenchRun, BenchTarget } from '../bench/bench-types';
 import type { BenchStore } from '../cache/bench-store';
+import type { Capabilities } from '../engine/capabilities';
 import type { Route, Router } from '../engine/router';
-import type { Playground } from './playground';
 import { errorMessage } from '../errors/error-message';
+import type { ModelCatalog } from './model-catalog';
+import type { ModelSlot } from './model-slot';
+import { Notifier } from './notifier';
+import type { Settings } from './settings';
 
 export interface BenchSessionDeps {
-  playground: Playground;
-  router: Router;
-  store: BenchStore;
+  /** The slot whose engine the benchmark borrows (the chat's), and whose model it restores. */
+  slot: Pick<ModelSlot, 'load' | 'selected' | 'selectModel' | 'isDownloaded' | 'hold' | 'subscribe'>;
+  /** That slot's router: the benchmark loads its targets into the same engine. */
+  router: Pick<Router, 'load'>;
+  catalog: Pick<ModelCatalog, 'models'>;
+  settings: Pick<Settings, 'preferences'>;
+  capabilities: Capabilities;
+  store: Pick<BenchStore, 'list' | 'save' | 'delete'>;
 }
 
 /** The bundled models on WASM: runs offline, on any machine. */
@@ -35,77 +44,101 @@ export const GATEWAY_PRESET: readonly BenchTarget[] = [
   { modelId: 'phi-4-mini-instruct', backend: 'gateway' },
 ];
 
-/** Resolves once the playground is not loading a model. */
-function settled(app: Playground): Promise<void> {
+/** Resolves once the slot is not loading a model. */
+function settled(slot: BenchSessionDeps['slot']): Promise<void> {
+  const idle = (): boolean => slot.load.kind !== 'loading';
+  if (idle()) return Promise.resolve();
   return new Promise((resolve) => {
-    const check = (): void => {
-      if (app.load.kind === 'loading') return;
-      app.removeEventListener('change', check);
+    const unsubscribe = slot.subscribe(() => {
+      if (!idle()) return;
+      unsubscribe();
       resolve();
-    };
-    app.addEventListener('change', check);
-    check();
+    });
   });
 }
 
-export class BenchSession extends EventTarget {
+interface BenchState {
   plan: BenchPlan;
-  runs: BenchRun[] = [];
+  runs: BenchRun[];
   /** The run on screen: the one in progress, the last finished, or one reopened from history. */
-  shown: BenchRun | null = null;
-  progress: BenchProgress | null = null;
-  running = false;
+  shown: BenchRun | null;
+  progress: BenchProgress | null;
+  running: boolean;
   /** The last problem (storage, import), in words; null when there is none. */
-  problem: string | null = null;
+  problem: string | null;
+}
 
+export class BenchSession extends Notifier {
+  private state: BenchState;
   private abort: AbortController | null = null;
 
   constructor(private readonly deps: BenchSessionDeps) {
     super();
-    this.plan = defaultPlan(this.available(BUNDLED_PRESET));
+    this.state = { plan: defaultPlan(this.available(BUNDLED_PRESET)), runs: [], shown: null, progress: null, running: false, problem: null };
   }
 
-  private changed(): void {
-    this.dispatchEvent(new Event('change'));
+  get plan(): BenchPlan {
+    return this.state.plan;
+  }
+  /** Saved runs, newest first. */
+  get runs(): readonly BenchRun[] {
+    return this.state.runs;
+  }
+  get shown(): BenchRun | null {
+    return this.state.shown;
+  }
+  get progress(): BenchProgress | null {
+    return this.state.progress;
+  }
+  get running(): boolean {
+    return this.state.running;
+  }
+  get problem(): string | null {
+    return this.state.problem;
+  }
+
+  private set(change: Partial<BenchState>): void {
+    this.state = { ...this.state, ...change };
+    this.changed();
   }
 
   /** The preset's targets whose model is in the catalog (pocket-chat-3m may not be built yet). */
   available(targets: readonly BenchTarget[]): BenchTarget[] {
-    return targets.filter((t) => this.deps.playground.catalog.some((m) => m.id === t.modelId));
+    return targets.filter((t) => this.deps.catalog.models.some((m) => m.id === t.modelId));
   }
 
   setPlan(change: Partial<BenchPlan>): void {
-    this.plan = { ...this.plan, ...change };
-    this.changed();
+    this.set({ plan: { ...this.state.plan, ...change } });
   }
 
   async refresh(): Promise<void> {
     try {
       const { runs, skipped } = await this.deps.store.list();
-      this.runs = runs;
-      this.problem = skipped.length ? `${skipped.length} saved run(s) could not be read: ${skipped[0]!.problem}` : null;
-      if (!this.shown && !this.running) this.shown = runs[0] ?? null;
+      const { shown, running } = this.state;
+      this.set({
+        runs,
+        problem: skipped.length ? `${skipped.length} saved run(s) could not be read: ${skipped[0]!.problem}` : null,
+        shown: !shown && !running ? (runs[0] ?? null) : shown,
+      });
     } catch (error) {
-      this.problem = `Saved runs are unavailable: ${errorMessage(error)}`;
+      this.set({ problem: `Saved runs are unavailable: ${errorMessage(error)}` });
     }
-    this.changed();
   }
 
   show(run: BenchRun): void {
-    this.shown = run;
-    this.changed();
+    this.set({ shown: run });
   }
 
   async remove(id: string): Promise<void> {
     await this.deps.store.delete(id);
-    if (this.shown?.id === id) this.shown = null;
+    if (this.state.shown?.id === id) this.state = { ...this.state, shown: null };
     await this.refresh();
   }
 
   /** Adds an imported run to the history (saved like a measured one) and shows it. */
   async addImported(run: BenchRun): Promise<void> {
     await this.deps.store.save(run);
-    this.shown = run;
+    this.state = { ...this.state, shown: run };
     await this.refresh();
   }
 
@@ -119,55 +152,45 @@ export class BenchSession extends EventTarget {
    * the command line is the consent): gigabytes never download because a benchmark started.
    */
   async run(options: { download?: boolean } = {}): Promise<BenchRun | null> {
-    if (this.running) return null;
-    const app = this.deps.playground;
-    const previous = app.selectedModel?.id ?? null;
+    if (this.state.running) return null;
+    const { slot } = this.deps;
+    const previous = slot.selected?.id ?? null;
     // The chat and the benchmark share one engine: a running answer would skew the numbers, and
     // a model still loading for the chat would race the benchmark's first load.
-    const release = app.hold('A benchmark is running');
+    const release = slot.hold.take('A benchmark is running');
     const abort = new AbortController();
     this.abort = abort;
-    this.running = true;
-    this.problem = null;
-    this.progress = null;
-    this.changed();
-    await settled(app);
+    this.set({ running: true, problem: null, progress: null });
+    await settled(slot);
     let result: BenchRun | null = null;
     try {
-      result = await runBenchmark(this.plan, {
+      result = await runBenchmark(this.state.plan, {
         load: (target, signal) => this.load(target, signal, options.download ?? false),
         environment: this.environment(),
-        baseParams: app.preferences.params,
+        baseParams: this.deps.settings.preferences.params,
         signal: abort.signal,
-        onProgress: (progress) => {
-          this.progress = progress;
-          this.changed();
-        },
-        onSample: (run) => {
-          this.shown = run;
-          this.changed();
-        },
+        onProgress: (progress) => this.set({ progress }),
+        onSample: (run) => this.set({ shown: run }),
       });
-      this.shown = result;
+      this.state = { ...this.state, shown: result };
       await this.deps.store.save(result);
     } catch (error) {
-      this.problem = `The run could not be saved: ${errorMessage(error)}`;
+      this.state = { ...this.state, problem: `The run could not be saved: ${errorMessage(error)}` };
     } finally {
-      this.running = false;
       this.abort = null;
       release();
-      this.changed();
+      this.set({ running: false });
     }
     await this.refresh();
-    if (previous) void app.selectModel(previous);
+    if (previous) void slot.selectModel(previous);
     return result;
   }
 
   private async load(target: BenchTarget, signal: AbortSignal, allowDownload: boolean): Promise<LoadedTarget> {
-    const model = this.deps.playground.catalog.find((m) => m.id === target.modelId);
+    const model = this.deps.catalog.models.find((m) => m.id === target.modelId);
     if (!model) throw new Error(`"${target.modelId}" is not in the catalog.`);
     const device = target.backend;
-    if (device !== 'gateway' && !allowDownload && !(await this.deps.playground.isDownloaded(model))) {
+    if (device !== 'gateway' && !allowDownload && !(await this.deps.slot.isDownloaded(model))) {
       throw new Error(`${model.name} is not downloaded yet: download it from the model panel first (a benchmark never starts a download).`);
     }
     // A signal of its own for the load, cut loose once it is done: BrowserEngine keeps its abort
@@ -192,7 +215,7 @@ export class BenchSession extends EventTarget {
   }
 
   private environment(): BenchEnvironment {
-    const caps = this.deps.playground.capabilities;
+    const caps = this.deps.capabilities;
     return {
       userAgent: caps.userAgent,
       adapter: caps.webgpu

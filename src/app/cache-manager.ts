@@ -3,8 +3,11 @@
  * the storage estimate, persistent storage. The page reads and deletes; only the worker writes.
  */
 import { groupCachedFiles, type CacheGroup, type CachedFileInfo } from '../cache/cache-groups';
-import type { Playground } from './playground';
 import { errorMessage } from '../errors/error-message';
+import type { ModelCatalog } from './model-catalog';
+import type { ModelSlot } from './model-slot';
+import { Notifier } from './notifier';
+import type { Settings } from './settings';
 
 export interface WeightIndex {
   list(): Promise<CachedFileInfo[]>;
@@ -22,58 +25,79 @@ export interface StorageState {
   persisted: boolean | null;
 }
 
-export class CacheManager extends EventTarget {
-  groups: CacheGroup[] = [];
-  storage: StorageState = { usageBytes: null, quotaBytes: null, persisted: null };
-  /** The last problem, in words; null when there is none. */
-  problem: string | null = null;
-  busy = false;
+export interface CacheManagerDeps {
+  weights: WeightIndex;
+  /** The app's base URL, which bundled and imported model paths are relative to. */
+  baseUrl: string;
+  catalog: Pick<ModelCatalog, 'models'>;
+  settings: Pick<Settings, 'preferences'>;
+  /** The slots whose loads may store new files. */
+  slots: readonly Pick<ModelSlot, 'load' | 'subscribe'>[];
+  storageManager?: MaybeStorage | undefined;
+}
 
-  constructor(
-    private readonly playground: Playground,
-    private readonly weights: WeightIndex,
-    private readonly baseUrl: string,
-    private readonly storageManager: MaybeStorage | undefined = (globalThis.navigator as { storage?: MaybeStorage } | undefined)?.storage,
-  ) {
+export class CacheManager extends Notifier {
+  private groupList: CacheGroup[] = [];
+  private estimate: StorageState = { usageBytes: null, quotaBytes: null, persisted: null };
+  private lastProblem: string | null = null;
+  private working = false;
+  private readonly storageManager: MaybeStorage | undefined;
+
+  constructor(private readonly deps: CacheManagerDeps) {
     super();
-    // A finished load may have stored new files: refresh then, not on every streamed token.
-    let lastReady: unknown = null;
-    playground.addEventListener('change', () => {
-      const load = playground.load;
-      const ready = load.kind === 'ready' ? load.route : null;
-      if (ready && ready !== lastReady) void this.refresh();
-      lastReady = ready;
-    });
+    this.storageManager = 'storageManager' in deps ? deps.storageManager : (globalThis.navigator as { storage?: MaybeStorage } | undefined)?.storage;
+    // A finished load may have stored new files: refresh then, not on every change of the slot.
+    for (const slot of deps.slots) {
+      let lastReady: unknown = null;
+      slot.subscribe(() => {
+        const load = slot.load;
+        const ready = load.kind === 'ready' ? load.route : null;
+        if (ready && ready !== lastReady) void this.refresh();
+        lastReady = ready;
+      });
+    }
   }
 
-  private changed(): void {
-    this.dispatchEvent(new Event('change'));
+  /** Stored files grouped by model. */
+  get groups(): readonly CacheGroup[] {
+    return this.groupList;
+  }
+  get storage(): StorageState {
+    return this.estimate;
+  }
+  /** The last problem, in words; null when there is none. */
+  get problem(): string | null {
+    return this.lastProblem;
+  }
+  /** A delete is under way. */
+  get busy(): boolean {
+    return this.working;
   }
 
   async refresh(): Promise<void> {
     try {
-      const files = await this.weights.list();
-      this.groups = groupCachedFiles(files, this.playground.catalog, this.baseUrl, this.playground.preferences.hubUrl);
-      this.problem = null;
+      const files = await this.deps.weights.list();
+      this.groupList = groupCachedFiles(files, this.deps.catalog.models, this.deps.baseUrl, this.deps.settings.preferences.hubUrl);
+      this.lastProblem = null;
     } catch (error) {
-      this.problem = `The model cache cannot be read: ${errorMessage(error)}`;
+      this.lastProblem = `The model cache cannot be read: ${errorMessage(error)}`;
     }
     const sm = this.storageManager;
     try {
       const estimate = sm?.estimate ? await sm.estimate() : null;
-      this.storage = {
+      this.estimate = {
         usageBytes: estimate?.usage ?? null,
         quotaBytes: estimate?.quota ?? null,
         persisted: sm?.persisted ? await sm.persisted() : null,
       };
     } catch {
-      this.storage = { usageBytes: null, quotaBytes: null, persisted: null };
+      this.estimate = { usageBytes: null, quotaBytes: null, persisted: null };
     }
     this.changed();
   }
 
   private async run(work: () => Promise<void>): Promise<void> {
-    this.busy = true;
+    this.working = true;
     this.changed();
     let failure: string | null = null;
     try {
@@ -81,11 +105,11 @@ export class CacheManager extends EventTarget {
     } catch (error) {
       failure = errorMessage(error);
     } finally {
-      this.busy = false;
+      this.working = false;
     }
     await this.refresh();
     if (failure) {
-      this.problem = failure;
+      this.lastProblem = failure;
       this.changed();
     }
   }
@@ -95,26 +119,26 @@ export class CacheManager extends EventTarget {
     const group = this.groups.find((g) => g.key === key);
     if (!group) return;
     await this.run(async () => {
-      for (const f of group.files) await this.weights.delete(f.url);
+      for (const f of group.files) await this.deps.weights.delete(f.url);
     });
   }
 
   async deleteAll(): Promise<void> {
-    await this.run(() => this.weights.clear());
+    await this.run(() => this.deps.weights.clear());
   }
 
   /** Asks the browser not to evict the cache under storage pressure; it may say no. */
   async requestPersistence(): Promise<void> {
     const sm = this.storageManager;
     if (!sm?.persist) {
-      this.problem = 'This browser cannot make storage persistent.';
+      this.lastProblem = 'This browser cannot make storage persistent.';
       this.changed();
       return;
     }
     const granted = await sm.persist();
     await this.refresh();
     if (!granted) {
-      this.problem = 'The browser declined persistent storage (it usually grants it to installed or often-used sites).';
+      this.lastProblem = 'The browser declined persistent storage (it usually grants it to installed or often-used sites).';
       this.changed();
     }
   }

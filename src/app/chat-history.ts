@@ -1,93 +1,118 @@
 /**
- * The conversations as the chat store keeps them: loaded at start, saved after each change, and
- * kept in step with other tabs of the app. Saving is best effort: a failed write warns, and the
- * chat goes on in memory. The list itself lives on the Playground, which the UI renders.
+ * The conversations and which one is open: loaded at start, saved after each change, and kept in
+ * step with other tabs of the app. Saving is best effort: a failed write warns, and the chat goes
+ * on in memory. The list changes only through chat-history-rules.ts, so it is never empty.
  */
-import type { ChatChange } from '../cache/chat-store';
-import type { Conversation } from '../chat/conversation';
-import { withEmptyOpen, withReplaced, withStored, withoutConversation, type ConversationList } from './conversation-list';
-import type { Playground, PlaygroundServices } from './playground';
+import type { ChatChange, ChatStore } from '../cache/chat-store';
+import { createConversation, type Conversation } from '../chat/conversation';
 import { errorMessage } from '../errors/error-message';
+import { withEmptyOpen, withReplaced, withStored, withoutConversation, type ConversationList } from './chat-history-rules';
+import type { Notices } from './notices';
+import { Notifier } from './notifier';
 
 export interface ChatHistoryDeps {
-  playground: Pick<Playground, 'conversations' | 'currentId' | 'current' | 'generating' | 'notify' | 'stop'>;
-  services: Pick<PlaygroundServices, 'chats'>;
-  changed: () => void;
+  store: Pick<ChatStore, 'list' | 'get' | 'save' | 'delete' | 'onChange'>;
+  notices: Pick<Notices, 'notify'>;
 }
 
-export class ChatHistory {
-  constructor(private readonly deps: ChatHistoryDeps) {}
+export class ChatHistory extends Notifier {
+  private list: ConversationList;
+  /** Conversations an answer is being written into, with what stops that answer. */
+  private readonly claims = new Map<string, () => void>();
+
+  constructor(private readonly deps: ChatHistoryDeps) {
+    super();
+    const first = createConversation();
+    this.list = { conversations: [first], currentId: first.id };
+  }
+
+  /** Newest first, as loaded; never empty. */
+  get conversations(): readonly Conversation[] {
+    return this.list.conversations;
+  }
+
+  get currentId(): string {
+    return this.list.currentId;
+  }
+
+  /** The open conversation. */
+  get current(): Conversation {
+    return this.list.conversations.find((c) => c.id === this.list.currentId) ?? this.list.conversations[0]!;
+  }
 
   private setList(list: ConversationList): void {
-    this.deps.playground.conversations = list.conversations;
-    this.deps.playground.currentId = list.currentId;
+    this.list = list;
+    this.changed();
+  }
+
+  /**
+   * Marks conversation `id` as being written by an answer of this tab until the returned release
+   * is called: other tabs' copies of it are not taken in meanwhile, and removing it calls `stop`.
+   */
+  claim(id: string, stop: () => void): () => void {
+    this.claims.set(id, stop);
+    return () => {
+      if (this.claims.get(id) === stop) this.claims.delete(id);
+    };
   }
 
   /** Listens for what other tabs save or delete. */
   followOtherTabs(): void {
-    this.deps.services.chats.onChange((change) => void this.applyRemoteChange(change));
+    this.deps.store.onChange((change) => void this.applyRemoteChange(change));
   }
 
   /** Opens the stored conversations, newest first; without any, the empty chat stays. */
   async loadSaved(): Promise<void> {
-    const p = this.deps.playground;
+    const { notices } = this.deps;
     try {
-      const { conversations, skipped } = await this.deps.services.chats.list();
+      const { conversations, skipped } = await this.deps.store.list();
       if (conversations.length) this.setList({ conversations, currentId: conversations[0]!.id });
-      if (skipped.length) {
-        p.notify('warning', `${skipped.length} saved conversation(s) could not be read and were skipped.`);
-      }
+      if (skipped.length) notices.notify('warning', `${skipped.length} saved conversation(s) could not be read and were skipped.`);
     } catch (error) {
-      p.notify('warning', `Saved conversations are unavailable (${errorMessage(error)}); new chats will not be kept.`);
+      notices.notify('warning', `Saved conversations are unavailable (${errorMessage(error)}); new chats will not be kept.`);
     }
   }
 
   /** Takes in what another tab saved or deleted, unless this tab is writing that conversation now. */
   private async applyRemoteChange(change: ChatChange): Promise<void> {
-    const p = this.deps.playground;
-    if (p.generating?.conversationId === change.id) return;
+    if (this.claims.has(change.id)) return;
     if (change.kind === 'deleted') {
-      if (!p.conversations.some((c) => c.id === change.id)) return;
-      this.setList(withoutConversation(p, change.id));
-      this.deps.changed();
+      if (this.list.conversations.some((c) => c.id === change.id)) this.setList(withoutConversation(this.list, change.id));
       return;
     }
-    const fresh = await this.deps.services.chats.get(change.id);
+    const fresh = await this.deps.store.get(change.id);
     if (!fresh) return;
-    p.conversations = withStored(p.conversations, fresh);
-    this.deps.changed();
+    this.setList({ ...this.list, conversations: withStored(this.list.conversations, fresh) });
   }
 
+  /** `conversation` in place of the one with its id (not saved: see persist). */
   replace(conversation: Conversation): void {
-    this.deps.playground.conversations = withReplaced(this.deps.playground.conversations, conversation);
-    this.deps.changed();
+    this.setList({ ...this.list, conversations: withReplaced(this.list.conversations, conversation) });
   }
 
-  /** Saves `conversation` once it has a turn: an empty chat is not stored. */
+  /**
+   * Saves `conversation` once it has a turn (an empty chat is not stored), unless it was removed
+   * meanwhile: an answer stopped by the deletion must not write its conversation back.
+   */
   async persist(conversation: Conversation): Promise<void> {
-    if (conversation.turns.length === 0) return;
+    if (conversation.turns.length === 0 || !this.list.conversations.some((c) => c.id === conversation.id)) return;
     try {
-      await this.deps.services.chats.save(conversation);
+      await this.deps.store.save(conversation);
     } catch (error) {
-      this.deps.playground.notify('warning', `Could not save this conversation: ${errorMessage(error)}`);
+      this.deps.notices.notify('warning', `Could not save this conversation: ${errorMessage(error)}`);
     }
   }
 
   newConversation(): void {
-    this.setList(withEmptyOpen(this.deps.playground));
-    this.deps.changed();
+    this.setList(withEmptyOpen(this.list));
   }
 
   switchTo(id: string): void {
-    const p = this.deps.playground;
-    if (p.conversations.some((c) => c.id === id)) {
-      p.currentId = id;
-      this.deps.changed();
-    }
+    if (this.list.conversations.some((c) => c.id === id)) this.setList({ ...this.list, currentId: id });
   }
 
   async rename(id: string, title: string): Promise<void> {
-    const conversation = this.deps.playground.conversations.find((c) => c.id === id);
+    const conversation = this.list.conversations.find((c) => c.id === id);
     const clean = title.trim();
     if (!conversation || !clean) return;
     const renamed = { ...conversation, title: clean };
@@ -97,19 +122,17 @@ export class ChatHistory {
 
   /** Removes the conversation here at once, then its saved copy; an answer being written to it stops. */
   async remove(id: string): Promise<void> {
-    const p = this.deps.playground;
-    if (p.generating?.conversationId === id) p.stop();
-    this.setList(withoutConversation(p, id));
-    this.deps.changed();
+    this.claims.get(id)?.();
+    this.setList(withoutConversation(this.list, id));
     try {
-      await this.deps.services.chats.delete(id);
+      await this.deps.store.delete(id);
     } catch (error) {
-      p.notify('warning', `Could not delete the saved copy: ${errorMessage(error)}`);
+      this.deps.notices.notify('warning', `Could not delete the saved copy: ${errorMessage(error)}`);
     }
   }
 
   setSystemPrompt(text: string): void {
-    const conversation = { ...this.deps.playground.current, systemPrompt: text, updatedAt: Date.now() };
+    const conversation = { ...this.current, systemPrompt: text, updatedAt: Date.now() };
     this.replace(conversation);
     void this.persist(conversation);
   }

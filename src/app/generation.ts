@@ -1,7 +1,9 @@
 /**
  * Answering: one answer at a time, streamed token by token into a new assistant turn of the open
- * conversation and saved when it ends. When the engine dies under an answer, the model loader
- * decides what comes next before the answer counts as finished, so a next prompt waits for it.
+ * conversation and saved when it ends, on the primary slot's engine. When the engine dies under
+ * an answer, the slot decides what comes next before the answer counts as finished, so a next
+ * prompt waits for it. While it runs, the answer claims the engine and the conversation: loading
+ * another model, a benchmark's hold, or deleting the conversation stops it.
  */
 import { computeMetrics } from '../metrics/answer-metrics';
 import type { CatalogModel } from '../catalog/schema';
@@ -18,22 +20,30 @@ import {
 import { DeviceFaultError, WorkerCrashedError } from '../engine/errors';
 import type { Route } from '../engine/router';
 import type { GenerationParams } from '../engine/engine-types';
-import type { ChatHistory } from './chat-history';
-import type { ModelLoader } from './model-loader';
-import type { Playground, PlaygroundServices } from './playground';
+import type { RequestLog } from '../privacy/request-log';
 import { errorMessage } from '../errors/error-message';
+import type { ChatHistory } from './chat-history';
+import type { ModelSlot } from './model-slot';
+import { Notifier } from './notifier';
+import type { Settings } from './settings';
 
 /** Resource Timing entries arrive a little after the request (the worker's by message). */
 const REQUEST_REPORT_DELAY_MS = 300;
 
 export interface GenerationDeps {
-  playground: Pick<Playground, 'generating' | 'current' | 'conversations' | 'load' | 'preferences' | 'selectedModel'>;
-  services: Pick<PlaygroundServices, 'requests'>;
-  models: Pick<ModelLoader, 'pending' | 'afterEngineFault'>;
-  history: Pick<ChatHistory, 'replace' | 'persist'>;
-  changed: () => void;
-  /** True (after telling the user why) when the engine is held by something else. */
-  held: () => boolean;
+  /** The slot whose model answers (the primary one). */
+  slot: Pick<ModelSlot, 'load' | 'pending' | 'selected' | 'afterEngineFault' | 'claim' | 'hold'>;
+  chats: Pick<ChatHistory, 'current' | 'conversations' | 'replace' | 'persist' | 'claim'>;
+  settings: Pick<Settings, 'preferences'>;
+  /** Every request the page and worker make; answers record how many they caused. */
+  requests?: Pick<RequestLog, 'between'> | undefined;
+}
+
+/** The answer being generated, with the tokens received so far. */
+export interface Generating {
+  conversationId: string;
+  turnId: string;
+  tokens: number;
 }
 
 /** Where an answer ran and with which settings, kept with it for the line under the answer. */
@@ -63,25 +73,43 @@ export function errorMeta(model: CatalogModel | undefined, params: GenerationPar
   };
 }
 
-export class Generation {
+export class Generation extends Notifier {
+  private state: Generating | null = null;
   private generationAbort: AbortController | null = null;
 
-  constructor(private readonly deps: GenerationDeps) {}
+  constructor(private readonly deps: GenerationDeps) {
+    super();
+  }
+
+  /** The answer being generated, if any. */
+  get generating(): Generating | null {
+    return this.state;
+  }
+
+  private set(state: Generating | null): void {
+    this.state = state;
+    this.changed();
+  }
+
+  /** Whether a new answer may start now (after telling the user why not, when a hold is the reason). */
+  private mayStart(): boolean {
+    return !this.state && !this.deps.slot.hold.refuses();
+  }
 
   async send(text: string): Promise<void> {
-    if (this.deps.playground.generating || !text.trim() || this.deps.held()) return;
-    await this.answer(withUserTurn(this.deps.playground.current, text));
+    if (!text.trim() || !this.mayStart()) return;
+    await this.answer(withUserTurn(this.deps.chats.current, text));
   }
 
   async regenerate(): Promise<void> {
-    if (this.deps.playground.generating || this.deps.held()) return;
-    const base = withoutLastAnswer(this.deps.playground.current);
+    if (!this.mayStart()) return;
+    const base = withoutLastAnswer(this.deps.chats.current);
     if (base) await this.answer(base);
   }
 
   async editAndResend(text: string): Promise<void> {
-    if (this.deps.playground.generating || !text.trim() || this.deps.held()) return;
-    const base = withEditedLastUser(this.deps.playground.current, text);
+    if (!text.trim() || !this.mayStart()) return;
+    const base = withEditedLastUser(this.deps.chats.current, text);
     if (base) await this.answer(base);
   }
 
@@ -91,19 +119,22 @@ export class Generation {
 
   /** Appends an assistant turn to `conversation` and streams the answer into it. */
   private async answer(conversation: Conversation): Promise<void> {
-    const { playground: p, models, history } = this.deps;
+    const { slot, chats, settings } = this.deps;
     const messages = messagesForModel(conversation);
     const turnId = newId();
-    p.generating = { conversationId: conversation.id, turnId, tokens: 0 };
-    const placeholder: Turn = { id: turnId, role: 'assistant', content: '', createdAt: Date.now() };
-    let current: Conversation = { ...conversation, turns: [...conversation.turns, placeholder], updatedAt: Date.now() };
-    history.replace(current);
-    const update = (patch: Partial<Turn>): void => {
-      current = { ...current, turns: current.turns.map((t) => (t.id === turnId ? { ...t, ...patch } : t)) };
-      history.replace(current);
-    };
     const abort = new AbortController();
     this.generationAbort = abort;
+    const stop = (): void => abort.abort();
+    const releaseEngine = slot.claim(stop);
+    const releaseChat = chats.claim(conversation.id, stop);
+    this.set({ conversationId: conversation.id, turnId, tokens: 0 });
+    const placeholder: Turn = { id: turnId, role: 'assistant', content: '', createdAt: Date.now() };
+    let current: Conversation = { ...conversation, turns: [...conversation.turns, placeholder], updatedAt: Date.now() };
+    chats.replace(current);
+    const update = (patch: Partial<Turn>): void => {
+      current = { ...current, turns: current.turns.map((t) => (t.id === turnId ? { ...t, ...patch } : t)) };
+      chats.replace(current);
+    };
     const startedAt = Date.now();
     let content = '';
     let reasoning = '';
@@ -112,23 +143,26 @@ export class Generation {
     let route: Route | null = null;
     let fault: Error | null = null;
     try {
-      route = p.load.kind === 'ready' ? p.load.route : await models.pending;
+      route = slot.load.kind === 'ready' ? slot.load.route : await slot.pending;
       if (!route) {
-        if (p.load.kind === 'error') throw new Error(p.load.message);
-        if (p.load.kind === 'confirm') throw new Error(`${p.selectedModel?.name ?? 'This model'} is not downloaded yet: start the download in the model panel.`);
+        const load = slot.load;
+        if (load.kind === 'error') throw new Error(load.message);
+        if (load.kind === 'confirm') throw new Error(`${slot.selected?.name ?? 'This model'} is not downloaded yet: start the download in the model panel.`);
         throw new Error('No model is loaded. Pick a model first.');
       }
-      meta = routeMeta(route, p.preferences.params);
+      // Read once the model is there: settings changed while it loaded apply to this answer.
+      const params = settings.preferences.params;
+      meta = routeMeta(route, params);
       update({ meta });
-      for await (const event of route.engine.chat(messages, p.preferences.params, abort.signal)) {
+      for await (const event of route.engine.chat(messages, params, abort.signal)) {
         if (event.type === 'token') {
           tokens += event.count ?? 1;
-          p.generating = { conversationId: conversation.id, turnId, tokens };
+          this.set({ conversationId: conversation.id, turnId, tokens });
           if (!event.text) continue;
           content += event.text;
           update({ content });
         } else if (event.type === 'reasoning') {
-          p.generating = { conversationId: conversation.id, turnId, tokens: ++tokens };
+          this.set({ conversationId: conversation.id, turnId, tokens: ++tokens });
           reasoning += event.text;
           update({ reasoning });
         } else if (event.type === 'start' && event.notice) {
@@ -142,30 +176,31 @@ export class Generation {
     } catch (error) {
       const message = errorMessage(error);
       if (meta) update({ meta: { ...meta, error: message } });
-      else update({ meta: errorMeta(p.selectedModel, p.preferences.params, message) });
+      else update({ meta: errorMeta(slot.selected, settings.preferences.params, message) });
       if (error instanceof DeviceFaultError || error instanceof WorkerCrashedError) fault = error;
     } finally {
+      releaseEngine();
+      releaseChat();
       // Before the answer counts as finished, so a next prompt waits for the recovery.
-      if (fault && route) models.afterEngineFault(fault, route);
-      p.generating = null;
+      if (fault && route) slot.afterEngineFault(fault, route);
       this.generationAbort = null;
-      this.deps.changed();
-      await history.persist(current);
+      this.set(null);
+      await chats.persist(current);
       void this.recordRequests(conversation.id, turnId, startedAt, Date.now());
     }
   }
 
   /** Stores on the answer how many requests were made while it was produced. */
   private async recordRequests(conversationId: string, turnId: string, from: number, to: number): Promise<void> {
-    const log = this.deps.services.requests;
+    const log = this.deps.requests;
     if (!log) return;
     await new Promise((resolve) => setTimeout(resolve, REQUEST_REPORT_DELAY_MS));
-    const conversation = this.deps.playground.conversations.find((c) => c.id === conversationId);
+    const conversation = this.deps.chats.conversations.find((c) => c.id === conversationId);
     const turn = conversation?.turns.find((t) => t.id === turnId);
     if (!conversation || !turn?.meta) return;
     const count = log.between(from, to).length;
     const updated = { ...conversation, turns: conversation.turns.map((t) => (t.id === turnId && t.meta ? { ...t, meta: { ...t.meta, networkRequests: count } } : t)) };
-    this.deps.history.replace(updated);
-    await this.deps.history.persist(updated);
+    this.deps.chats.replace(updated);
+    await this.deps.chats.persist(updated);
   }
 }

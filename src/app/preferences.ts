@@ -17,6 +17,18 @@ export interface Preferences {
   hubUrl: string;
 }
 
+/** Which model a slot runs, on which device and in which variant. */
+export type RunChoice = Pick<Preferences, 'modelId' | 'device' | 'dtype'>;
+
+/**
+ * Where a model slot keeps its RunChoice. The primary slot's is the saved preferences (Settings);
+ * a second slot would get a store of its own (another key in them, or memory only).
+ */
+export interface RunChoiceStore {
+  readonly run: RunChoice;
+  setRun(change: Partial<RunChoice>): void;
+}
+
 const KEY = 'playground.preferences.v1';
 
 /** localStorage where it exists (not in Node, and access can throw in some sandboxed frames). */

@@ -32,7 +32,7 @@ it('adds a gateway model by id, answers on the gateway, keeps it across a reload
     await dialog.getByLabel('Model id').fill('pocket-chat-1m');
     await dialog.getByRole('button', { name: 'Add', exact: true }).click();
     const id = 'gateway-pocket-chat-1m';
-    await page.waitForFunction((want) => (window as AppWindow).playground?.selectedModel?.id === want, id);
+    await page.waitForFunction((want) => (window as AppWindow).playground?.models.primary.selected?.id === want, id);
     expect((await waitForModel(page)).backend).toBe('gateway');
     const c = golden.cases[0]!;
     await typeAndSend(page, c.messages[0]!.content);
@@ -43,7 +43,7 @@ it('adds a gateway model by id, answers on the gateway, keeps it across a reload
 
     await page.reload();
     await waitForModel(page);
-    expect(await page.evaluate(() => (window as AppWindow).playground!.selectedModel?.id)).toBe(id);
+    expect(await page.evaluate(() => (window as AppWindow).playground!.models.primary.selected?.id)).toBe(id);
     const panel = page.locator('model-panel');
     const offered = (): Promise<string[]> => panel.locator('#model option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
     expect(await offered()).toContain(id);
@@ -53,7 +53,7 @@ it('adds a gateway model by id, answers on the gateway, keeps it across a reload
     // changes the list and the selection: until then the removed model is still selected and
     // 'ready', which waitForModel would accept. Wait for what the user sees instead.
     await panel.locator(`#model option[value="${id}"]`).waitFor({ state: 'detached' });
-    await page.waitForFunction(() => (window as AppWindow).playground?.selectedModel?.id === 'pocket-chat-1m');
+    await page.waitForFunction(() => (window as AppWindow).playground?.models.primary.selected?.id === 'pocket-chat-1m');
     expect((await waitForModel(page)).backend).toBe('wasm');
     expect(await offered()).not.toContain(id);
     expect(await panel.locator('#model').inputValue()).toBe('pocket-chat-1m');
@@ -66,7 +66,7 @@ it('adds a gateway model by id, answers on the gateway, keeps it across a reload
     await page.locator('gateway-panel .result.ok').waitFor({ timeout: 30_000 });
     expect(await offered()).not.toContain(id);
     expect(await panel.locator('#model option').allInnerTexts()).not.toContainEqual(expect.stringContaining('(added)'));
-    expect(await page.evaluate(() => (window as AppWindow).playground!.catalog.map((m) => m.id))).not.toContain(id);
+    expect(await page.evaluate(() => (window as AppWindow).playground!.catalog.models.map((m) => m.id))).not.toContain(id);
     expect(errors).toEqual([]);
   } finally {
     await context.close();

@@ -185,7 +185,8 @@ it('marks a model that cannot run as failed, goes on, and stops cleanly on Cance
     await page.getByRole('button', { name: 'phi-4-mini vs gpt-oss-20b' }).click();
     const checked = (): Promise<(string | null)[]> =>
       page.locator('bench-config input[data-target]:checked').evaluateAll((els) => els.map((el) => el.getAttribute('data-target')));
-    expect((await checked()).sort()).toEqual(['gpt-oss-20b|gateway', 'phi-4-mini-instruct|gateway', 'phi-4-mini-instruct|webgpu', 'phi-4-mini|gateway']);
+    // The panel renders the new plan in the next animation frame.
+    await expect.poll(async () => (await checked()).sort()).toEqual(['gpt-oss-20b|gateway', 'phi-4-mini-instruct|gateway', 'phi-4-mini-instruct|webgpu', 'phi-4-mini|gateway']);
     // Keep one gateway target (it fails: nothing listens) and the bundled model.
     for (const t of ['gpt-oss-20b|gateway', 'phi-4-mini-instruct|gateway', 'phi-4-mini-instruct|webgpu']) {
       await page.locator(`bench-config input[data-target="${t}"]`).uncheck();

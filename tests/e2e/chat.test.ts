@@ -32,7 +32,7 @@ async function recordStreaming(page: Page): Promise<string[]> {
           // Before the first token the box shows a "Thinking…" placeholder, not answer text.
           const text = box && !box.querySelector('.thinking') ? box.textContent.trim() : '';
           if (text && seen[seen.length - 1] !== text) seen.push(text);
-          if (app.generating || seen.length === 0) requestAnimationFrame(sample);
+          if (app.generation.generating || seen.length === 0) requestAnimationFrame(sample);
           else resolve(seen);
         };
         requestAnimationFrame(sample);

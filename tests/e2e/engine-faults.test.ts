@@ -36,7 +36,7 @@ afterEach(async () => {
 /** Sends the long golden prompt and injects `kind` once a few tokens have streamed. */
 async function faultMidAnswer(page: Page, kind: WorkerFault, beforeFault?: () => Promise<void>): Promise<void> {
   await typeAndSend(page, 'Tell me about the moon.');
-  await page.waitForFunction(() => ((window as AppWindow).playground?.generating?.tokens ?? 0) >= 3, null, { polling: 10 });
+  await page.waitForFunction(() => ((window as AppWindow).playground?.generation.generating?.tokens ?? 0) >= 3, null, { polling: 10 });
   await beforeFault?.();
   await page.evaluate((k) => (window as FaultWindow).faults!.inject(k), kind);
 }
@@ -99,7 +99,7 @@ it('a worker killed mid-answer, then one that hangs, is replaced after the stall
       expect(ready.backend).toBe('wasm');
       await page.evaluate(() => (window as FaultWindow).faults!.setStallTimeout(120_000));
       await expectNextAnswer(page);
-      await page.evaluate(() => (window as AppWindow).playground!.newConversation());
+      await page.evaluate(() => (window as AppWindow).playground!.chats.newConversation());
     }
 
     // A worker that hangs while a model loads: the load watchdog (shortened from minutes to
@@ -107,7 +107,7 @@ it('a worker killed mid-answer, then one that hangs, is replaced after the stall
     await page.evaluate(async () => {
       const w = window as FaultWindow;
       w.faults!.setLoadStallTimeout(3000);
-      void w.playground!.selectModel('pocket-chat-1m');
+      void w.playground!.models.primary.selectModel('pocket-chat-1m');
       await w.faults!.inject('hang');
     });
     await expect.poll(() => loadState(page), { timeout: 60_000 }).toMatchObject({ kind: 'error', offers: [] });
@@ -128,7 +128,7 @@ it('a WebGPU device lost while a model loads ends the load with the same offers;
     await waitForModel(page);
     await page.evaluate(() => (window as FaultWindow).faults!.inject('device-lost-next-load'));
     // Loading it again (as a change of model or settings would) meets the lost device.
-    await page.evaluate(() => (window as AppWindow).playground!.selectModel('pocket-chat-1m'));
+    await page.evaluate(() => (window as AppWindow).playground!.models.primary.selectModel('pocket-chat-1m'));
     await expect.poll(() => loadState(page), { timeout: 60_000 }).toMatchObject({ kind: 'error', offers: ['wasm', 'gateway'] });
     expect((await loadState(page)).message).toMatch(/WebGPU device was lost while pocket-chat-1m was warming up/);
 

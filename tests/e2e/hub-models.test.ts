@@ -62,8 +62,9 @@ async function recordProgress(page: Page): Promise<void> {
   await page.evaluate(() => {
     const w = window as HubWindow;
     w.progressSeen = [];
-    w.playground!.addEventListener('change', () => {
-      const load = w.playground!.load;
+    const slot = w.playground!.models.primary;
+    slot.subscribe(() => {
+      const load = slot.load;
       if (load.kind === 'loading' && load.progress) w.progressSeen!.push(JSON.parse(JSON.stringify(load.progress)) as LoadProgress);
     });
   });
@@ -75,10 +76,10 @@ it('adds a hub repository, downloads it with progress, runs it, caches it, and d
     await waitForModel(page);
     await recordProgress(page);
     await addFromHub(page, true);
-    await page.waitForFunction((id) => (window as AppWindow).playground?.selectedModel?.id === id, MODEL_ID);
+    await page.waitForFunction((id) => (window as AppWindow).playground?.models.primary.selected?.id === id, MODEL_ID);
     const loaded = await waitForModel(page);
     expect(loaded).toMatchObject({ backend: 'wasm', dtype: 'q4' });
-    expect(await page.evaluate(() => (window as AppWindow).playground!.selectedModel?.id)).toBe(MODEL_ID);
+    expect(await page.evaluate(() => (window as AppWindow).playground!.models.primary.selected?.id)).toBe(MODEL_ID);
     // The model panel's verdict names the run the router made, from the same placement.
     const verdict = page.locator('model-panel fit-summary [data-fit]');
     expect(await verdict.getAttribute('data-fit')).toBe('fits');
@@ -109,7 +110,7 @@ it('adds a hub repository, downloads it with progress, runs it, caches it, and d
     const before = mirror.requests.length;
     await page.reload();
     await waitForModel(page);
-    expect(await page.evaluate(() => (window as AppWindow).playground!.selectedModel?.id)).toBe(MODEL_ID);
+    expect(await page.evaluate(() => (window as AppWindow).playground!.models.primary.selected?.id)).toBe(MODEL_ID);
     expect(mirror.requests.slice(before)).toEqual([]);
 
     // Deleting its files: selecting it again asks before downloading.
@@ -119,15 +120,15 @@ it('adds a hub repository, downloads it with progress, runs it, caches it, and d
     await page.locator('model-panel select#model').selectOption('pocket-chat-1m');
     await waitForModel(page);
     await page.locator('model-panel select#model').selectOption(MODEL_ID);
-    await expect.poll(() => page.evaluate(() => (window as AppWindow).playground!.load.kind)).toBe('confirm');
+    await expect.poll(() => page.evaluate(() => (window as AppWindow).playground!.models.primary.load.kind)).toBe('confirm');
     await expect.poll(() => page.locator('model-panel .confirm button').innerText()).toMatch(/Download .* and load/);
 
     // Removed from the list, it stays removed after a reload.
     await page.locator('model-panel').getByRole('button', { name: /^Remove .* from the list/ }).click();
     await waitForModel(page);
     await page.reload();
-    await page.waitForFunction(() => (window as AppWindow).playground?.catalog.length, null, { timeout: 30_000 });
-    expect(await page.evaluate(() => (window as AppWindow).playground!.catalog.map((m) => m.id))).not.toContain(MODEL_ID);
+    await page.waitForFunction(() => (window as AppWindow).playground?.catalog.models.length, null, { timeout: 30_000 });
+    expect(await page.evaluate(() => (window as AppWindow).playground!.catalog.models.map((m) => m.id))).not.toContain(MODEL_ID);
     expect(errors).toEqual([]);
   } finally {
     await context.close();
@@ -150,11 +151,11 @@ it('html, truncated, corrupt and dropped downloads of a weight file each fail wi
       mirror.fault(Q4_FILE, fault, times);
       if (index === 0) {
         await addFromHub(page, true);
-        await page.waitForFunction((id) => (window as AppWindow).playground?.selectedModel?.id === id, MODEL_ID);
+        await page.waitForFunction((id) => (window as AppWindow).playground?.models.primary.selected?.id === id, MODEL_ID);
       } else {
         await page.locator('model-panel').getByRole('button', { name: 'Try again' }).click();
       }
-      await page.waitForFunction(() => (window as AppWindow).playground?.load.kind === 'error', null, { timeout: 60_000 });
+      await page.waitForFunction(() => (window as AppWindow).playground?.models.primary.load.kind === 'error', null, { timeout: 60_000 });
       expect((await loadState(page)).message, fault).toMatch(message);
       expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE)), fault).toEqual([]);
     }
@@ -180,7 +181,7 @@ it('cancels a download that stalls; nothing of the file is cached, and downloadi
       { timeout: 30_000 },
     );
     await page.locator('model-panel').getByRole('button', { name: 'Cancel' }).click();
-    await expect.poll(() => page.evaluate(() => (window as AppWindow).playground!.load.kind)).toBe('confirm');
+    await expect.poll(() => page.evaluate(() => (window as AppWindow).playground!.models.primary.load.kind)).toBe('confirm');
     expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE))).toEqual([]);
 
     await page.locator('model-panel .confirm button').click();
@@ -199,7 +200,7 @@ it('resumes a download the server dropped, from where it stopped, and keeps the 
     const before = mirror.requests.length;
     mirror.fault(Q4_FILE, 'drop', 1);
     await addFromHub(page, true);
-    await page.waitForFunction((id) => (window as AppWindow).playground?.selectedModel?.id === id, MODEL_ID);
+    await page.waitForFunction((id) => (window as AppWindow).playground?.models.primary.selected?.id === id, MODEL_ID);
     expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: 'q4' });
     const q4 = bundled.variants.find((v) => v.dtype === 'q4')!.files[0]!;
     const half = q4.bytes >> 1;
@@ -222,7 +223,7 @@ it('a benchmark never downloads: a hub model added without downloading fails its
   try {
     await waitForModel(page);
     await addFromHub(page, false);
-    await expect.poll(() => page.evaluate(() => (window as AppWindow).playground!.load.kind)).toBe('confirm');
+    await expect.poll(() => page.evaluate(() => (window as AppWindow).playground!.models.primary.load.kind)).toBe('confirm');
     const before = mirror.requests.length;
     const run = await page.evaluate(async (id) => {
       const bench = (window as BenchWindow).bench!;

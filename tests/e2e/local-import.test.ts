@@ -39,7 +39,7 @@ it('imports a model folder and runs it with no request for its files, also after
   try {
     await waitForModel(page);
     await importFolder(page, path.join(PUBLIC_MODELS, 'pocket-chat-1m'));
-    await page.waitForFunction((id) => (window as AppWindow).playground?.selectedModel?.id === id, MODEL_ID, { timeout: 30_000 });
+    await page.waitForFunction((id) => (window as AppWindow).playground?.models.primary.selected?.id === id, MODEL_ID, { timeout: 30_000 });
     expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: 'q4' });
     await typeAndSend(page, golden.cases[0]!.messages[0]!.content);
     await waitIdle(page);
@@ -47,7 +47,7 @@ it('imports a model folder and runs it with no request for its files, also after
 
     await page.reload();
     await waitForModel(page);
-    expect(await page.evaluate(() => (window as AppWindow).playground!.selectedModel?.id)).toBe(MODEL_ID);
+    expect(await page.evaluate(() => (window as AppWindow).playground!.models.primary.selected?.id)).toBe(MODEL_ID);
     const modelRequests = requests.map((r) => r.url()).filter((u) => u.includes('/local-models/'));
     expect(modelRequests).toEqual([]);
     expect(requests.map((r) => new URL(r.url()).origin).filter((o) => o !== new URL(baseUrl).origin)).toEqual([]);
@@ -96,7 +96,7 @@ it('a full storage stops an import with the space needed and free, and keeps non
       return cache.groups.flatMap((g) => g.files.map((f) => f.url)).filter((u) => u.includes('/local-models/'));
     });
     expect(leftovers).toEqual([]);
-    expect(await page.evaluate(() => (window as AppWindow).playground!.catalog.map((m) => m.id))).not.toContain(MODEL_ID);
+    expect(await page.evaluate(() => (window as AppWindow).playground!.catalog.models.map((m) => m.id))).not.toContain(MODEL_ID);
   } finally {
     await context.close();
   }

@@ -46,8 +46,8 @@ it('after one visit, reloads and chats with the network off, and says it is offl
     const golden3m = readGolden('pocket-chat-3m');
     await page.evaluate(() => {
       const app = (window as AppWindow).playground!;
-      app.newConversation();
-      void app.selectModel('pocket-chat-3m');
+      app.chats.newConversation();
+      void app.models.primary.selectModel('pocket-chat-3m');
     });
     expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: 'q4' });
     const c3 = golden3m.cases[0]!;
@@ -61,7 +61,7 @@ it('after one visit, reloads and chats with the network off, and says it is offl
     const fromNetwork = await Promise.all(after.map(async (r) => ({ url: r.url(), response: await r.response() })));
     expect(fromNetwork.filter((r) => r.response !== null && !r.response.fromServiceWorker()).map((r) => r.url)).toEqual([]);
     expect(after.some((r) => r.url() === baseUrl)).toBe(true);
-    expect(await page.evaluate(() => (window as AppWindow).playground!.notices.filter((n) => n.level === 'error').length)).toBe(0);
+    expect(await page.evaluate(() => (window as AppWindow).playground!.notices.list.filter((n) => n.level === 'error').length)).toBe(0);
     // Installable: the manifest is linked and served (from the precache, offline) with its icon.
     const manifest = await page.evaluate(async () => {
       const link = document.querySelector<HTMLLinkElement>('link[rel="manifest"]');

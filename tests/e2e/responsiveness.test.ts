@@ -20,16 +20,16 @@ it('the page responds to input while the model loads', async () => {
   // the 13 MB fp32 weights): a wide window to interact in.
   const { page, context } = await openApp(browser, inject('baseUrl'), { device: 'wasm', dtype: 'fp32', modelId: 'pocket-chat-3m' });
   try {
-    await page.waitForFunction(() => (window as AppWindow).playground?.load.kind === 'loading');
+    await page.waitForFunction(() => (window as AppWindow).playground?.models.primary.load.kind === 'loading');
     const box = page.locator('chat-composer textarea');
     await box.click();
     await page.keyboard.type('typed while loading');
     await expect.poll(() => box.inputValue()).toBe('typed while loading');
     await page.getByRole('spinbutton', { name: 'Temperature' }).fill('0.5');
     await page.keyboard.press('Tab');
-    await expect.poll(() => page.evaluate(() => (window as AppWindow).playground!.preferences.params.temperature)).toBe(0.5);
+    await expect.poll(() => page.evaluate(() => (window as AppWindow).playground!.settings.preferences.params.temperature)).toBe(0.5);
     // All of that happened before the model was ready: nothing waited for inference.
-    expect(await page.evaluate(() => (window as AppWindow).playground!.load.kind)).toBe('loading');
+    expect(await page.evaluate(() => (window as AppWindow).playground!.models.primary.load.kind)).toBe('loading');
     await waitForModel(page);
   } finally {
     await context.close();

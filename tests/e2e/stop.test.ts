@@ -24,8 +24,8 @@ it('Stop keeps a partial answer, stops within two tokens, and the next prompt is
   try {
     await waitForModel(page);
     await typeAndSend(page, 'Tell me about the moon.');
-    await page.waitForFunction(() => ((window as AppWindow).playground?.generating?.tokens ?? 0) >= 4, null, { polling: 10 });
-    const seenAtStop = await page.evaluate(() => (window as AppWindow).playground!.generating!.tokens);
+    await page.waitForFunction(() => ((window as AppWindow).playground?.generation.generating?.tokens ?? 0) >= 4, null, { polling: 10 });
+    const seenAtStop = await page.evaluate(() => (window as AppWindow).playground!.generation.generating!.tokens);
     await page.getByRole('button', { name: 'Stop generating' }).click();
     await waitIdle(page, 10_000);
     const stopped = await lastAnswer(page);
@@ -49,7 +49,7 @@ it('Stop keeps a partial answer, stops within two tokens, and the next prompt is
 
     // Esc does the same from the keyboard.
     await typeAndSend(page, 'Tell me about the moon.');
-    await page.waitForFunction(() => ((window as AppWindow).playground?.generating?.tokens ?? 0) >= 2, null, { polling: 10 });
+    await page.waitForFunction(() => ((window as AppWindow).playground?.generation.generating?.tokens ?? 0) >= 2, null, { polling: 10 });
     await page.keyboard.press('Escape');
     await waitIdle(page, 10_000);
     expect((await lastAnswer(page)).meta?.stopReason).toBe('aborted');

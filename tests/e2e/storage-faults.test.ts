@@ -27,17 +27,17 @@ it('two tabs on one conversation: each sees the other\u2019s answers and neither
 
     await typeAndSend(a, 'What is 2 plus 3?');
     await waitIdle(a);
-    const id = await a.evaluate(() => (window as AppWindow).playground!.currentId);
+    const id = await a.evaluate(() => (window as AppWindow).playground!.chats.currentId);
     // Tab B hears about it without a reload, opens it, and adds to it.
-    await b.waitForFunction((want) => (window as AppWindow).playground!.conversations.some((c) => c.id === want && c.turns.length === 2), id);
-    await b.evaluate((want) => (window as AppWindow).playground!.switchTo(want), id);
+    await b.waitForFunction((want) => (window as AppWindow).playground!.chats.conversations.some((c) => c.id === want && c.turns.length === 2), id);
+    await b.evaluate((want) => (window as AppWindow).playground!.chats.switchTo(want), id);
     await typeAndSend(b, 'Hello');
     await waitIdle(b);
     // Tab A now shows all four turns, and so does a fresh load from IndexedDB.
-    await a.waitForFunction(() => (window as AppWindow).playground!.current.turns.length === 4);
+    await a.waitForFunction(() => (window as AppWindow).playground!.chats.current.turns.length === 4);
     await a.reload();
     await waitForModel(a);
-    await a.evaluate((want) => (window as AppWindow).playground!.switchTo(want), id);
+    await a.evaluate((want) => (window as AppWindow).playground!.chats.switchTo(want), id);
     expect((await turns(a)).map((t) => [t.role, t.role === 'user' ? t.content : '…'])).toEqual([
       ['user', 'What is 2 plus 3?'],
       ['assistant', '…'],
@@ -73,7 +73,7 @@ it('skips a corrupt conversation record with a notice and loads the others', asy
     await waitForStart(page); // the saved conversations are read before the model loads
     const state = await page.evaluate(() => {
       const app = (window as AppWindow).playground!;
-      return { titles: app.conversations.map((c) => c.title), notices: app.notices.map((n) => n.text) };
+      return { titles: app.chats.conversations.map((c) => c.title), notices: app.notices.list.map((n) => n.text) };
     });
     expect(state.titles).toEqual(['Hello']);
     expect(state.notices).toContain('1 saved conversation(s) could not be read and were skipped.');
@@ -98,7 +98,7 @@ it('runs without IndexedDB in the page, says conversations will not be kept, and
   try {
     await waitForModel(page);
     await expect
-      .poll(() => page.evaluate(() => (window as AppWindow).playground!.notices.map((n) => n.text).join('\n')))
+      .poll(() => page.evaluate(() => (window as AppWindow).playground!.notices.list.map((n) => n.text).join('\n')))
       .toMatch(/Saved conversations are unavailable \(.*denied permission.*\); new chats will not be kept\./);
     await typeAndSend(page, 'What is 2 plus 3?');
     await waitIdle(page);

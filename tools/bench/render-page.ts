@@ -10,7 +10,7 @@
 import DOMPurify from 'dompurify';
 import { marked } from 'marked';
 import type { Turn } from '../../src/chat/conversation';
-import '../../src/ui/chat-message';
+import '../../src/ui/chat/chat-message';
 
 export interface RenderRun {
   text: string;

@@ -87,9 +87,9 @@ export async function openApp(browser: Browser, baseUrl: string, options: OpenOp
 export async function waitForModel(page: Page, timeout = 120_000): Promise<{ backend: string; dtype: string; detail: string }> {
   const handle = await page.waitForFunction(
     () => {
-      const p = (window as AppWindow).playground;
-      const selected = p?.selectedModel?.id;
-      const load = p?.load;
+      const slot = (window as AppWindow).playground?.models.primary;
+      const selected = slot?.selected?.id;
+      const load = slot?.load;
       if (!load || !selected) return false;
       if (load.kind === 'ready' && load.route.model.id === selected) {
         const { backend, dtype, detail } = load.route.loaded;
@@ -113,7 +113,7 @@ export async function waitForModel(page: Page, timeout = 120_000): Promise<{ bac
  */
 export async function waitForStart(page: Page): Promise<void> {
   await page.waitForFunction(() => {
-    const kind = (window as AppWindow).playground?.load.kind;
+    const kind = (window as AppWindow).playground?.models.primary.load.kind;
     return kind !== undefined && kind !== 'idle';
   }, null, { timeout: 60_000, polling: 50 });
 }
@@ -121,7 +121,7 @@ export async function waitForStart(page: Page): Promise<void> {
 /** The model panel's load state: its kind, and after a failure the message and recovery offers. */
 export async function loadState(page: Page): Promise<{ kind: string; message: string; offers: string[] }> {
   return page.evaluate(() => {
-    const l = (window as AppWindow).playground!.load;
+    const l = (window as AppWindow).playground!.models.primary.load;
     return l.kind === 'error' ? { kind: l.kind, message: l.message, offers: (l.recovery ?? []).map((o) => o.kind) } : { kind: l.kind, message: '', offers: [] };
   });
 }
@@ -135,12 +135,12 @@ export async function typeAndSend(page: Page, text: string): Promise<void> {
 }
 
 export async function waitIdle(page: Page, timeout = 120_000): Promise<void> {
-  await page.waitForFunction(() => !(window as AppWindow).playground?.generating, null, { timeout, polling: 50 });
+  await page.waitForFunction(() => !(window as AppWindow).playground?.generation.generating, null, { timeout, polling: 50 });
 }
 
 /** The turns of the current conversation, as the app holds them. */
 export async function turns(page: Page): Promise<Turn[]> {
-  return page.evaluate(() => JSON.parse(JSON.stringify((window as AppWindow).playground!.current.turns)) as Turn[]);
+  return page.evaluate(() => JSON.parse(JSON.stringify((window as AppWindow).playground!.chats.current.turns)) as Turn[]);
 }
 
 export async function lastAnswer(page: Page): Promise<Turn> {

@@ -1,0 +1,227 @@
+/**
+ * A model slot: one engine (behind its own Router), the model it runs, and that model's load
+ * state. The chat answers with the primary slot. A second slot (a draft model beside a refine
+ * model, or two models side by side) is a second ModelSlot with a Router of its own, i.e. its own
+ * BrowserEngine and worker (main.ts builds them), and its own RunChoiceStore; nothing here is
+ * shared between slots but the catalog, the gateway settings and the notices.
+ *
+ * Loading goes through the router, and so does what follows when that goes wrong: a hub download
+ * that waits for a yes, a load the user cancels, a device that fails under a loaded model. Only
+ * the latest load counts (Latest): what an older one reports after a newer one started is dropped.
+ */
+import { modelFileUrls } from '../catalog/catalog';
+import type { CatalogModel } from '../catalog/schema';
+import type { LoadProgress } from '../engine/engine-types';
+import { WorkerCrashedError, isAbortError } from '../engine/errors';
+import type { Route, Router } from '../engine/router';
+import { errorMessage } from '../errors/error-message';
+import { EngineHold } from './engine-hold';
+import type { GatewayConnection } from './gateway-connection';
+import { Latest } from './latest';
+import type { ModelCatalog } from './model-catalog';
+import type { Notices } from './notices';
+import { Notifier } from './notifier';
+import type { Capabilities } from '../engine/capabilities';
+import type { RunChoice, RunChoiceStore } from './preferences';
+import { recoveryOffers, type FailedRun, type RecoveryOffer } from '../placement/recovery-offers';
+import { faultedLoad } from './recovery';
+import type { Settings } from './settings';
+
+export type LoadState =
+  | { kind: 'idle' }
+  /** A hub model not in the cache yet: nothing downloads until the user says so. */
+  | { kind: 'confirm'; modelId: string }
+  | { kind: 'loading'; modelId: string; progress: LoadProgress | null }
+  | { kind: 'ready'; route: Route }
+  /** `recovery`: what to try instead, after the device under the model failed. */
+  | { kind: 'error'; modelId: string; message: string; recovery?: RecoveryOffer[] };
+
+export interface SelectOptions {
+  /** The user agreed to download a hub model that is not cached. */
+  download?: boolean;
+}
+
+export interface ModelSlotDeps {
+  /** The engine pair this slot loads into; a second slot needs a Router (and BrowserEngine) of its own. */
+  router: Pick<Router, 'load'>;
+  /** Which model this slot runs and where; the primary slot's is the saved preferences. */
+  choice: RunChoiceStore;
+  catalog: Pick<ModelCatalog, 'models'>;
+  settings: Pick<Settings, 'preferences'>;
+  gateway: Pick<GatewayConnection, 'settings'>;
+  notices: Pick<Notices, 'notify'>;
+  /** What this device can run: recovery offers are judged against it. */
+  capabilities: Capabilities;
+  /** URLs of the files in the weight cache. */
+  cachedUrls: () => Promise<Set<string>>;
+  /** The app's base URL, which bundled and imported model paths are relative to. */
+  baseUrl: string;
+}
+
+export class ModelSlot extends Notifier {
+  /** Who may use this slot's engine (the benchmark takes it). */
+  readonly hold: EngineHold;
+  private state: LoadState = { kind: 'idle' };
+  private readonly loads = new Latest();
+  private loadPromise: Promise<Route | null> | null = null;
+  private readonly claims = new Set<() => void>();
+
+  constructor(private readonly deps: ModelSlotDeps) {
+    super();
+    this.hold = new EngineHold({ notices: deps.notices, interrupt: () => this.interrupt() });
+  }
+
+  get load(): LoadState {
+    return this.state;
+  }
+
+  /** The model chosen for this slot; a bundled one when that is not (or no longer) in the catalog. */
+  get selected(): CatalogModel | undefined {
+    const id = this.deps.choice.run.modelId;
+    const models = this.deps.catalog.models;
+    return models.find((m) => m.id === id) ?? models.find((m) => m.source.kind === 'bundled');
+  }
+
+  /** The load in progress, which a prompt sent meanwhile waits for; null when none is. */
+  get pending(): Promise<Route | null> | null {
+    return this.loadPromise;
+  }
+
+  /**
+   * Marks the engine as in use (an answer streams from it) until the returned release is called.
+   * Loading another model and taking the hold call `stop` first.
+   */
+  claim(stop: () => void): () => void {
+    this.claims.add(stop);
+    return () => this.claims.delete(stop);
+  }
+
+  private interrupt(): void {
+    for (const stop of [...this.claims]) stop();
+  }
+
+  private set(load: LoadState): void {
+    this.state = load;
+    this.changed();
+  }
+
+  /** Whether every file of at least one variant is in the weight cache (always true for bundled and gateway models). */
+  async isDownloaded(model: CatalogModel): Promise<boolean> {
+    if (model.source.kind !== 'hub' && model.source.kind !== 'local') return true;
+    try {
+      const cached = await this.deps.cachedUrls();
+      const { baseUrl } = this.deps;
+      const { hubUrl } = this.deps.settings.preferences;
+      return model.variants.some((v) => modelFileUrls(model, v.dtype, baseUrl, hubUrl).every((url) => cached.has(url)));
+    } catch {
+      return false;
+    }
+  }
+
+  async selectModel(modelId: string, options: SelectOptions = {}): Promise<Route | null> {
+    const model = this.deps.catalog.models.find((m) => m.id === modelId);
+    if (!model) {
+      this.deps.notices.notify('error', `Unknown model "${modelId}".`);
+      return null;
+    }
+    if (this.hold.refuses()) return null;
+    this.interrupt();
+    const signal = this.loads.start();
+    this.deps.choice.setRun({ modelId });
+    this.set({ kind: 'loading', modelId, progress: null });
+    // Gigabytes are never fetched because a picker changed: a hub model waits for a yes. An
+    // imported model has nowhere to download from: without its stored files it cannot load.
+    const local = model.source.kind === 'local';
+    if ((!options.download || local) && !(await this.isDownloaded(model))) {
+      if (!this.loads.isCurrent(signal)) return null;
+      this.loadPromise = null;
+      this.set(
+        local
+          ? { kind: 'error', modelId, message: `The imported files of ${model.name} are no longer stored in this browser. Import the folder again.` }
+          : { kind: 'confirm', modelId },
+      );
+      return null;
+    }
+    if (!this.loads.isCurrent(signal)) return null;
+    const { device, dtype } = this.deps.choice.run;
+    const promise = this.deps.router
+      .load(model, { device, dtype, gatewayFallback: this.deps.gateway.settings.fallback }, {
+        signal,
+        onProgress: (progress) => {
+          if (this.loads.isCurrent(signal)) this.set({ kind: 'loading', modelId, progress });
+        },
+      })
+      .then((route) => {
+        if (!this.loads.isCurrent(signal)) return null;
+        this.set({ kind: 'ready', route });
+        for (const problem of route.loaded.cacheProblems ?? []) this.deps.notices.notify('warning', problem);
+        return route;
+      })
+      .catch((error: unknown) => {
+        if (!this.loads.isCurrent(signal) || isAbortError(error)) return null;
+        const faulted = faultedLoad(error, model);
+        this.set({
+          kind: 'error',
+          modelId,
+          message: errorMessage(error),
+          ...(faulted ? { recovery: this.offers(faulted) } : {}),
+        });
+        return null;
+      });
+    this.loadPromise = promise;
+    return promise;
+  }
+
+  /** Stops a model download or load; nothing partial is kept (only complete files are cached). */
+  cancelLoad(): void {
+    const load = this.state;
+    if (load.kind !== 'loading') return;
+    const modelId = load.modelId;
+    this.loads.cancel();
+    this.loadPromise = null;
+    const model = this.deps.catalog.models.find((m) => m.id === modelId);
+    this.set(model?.source.kind === 'hub' ? { kind: 'confirm', modelId } : { kind: 'idle' });
+    this.deps.notices.notify('info', `Stopped loading ${model?.name ?? modelId}. Files that finished downloading stay cached; the rest will download again.`);
+  }
+
+  /** A new device or variant applies at once: the selected model loads again with it. */
+  setRunPreference(change: Partial<Pick<RunChoice, 'device' | 'dtype'>>): void {
+    if (this.hold.refuses()) return;
+    this.deps.choice.setRun(change);
+    const model = this.selected;
+    if (model) void this.selectModel(model.id);
+  }
+
+  /** The ways on after `run`'s device failed, judged against the choice it came from. */
+  private offers(run: FailedRun): RecoveryOffer[] {
+    return recoveryOffers(run, this.deps.capabilities, this.deps.choice.run, this.deps.gateway.settings.baseUrl || null);
+  }
+
+  /** Takes one of the offers made after a device fault: another device, variant, or the gateway. */
+  recover(offer: RecoveryOffer): void {
+    if (offer.kind === 'wasm') this.setRunPreference({ device: 'wasm' });
+    else if (offer.kind === 'variant') this.setRunPreference({ dtype: offer.dtype });
+    else this.setRunPreference({ device: 'gateway' });
+  }
+
+  /**
+   * The worker under `route` is gone (the engine has already killed it). A hung or vanished worker
+   * is most likely a one-off: load the model again at once. A failed device would fail again the
+   * same way: stop, say so, and offer WASM, a smaller variant or the gateway.
+   */
+  afterEngineFault(fault: Error, route: Route): void {
+    const current = this.state;
+    if (current.kind !== 'ready' || current.route !== route) return;
+    if (fault instanceof WorkerCrashedError) {
+      void this.selectModel(route.model.id, { download: true });
+      return;
+    }
+    const plan = route.plan;
+    this.set({
+      kind: 'error',
+      modelId: route.model.id,
+      message: fault.message,
+      recovery: plan ? this.offers({ model: route.model, device: plan.device, dtype: plan.dtype }) : [],
+    });
+  }
+}

@@ -1,0 +1,175 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { targetLabel } from '../../bench/chart-data';
+import { FEW_SAMPLES_MARK, runToMarkdown } from '../../bench/markdown';
+import { formatMs, formatRate } from '../../metrics/answer-metrics';
+import { runToJson, samplesToCsv } from '../../bench/report';
+import { MIN_SAMPLES_P95, type Stats } from '../../bench/stats';
+import { compareToNative, describeComparison, summarizeTargets, targetKey } from '../../bench/summary';
+import type { BenchRun } from '../../bench/bench-types';
+import { downloadText } from '../shared/download';
+import { icons } from '../shared/icons';
+import { controls } from '../shared/styles';
+
+function p95(stats: Stats) {
+  const text = formatMs(stats.p95);
+  return stats.p95 !== null && !stats.p95Reliable
+    ? html`${text} <abbr title="fewer than ${MIN_SAMPLES_P95} samples: close to the slowest request">${FEW_SAMPLES_MARK}</abbr>`
+    : text;
+}
+
+/** The per-target table of a run, its notes, and its exports. */
+@customElement('bench-results')
+export class BenchResults extends LitElement {
+  @property({ attribute: false }) run: BenchRun | null = null;
+
+  private _export(kind: 'csv' | 'md' | 'json'): void {
+    const run = this.run;
+    if (!run) return;
+    const stamp = new Date(run.startedAt).toISOString().replace(/[:.]/g, '-');
+    if (kind === 'csv') downloadText(`bench-${stamp}.csv`, samplesToCsv(run.samples), 'text/csv');
+    else if (kind === 'md') downloadText(`bench-${stamp}.md`, runToMarkdown(run), 'text/markdown');
+    else downloadText(`bench-${stamp}.json`, runToJson(run), 'application/json');
+  }
+
+  protected override render() {
+    const run = this.run;
+    if (!run) return nothing;
+    const summaries = summarizeTargets(run.samples);
+    const problems = run.targets.filter((t) => t.status !== 'ok');
+    const comparisons = compareToNative(summaries);
+    const few = summaries.some((s) => s.samples > 0 && !s.ttftMs.p95Reliable);
+    return html`
+      <div class="head">
+        <h3>Results <span class="muted">· ${new Date(run.startedAt).toLocaleString()}${run.finishedAt === null ? ' · running' : ''}</span></h3>
+        <div class="exports" role="group" aria-label="Export">
+          ${icons.download}
+          <button @click=${() => this._export('csv')}>CSV</button>
+          <button @click=${() => this._export('md')}>Markdown</button>
+          <button @click=${() => this._export('json')}>JSON</button>
+        </div>
+      </div>
+      <div class="scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Model · backend</th>
+              <th scope="col">Samples</th>
+              <th scope="col">TTFT p50</th>
+              <th scope="col">TTFT p95</th>
+              <th scope="col">Decode tok/s p50</th>
+              <th scope="col">Total p95</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${summaries.map(
+              (s) => html`<tr data-key=${targetKey(s)}>
+                <th scope="row">${targetLabel(s)}</th>
+                <td data-col="samples">${s.samples}${s.failed ? html` <span class="bad">(+${s.failed} failed)</span>` : nothing}</td>
+                <td data-col="ttft-p50">${formatMs(s.ttftMs.p50)}</td>
+                <td data-col="ttft-p95">${p95(s.ttftMs)}</td>
+                <td data-col="decode-p50">${formatRate(s.decodeTokensPerSec.p50)}</td>
+                <td data-col="total-p95">${p95(s.totalMs)}</td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+      ${!summaries.length ? html`<p class="muted">No measured requests yet.</p>` : nothing}
+      <ul class="notes">
+        ${problems.map(
+          (t) => html`<li class=${t.status === 'failed' ? 'bad' : 'muted'} data-status=${t.status}>
+            ${t.target.modelId} on ${t.target.backend}: ${t.status}${t.message ? ` — ${t.message}` : ''}
+          </li>`,
+        )}
+        ${comparisons.map((c) => html`<li class="native">${describeComparison(c)}</li>`)}
+        ${few ? html`<li class="muted">${FEW_SAMPLES_MARK} fewer than ${MIN_SAMPLES_P95} samples: that p95 is close to the slowest single request.</li>` : nothing}
+        <li class="muted">Percentiles by linear interpolation (R-7); warm-up and failed requests are not counted.</li>
+      </ul>
+    `;
+  }
+
+  static override styles = [
+    controls,
+    css`
+      :host {
+        display: block;
+      }
+      .head {
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        gap: 12px;
+        flex-wrap: wrap;
+      }
+      h3 {
+        font-size: 1em;
+        margin: 0;
+      }
+      h3 .muted {
+        font-weight: 400;
+        font-size: 0.9em;
+      }
+      .exports {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        color: var(--muted);
+      }
+      .exports button {
+        color: var(--text);
+        padding: 4px 10px;
+        font-size: 0.9em;
+      }
+      .scroll {
+        overflow-x: auto;
+        margin-top: 10px;
+      }
+      table {
+        border-collapse: collapse;
+        width: 100%;
+        font-size: 0.9em;
+        font-variant-numeric: tabular-nums;
+      }
+      th,
+      td {
+        padding: 7px 10px;
+        border-bottom: 1px solid var(--border);
+        text-align: right;
+        white-space: nowrap;
+      }
+      th:first-child {
+        text-align: left;
+        font-weight: 500;
+      }
+      thead th {
+        color: var(--muted);
+        font-weight: 500;
+        font-size: 0.92em;
+      }
+      abbr {
+        text-decoration: none;
+        color: var(--warning);
+        cursor: help;
+      }
+      .notes {
+        margin: 10px 0 0;
+        padding-left: 18px;
+        font-size: 0.85em;
+        line-height: 1.6;
+      }
+      .bad {
+        color: var(--danger);
+      }
+      .native {
+        font-weight: 600;
+      }
+    `,
+  ];
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'bench-results': BenchResults;
+  }
+}

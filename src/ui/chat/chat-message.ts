@@ -1,0 +1,216 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { createRef, ref } from 'lit/directives/ref.js';
+import { formatMs, formatRate } from '../../metrics/answer-metrics';
+import type { Turn } from '../../chat/conversation';
+import { StreamingMarkdown, type RenderStatus } from '../../render/streaming-markdown';
+import { copyText } from '../shared/clipboard';
+import { icons } from '../shared/icons';
+import { controls } from '../shared/styles';
+import { chatMessageStyles } from './chat-message.styles';
+
+/** Fired by the last user message's editor: resend with new text. */
+export class EditResendEvent extends Event {
+  static readonly type = 'edit-resend';
+  constructor(readonly text: string) {
+    super(EditResendEvent.type, { bubbles: true, composed: true });
+  }
+}
+
+/** Fired by the last answer's "Regenerate" button. */
+export class RegenerateEvent extends Event {
+  static readonly type = 'regenerate';
+  constructor() {
+    super(RegenerateEvent.type, { bubbles: true, composed: true });
+  }
+}
+
+const BACKEND_LABEL = { webgpu: 'WebGPU', wasm: 'WASM', gateway: 'Gateway' } as const;
+
+/** Copy buttons for code blocks are ours, added with DOM APIs after sanitizing, never parsed from model output. */
+function addCopyButtons(fragment: DocumentFragment): void {
+  for (const pre of fragment.querySelectorAll('pre')) {
+    const button = document.createElement('button');
+    button.className = 'copy-code';
+    button.type = 'button';
+    button.textContent = 'Copy';
+    button.setAttribute('aria-label', 'Copy code');
+    button.addEventListener('click', () => {
+      void copyText(pre.querySelector('code')?.textContent ?? '').then((ok) => {
+        button.textContent = ok ? 'Copied' : 'Copy failed';
+        setTimeout(() => (button.textContent = 'Copy'), 1500);
+      });
+    });
+    pre.append(button);
+  }
+}
+
+/**
+ * One chat turn. Assistant text is untrusted: it is rendered through StreamingMarkdown (marked +
+ * DOMPurify, block by block, in animation frames) and nothing else; user text is plain text.
+ */
+@customElement('chat-message')
+export class ChatMessage extends LitElement {
+  /** The turn to show. */
+  @property({ attribute: false }) turn!: Turn;
+  /** True while this answer is still streaming. */
+  @property({ type: Boolean }) streaming = false;
+  /** Offer "Regenerate" (last answer) or "Edit" (last user message). */
+  @property({ type: Boolean }) actionable = false;
+
+  @state() private editing = false;
+  @state() private copied = false;
+  /** Part of the answer could not be formatted and shows as plain text. */
+  @state() private plainText = false;
+
+  private readonly body = createRef<HTMLDivElement>();
+  private markdown: StreamingMarkdown | null = null;
+
+  /** The raw text of the turn (tests read this to compare with golden outputs). */
+  get content(): string {
+    return this.turn.content;
+  }
+
+  private _copy(text: string): void {
+    void copyText(text).then((ok) => {
+      this.copied = ok;
+      if (ok) setTimeout(() => (this.copied = false), 1500);
+    });
+  }
+
+  private _startEdit(): void {
+    this.editing = true;
+    void this.updateComplete.then(() => this.renderRoot.querySelector('textarea')?.focus());
+  }
+
+  private _submitEdit(event: Event): void {
+    event.preventDefault();
+    const text = this.renderRoot.querySelector('textarea')?.value.trim() ?? '';
+    if (!text) return;
+    this.editing = false;
+    this.dispatchEvent(new EditResendEvent(text));
+  }
+
+  private _onEditKey(event: KeyboardEvent): void {
+    if (event.key === 'Escape') {
+      event.stopPropagation();
+      this.editing = false;
+    } else if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      this._submitEdit(event);
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.markdown?.dispose();
+    this.markdown = null;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    const body = this.body.value;
+    if (!body) return;
+    if (this.markdown?.root !== body) {
+      this.markdown?.dispose();
+      this.markdown = new StreamingMarkdown(body, {
+        decorate: addCopyButtons,
+        onStatus: (status: RenderStatus) => (this.plainText = status.plain),
+      });
+    }
+    this.markdown.set(this.turn.content, !this.streaming);
+  }
+
+  private renderUser() {
+    if (this.editing) {
+      return html`<form class="edit" @submit=${this._submitEdit}>
+        <label class="visually-hidden" for="edit">Edit your message</label>
+        <textarea id="edit" rows="3" .value=${this.turn.content} @keydown=${this._onEditKey}></textarea>
+        <div class="row">
+          <button type="button" class="ghost" @click=${() => (this.editing = false)}>Cancel</button>
+          <button type="submit" class="primary">Save &amp; send</button>
+        </div>
+      </form>`;
+    }
+    return html`<div class="bubble user-text">${this.turn.content}</div>
+      ${this.actionable
+        ? html`<div class="actions">
+            <button class="ghost icon" @click=${this._startEdit} aria-label="Edit and resend">${icons.edit} Edit</button>
+          </div>`
+        : nothing}`;
+  }
+
+  private renderMetrics() {
+    const m = this.turn.meta?.metrics;
+    if (!m) return nothing;
+    return html`<span class="metrics" title="Measured where tokens are produced">
+      <span>TTFT <b>${formatMs(m.ttftMs)}</b></span>
+      <span>prefill <b>${formatRate(m.prefillTokensPerSec)}</b></span>
+      <span>decode <b>${formatRate(m.decodeTokensPerSec)}</b></span>
+      <span><b>${m.generatedTokens}</b> tokens</span>
+      <span>total <b>${formatMs(m.totalMs)}</b></span>
+    </span>`;
+  }
+
+  private renderAssistant() {
+    const meta = this.turn.meta;
+    const empty = this.turn.content === '';
+    return html`
+      ${meta
+        ? html`<div class="who">
+            <span class="model">${meta.modelName}</span>
+            <span class="chip" title=${meta.routeReason}>${BACKEND_LABEL[meta.backend]} · ${meta.dtype}</span>
+          </div>
+          ${meta.backend === 'gateway' ? html`<p class="route">Answered ${meta.routeReason}</p>` : nothing}`
+        : nothing}
+      ${this.turn.reasoning
+        ? html`<details class="reasoning" ?open=${this.streaming && empty}>
+            <summary>Reasoning</summary>
+            <p>${this.turn.reasoning}</p>
+          </details>`
+        : nothing}
+      <div class="markdown" aria-busy=${this.streaming ? 'true' : 'false'}>
+        ${empty && this.streaming ? html`<span class="thinking">Thinking…</span>` : nothing}
+        <div class="md-body" ${ref(this.body)}></div>
+        ${this.streaming && !empty ? html`<span class="caret" aria-hidden="true"></span>` : nothing}
+      </div>
+      ${this.plainText
+        ? html`<p class="notice plain-notice">Part of this answer is shown as plain text: its Markdown nests too deeply to format.</p>`
+        : nothing}
+      ${meta?.notice ? html`<p class="notice">${meta.notice}</p>` : nothing}
+      ${meta?.error ? html`<p class="error" role="alert">${icons.alert} ${meta.error}</p>` : nothing}
+      <div class="footer">
+        ${meta?.stopReason === 'aborted' ? html`<span class="tag">stopped</span>` : nothing}
+        ${meta?.stopReason === 'length' ? html`<span class="tag">token limit reached</span>` : nothing}
+        ${this.renderMetrics()}
+        ${!this.streaming && !empty
+          ? html`<button class="ghost icon" @click=${() => this._copy(this.turn.content)} aria-label="Copy answer">
+              ${this.copied ? icons.check : icons.copy}
+            </button>`
+          : nothing}
+        ${this.actionable && !this.streaming
+          ? html`<button class="ghost icon" @click=${() => this.dispatchEvent(new RegenerateEvent())} aria-label="Regenerate answer">
+              ${icons.refresh}
+            </button>`
+          : nothing}
+      </div>
+    `;
+  }
+
+  protected override render() {
+    return html`<article class=${this.turn.role} aria-label=${this.turn.role === 'user' ? 'You' : 'Assistant'}>
+      ${this.turn.role === 'user' ? this.renderUser() : this.renderAssistant()}
+    </article>`;
+  }
+
+  static override styles = [controls, chatMessageStyles];
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-message': ChatMessage;
+  }
+  interface GlobalEventHandlersEventMap {
+    'edit-resend': EditResendEvent;
+    regenerate: RegenerateEvent;
+  }
+}

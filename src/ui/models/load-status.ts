@@ -1,0 +1,101 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { AppWatch } from '../shared/app-watch';
+import { controls } from '../shared/styles';
+import './load-progress';
+import './recovery-offers';
+import type { RecoverEvent } from './recovery-offers';
+
+/**
+ * The load of the primary slot's model, under the model panel: progress with Cancel, an error with
+ * the recovery offers and Try again, or what it is ready on. A second slot's panel would give
+ * this element its slot as a property.
+ */
+@customElement('load-status')
+export class LoadStatus extends LitElement {
+  private readonly app = new AppWatch(this, (app) => [app.models.primary, app.catalog, app.settings]);
+
+  protected override render() {
+    const slot = this.app.value?.models.primary;
+    const model = slot?.selected;
+    if (!slot || !model) return nothing;
+    const load = slot.load;
+    if (load.kind === 'loading' && load.modelId === model.id) {
+      return html`<load-progress .progress=${load.progress}></load-progress>
+        <button class="ghost small cancel" @click=${() => slot.cancelLoad()}>Cancel</button>`;
+    }
+    if (load.kind === 'error' && load.modelId === model.id) {
+      const offers = load.recovery ?? [];
+      return html`<div class="error" role="alert">
+        <p>${load.message}</p>
+        <div class="actions">
+          <recovery-offers .offers=${offers} @recover=${(e: RecoverEvent) => slot.recover(e.offer)}></recovery-offers>
+          <button @click=${() => void slot.selectModel(model.id, { download: true })}>Try again${offers.length ? ' as before' : ''}</button>
+        </div>
+      </div>`;
+    }
+    if (load.kind === 'ready' && load.route.model.id === model.id) {
+      const r = load.route;
+      return html`<p class="ready">
+        <span class="dot" aria-hidden="true"></span>
+        <span>Ready on <b>${r.loaded.detail}</b> · ${r.loaded.dtype} · loaded in ${(r.loaded.loadMs / 1000).toFixed(1)} s</span>
+      </p>`;
+    }
+    return nothing;
+  }
+
+  static override styles = [
+    controls,
+    css`
+      :host {
+        display: block;
+      }
+      .ready {
+        display: flex;
+        gap: 6px;
+        align-items: baseline;
+        margin: 10px 0 0;
+        line-height: 1.4;
+      }
+      .dot {
+        width: 8px;
+        height: 8px;
+        border-radius: 50%;
+        background: var(--success);
+        flex: none;
+        transform: translateY(-1px);
+      }
+      .error {
+        color: var(--danger);
+        margin-top: 10px;
+      }
+      .error p {
+        margin: 0 0 6px;
+      }
+      .error .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px;
+      }
+      .error button:not(.primary) {
+        color: var(--text);
+      }
+      load-progress {
+        margin-top: 10px;
+      }
+      .small {
+        padding: 2px 8px;
+        font-size: 0.9em;
+      }
+      .cancel {
+        margin-top: 6px;
+      }
+    `,
+  ];
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'load-status': LoadStatus;
+  }
+}

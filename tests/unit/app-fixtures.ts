@@ -1,0 +1,245 @@
+/**
+ * A whole Playground in Node for the state-owner tests (not a test file itself). Everything is the
+ * real app code (owners, Router, device policy, catalog from public/models/models.json) except what
+ * cannot run here: the inference worker is a scripted Engine, IndexedDB stores are kept in memory,
+ * and "Test connection" is a function the test answers.
+ */
+import type { BenchRun } from '../../src/bench/bench-types';
+import type { ChatChange } from '../../src/cache/chat-store';
+import type { CachedFileInfo } from '../../src/cache/cache-groups';
+import { toGatewayModelRef, toModelRef } from '../../src/catalog/catalog';
+import type { CatalogModel } from '../../src/catalog/schema';
+import type { Conversation } from '../../src/chat/conversation';
+import type { Capabilities } from '../../src/engine/capabilities';
+import type { Engine, GenerationEvent, LoadOptions, LoadedModel, ModelRef } from '../../src/engine/engine-types';
+import type { ProbeReport } from '../../src/engine/gateway/probe';
+import { Router } from '../../src/engine/router';
+import type { GatewaySettings } from '../../src/app/gateway-settings';
+import { DEFAULT_GATEWAY_SETTINGS } from '../../src/app/gateway-settings';
+import { Playground } from '../../src/app/playground';
+import { DEFAULT_PREFERENCES, type Preferences } from '../../src/app/preferences';
+import type { Observable } from '../../src/app/notifier';
+import { readCatalog } from '../support/paths';
+
+export const BASE_URL = 'http://127.0.0.1:4173/';
+export const catalog = readCatalog().models;
+
+/** A machine without WebGPU: every in-browser model plans for WASM. */
+export const capabilities: Capabilities = {
+  webgpu: null,
+  webgpuUnavailableReason: 'no adapter',
+  crossOriginIsolated: false,
+  hardwareConcurrency: 2,
+  wasmThreads: 1,
+  deviceMemoryGiB: null,
+  storageQuotaBytes: null,
+  storageUsageBytes: null,
+  userAgent: 'test',
+};
+
+/** A promise the test settles by hand. */
+export interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+}
+
+export function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Lets every pending promise callback run. */
+export const flush = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+interface PendingLoad {
+  ref: ModelRef;
+  options: LoadOptions;
+  done: Deferred<LoadedModel>;
+}
+
+/**
+ * Stands in for BrowserEngine (whose worker cannot run in Node): each load waits until the test
+ * calls `finish`, and aborts like the real one; each answer streams `answer` a token per macrotask.
+ */
+export class ScriptedEngine implements Engine {
+  readonly kind = 'browser';
+  readonly loads: PendingLoad[] = [];
+  answer = ['2 plus 3 ', 'is ', '5.'];
+  /** Called after each token is handed over, with its index. */
+  onToken: (index: number) => void = () => undefined;
+  /** Set to make the next answer fail this way after its first token. */
+  failWith: Error | null = null;
+  /** Finish every load at once, without progress (for tests about what happens after loading). */
+  autoFinish = false;
+
+  load(ref: ModelRef, options: LoadOptions = {}): Promise<LoadedModel> {
+    const done = deferred<LoadedModel>();
+    options.signal?.addEventListener('abort', () => done.reject(new DOMException('The load was stopped.', 'AbortError')), { once: true });
+    this.loads.push({ ref, options, done });
+    if (this.autoFinish) this.finish(this.loads.length - 1, false);
+    return done.promise;
+  }
+
+  /** Reports one download step, then finishes the load `index` (default: the latest). */
+  finish(index = this.loads.length - 1, progress = true): void {
+    const load = this.loads[index]!;
+    if (progress) {
+      for (const loaded of [50, 100]) {
+        load.options.onProgress?.({ phase: 'download', file: 'onnx/model_q4.onnx', fileLoaded: loaded, fileTotal: 100, loaded, total: 100, fromCache: false });
+      }
+    }
+    load.done.resolve({ modelId: load.ref.id, backend: load.ref.device ?? 'wasm', dtype: load.ref.dtype, detail: 'WASM · 1 thread', contextLength: load.ref.contextLength, loadMs: 5 });
+  }
+
+  async *chat(_messages: unknown, params: { maxNewTokens: number }, signal?: AbortSignal): AsyncIterable<GenerationEvent> {
+    yield { type: 'start', promptTokens: 4, maxNewTokens: params.maxNewTokens };
+    const times: number[] = [];
+    for (const [i, text] of this.answer.entries()) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (signal?.aborted) break;
+      if (i === 1 && this.failWith) throw this.failWith;
+      times.push(1000 + i);
+      yield { type: 'token', text, at: 1000 + i };
+      this.onToken(i);
+    }
+    yield { type: 'end', reason: signal?.aborted ? 'aborted' : 'eos', trace: { requestAt: 990, prefillStartAt: 990, tokenTimes: times, endAt: 1010, promptTokens: 4 } };
+  }
+
+  unload(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** The chat store's surface, in memory, with a hook to play another tab's change. */
+export class MemoryChats {
+  readonly saved = new Map<string, Conversation>();
+  private listener: ((change: ChatChange) => void) | null = null;
+
+  list(): Promise<{ conversations: Conversation[]; skipped: string[] }> {
+    return Promise.resolve({ conversations: [...this.saved.values()].sort((a, b) => b.updatedAt - a.updatedAt), skipped: [] });
+  }
+  get(id: string): Promise<Conversation | null> {
+    return Promise.resolve(this.saved.get(id) ?? null);
+  }
+  save(conversation: Conversation): Promise<void> {
+    this.saved.set(conversation.id, conversation);
+    return Promise.resolve();
+  }
+  delete(id: string): Promise<void> {
+    this.saved.delete(id);
+    return Promise.resolve();
+  }
+  onChange(listener: (change: ChatChange) => void): void {
+    this.listener = listener;
+  }
+  /** What another tab's save or delete looks like to this one. */
+  otherTab(change: ChatChange, stored?: Conversation): void {
+    if (stored) this.saved.set(stored.id, stored);
+    this.listener?.(change);
+  }
+}
+
+/** An in-memory keyed store with the surface of UserModelStore and BenchStore. */
+export class MemoryList<T extends { id: string }> {
+  readonly items = new Map<string, T>();
+  list(): Promise<{ models: T[]; runs: T[]; skipped: never[] }> {
+    const all = [...this.items.values()];
+    return Promise.resolve({ models: all, runs: all, skipped: [] });
+  }
+  save(item: T): Promise<void> {
+    this.items.set(item.id, item);
+    return Promise.resolve();
+  }
+  delete(id: string): Promise<void> {
+    this.items.delete(id);
+    return Promise.resolve();
+  }
+}
+
+export interface TestApp {
+  app: Playground;
+  engine: ScriptedEngine;
+  chats: MemoryChats;
+  userModels: MemoryList<CatalogModel>;
+  /** URLs the weight cache holds. */
+  cached: Set<string>;
+  probes: { settings: GatewaySettings; signal: AbortSignal; report: Deferred<ProbeReport> }[];
+  savedPreferences: Preferences[];
+}
+
+export function testApp(options: { preferences?: Partial<Preferences>; gateway?: Partial<GatewaySettings> } = {}): TestApp {
+  const engine = new ScriptedEngine();
+  const chats = new MemoryChats();
+  const userModels = new MemoryList<CatalogModel>();
+  const cached = new Set<string>();
+  const probes: TestApp['probes'] = [];
+  const savedPreferences: Preferences[] = [];
+  const preferences: Preferences = { ...DEFAULT_PREFERENCES, params: { ...DEFAULT_PREFERENCES.params }, modelId: 'pocket-chat-1m', ...options.preferences };
+  const router = new Router({
+    browser: engine,
+    gateway: null,
+    capabilities,
+    toModelRef: (model, plan) => toModelRef(model, plan, BASE_URL, preferences.hubUrl),
+    toGatewayRef: toGatewayModelRef,
+  });
+  const weights = {
+    list: (): Promise<CachedFileInfo[]> => Promise.resolve([...cached].map((url) => ({ url, bytes: 1, lastUsedAt: 0 }))),
+    delete: (url: string): Promise<boolean> => Promise.resolve(cached.delete(url)),
+    clear: (): Promise<void> => {
+      cached.clear();
+      return Promise.resolve();
+    },
+  };
+  const app = new Playground({
+    router,
+    chats,
+    catalog,
+    capabilities,
+    preferences,
+    gateway: { ...DEFAULT_GATEWAY_SETTINGS, ...options.gateway },
+    probeGateway: (settings, signal) => {
+      const report = deferred<ProbeReport>();
+      probes.push({ settings, signal, report });
+      return report.promise;
+    },
+    userModels,
+    inspectHubRepo: () => Promise.reject(new Error('no hub here')),
+    weights,
+    importLocal: () => Promise.reject(new Error('no disk here')),
+    benchRuns: new MemoryList<BenchRun>(),
+    baseUrl: BASE_URL,
+    savePreferences: (p) => savedPreferences.push(p),
+    saveGateway: () => undefined,
+  });
+  return { app, engine, chats, userModels, cached, probes, savedPreferences };
+}
+
+/** Counts the change notifications of each owner of `app`, by name. */
+export function countChanges(app: Playground): Record<string, number> {
+  const owners: Record<string, Observable> = {
+    notices: app.notices,
+    settings: app.settings,
+    catalog: app.catalog,
+    gateway: app.gateway,
+    slot: app.models.primary,
+    hold: app.models.primary.hold,
+    chats: app.chats,
+    generation: app.generation,
+    bench: app.bench,
+    cache: app.cache,
+  };
+  const counts: Record<string, number> = Object.fromEntries(Object.keys(owners).map((k) => [k, 0]));
+  for (const [name, owner] of Object.entries(owners)) owner.addEventListener('change', () => counts[name]!++);
+  return counts;
+}
+
+/** Only the owners that announced something, for readable expectations. */
+export function changed(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+}
