@@ -1,10 +1,11 @@
 /**
- * What the inference worker exposes over comlink. Kept free of browser globals so the same API
- * runs in Node (tests drive it over a MessageChannel with onnxruntime-node underneath).
+ * What the inference worker exposes over comlink. Kept free of browser globals and of
+ * transformers.js (the runner comes from the caller), so the same API runs in Node: tests drive it
+ * over a MessageChannel, with onnxruntime-node or a scripted runner underneath.
  */
 import { serializeError, type SerializedError } from '../errors';
 import type { ChatMessage, GenerationEvent, GenerationParams, LoadProgress, LoadedModel, ModelRef } from '../engine-types';
-import { ModelRunner, type RunnerHooks } from './model-runner';
+import type { ModelRunner } from './model-runner';
 import { StopFlag } from './stop-flag';
 
 /**
@@ -56,23 +57,31 @@ export interface WorkerApi {
  */
 export type WorkerFault = 'device-lost' | 'device-lost-next-load' | 'hang' | 'exit';
 
-type ApiHooks = RunnerHooks & {
+/** The part of ModelRunner the API drives. */
+export type Runner = Pick<ModelRunner, 'load' | 'generate' | 'unload'>;
+
+/** Makes the runner, for a stop flag and a token batching interval (see ModelRunner). */
+export type RunnerFactory = (flag: StopFlag, tokenBatchMs: number) => Runner;
+
+/** What the worker adds around the runner: the privacy meter's source and fault injection. */
+export interface WorkerHooks {
   watchRequests?: WorkerApi['watchRequests'];
   /** Makes the fault happen soon, after the current call has answered. */
   injectFault?: (kind: WorkerFault) => Promise<void>;
   /** Makes the fault happen now, in the middle of whatever runs (never returns for a hang). */
   triggerFault?: (kind: WorkerFault) => void;
-};
+}
 
-export function createWorkerApi(hooks: ApiHooks): WorkerApi {
+/** The worker's API around the runner `makeRunner` makes (again at `init`, for the page's flag). */
+export function createWorkerApi(makeRunner: RunnerFactory, hooks: WorkerHooks = {}): WorkerApi {
   let flag = new StopFlag();
-  let runner = new ModelRunner(hooks, flag);
+  let runner = makeRunner(flag, 0);
   // A fault waiting for the next answer's n-th token.
   let armed: { kind: WorkerFault; afterTokens: number } | null = null;
   return {
     init(stopBuffer, options) {
       flag = new StopFlag(stopBuffer);
-      runner = new ModelRunner(hooks, flag, options?.tokenBatchMs ?? 0);
+      runner = makeRunner(flag, options?.tokenBatchMs ?? 0);
     },
     load: (ref, onProgress) => runner.load(ref, (p) => ignoreRejection(onProgress(p))),
     async generate(requestId, messages, params, events) {
