@@ -31,7 +31,7 @@ function sinkInto(seen: WorkerEvent[]): EventSink {
 }
 
 describe('createWorkerApi', () => {
-  it('forwards every event in the order the runner emits it and returns how many it sent', async () => {
+  it('forwards every event in the order the runner emits it, the end last', async () => {
     const { api } = apiWith({
       generate: async ({ emit }) => {
         emit({ type: 'start', promptTokens: 5, maxNewTokens: 2 });
@@ -42,9 +42,8 @@ describe('createWorkerApi', () => {
       },
     });
     const seen: WorkerEvent[] = [];
-    const sent = await api.generate(1, messages, { ...DEFAULT_PARAMS }, sinkInto(seen));
+    await api.generate(1, messages, { ...DEFAULT_PARAMS }, sinkInto(seen));
     expect(seen.map((e) => (e.type === 'token' ? `token:${e.text}` : e.type))).toEqual(['start', 'token:Hel', 'token:lo', 'end']);
-    expect(sent).toBe(4);
   });
 
   it('sends a failure as a last error event on the same stream, after the tokens so far', async () => {
@@ -56,7 +55,7 @@ describe('createWorkerApi', () => {
       },
     });
     const seen: WorkerEvent[] = [];
-    expect(await api.generate(2, messages, { ...DEFAULT_PARAMS }, sinkInto(seen))).toBe(3);
+    await api.generate(2, messages, { ...DEFAULT_PARAMS }, sinkInto(seen));
     expect(seen.map((e) => e.type)).toEqual(['start', 'token', 'error']);
     const last = seen[2];
     expect(last?.type === 'error' ? last.error : null).toEqual(
@@ -67,7 +66,7 @@ describe('createWorkerApi', () => {
   it('reports an error thrown before any event (no model loaded) as the only event', async () => {
     const { api } = apiWith({ generate: () => Promise.reject(new ModelNotLoadedError()) });
     const seen: WorkerEvent[] = [];
-    expect(await api.generate(3, messages, { ...DEFAULT_PARAMS }, sinkInto(seen))).toBe(1);
+    await api.generate(3, messages, { ...DEFAULT_PARAMS }, sinkInto(seen));
     expect(seen).toHaveLength(1);
     expect(seen[0]?.type === 'error' ? seen[0].error.name : null).toBe('ModelNotLoadedError');
   });

@@ -31,10 +31,11 @@ export interface WorkerApi {
   init(stopBuffer: SharedArrayBuffer | ArrayBuffer, options?: { tokenBatchMs?: number }): void;
   load(ref: ModelRef, onProgress: (p: LoadProgress) => unknown): Promise<LoadedModel>;
   /**
-   * Posts events to `events`, ending with `end` or `error`, and resolves with the number of
-   * events sent, so the page knows when it has received them all.
+   * Posts events to `events`, ending with `end` or `error` (nothing follows either), and resolves
+   * once that last event is posted. The page needs nothing from the reply: the terminal event on
+   * the ordered port tells it that every event has arrived.
    */
-  generate(requestId: number, messages: ChatMessage[], params: GenerationParams, events: EventSink): Promise<number>;
+  generate(requestId: number, messages: ChatMessage[], params: GenerationParams, events: EventSink): Promise<void>;
   /** Message-based stop, for pages without SharedArrayBuffer (takes effect between tokens). */
   stop(requestId: number): void;
   unload(): Promise<void>;
@@ -85,12 +86,10 @@ export function createWorkerApi(makeRunner: RunnerFactory, hooks: WorkerHooks = 
     },
     load: (ref, onProgress) => runner.load(ref, (p) => ignoreRejection(onProgress(p))),
     async generate(requestId, messages, params, events) {
-      let sent = 0;
       let tokens = 0;
       let fault = armed;
       armed = null;
       const send = (e: WorkerEvent): void => {
-        sent++;
         events.postMessage(e);
         if (e.type !== 'token' || !fault) return;
         tokens += e.count ?? 1;
@@ -105,7 +104,6 @@ export function createWorkerApi(makeRunner: RunnerFactory, hooks: WorkerHooks = 
       } catch (error) {
         send({ type: 'error', error: serializeError(error) });
       }
-      return sent;
     },
     stop(requestId) {
       flag.request(requestId);
