@@ -26,6 +26,7 @@ import { Watchdog } from './watchdog';
 import { WorkerConnection, type WorkerEndpoint } from './worker-connection';
 import type { ChatMessage, Engine, GenerationEvent, GenerationParams, LoadOptions, LoadProgress, LoadedModel, ModelRef } from './engine-types';
 
+/** How a BrowserEngine is set up; everything but `createWorker` has a default. */
 export interface BrowserEngineOptions {
   /**
    * Creates the module worker (`new Worker(new URL(...), {type: 'module'})` in main.ts); any
@@ -47,6 +48,7 @@ export interface BrowserEngineOptions {
    * a large model reports nothing for a while, and Cancel always works.
    */
   loadStallTimeoutMs?: number;
+  /** Epoch-based ms, for the trace of an answer the page ends itself (a stop the worker ignored). */
   now?: () => number;
   /**
    * Tokens leave the worker at most once per this many ms (the page paints once a frame anyway);

@@ -31,11 +31,13 @@ export interface StreamWorker {
 
 /** One answer's settings. */
 export interface GenerationStreamOptions {
+  /** The id the worker runs the answer under; the stop flag and the stop message name it. */
   requestId: number;
   /** The page's end of the answer's event port; the stream closes it when it ends. */
   port: MessagePort;
   /** Read by the worker after every token: the instant stop (see StopFlag). */
   stopFlag: StopFlag;
+  /** The worker that produces the answer. */
   worker: StreamWorker;
   /** How long the answer may go without any event before the worker counts as hung. */
   stallTimeoutMs: () => number;
@@ -70,6 +72,7 @@ export class GenerationStream implements AsyncIterable<GenerationEvent> {
     else signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
+  /** Where the answer is: see GenerationState. */
   get state(): GenerationState {
     return this.current;
   }

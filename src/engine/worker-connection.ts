@@ -29,6 +29,7 @@ function errorText(event: Event): string {
 
 /** One worker, from start to end. */
 export class WorkerConnection {
+  /** The worker's API; unusable (comlink throws) once the worker was terminated. */
   readonly api: Remote<WorkerApi>;
   private readonly deathListeners = new Set<(error: WorkerCrashedError) => void>();
   private ended = false;

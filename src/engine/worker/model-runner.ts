@@ -73,6 +73,7 @@ interface Loaded {
 /** How long a failed WebGPU call waits for `GPUDevice.lost` before it counts as an ordinary error. */
 const DEVICE_LOST_GRACE_MS = 250;
 
+/** Loads one model at a time and streams its answers, timed token by token. */
 export class ModelRunner {
   private loaded: Loaded | null = null;
 
