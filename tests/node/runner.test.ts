@@ -88,7 +88,8 @@ describe('context window', () => {
 
   it('lowers the token budget to what fits and says so', async () => {
     // The longest prompt that leaves fewer than 256 tokens of room (sized with the real tokenizer).
-    const tokenizer = await AutoTokenizer.from_pretrained(model.id, { local_files_only: true });
+    // The folder itself: the runner sets no global model path that a bare id could lean on.
+    const tokenizer = await AutoTokenizer.from_pretrained(path.join(PUBLIC_MODELS, model.id), { local_files_only: true });
     let words = 10;
     const size = (n: number): number =>
       tokenizer.apply_chat_template<true, false, false>(long(n), { add_generation_prompt: true, return_dict: false, return_tensor: false }).length;

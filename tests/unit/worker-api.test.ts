@@ -1,83 +1,61 @@
 /**
- * createWorkerApi: the event stream a generation sends back, its count, errors on the same
- * stream, and stop requests. The transformers.js ModelRunner is replaced by a scripted fake (no
- * model is loaded), so only the API's own logic is under test.
+ * createWorkerApi: the event stream a generation sends back, errors on the same stream (always
+ * last), armed faults, and stop requests. The transformers.js ModelRunner is replaced by a
+ * scripted one (tests/support/scripted-runner.ts: no model is loaded), handed in the way the
+ * worker entry hands in the real one, so only the API's own logic is under test.
  */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GenerationError, ModelNotLoadedError } from '../../src/engine/errors';
-import type { ChatMessage, GenerationEvent, GenerationParams, LoadProgress, LoadedModel, ModelRef } from '../../src/engine/engine-types';
+import type { ChatMessage, LoadProgress, ModelRef } from '../../src/engine/engine-types';
 import type { StopFlag } from '../../src/engine/worker/stop-flag';
-import type { RunnerHooks } from '../../src/engine/worker/model-runner';
-import { createWorkerApi, type EventSink, type WorkerEvent } from '../../src/engine/worker/api';
+import { createWorkerApi, type EventSink, type WorkerEvent, type WorkerHooks } from '../../src/engine/worker/api';
 import { DEFAULT_PARAMS } from '../../src/settings/generation-settings';
+import { ScriptedRunner, loadedModel, type RunnerScript } from '../support/scripted-runner';
 
-type Generate = (requestId: number, messages: readonly ChatMessage[], params: GenerationParams, emit: (e: GenerationEvent) => void) => Promise<void>;
-
-const fake = vi.hoisted(() => ({
-  flags: [] as StopFlag[],
-  generate: null as Generate | null,
-  progress: [] as LoadProgress[],
-}));
-
-vi.mock('../../src/engine/worker/model-runner', () => ({
-  ModelRunner: class {
-    constructor(_hooks: unknown, flag: StopFlag) {
-      fake.flags.push(flag);
-    }
-    generate(requestId: number, messages: readonly ChatMessage[], params: GenerationParams, emit: (e: GenerationEvent) => void): Promise<void> {
-      if (!fake.generate) throw new Error('test did not script generate');
-      return fake.generate(requestId, messages, params, emit);
-    }
-    load(ref: ModelRef, onProgress: (p: LoadProgress) => void): Promise<LoadedModel> {
-      for (const p of fake.progress) onProgress(p);
-      return Promise.resolve({ modelId: ref.id, backend: 'wasm', dtype: ref.dtype, detail: 'fake', contextLength: 1, loadMs: 0 });
-    }
-    unload(): Promise<void> {
-      return Promise.resolve();
-    }
-  },
-}));
-
-const hooks: RunnerHooks = { now: () => 0, executionDevice: () => 'cpu', describe: () => 'fake' };
 const messages: ChatMessage[] = [{ role: 'user', content: 'Hi' }];
 const trace = { requestAt: 0, prefillStartAt: 1, tokenTimes: [2, 3], endAt: 4, promptTokens: 5 };
+
+/** The API around a scripted runner; `flags` collects the flag of every runner it makes. */
+function apiWith(script: RunnerScript, hooks: WorkerHooks = {}): { api: ReturnType<typeof createWorkerApi>; flags: StopFlag[] } {
+  const flags: StopFlag[] = [];
+  const api = createWorkerApi((flag) => {
+    flags.push(flag);
+    return new ScriptedRunner(flag, script);
+  }, hooks);
+  return { api, flags };
+}
 
 /** Stands in for the MessagePort the page hands over. */
 function sinkInto(seen: WorkerEvent[]): EventSink {
   return { postMessage: (e) => seen.push(e) };
 }
 
-beforeEach(() => {
-  fake.flags.length = 0;
-  fake.generate = null;
-  fake.progress = [];
-});
-
 describe('createWorkerApi', () => {
-  it('forwards every event in the order the runner emits it and returns how many it sent', async () => {
-    fake.generate = async (_id, _m, _p, emit) => {
-      emit({ type: 'start', promptTokens: 5, maxNewTokens: 2 });
-      emit({ type: 'token', text: 'Hel', at: 2 });
-      await Promise.resolve(); // tokens arrive across awaits, as in a real generation
-      emit({ type: 'token', text: 'lo', at: 3 });
-      emit({ type: 'end', reason: 'length', trace });
-    };
-    const api = createWorkerApi(hooks);
+  it('forwards every event in the order the runner emits it, the end last', async () => {
+    const { api } = apiWith({
+      generate: async ({ emit }) => {
+        emit({ type: 'start', promptTokens: 5, maxNewTokens: 2 });
+        emit({ type: 'token', text: 'Hel', at: 2 });
+        await Promise.resolve(); // tokens arrive across awaits, as in a real generation
+        emit({ type: 'token', text: 'lo', at: 3 });
+        emit({ type: 'end', reason: 'length', trace });
+      },
+    });
     const seen: WorkerEvent[] = [];
-    const sent = await api.generate(1, messages, { ...DEFAULT_PARAMS }, sinkInto(seen));
+    await api.generate(1, messages, { ...DEFAULT_PARAMS }, sinkInto(seen));
     expect(seen.map((e) => (e.type === 'token' ? `token:${e.text}` : e.type))).toEqual(['start', 'token:Hel', 'token:lo', 'end']);
-    expect(sent).toBe(4);
   });
 
   it('sends a failure as a last error event on the same stream, after the tokens so far', async () => {
-    fake.generate = (_id, _m, _p, emit) => {
-      emit({ type: 'start', promptTokens: 5, maxNewTokens: 8 });
-      emit({ type: 'token', text: 'a', at: 1 });
-      return Promise.reject(new GenerationError('Generation failed after 1 tokens: OOM', { generatedTokens: 1 }));
-    };
+    const { api } = apiWith({
+      generate: ({ emit }) => {
+        emit({ type: 'start', promptTokens: 5, maxNewTokens: 8 });
+        emit({ type: 'token', text: 'a', at: 1 });
+        return Promise.reject(new GenerationError('Generation failed after 1 tokens: OOM', { generatedTokens: 1 }));
+      },
+    });
     const seen: WorkerEvent[] = [];
-    const sent = await createWorkerApi(hooks).generate(2, messages, { ...DEFAULT_PARAMS }, sinkInto(seen));
-    expect(sent).toBe(3);
+    await api.generate(2, messages, { ...DEFAULT_PARAMS }, sinkInto(seen));
     expect(seen.map((e) => e.type)).toEqual(['start', 'token', 'error']);
     const last = seen[2];
     expect(last?.type === 'error' ? last.error : null).toEqual(
@@ -86,22 +64,26 @@ describe('createWorkerApi', () => {
   });
 
   it('reports an error thrown before any event (no model loaded) as the only event', async () => {
-    fake.generate = () => Promise.reject(new ModelNotLoadedError());
+    const { api } = apiWith({ generate: () => Promise.reject(new ModelNotLoadedError()) });
     const seen: WorkerEvent[] = [];
-    expect(await createWorkerApi(hooks).generate(3, messages, { ...DEFAULT_PARAMS }, sinkInto(seen))).toBe(1);
+    await api.generate(3, messages, { ...DEFAULT_PARAMS }, sinkInto(seen));
+    expect(seen).toHaveLength(1);
     expect(seen[0]?.type === 'error' ? seen[0].error.name : null).toBe('ModelNotLoadedError');
   });
 
   it('an armed fault fires right after the n-th token of the next answer, once', async () => {
     const log: string[] = [];
-    const faultHooks = { ...hooks, injectFault: () => Promise.resolve(), triggerFault: (kind: string) => log.push(`fault:${kind}`) };
-    fake.generate = (_id, _m, _p, emit) => {
-      emit({ type: 'start', promptTokens: 1, maxNewTokens: 3 });
-      for (const text of ['a', 'b', 'c']) emit({ type: 'token', text, at: 0 });
-      emit({ type: 'end', reason: 'length', trace });
-      return Promise.resolve();
-    };
-    const api = createWorkerApi(faultHooks);
+    const { api } = apiWith(
+      {
+        generate: ({ emit }) => {
+          emit({ type: 'start', promptTokens: 1, maxNewTokens: 3 });
+          for (const text of ['a', 'b', 'c']) emit({ type: 'token', text, at: 0 });
+          emit({ type: 'end', reason: 'length', trace });
+          return Promise.resolve();
+        },
+      },
+      { injectFault: () => Promise.resolve(), triggerFault: (kind) => log.push(`fault:${kind}`) },
+    );
     await api.injectFault('hang', 2);
     expect(log).toEqual([]); // armed, not fired
     const sink: EventSink = { postMessage: (e) => log.push(e.type === 'token' ? e.text : e.type) };
@@ -114,28 +96,35 @@ describe('createWorkerApi', () => {
 
   it('an armed fault counts the tokens of batched events and fires after the batch that reaches its count', async () => {
     const log: string[] = [];
-    const faultHooks = { ...hooks, injectFault: () => Promise.resolve(), triggerFault: (kind: string) => log.push(`fault:${kind}`) };
-    fake.generate = (_id, _m, _p, emit) => {
-      emit({ type: 'token', text: 'a', at: 0 });
-      emit({ type: 'token', text: 'bc', at: 1, count: 2 }); // tokens 2 and 3
-      emit({ type: 'token', text: 'de', at: 2, count: 2 });
-      emit({ type: 'end', reason: 'length', trace });
-      return Promise.resolve();
-    };
-    const api = createWorkerApi(faultHooks);
+    const { api } = apiWith(
+      {
+        generate: ({ emit }) => {
+          emit({ type: 'token', text: 'a', at: 0 });
+          emit({ type: 'token', text: 'bc', at: 1, count: 2 }); // tokens 2 and 3
+          emit({ type: 'token', text: 'de', at: 2, count: 2 });
+          emit({ type: 'end', reason: 'length', trace });
+          return Promise.resolve();
+        },
+      },
+      { injectFault: () => Promise.resolve(), triggerFault: (kind) => log.push(`fault:${kind}`) },
+    );
     await api.injectFault('exit', 2);
     await api.generate(8, messages, { ...DEFAULT_PARAMS }, { postMessage: (e) => log.push(e.type === 'token' ? e.text : e.type) });
     expect(log).toEqual(['a', 'bc', 'fault:exit', 'de', 'end']);
   });
 
+  it('refuses fault injection when the worker has no fault hooks', async () => {
+    await expect(apiWith({}).api.injectFault('hang')).rejects.toThrow(/cannot inject faults/);
+  });
+
   it('stop() marks the request on the flag the runner reads, and init() shares the page buffer', () => {
-    const api = createWorkerApi(hooks);
+    const { api, flags } = apiWith({});
     api.stop(5);
-    expect(fake.flags.at(-1)?.isRequested(5)).toBe(true);
+    expect(flags.at(-1)?.isRequested(5)).toBe(true);
 
     const buffer = new SharedArrayBuffer(4);
     api.init(buffer);
-    const runnerFlag = fake.flags.at(-1)!;
+    const runnerFlag = flags.at(-1)!;
     expect(runnerFlag.isRequested(5)).toBe(false); // a fresh buffer
     new Int32Array(buffer)[0] = 9; // the page writes the id directly
     expect(runnerFlag.isRequested(9)).toBe(true);
@@ -144,15 +133,21 @@ describe('createWorkerApi', () => {
   });
 
   it('passes load progress through and ignores rejected progress callbacks', async () => {
-    fake.progress = [{ phase: 'compile', message: 'Warming up…' }, { phase: 'ready' }];
+    const progress: LoadProgress[] = [{ phase: 'compile', message: 'Warming up…' }, { phase: 'ready' }];
+    const { api } = apiWith({
+      load: (ref, onProgress) => {
+        for (const p of progress) onProgress(p);
+        return Promise.resolve(loadedModel(ref));
+      },
+    });
     const seen: LoadProgress[] = [];
     const ref: ModelRef = { id: 'm', location: '/models/m', dtype: 'q4', contextLength: 64 };
-    const loaded = await createWorkerApi(hooks).load(ref, (p) => {
+    const loaded = await api.load(ref, (p) => {
       seen.push(p);
       return Promise.reject(new Error('page gone'));
     });
     await new Promise((r) => setTimeout(r, 0));
-    expect(seen).toEqual(fake.progress);
+    expect(seen).toEqual(progress);
     expect(loaded.modelId).toBe('m');
   });
 });

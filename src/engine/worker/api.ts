@@ -1,10 +1,11 @@
 /**
- * What the inference worker exposes over comlink. Kept free of browser globals so the same API
- * runs in Node (tests drive it over a MessageChannel with onnxruntime-node underneath).
+ * What the inference worker exposes over comlink. Kept free of browser globals and of
+ * transformers.js (the runner comes from the caller), so the same API runs in Node: tests drive it
+ * over a MessageChannel, with onnxruntime-node or a scripted runner underneath.
  */
 import { serializeError, type SerializedError } from '../errors';
 import type { ChatMessage, GenerationEvent, GenerationParams, LoadProgress, LoadedModel, ModelRef } from '../engine-types';
-import { ModelRunner, type RunnerHooks } from './model-runner';
+import type { ModelRunner } from './model-runner';
 import { StopFlag } from './stop-flag';
 
 /**
@@ -30,10 +31,11 @@ export interface WorkerApi {
   init(stopBuffer: SharedArrayBuffer | ArrayBuffer, options?: { tokenBatchMs?: number }): void;
   load(ref: ModelRef, onProgress: (p: LoadProgress) => unknown): Promise<LoadedModel>;
   /**
-   * Posts events to `events`, ending with `end` or `error`, and resolves with the number of
-   * events sent, so the page knows when it has received them all.
+   * Posts events to `events`, ending with `end` or `error` (nothing follows either), and resolves
+   * once that last event is posted. The page needs nothing from the reply: the terminal event on
+   * the ordered port tells it that every event has arrived.
    */
-  generate(requestId: number, messages: ChatMessage[], params: GenerationParams, events: EventSink): Promise<number>;
+  generate(requestId: number, messages: ChatMessage[], params: GenerationParams, events: EventSink): Promise<void>;
   /** Message-based stop, for pages without SharedArrayBuffer (takes effect between tokens). */
   stop(requestId: number): void;
   unload(): Promise<void>;
@@ -56,32 +58,38 @@ export interface WorkerApi {
  */
 export type WorkerFault = 'device-lost' | 'device-lost-next-load' | 'hang' | 'exit';
 
-type ApiHooks = RunnerHooks & {
+/** The part of ModelRunner the API drives. */
+export type Runner = Pick<ModelRunner, 'load' | 'generate' | 'unload'>;
+
+/** Makes the runner, for a stop flag and a token batching interval (see ModelRunner). */
+export type RunnerFactory = (flag: StopFlag, tokenBatchMs: number) => Runner;
+
+/** What the worker adds around the runner: the privacy meter's source and fault injection. */
+export interface WorkerHooks {
   watchRequests?: WorkerApi['watchRequests'];
   /** Makes the fault happen soon, after the current call has answered. */
   injectFault?: (kind: WorkerFault) => Promise<void>;
   /** Makes the fault happen now, in the middle of whatever runs (never returns for a hang). */
   triggerFault?: (kind: WorkerFault) => void;
-};
+}
 
-export function createWorkerApi(hooks: ApiHooks): WorkerApi {
+/** The worker's API around the runner `makeRunner` makes (again at `init`, for the page's flag). */
+export function createWorkerApi(makeRunner: RunnerFactory, hooks: WorkerHooks = {}): WorkerApi {
   let flag = new StopFlag();
-  let runner = new ModelRunner(hooks, flag);
+  let runner = makeRunner(flag, 0);
   // A fault waiting for the next answer's n-th token.
   let armed: { kind: WorkerFault; afterTokens: number } | null = null;
   return {
     init(stopBuffer, options) {
       flag = new StopFlag(stopBuffer);
-      runner = new ModelRunner(hooks, flag, options?.tokenBatchMs ?? 0);
+      runner = makeRunner(flag, options?.tokenBatchMs ?? 0);
     },
     load: (ref, onProgress) => runner.load(ref, (p) => ignoreRejection(onProgress(p))),
     async generate(requestId, messages, params, events) {
-      let sent = 0;
       let tokens = 0;
       let fault = armed;
       armed = null;
       const send = (e: WorkerEvent): void => {
-        sent++;
         events.postMessage(e);
         if (e.type !== 'token' || !fault) return;
         tokens += e.count ?? 1;
@@ -96,7 +104,6 @@ export function createWorkerApi(hooks: ApiHooks): WorkerApi {
       } catch (error) {
         send({ type: 'error', error: serializeError(error) });
       }
-      return sent;
     },
     stop(requestId) {
       flag.request(requestId);

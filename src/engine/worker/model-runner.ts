@@ -1,17 +1,14 @@
 /**
  * The transformers.js runner: loads one model and generates from it. This is where every token
  * is produced and timestamped. It runs inside the inference worker in the browser and directly in
- * Node for tests; everything environment-specific (clock, cache, device names) comes in as hooks.
+ * Node for tests and the gateway; everything environment-specific (clock, cache, device names)
+ * comes in as hooks, and it sets no process-wide setting of transformers.js except, for the time
+ * a load fetches its files, the ones transformers.js has only as globals (see model-source.ts).
  */
 import {
   AutoModelForCausalLM,
   AutoTokenizer,
-  LogitsProcessor,
-  LogitsProcessorList,
-  StoppingCriteria,
   Tensor,
-  env,
-  random,
   type DeviceType,
   type PreTrainedModel,
   type PreTrainedTokenizer,
@@ -30,9 +27,10 @@ import type {
   ModelRef,
   StopReason,
 } from '../engine-types';
+import { StopOnFlag, samplingOptions, seedSampling } from './generation-controls';
 import { IncrementalDecoder } from './incremental-decoder';
+import { modelSource, withFileSource } from './model-source';
 import { ProgressAggregator } from './progress-aggregator';
-import { filterTopKTopP } from './sampling';
 import { guardedMessages } from './special-text';
 import type { StopFlag } from './stop-flag';
 import { TimedStreamer } from './timed-streamer';
@@ -72,57 +70,10 @@ interface Loaded {
   eosIds: Set<number>;
 }
 
-/** Stops generation as soon as the page asks, checked after every token. */
-class StopOnFlag extends StoppingCriteria {
-  constructor(
-    private readonly flag: StopFlag,
-    private readonly requestId: number,
-  ) {
-    super();
-  }
-  override _call(input_ids: number[][]): boolean[] {
-    return new Array<boolean>(input_ids.length).fill(this.flag.isRequested(this.requestId));
-  }
-}
-
-class TopKTopPWarper extends LogitsProcessor {
-  constructor(
-    private readonly topK: number,
-    private readonly topP: number,
-  ) {
-    super();
-  }
-  override _call(_input_ids: bigint[][], logits: Tensor): Tensor {
-    const [batch = 1, vocab = 0] = logits.dims;
-    const data = logits.data as Float32Array;
-    for (let b = 0; b < batch; b++) filterTopKTopP(data.subarray(b * vocab, (b + 1) * vocab), this.topK, this.topP);
-    return logits;
-  }
-}
-
-function warpers(params: GenerationParams): LogitsProcessorList {
-  const list = new LogitsProcessorList();
-  list.push(new TopKTopPWarper(params.topK, params.topP));
-  return list;
-}
-
-function splitLocation(location: string): { base: string; name: string } {
-  const trimmed = location.replace(/\/+$/, '');
-  const cut = trimmed.lastIndexOf('/');
-  return { base: trimmed.slice(0, cut + 1), name: trimmed.slice(cut + 1) };
-}
-
-/** transformers.js types its global PRNG as `any`; this is its documented signature (bound). */
-const seedSampler = random.seed as (seed?: number) => void;
-
-/** "http://host:1/models/" -> "/models/"; file paths are returned unchanged. */
-function originRelative(location: string): string {
-  return /^https?:\/\//.test(location) ? new URL(location).pathname : location;
-}
-
 /** How long a failed WebGPU call waits for `GPUDevice.lost` before it counts as an ordinary error. */
 const DEVICE_LOST_GRACE_MS = 250;
 
+/** Loads one model at a time and streams its answers, timed token by token. */
 export class ModelRunner {
   private loaded: Loaded | null = null;
 
@@ -162,44 +113,19 @@ export class ModelRunner {
     await this.unload();
     const started = this.hooks.now();
     const device = ref.device ?? 'wasm';
-    let modelName: string;
-    let fileUrl: (path: string) => string;
-    const options: Record<string, unknown> = { progress_callback: (p: ProgressInfo) => progress.update(p) };
-    if (ref.hub) {
-      env.allowLocalModels = false;
-      env.allowRemoteModels = true;
-      env.remoteHost = ref.location;
-      modelName = ref.hub.repo;
-      options['revision'] = ref.hub.revision;
-      const { repo, revision } = ref.hub;
-      const repoUrl = `${ref.location.replace(/\/+$/, '')}/${repo}/resolve/`;
-      fileUrl = (path) => `${repoUrl}${encodeURIComponent(revision)}/${path}`;
-      // transformers.js probes some files at "main" whatever the revision (4.3: the tokenizer's).
-      if (revision !== 'main') this.hooks.aliasUrls?.(`${repoUrl}main/`, `${repoUrl}${encodeURIComponent(revision)}/`);
-    } else {
-      const { base, name } = splitLocation(ref.location);
-      env.allowLocalModels = true;
-      // Bundled models never touch the hub, even for metadata probes.
-      env.allowRemoteModels = false;
-      // transformers.js skips its local-file probe for absolute URLs (and then asks the hub), so
-      // a same-origin folder is given as an origin-relative path.
-      env.localModelPath = originRelative(base);
-      modelName = name;
-      options['local_files_only'] = true;
-      fileUrl = (path) => `${base}${name}/${path}`;
-    }
+    const source = modelSource(ref);
+    if (source.alias) this.hooks.aliasUrls?.(source.alias.from, source.alias.to);
     this.hooks.takeCacheProblems?.();
-    this.hooks.expectFiles?.((ref.files ?? []).map((f) => ({ ...f, url: fileUrl(f.path) })));
-    const progress = new ProgressAggregator(ref.files ?? [], onProgress, (file) => this.hooks.servedFromCache?.(fileUrl(file)) ?? false);
+    this.hooks.expectFiles?.((ref.files ?? []).map((f) => ({ ...f, url: source.fileUrl(f.path) })));
+    const progress = new ProgressAggregator(ref.files ?? [], onProgress, (file) => this.hooks.servedFromCache?.(source.fileUrl(file)) ?? false);
+    const options = { ...source.options, progress_callback: (p: ProgressInfo) => progress.update(p) };
     let tokenizer: PreTrainedTokenizer;
     let model: PreTrainedModel;
     try {
-      tokenizer = await AutoTokenizer.from_pretrained(modelName, options);
-      model = await AutoModelForCausalLM.from_pretrained(modelName, {
-        ...options,
-        dtype: ref.dtype,
-        device: this.hooks.executionDevice(device),
-      });
+      [tokenizer, model] = await withFileSource(source.env, async () => [
+        await AutoTokenizer.from_pretrained(source.name, options),
+        await AutoModelForCausalLM.from_pretrained(source.name, { ...options, dtype: ref.dtype, device: this.hooks.executionDevice(device) }),
+      ] as const);
     } catch (error) {
       const fault = await this.deviceFault(error, device, ref.id, `while ${ref.id} was loading`, 'load');
       if (fault) throw fault;
@@ -213,19 +139,9 @@ export class ModelRunner {
     this.loaded = { ref, device, tokenizer, model, eosIds };
     await this.hooks.watchDevice?.(device);
 
-    // One short generation compiles WebGPU shaders (seconds on the first run) and allocates WASM
-    // buffers now, so the first answer's time-to-first-token measures the model, not the setup.
     onProgress({ phase: 'compile', message: device === 'webgpu' ? 'Compiling WebGPU shaders…' : 'Warming up…' });
     try {
-      const ids = tokenizer.encode('Hello', { add_special_tokens: false }).slice(0, 4);
-      const warm = ids.length ? ids : [0];
-      const n = warm.length;
-      await model.generate({
-        input_ids: new Tensor('int64', BigInt64Array.from(warm, BigInt), [1, n]),
-        attention_mask: new Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]),
-        max_new_tokens: 2,
-        do_sample: false,
-      });
+      await warmUp(model, tokenizer);
     } catch (error) {
       await this.unload().catch(() => undefined);
       const fault = await this.deviceFault(error, device, ref.id, `while ${ref.id} was warming up`, 'load');
@@ -287,8 +203,7 @@ export class ModelRunner {
         : undefined;
     emit({ type: 'start', promptTokens, maxNewTokens, ...(notice ? { notice } : {}) });
 
-    const sample = params.temperature > 0;
-    seedSampler(params.seed ?? Math.floor(Math.random() * 2 ** 32));
+    seedSampling(params.seed);
     const decoder = new IncrementalDecoder((ids) => tokenizer.decode(ids, { skip_special_tokens: true }));
     const streamer = new TimedStreamer(tokenizer, () => this.hooks.now(), decoder, emit, this.tokenBatchMs);
     let reason: StopReason = 'length';
@@ -301,14 +216,10 @@ export class ModelRunner {
           attention_mask: attentionMask,
           max_new_tokens: maxNewTokens,
           ...(params.minNewTokens ? { min_new_tokens: Math.min(params.minNewTokens, maxNewTokens) } : {}),
-          do_sample: sample,
-          ...(sample ? { temperature: params.temperature, top_k: params.topK } : {}),
+          ...samplingOptions(params),
           repetition_penalty: params.repetitionPenalty,
           streamer,
           stopping_criteria: [new StopOnFlag(this.stopFlag, requestId)],
-          ...(sample && (params.topK > 0 || params.topP < 1)
-            ? { logits_processor: warpers(params) }
-            : {}),
         });
       } catch (error) {
         // The tokens of the last batch belong to the partial answer the page keeps.
@@ -338,4 +249,20 @@ export class ModelRunner {
     this.loaded = null;
     if (loaded) await loaded.model.dispose();
   }
+}
+
+/**
+ * One short generation compiles WebGPU shaders (seconds on the first run) and allocates WASM
+ * buffers at load, so the first answer's time-to-first-token measures the model, not the setup.
+ */
+async function warmUp(model: PreTrainedModel, tokenizer: PreTrainedTokenizer): Promise<void> {
+  const ids = tokenizer.encode('Hello', { add_special_tokens: false }).slice(0, 4);
+  const warm = ids.length ? ids : [0];
+  const n = warm.length;
+  await model.generate({
+    input_ids: new Tensor('int64', BigInt64Array.from(warm, BigInt), [1, n]),
+    attention_mask: new Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]),
+    max_new_tokens: 2,
+    do_sample: false,
+  });
 }
