@@ -4,7 +4,18 @@ import tseslint from 'typescript-eslint';
 import { configs as litConfigs } from 'eslint-plugin-lit';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-bench/**', 'dist-bench-render/**', 'node_modules/**', 'public/**', 'tools/models/**', 'scratch/**', 'test-results/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-bench/**',
+      'dist-bench-render/**',
+      'node_modules/**',
+      'public/**',
+      'tools/models/**',
+      'scratch/**',
+      'test-results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -8,12 +8,7 @@ import { quote } from './quote';
 import { errorMessage } from '../src/errors/error-message';
 
 /** OpenAI's error `type` values that the gateway uses. */
-export type ApiErrorType =
-  | 'invalid_request_error'
-  | 'permission_error'
-  | 'not_found_error'
-  | 'rate_limit_error'
-  | 'server_error';
+export type ApiErrorType = 'invalid_request_error' | 'permission_error' | 'not_found_error' | 'rate_limit_error' | 'server_error';
 
 /** The JSON body of an error answer (also sent as an SSE event when a stream fails after its start). */
 export interface ApiErrorBody {

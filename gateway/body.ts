@@ -23,7 +23,10 @@ function tooLarge(limit: number): ApiError {
 export function checkJsonContentType(req: IncomingMessage): void {
   const header = req.headers['content-type'];
   const [type = '', ...params] = (header ?? '').split(';').map((part) => part.trim().toLowerCase());
-  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"(.*)"$/, '$1');
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/^"(.*)"$/, '$1');
   if (type === 'application/json' && (charset === undefined || charset === 'utf-8' || charset === 'utf8')) return;
   const sent = header === undefined ? 'no Content-Type' : `Content-Type ${quote(header)}`;
   throw new ApiError(415, `The request has ${sent}; send the body as JSON with Content-Type: application/json.`, {
@@ -45,7 +48,9 @@ export function checkFraming(req: IncomingMessage): void {
   }
   const expect = req.headers.expect;
   if (expect !== undefined && expect.trim().toLowerCase() !== '100-continue') {
-    throw new ApiError(417, `Expect ${quote(expect)} cannot be met; the gateway only knows Expect: 100-continue.`, { code: 'expectation_failed' });
+    throw new ApiError(417, `Expect ${quote(expect)} cannot be met; the gateway only knows Expect: 100-continue.`, {
+      code: 'expectation_failed',
+    });
   }
   if ((req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') && hasBody(req)) {
     throw new ApiError(400, `A ${req.method} request carries no body; send it without one.`, { code: 'unexpected_body' });
@@ -100,7 +105,7 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
     return JSON.parse(text) as unknown;
   } catch (error) {
     // V8 quotes a few characters of the input; still cut, in case that changes.
-    const reason = (errorMessage(error)).slice(0, 300);
+    const reason = errorMessage(error).slice(0, 300);
     throw new ApiError(400, `The request body is not valid JSON: ${reason}.`, { code: 'invalid_json' });
   }
 }

@@ -84,7 +84,10 @@ function readContent(value: unknown, param: string): string {
       .map((part, i) => {
         const text = isObject(part) && own(part, 'type') === 'text' ? own(part, 'text') : undefined;
         if (typeof text === 'string') return text;
-        throw invalidParam(`${param}[${i}]`, `Invalid content part '${param}[${i}]': only {"type":"text","text":"..."} parts are supported.`);
+        throw invalidParam(
+          `${param}[${i}]`,
+          `Invalid content part '${param}[${i}]': only {"type":"text","text":"..."} parts are supported.`,
+        );
       })
       .join('');
   }
@@ -97,12 +100,16 @@ function readMessages(value: unknown): ChatMessage[] {
   if (value.length === 0) throw invalidParam('messages', `Invalid value for 'messages': the array is empty; send at least one message.`);
   return value.map((message, i): ChatMessage => {
     const param = `messages[${i}]`;
-    if (!isObject(message)) throw invalidParam(param, `Invalid type for '${param}': expected an object with role and content.`, 'invalid_type');
+    if (!isObject(message))
+      throw invalidParam(param, `Invalid type for '${param}': expected an object with role and content.`, 'invalid_type');
     const role = own(message, 'role');
     if (role === undefined) throw missingParam(`${param}.role`);
     const known = typeof role === 'string' ? ROLES.get(role) : undefined;
     if (!known) {
-      throw invalidParam(`${param}.role`, `Invalid value for '${param}.role': ${describe(role)}. Supported roles: system, developer, user, assistant.`);
+      throw invalidParam(
+        `${param}.role`,
+        `Invalid value for '${param}.role': ${describe(role)}. Supported roles: system, developer, user, assistant.`,
+      );
     }
     const content = own(message, 'content');
     if (content === undefined || content === null) throw missingParam(`${param}.content`);
@@ -125,7 +132,11 @@ function rejectUnsupported(body: Json): void {
     const v = own(body, name);
     if (v === undefined || v === null) continue;
     if (readNumber(v, name, { min: -2, max: 2 }) !== 0) {
-      throw invalidParam(name, `'${name}' is not supported by this gateway (only 0); use 'repetition_penalty' instead.`, 'unsupported_parameter');
+      throw invalidParam(
+        name,
+        `'${name}' is not supported by this gateway (only 0); use 'repetition_penalty' instead.`,
+        'unsupported_parameter',
+      );
     }
   }
   const n = own(body, 'n');
@@ -136,7 +147,8 @@ function rejectUnsupported(body: Json): void {
   if (Array.isArray(tools) && tools.length > 0) {
     throw invalidParam('tools', `'tools' is not supported: the bundled models cannot call tools.`, 'unsupported_parameter');
   }
-  if (own(body, 'logprobs') === true) throw invalidParam('logprobs', `'logprobs' is not supported by this gateway.`, 'unsupported_parameter');
+  if (own(body, 'logprobs') === true)
+    throw invalidParam('logprobs', `'logprobs' is not supported by this gateway.`, 'unsupported_parameter');
   const format = own(body, 'response_format');
   if (isObject(format) && own(format, 'type') !== 'text') {
     throw invalidParam('response_format', `Only {"type":"text"} is supported for 'response_format'.`, 'unsupported_parameter');
@@ -160,7 +172,11 @@ export function parseChatRequest(body: unknown): ChatRequest {
   if (!isObject(options)) throw invalidParam('stream_options', `Invalid type for 'stream_options': expected an object.`, 'invalid_type');
   const includeUsage = own(options, 'include_usage') ?? false;
   if (typeof includeUsage !== 'boolean') {
-    throw invalidParam('stream_options.include_usage', `Invalid type for 'stream_options.include_usage': expected a boolean.`, 'invalid_type');
+    throw invalidParam(
+      'stream_options.include_usage',
+      `Invalid type for 'stream_options.include_usage': expected a boolean.`,
+      'invalid_type',
+    );
   }
 
   const int = { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true };

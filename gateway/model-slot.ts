@@ -37,20 +37,21 @@ export class ModelSlot {
       if (this.runner) return 'already_loaded';
       const { model } = this;
       if (!isCached(model)) {
-        throw new ApiError(400, `Model not cached: the files of '${model.id}' are missing or incomplete in ${model.folder}. Run npm run models:build.`, {
-          param: 'model',
-          code: 'model_not_cached',
-        });
+        throw new ApiError(
+          400,
+          `Model not cached: the files of '${model.id}' are missing or incomplete in ${model.folder}. Run npm run models:build.`,
+          {
+            param: 'model',
+            code: 'model_not_cached',
+          },
+        );
       }
       try {
         await verifyFiles(model);
       } catch (error) {
         throw new ApiError(500, errorMessage(error), { code: 'model_files_corrupt' });
       }
-      const runner = new ModelRunner(
-        { now, executionDevice: () => 'cpu', describe: () => 'CPU · onnxruntime-node' },
-        this.flag,
-      );
+      const runner = new ModelRunner({ now, executionDevice: () => 'cpu', describe: () => 'CPU · onnxruntime-node' }, this.flag);
       await runner.load(
         {
           id: model.alias,
@@ -88,7 +89,12 @@ export class ModelSlot {
   }
 
   /** Streams one answer through `emit` (the runner's events). Throws 400 if not loaded. */
-  async generate(requestId: number, messages: readonly ChatMessage[], params: GenerationParams, emit: (e: GenerationEvent) => void): Promise<void> {
+  async generate(
+    requestId: number,
+    messages: readonly ChatMessage[],
+    params: GenerationParams,
+    emit: (e: GenerationEvent) => void,
+  ): Promise<void> {
     const runner = this.runner;
     if (!runner) throw modelNotLoaded(this.model.id);
     let finished = (): void => undefined;

@@ -39,7 +39,13 @@ interface Envelope {
   model: string;
 }
 
-async function streamCompletion(ctx: GatewayContext, r: RouteRequest, slot: ModelSlot, request: ChatRequest, base: Envelope): Promise<void> {
+async function streamCompletion(
+  ctx: GatewayContext,
+  r: RouteRequest,
+  slot: ModelSlot,
+  request: ChatRequest,
+  base: Envelope,
+): Promise<void> {
   const sse = new SseWriter(r.res);
   // With include_usage OpenAI sends `usage: null` on every chunk but the last.
   const usageField = request.includeUsage ? { usage: null } : {};
@@ -105,7 +111,11 @@ async function chatCompletions(ctx: GatewayContext, r: RouteRequest): Promise<vo
   if (!slot) throw modelNotFound(request.model, suggestion);
   // Like Foundry's newer server: a chat request never loads a model implicitly.
   if (!slot.loaded) throw modelNotLoaded(slot.model.id);
-  const base: Envelope = { id: `chatcmpl-${randomUUID().replaceAll('-', '')}`, created: Math.floor(Date.now() / 1000), model: slot.model.id };
+  const base: Envelope = {
+    id: `chatcmpl-${randomUUID().replaceAll('-', '')}`,
+    created: Math.floor(Date.now() / 1000),
+    model: slot.model.id,
+  };
   if (request.stream) await streamCompletion(ctx, r, slot, request, base);
   else await completeAtOnce(ctx, r, slot, request, base);
 }

@@ -51,9 +51,13 @@ function answerFor(error: ParseError, limits: ServerLimits): ApiError | null {
     );
   }
   if (code === 'HPE_HEADER_OVERFLOW') {
-    return new ApiError(431, 'The request line and headers are larger than the gateway accepts (16 KiB); send a shorter URL or fewer headers.', {
-      code: 'headers_too_large',
-    });
+    return new ApiError(
+      431,
+      'The request line and headers are larger than the gateway accepts (16 KiB); send a shorter URL or fewer headers.',
+      {
+        code: 'headers_too_large',
+      },
+    );
   }
   if (code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW') {
     return new ApiError(413, 'The chunk extensions of the request body are too large.', { code: 'request_too_large' });

@@ -69,7 +69,8 @@ export function parseRequestTarget(method: string, target: string | undefined): 
     if (scheme.toLowerCase() !== 'http') {
       throw invalid(`The request target ${quote(target)} names the scheme ${quote(scheme)}; the gateway speaks plain http.`);
     }
-    if (authority.includes('@')) throw invalid(`The request target ${quote(target)} carries a user name; send credentials in Authorization.`);
+    if (authority.includes('@'))
+      throw invalid(`The request target ${quote(target)} carries a user name; send credentials in Authorization.`);
     return { ...originForm(rest.startsWith('/') ? rest : `/${rest}`), authority };
   }
   throw invalid(`The request target ${quote(target)} is not a path; send a path such as /v1/models.`);

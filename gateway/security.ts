@@ -41,7 +41,8 @@ export function hostName(host: string): string | null {
 function allowedHost(value: string): string {
   const bracketed = (value.match(/:/g)?.length ?? 0) >= 2 && !value.startsWith('[') ? `[${value}]` : value;
   const name = hostName(bracketed);
-  if (name === null) throw new Error(`Invalid host name ${quote(value)}: expected a name or address such as my-laptop.local or 192.168.1.20.`);
+  if (name === null)
+    throw new Error(`Invalid host name ${quote(value)}: expected a name or address such as my-laptop.local or 192.168.1.20.`);
   return name;
 }
 
@@ -79,9 +80,12 @@ export class AccessPolicy {
 
   private checkHost(values: string[] | undefined): void {
     if (!values?.length) {
-      throw new ApiError(400, 'The request has no Host header; HTTP/1.1 requires one (e.g. Host: localhost:5273).', { code: 'missing_host' });
+      throw new ApiError(400, 'The request has no Host header; HTTP/1.1 requires one (e.g. Host: localhost:5273).', {
+        code: 'missing_host',
+      });
     }
-    if (values.length > 1) throw new ApiError(400, 'The request has more than one Host header; send exactly one.', { code: 'invalid_host' });
+    if (values.length > 1)
+      throw new ApiError(400, 'The request has more than one Host header; send exactly one.', { code: 'invalid_host' });
     const value = values[0]!;
     const name = hostName(value);
     if (name === null) throw new ApiError(400, `Host ${quote(value)} is not a host name with an optional port.`, { code: 'invalid_host' });
@@ -104,9 +108,13 @@ export class AccessPolicy {
         );
       }
       if (!this.origins.has(origin)) {
-        throw new ApiError(403, `Origin ${quote(header)} is not allowed. Start the gateway with --allow-origin ${origin} to let that page call it.`, {
-          code: 'origin_not_allowed',
-        });
+        throw new ApiError(
+          403,
+          `Origin ${quote(header)} is not allowed. Start the gateway with --allow-origin ${origin} to let that page call it.`,
+          {
+            code: 'origin_not_allowed',
+          },
+        );
       }
       return;
     }

@@ -47,7 +47,9 @@ export function resolveLimits(overrides: Partial<ServerLimits>): ServerLimits {
     if (!Number.isInteger(value) || value < 1) throw new Error(`Invalid ${name} ${value}: expected a whole number above 0.`);
   }
   if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
-    throw new Error(`Invalid headersTimeoutMs ${limits.headersTimeoutMs}: it must not exceed requestTimeoutMs (${limits.requestTimeoutMs}).`);
+    throw new Error(
+      `Invalid headersTimeoutMs ${limits.headersTimeoutMs}: it must not exceed requestTimeoutMs (${limits.requestTimeoutMs}).`,
+    );
   }
   return limits;
 }

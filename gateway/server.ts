@@ -90,7 +90,9 @@ function matchRoute(routes: readonly Route[], method: string, pathname: string):
   try {
     return { route, params: groups.map((g) => decodeURIComponent(g)) };
   } catch {
-    throw new ApiError(400, `The path ${quote(pathname)} is not correctly percent-encoded (not UTF-8).`, { code: 'invalid_request_target' });
+    throw new ApiError(400, `The path ${quote(pathname)} is not correctly percent-encoded (not UTF-8).`, {
+      code: 'invalid_request_target',
+    });
   }
 }
 
@@ -147,7 +149,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     try {
       if (req.httpVersionMajor !== 1) {
         // 400 rather than 505: the client's mistake, answered like every other malformed request.
-        throw new ApiError(400, `HTTP/${req.httpVersion} is not supported; the gateway speaks HTTP/1.1.`, { code: 'http_version_not_supported' });
+        throw new ApiError(400, `HTTP/${req.httpVersion} is not supported; the gateway speaks HTTP/1.1.`, {
+          code: 'http_version_not_supported',
+        });
       }
       const target = parseRequestTarget(method, req.url);
       pathname = target.pathname;

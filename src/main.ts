@@ -111,9 +111,11 @@ async function boot(): Promise<void> {
  */
 function registerServiceWorker(): void {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
-  navigator.serviceWorker.register(new URL('sw.js', new URL(import.meta.env.BASE_URL, location.href)), { scope: './' }).catch((error: unknown) => {
-    console.warn(`Offline support is unavailable: ${errorMessage(error)}`);
-  });
+  navigator.serviceWorker
+    .register(new URL('sw.js', new URL(import.meta.env.BASE_URL, location.href)), { scope: './' })
+    .catch((error: unknown) => {
+      console.warn(`Offline support is unavailable: ${errorMessage(error)}`);
+    });
 }
 
 registerServiceWorker();

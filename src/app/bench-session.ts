@@ -74,7 +74,14 @@ export class BenchSession extends Notifier {
 
   constructor(private readonly deps: BenchSessionDeps) {
     super();
-    this.state = { plan: defaultPlan(this.available(BUNDLED_PRESET)), runs: [], shown: null, progress: null, running: false, problem: null };
+    this.state = {
+      plan: defaultPlan(this.available(BUNDLED_PRESET)),
+      runs: [],
+      shown: null,
+      progress: null,
+      running: false,
+      problem: null,
+    };
   }
 
   get plan(): BenchPlan {
@@ -200,7 +207,11 @@ export class BenchSession extends Notifier {
     signal.addEventListener('abort', forward, { once: true });
     let route: Route;
     try {
-      route = await this.deps.router.load(model, { device, dtype: target.dtype ?? 'auto', gatewayFallback: false }, { signal: loadAbort.signal });
+      route = await this.deps.router.load(
+        model,
+        { device, dtype: target.dtype ?? 'auto', gatewayFallback: false },
+        { signal: loadAbort.signal },
+      );
     } finally {
       signal.removeEventListener('abort', forward);
     }
@@ -219,7 +230,12 @@ export class BenchSession extends Notifier {
     return {
       userAgent: caps.userAgent,
       adapter: caps.webgpu
-        ? { vendor: caps.webgpu.vendor, architecture: caps.webgpu.architecture, device: caps.webgpu.name, description: caps.webgpu.description }
+        ? {
+            vendor: caps.webgpu.vendor,
+            architecture: caps.webgpu.architecture,
+            device: caps.webgpu.name,
+            description: caps.webgpu.description,
+          }
         : null,
       hardwareConcurrency: caps.hardwareConcurrency,
       wasmThreads: caps.wasmThreads,

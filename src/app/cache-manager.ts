@@ -45,7 +45,8 @@ export class CacheManager extends Notifier {
 
   constructor(private readonly deps: CacheManagerDeps) {
     super();
-    this.storageManager = 'storageManager' in deps ? deps.storageManager : (globalThis.navigator as { storage?: MaybeStorage } | undefined)?.storage;
+    this.storageManager =
+      'storageManager' in deps ? deps.storageManager : (globalThis.navigator as { storage?: MaybeStorage } | undefined)?.storage;
     // A finished load may have stored new files: refresh then, not on every change of the slot.
     for (const slot of deps.slots) {
       let lastReady: unknown = null;

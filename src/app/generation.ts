@@ -147,7 +147,8 @@ export class Generation extends Notifier {
       if (!route) {
         const load = slot.load;
         if (load.kind === 'error') throw new Error(load.message);
-        if (load.kind === 'confirm') throw new Error(`${slot.selected?.name ?? 'This model'} is not downloaded yet: start the download in the model panel.`);
+        if (load.kind === 'confirm')
+          throw new Error(`${slot.selected?.name ?? 'This model'} is not downloaded yet: start the download in the model panel.`);
         throw new Error('No model is loaded. Pick a model first.');
       }
       // Read once the model is there: settings changed while it loaded apply to this answer.
@@ -199,7 +200,10 @@ export class Generation extends Notifier {
     const turn = conversation?.turns.find((t) => t.id === turnId);
     if (!conversation || !turn?.meta) return;
     const count = log.between(from, to).length;
-    const updated = { ...conversation, turns: conversation.turns.map((t) => (t.id === turnId && t.meta ? { ...t, meta: { ...t.meta, networkRequests: count } } : t)) };
+    const updated = {
+      ...conversation,
+      turns: conversation.turns.map((t) => (t.id === turnId && t.meta ? { ...t, meta: { ...t.meta, networkRequests: count } } : t)),
+    };
     this.deps.chats.replace(updated);
     await this.deps.chats.persist(updated);
   }

@@ -42,7 +42,8 @@ async function readJson(file: PickedFile | undefined, what: string): Promise<Rec
 function modelRoot(files: readonly PickedFile[]): { root: string; byPath: Map<string, PickedFile> } {
   const configs = files.map((f) => f.path.replace(/^\/+/, '')).filter((p) => p === 'config.json' || p.endsWith('/config.json'));
   const first = configs.sort((a, b) => a.split('/').length - b.split('/').length)[0];
-  if (first === undefined) throw new HubRepoError('The picked files have no config.json: pick the model folder itself (the one with config.json and onnx/).');
+  if (first === undefined)
+    throw new HubRepoError('The picked files have no config.json: pick the model folder itself (the one with config.json and onnx/).');
   const root = first.slice(0, -'config.json'.length);
   const byPath = new Map<string, PickedFile>();
   for (const f of files) {
@@ -57,9 +58,14 @@ export async function importLocalModel(files: readonly PickedFile[], baseUrl: st
   const label = root.split('/').pop() || 'imported-model';
   const id = slugId(`local-${label}`);
   // Only what the engine could load: root JSON files and onnx/ weights.
-  const relevant = [...byPath].filter(([path]) => !path.includes('/') ? path.endsWith('.json') : path.startsWith('onnx/'));
+  const relevant = [...byPath].filter(([path]) => (!path.includes('/') ? path.endsWith('.json') : path.startsWith('onnx/')));
   const tree: HubTreeEntry[] = await Promise.all(
-    relevant.map(async ([path, f]) => ({ type: 'file', path, size: f.file.size, lfs: { oid: await sha256Hex(f.file), size: f.file.size } })),
+    relevant.map(async ([path, f]) => ({
+      type: 'file',
+      path,
+      size: f.file.size,
+      lfs: { oid: await sha256Hex(f.file), size: f.file.size },
+    })),
   );
   const model = folderToModel(
     {

@@ -93,7 +93,8 @@ export class ModelCatalog extends Notifier {
       const { models, skipped } = await this.deps.userModels.list();
       this.added = models;
       this.rebuild();
-      if (skipped.length) notices.notify('warning', `${skipped.length} model(s) you added could not be read and were skipped: ${skipped[0]}`);
+      if (skipped.length)
+        notices.notify('warning', `${skipped.length} model(s) you added could not be read and were skipped: ${skipped[0]}`);
     } catch (error) {
       notices.notify('warning', `Your added models are unavailable (${errorMessage(error)}).`);
     }
@@ -128,7 +129,10 @@ export class ModelCatalog extends Notifier {
   async addGatewayModel(serverId: string): Promise<CatalogModel> {
     const id = serverId.trim();
     if (!id) throw new Error('Type the model id the gateway knows, e.g. phi-4-mini.');
-    return this.addUserModel({ ...discoveredGatewayModel(id), notes: 'Added by you; runs on the gateway set up under Settings → Gateway.' });
+    return this.addUserModel({
+      ...discoveredGatewayModel(id),
+      notes: 'Added by you; runs on the gateway set up under Settings → Gateway.',
+    });
   }
 
   async removeUserModel(id: string): Promise<void> {

@@ -137,7 +137,11 @@ export class ModelSlot extends Notifier {
       this.loadPromise = null;
       this.set(
         local
-          ? { kind: 'error', modelId, message: `The imported files of ${model.name} are no longer stored in this browser. Import the folder again.` }
+          ? {
+              kind: 'error',
+              modelId,
+              message: `The imported files of ${model.name} are no longer stored in this browser. Import the folder again.`,
+            }
           : { kind: 'confirm', modelId },
       );
       return null;
@@ -145,12 +149,16 @@ export class ModelSlot extends Notifier {
     if (!this.loads.isCurrent(signal)) return null;
     const { device, dtype } = this.deps.choice.run;
     const promise = this.deps.router
-      .load(model, { device, dtype, gatewayFallback: this.deps.gateway.settings.fallback }, {
-        signal,
-        onProgress: (progress) => {
-          if (this.loads.isCurrent(signal)) this.set({ kind: 'loading', modelId, progress });
+      .load(
+        model,
+        { device, dtype, gatewayFallback: this.deps.gateway.settings.fallback },
+        {
+          signal,
+          onProgress: (progress) => {
+            if (this.loads.isCurrent(signal)) this.set({ kind: 'loading', modelId, progress });
+          },
         },
-      })
+      )
       .then((route) => {
         if (!this.loads.isCurrent(signal)) return null;
         this.set({ kind: 'ready', route });
@@ -181,7 +189,10 @@ export class ModelSlot extends Notifier {
     this.loadPromise = null;
     const model = this.deps.catalog.models.find((m) => m.id === modelId);
     this.set(model?.source.kind === 'hub' ? { kind: 'confirm', modelId } : { kind: 'idle' });
-    this.deps.notices.notify('info', `Stopped loading ${model?.name ?? modelId}. Files that finished downloading stay cached; the rest will download again.`);
+    this.deps.notices.notify(
+      'info',
+      `Stopped loading ${model?.name ?? modelId}. Files that finished downloading stay cached; the rest will download again.`,
+    );
   }
 
   /** A new device or variant applies at once: the selected model loads again with it. */

@@ -118,7 +118,14 @@ export class Playground {
     this.models = { primary };
     this.chats = new ChatHistory({ store: services.chats, notices });
     this.generation = new Generation({ slot: primary, chats: this.chats, settings, requests: services.requests });
-    this.bench = new BenchSession({ slot: primary, router: services.router, catalog, settings, capabilities: services.capabilities, store: services.benchRuns });
+    this.bench = new BenchSession({
+      slot: primary,
+      router: services.router,
+      catalog,
+      settings,
+      capabilities: services.capabilities,
+      store: services.benchRuns,
+    });
     this.cache = new CacheManager({ weights: services.weights, baseUrl: services.baseUrl, catalog, settings, slots: [primary] });
   }
 

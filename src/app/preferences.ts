@@ -40,7 +40,13 @@ function defaultStorage(): Storage | null {
   }
 }
 
-export const DEFAULT_PREFERENCES: Preferences = { params: { ...DEFAULT_PARAMS }, modelId: null, device: 'auto', dtype: 'auto', hubUrl: DEFAULT_HUB_URL };
+export const DEFAULT_PREFERENCES: Preferences = {
+  params: { ...DEFAULT_PARAMS },
+  modelId: null,
+  device: 'auto',
+  dtype: 'auto',
+  hubUrl: DEFAULT_HUB_URL,
+};
 
 /** An http(s) URL ending in "/", or null when `value` is not one. */
 export function normalizeHubUrl(value: unknown): string | null {

@@ -40,7 +40,7 @@ export interface RunnerDeps {
 }
 
 function describe(error: unknown): string {
-  return (errorMessage(error)) || 'unknown error';
+  return errorMessage(error) || 'unknown error';
 }
 
 /** Runs every target of `plan`; never throws for a model's failure, only records it. */
@@ -82,7 +82,10 @@ export async function runBenchmark(plan: BenchPlan, deps: RunnerDeps): Promise<B
       loaded = await deps.load(target, deps.signal);
     } catch (error) {
       const cancelled = aborted();
-      Object.assign(result, cancelled ? { status: 'cancelled', message: 'cancelled while loading' } : { status: 'failed', message: describe(error) });
+      Object.assign(
+        result,
+        cancelled ? { status: 'cancelled', message: 'cancelled while loading' } : { status: 'failed', message: describe(error) },
+      );
       done += mine.length;
       continue;
     }

@@ -31,13 +31,16 @@ export const benchPromptSchema = z.strictObject({
     .refine((m) => m[m.length - 1]?.role === 'user', { message: 'the last message must be from the user' }),
 });
 
-const promptList = z.array(benchPromptSchema).min(1, 'needs at least one prompt').superRefine((prompts, ctx) => {
-  const seen = new Set<string>();
-  prompts.forEach((p, i) => {
-    if (seen.has(p.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate prompt id "${p.id}"` });
-    seen.add(p.id);
+const promptList = z
+  .array(benchPromptSchema)
+  .min(1, 'needs at least one prompt')
+  .superRefine((prompts, ctx) => {
+    const seen = new Set<string>();
+    prompts.forEach((p, i) => {
+      if (seen.has(p.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate prompt id "${p.id}"` });
+      seen.add(p.id);
+    });
   });
-});
 
 /** A named prompt set, the unit of JSON import and export. */
 export const promptSetSchema = z.strictObject({
@@ -95,9 +98,7 @@ export const benchSampleSchema = z.strictObject({
 export const benchEnvironmentSchema = z.strictObject({
   userAgent: z.string(),
   /** GPUAdapterInfo fields; null without WebGPU. */
-  adapter: z
-    .strictObject({ vendor: z.string(), architecture: z.string(), device: z.string(), description: z.string() })
-    .nullable(),
+  adapter: z.strictObject({ vendor: z.string(), architecture: z.string(), device: z.string(), description: z.string() }).nullable(),
   /** navigator.hardwareConcurrency */
   hardwareConcurrency: count.nullable(),
   /** Threads the WASM backend uses (1 without cross-origin isolation). */

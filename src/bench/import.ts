@@ -25,7 +25,10 @@ function distinct<T>(values: readonly T[], key: (value: T) => string): T[] {
 export function runFromSamples(samples: readonly BenchSample[], source: string, id: string): BenchRun {
   const first = samples[0];
   if (!first) throw new BenchValidationError(['(root): the CSV has a header but no samples'], 'benchmark CSV');
-  const targets: BenchTarget[] = distinct(samples, (s) => `${s.modelId}|${s.backend}`).map((s) => ({ modelId: s.modelId, backend: s.backend }));
+  const targets: BenchTarget[] = distinct(samples, (s) => `${s.modelId}|${s.backend}`).map((s) => ({
+    modelId: s.modelId,
+    backend: s.backend,
+  }));
   const rounds = (warmup: boolean): number => new Set(samples.filter((s) => s.warmup === warmup).map((s) => s.round)).size;
   const results: TargetResult[] = targets.map((target) => {
     const mine = samples.filter((s) => s.modelId === target.modelId && s.backend === target.backend);

@@ -15,7 +15,10 @@ export const FEW_SAMPLES_MARK = '†';
 
 /** A table cell: a "|" would end the cell and a line break the row. */
 function escapeCell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n|\r/g, ' ');
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n|\r/g, ' ');
 }
 
 function plural(n: number, word: string): string {
@@ -63,7 +66,10 @@ export function runToMarkdown(run: BenchRun): string {
       'Warm-up and failed requests are not counted.',
   );
   if (summaries.some((s) => (s.ttftMs.p95 !== null && !s.ttftMs.p95Reliable) || (s.totalMs.p95 !== null && !s.totalMs.p95Reliable))) {
-    lines.push('', `${FEW_SAMPLES_MARK} fewer than ${MIN_SAMPLES_P95} samples: this p95 is close to the slowest single request, not a tail estimate.`);
+    lines.push(
+      '',
+      `${FEW_SAMPLES_MARK} fewer than ${MIN_SAMPLES_P95} samples: this p95 is close to the slowest single request, not a tail estimate.`,
+    );
   }
   const problems = run.targets.filter((t) => t.status !== 'ok');
   if (problems.length) {

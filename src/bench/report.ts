@@ -105,7 +105,11 @@ export function parseSamplesCsv(text: string): BenchSample[] {
   if (!header) throw new BenchValidationError(['(root): the CSV is empty'], 'benchmark CSV');
   const index = new Map(header.map((name, i) => [name.trim(), i]));
   const missing = CSV_HEADER.filter((c) => !index.has(c));
-  if (missing.length) throw new BenchValidationError(missing.map((c) => `header: missing column "${c}"`), 'benchmark CSV');
+  if (missing.length)
+    throw new BenchValidationError(
+      missing.map((c) => `header: missing column "${c}"`),
+      'benchmark CSV',
+    );
 
   const issues: string[] = [];
   const samples: BenchSample[] = [];

@@ -46,7 +46,12 @@ function folderOf(url: string): string {
   return clean.slice(0, clean.lastIndexOf('/') + 1);
 }
 
-export function groupCachedFiles(files: readonly CachedFileInfo[], catalog: readonly CatalogModel[], baseUrl: string, hubUrl: string): CacheGroup[] {
+export function groupCachedFiles(
+  files: readonly CachedFileInfo[],
+  catalog: readonly CatalogModel[],
+  baseUrl: string,
+  hubUrl: string,
+): CacheGroup[] {
   const owners = new Map<string, { model: CatalogModel; dtype: Dtype | null }>();
   const urlsByModel = new Map<string, Map<string, Dtype | null>>();
   for (const model of catalog) {

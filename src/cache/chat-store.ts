@@ -76,7 +76,10 @@ export class ChatStore {
   private readonly store: UseStore;
   private readonly channel: BroadcastChannel | null;
 
-  constructor(store?: UseStore, channel: BroadcastChannel | null = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('playground-chats')) {
+  constructor(
+    store?: UseStore,
+    channel: BroadcastChannel | null = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('playground-chats'),
+  ) {
     this.store = store ?? openStore('playground-chats', 'conversations');
     this.channel = channel;
   }

@@ -197,7 +197,9 @@ export class IntegrityGuard {
           if (chunk.done) {
             const digest = bytesToHex(hash.digest());
             if (want !== undefined && received !== want) {
-              controller.error(new IntegrityError(`${fileName(url)}: truncated download, got ${received} of ${want} bytes. Retry to download it again.`));
+              controller.error(
+                new IntegrityError(`${fileName(url)}: truncated download, got ${received} of ${want} bytes. Retry to download it again.`),
+              );
               return;
             }
             if (expected.sha256 && digest !== expected.sha256) {

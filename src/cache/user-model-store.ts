@@ -30,7 +30,11 @@ export class UserModelStore {
     const all = await entries<IDBValidKey, unknown>(this.store);
     const records = all.map(([key, value]) => {
       const record = (typeof value === 'object' && value !== null ? value : {}) as Partial<StoredModel>;
-      return { name: typeof key === 'string' ? key : 'unnamed', model: record.model, addedAt: typeof record.addedAt === 'number' ? record.addedAt : 0 };
+      return {
+        name: typeof key === 'string' ? key : 'unnamed',
+        model: record.model,
+        addedAt: typeof record.addedAt === 'number' ? record.addedAt : 0,
+      };
     });
     records.sort((a, b) => a.addedAt - b.addedAt);
     const models: CatalogModel[] = [];

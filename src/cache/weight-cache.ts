@@ -32,7 +32,10 @@ export type CacheNotice =
 /** Errors that mean "no IndexedDB here", as opposed to one failed write. */
 function isUnavailable(error: unknown): boolean {
   if (error instanceof ReferenceError) return true; // no indexedDB global
-  return error instanceof DOMException && ['InvalidStateError', 'UnknownError', 'SecurityError', 'NotAllowedError', 'NotFoundError'].includes(error.name);
+  return (
+    error instanceof DOMException &&
+    ['InvalidStateError', 'UnknownError', 'SecurityError', 'NotAllowedError', 'NotFoundError'].includes(error.name)
+  );
 }
 
 /** What the browser says is left for this origin, or null when it does not say. */
@@ -89,7 +92,10 @@ export class WeightCache {
   /** transformers.js custom cache: a stored Response, or undefined to make it download. */
   async match(key: string): Promise<Response | undefined> {
     const url = this.guard.resolve(key);
-    const record = await this.db(() => get<CachedFile>(url, this.store), (m) => m.get(url));
+    const record = await this.db(
+      () => get<CachedFile>(url, this.store),
+      (m) => m.get(url),
+    );
     if (!record) return undefined;
     const expected = this.guard.expectation(url);
     const stale =
@@ -97,7 +103,10 @@ export class WeightCache {
       (expected?.sha256 !== undefined && expected.sha256 !== record.sha256) ||
       record.blob.size !== record.bytes;
     if (stale) {
-      await this.db(() => del(url, this.store), (m) => void m.delete(url));
+      await this.db(
+        () => del(url, this.store),
+        (m) => void m.delete(url),
+      );
       this.onNotice({ kind: 'evicted', url, reason: 'the cached copy does not match the catalog; downloading it again' });
       return undefined;
     }
@@ -129,7 +138,10 @@ export class WeightCache {
       blob,
     };
     try {
-      await this.db(() => set(url, record, this.store), (m) => void m.set(url, record));
+      await this.db(
+        () => set(url, record, this.store),
+        (m) => void m.set(url, record),
+      );
     } catch (error) {
       // Quota errors must not fail the load: the model still runs from memory this time. A
       // record is written whole or not at all, so nothing half-written stays behind.
@@ -141,18 +153,31 @@ export class WeightCache {
 
   async delete(key: string): Promise<boolean> {
     const url = this.guard.resolve(key);
-    const had = (await this.db(() => get<CachedFile>(url, this.store), (m) => m.get(url))) !== undefined;
-    await this.db(() => del(url, this.store), (m) => void m.delete(url));
+    const had =
+      (await this.db(
+        () => get<CachedFile>(url, this.store),
+        (m) => m.get(url),
+      )) !== undefined;
+    await this.db(
+      () => del(url, this.store),
+      (m) => void m.delete(url),
+    );
     return had;
   }
 
   /** Deletes every stored file. */
   async clear(): Promise<void> {
-    await this.db(() => clear(this.store), (m) => m.clear());
+    await this.db(
+      () => clear(this.store),
+      (m) => m.clear(),
+    );
   }
 
   async list(): Promise<Omit<CachedFile, 'blob'>[]> {
-    const all = await this.db(() => entries<string, CachedFile>(this.store), (m) => [...m.entries()]);
+    const all = await this.db(
+      () => entries<string, CachedFile>(this.store),
+      (m) => [...m.entries()],
+    );
     return all.map(([, { blob: _blob, ...meta }]) => meta);
   }
 }

@@ -88,8 +88,10 @@ const model = z
       const approx = [...m.files, ...m.variants.flatMap((v) => v.files)].findIndex((f) => f.approximate);
       if (approx >= 0) ctx.addIssue({ code: 'custom', path: ['files'], message: 'bundled files have exact sizes: remove "approximate"' });
       // Bundled files ship with the app, so their hashes are always known and always checked.
-      const all = [...m.files.map((f, i) => ({ f, path: ['files', i] })),
-        ...m.variants.flatMap((v, vi) => v.files.map((f, i) => ({ f, path: ['variants', vi, 'files', i] })))];
+      const all = [
+        ...m.files.map((f, i) => ({ f, path: ['files', i] })),
+        ...m.variants.flatMap((v, vi) => v.files.map((f, i) => ({ f, path: ['variants', vi, 'files', i] }))),
+      ];
       for (const { f, path } of all) {
         if (!f.sha256) ctx.addIssue({ code: 'custom', path: [...path, 'sha256'], message: 'required for bundled files' });
       }

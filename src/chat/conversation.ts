@@ -80,7 +80,12 @@ export function titleFrom(text: string): string {
   const line = text.trim().split('\n')[0]?.trim() ?? '';
   if (!line) return 'New chat';
   const head = leadingCharacters(line, TITLE_LENGTH + 1);
-  return head.length > TITLE_LENGTH ? `${head.slice(0, TITLE_LENGTH - 1).join('').trimEnd()}…` : line;
+  return head.length > TITLE_LENGTH
+    ? `${head
+        .slice(0, TITLE_LENGTH - 1)
+        .join('')
+        .trimEnd()}…`
+    : line;
 }
 
 /**

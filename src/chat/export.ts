@@ -37,7 +37,12 @@ export function conversationToMarkdown(conversation: Conversation): string {
   const lines = [`# ${conversation.title}`, '', `Exported ${new Date().toISOString()}`, ''];
   if (conversation.systemPrompt.trim()) lines.push('## System', '', conversation.systemPrompt.trim(), '');
   for (const turn of conversation.turns) {
-    lines.push(`## ${turn.role === 'user' ? 'You' : 'Assistant'}`, '', `${turn.content}${turn.role === 'assistant' ? answerLine(turn) : ''}`, '');
+    lines.push(
+      `## ${turn.role === 'user' ? 'You' : 'Assistant'}`,
+      '',
+      `${turn.content}${turn.role === 'assistant' ? answerLine(turn) : ''}`,
+      '',
+    );
   }
   return `${lines.join('\n').trimEnd()}\n`;
 }

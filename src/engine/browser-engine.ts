@@ -24,7 +24,16 @@ import { GenerationStream } from './generation-stream';
 import { installErrorTransfer } from './rpc';
 import { Watchdog } from './watchdog';
 import { WorkerConnection, type WorkerEndpoint } from './worker-connection';
-import type { ChatMessage, Engine, GenerationEvent, GenerationParams, LoadOptions, LoadProgress, LoadedModel, ModelRef } from './engine-types';
+import type {
+  ChatMessage,
+  Engine,
+  GenerationEvent,
+  GenerationParams,
+  LoadOptions,
+  LoadProgress,
+  LoadedModel,
+  ModelRef,
+} from './engine-types';
 
 /** How a BrowserEngine is set up; everything but `createWorker` has a default. */
 export interface BrowserEngineOptions {

@@ -89,15 +89,19 @@ export class Router {
         return await this.viaGateway(model, options, `the browser cannot run it (${why.join('; ') || 'no usable device'})`, fallbacks);
       } catch (error) {
         if (isAbortError(error)) throw error;
-        throw new DeviceUnavailableError(`${browserStory}. The gateway fallback failed too: ${errorMessage(error)}`, { modelId: model.id, ...faulted });
+        throw new DeviceUnavailableError(`${browserStory}. The gateway fallback failed too: ${errorMessage(error)}`, {
+          modelId: model.id,
+          ...faulted,
+        });
       }
     }
     // A device fault's own message already says what to try, and the page offers it as buttons.
-    const advice = faulted ? '' : prefs.device === 'auto' ? ' Try a smaller model, or run it on a gateway (connection settings).' : ' Try another device in the model settings.';
-    throw new DeviceUnavailableError(
-      `${browserStory}.${advice}`,
-      { modelId: model.id, ...faulted },
-    );
+    const advice = faulted
+      ? ''
+      : prefs.device === 'auto'
+        ? ' Try a smaller model, or run it on a gateway (connection settings).'
+        : ' Try another device in the model settings.';
+    throw new DeviceUnavailableError(`${browserStory}.${advice}`, { modelId: model.id, ...faulted });
   }
 
   private async viaGateway(model: CatalogModel, options: LoadOptions, why: string, fallbacks: string[]): Promise<Route> {

@@ -28,7 +28,11 @@ export interface HubRequest {
 
 /** "https://huggingface.co/onnx-community/Qwen2.5-0.5B-Instruct/tree/main" -> the repo id. */
 export function normalizeRepoId(input: string): string {
-  const trimmed = input.trim().replace(/^https?:\/\/[^/]+\//, '').replace(/\/(tree|blob|resolve)\/.*$/, '').replace(/\/+$/, '');
+  const trimmed = input
+    .trim()
+    .replace(/^https?:\/\/[^/]+\//, '')
+    .replace(/\/(tree|blob|resolve)\/.*$/, '')
+    .replace(/\/+$/, '');
   if (!REPO.test(trimmed)) throw new HubRepoError(`"${input.trim()}" is not a hub repository id; it should look like "owner/name".`);
   return trimmed;
 }
@@ -50,13 +54,16 @@ export async function fetchHubModel(request: HubRequest): Promise<CatalogModel> 
       response = await fetcher(new URL(path, hub).href, { signal: request.signal ?? null });
     } catch (error) {
       if (request.signal?.aborted) throw error;
-      throw new HubRepoError(`Could not reach the hub at ${hub} (${errorMessage(error)}). Check the hub address in Settings, or your connection.`);
+      throw new HubRepoError(
+        `Could not reach the hub at ${hub} (${errorMessage(error)}). Check the hub address in Settings, or your connection.`,
+      );
     }
     if (response.status === 404 && optional) return null;
     if (response.status === 401 || response.status === 403) {
       throw new HubRepoError(`${repo} is gated or private: accept its license on the hub, or download it and import the folder instead.`);
     }
-    if (response.status === 404) throw new HubRepoError(`${what} was not found on ${hub} (is "${repo}${revision ? `@${revision}` : ''}" spelled right?).`);
+    if (response.status === 404)
+      throw new HubRepoError(`${what} was not found on ${hub} (is "${repo}${revision ? `@${revision}` : ''}" spelled right?).`);
     if (!response.ok) throw new HubRepoError(`${what}: the hub answered HTTP ${response.status}.`);
     try {
       return await response.json();
@@ -65,17 +72,32 @@ export async function fetchHubModel(request: HubRequest): Promise<CatalogModel> 
     }
   }
 
-  const info = await get(revision ? `api/models/${repo}/revision/${encodeURIComponent(revision)}` : `api/models/${repo}`, `Repository ${repo}`);
+  const info = await get(
+    revision ? `api/models/${repo}/revision/${encodeURIComponent(revision)}` : `api/models/${repo}`,
+    `Repository ${repo}`,
+  );
   if (!isRecord(info) || typeof info['sha'] !== 'string') throw new HubRepoError(`The hub's description of ${repo} has no commit id.`);
   const sha = info['sha'];
   const card = isRecord(info['cardData']) ? info['cardData'] : {};
   const tree = await get(`api/models/${repo}/tree/${sha}?recursive=true`, `The file list of ${repo}`);
   if (!Array.isArray(tree)) throw new HubRepoError(`The file list of ${repo} is not a list.`);
-  const entries: HubTreeEntry[] = tree.filter(isRecord).flatMap((e) =>
-    typeof e['path'] === 'string' && typeof e['size'] === 'number' && typeof e['type'] === 'string'
-      ? [{ type: e['type'], path: e['path'], size: e['size'], lfs: isRecord(e['lfs']) && typeof e['lfs']['oid'] === 'string' ? { oid: e['lfs']['oid'], size: Number(e['lfs']['size']) } : undefined }]
-      : [],
-  );
+  const entries: HubTreeEntry[] = tree
+    .filter(isRecord)
+    .flatMap((e) =>
+      typeof e['path'] === 'string' && typeof e['size'] === 'number' && typeof e['type'] === 'string'
+        ? [
+            {
+              type: e['type'],
+              path: e['path'],
+              size: e['size'],
+              lfs:
+                isRecord(e['lfs']) && typeof e['lfs']['oid'] === 'string'
+                  ? { oid: e['lfs']['oid'], size: Number(e['lfs']['size']) }
+                  : undefined,
+            },
+          ]
+        : [],
+    );
   const resolve = (file: string): string => `${repo}/resolve/${sha}/${file}`;
   const config = await get(resolve('config.json'), `config.json of ${repo}`);
   if (!isRecord(config)) throw new HubRepoError(`config.json of ${repo} is not a JSON object.`);

@@ -40,9 +40,39 @@ export class HubRepoError extends Error {
  * type (an encoder, a vision model) would load and then fail at generate().
  */
 export const CAUSAL_LM_TYPES = new Set([
-  'llama', 'mistral', 'qwen2', 'qwen3', 'qwen3_moe', 'phi', 'phi3', 'gemma', 'gemma2', 'gemma3_text', 'granite',
-  'smollm3', 'gpt_oss', 'olmo', 'olmo2', 'stablelm', 'gpt2', 'gpt_neox', 'gptj', 'falcon', 'cohere', 'exaone',
-  'helium', 'glm', 'ernie4_5', 'lfm2', 'mobilellm', 'openelm', 'starcoder2', 'codegen', 'opt', 'bloom', 'mpt',
+  'llama',
+  'mistral',
+  'qwen2',
+  'qwen3',
+  'qwen3_moe',
+  'phi',
+  'phi3',
+  'gemma',
+  'gemma2',
+  'gemma3_text',
+  'granite',
+  'smollm3',
+  'gpt_oss',
+  'olmo',
+  'olmo2',
+  'stablelm',
+  'gpt2',
+  'gpt_neox',
+  'gptj',
+  'falcon',
+  'cohere',
+  'exaone',
+  'helium',
+  'glm',
+  'ernie4_5',
+  'lfm2',
+  'mobilellm',
+  'openelm',
+  'starcoder2',
+  'codegen',
+  'opt',
+  'bloom',
+  'mpt',
 ]);
 
 const ROOT_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
@@ -103,7 +133,8 @@ export function folderToModel(facts: FolderFacts, identity: EntryIdentity): Cata
   const problems: string[] = [];
   const modelType = typeof facts.config['model_type'] === 'string' ? facts.config['model_type'] : null;
   if (!modelType) problems.push('config.json has no model_type');
-  else if (!CAUSAL_LM_TYPES.has(modelType)) problems.push(`model_type "${modelType}" is not a text-generation architecture transformers.js runs`);
+  else if (!CAUSAL_LM_TYPES.has(modelType))
+    problems.push(`model_type "${modelType}" is not a text-generation architecture transformers.js runs`);
   for (const name of REQUIRED_ROOT) if (!files.has(name)) problems.push(`${name} is missing`);
 
   const variants = DTYPES.flatMap((dtype: Dtype) => {
@@ -127,7 +158,8 @@ export function folderToModel(facts: FolderFacts, identity: EntryIdentity): Cata
   const hidden = num(text, 'hidden_size');
   const kvHeads = num(text, 'num_key_value_heads') ?? heads;
   const headDim = num(text, 'head_dim') ?? (hidden !== null && heads !== null ? hidden / heads : null);
-  const shape = layers !== null && kvHeads !== null && headDim !== null && Number.isInteger(headDim) ? { layers, kvHeads, headDim } : undefined;
+  const shape =
+    layers !== null && kvHeads !== null && headDim !== null && Number.isInteger(headDim) ? { layers, kvHeads, headDim } : undefined;
   const entry = {
     ...identity,
     architecture: modelType,
@@ -147,7 +179,10 @@ export function folderToModel(facts: FolderFacts, identity: EntryIdentity): Cata
 
 /** A catalog-safe id from any text: "hub:Org/Model" -> "hub-org-model". */
 export function slugId(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '');
 }
 
 /** The chat model a hub repository holds at one commit, pinned to it. */

@@ -97,7 +97,9 @@ function blockers(input: RunInput, caps: JudgedCapabilities, estimate: MemoryEst
       // tensor: conservative for a many-tensor file.
       const limit = gpuBufferLimit(gpu);
       if (input.largestFileBytes > limit) {
-        reasons.push(`its largest weight file is ${formatSize(input.largestFileBytes)}, but this GPU's buffers hold at most ${formatSize(limit)}`);
+        reasons.push(
+          `its largest weight file is ${formatSize(input.largestFileBytes)}, but this GPU's buffers hold at most ${formatSize(limit)}`,
+        );
       }
     }
   }

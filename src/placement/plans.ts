@@ -112,7 +112,15 @@ function judgeAll(model: PlacedModel, caps: JudgedCapabilities, device: Device, 
   return dtypes.map((dtype) => {
     const bytes = variantBytes(model, dtype);
     const judgement = judgeRun(
-      { device, dtype, downloadBytes: bytes, largestFileBytes: largestFileBytes(model, dtype), shape: model.shape, contextTokens, bytesToCache: nothingToCache ? 0 : bytes },
+      {
+        device,
+        dtype,
+        downloadBytes: bytes,
+        largestFileBytes: largestFileBytes(model, dtype),
+        shape: model.shape,
+        contextTokens,
+        bytesToCache: nothingToCache ? 0 : bytes,
+      },
       caps,
     );
     return { device, dtype, bytes, ...judgement };

@@ -12,10 +12,7 @@ import type { Capabilities } from './snapshot';
 import { placeModel } from './verdict';
 
 /** One way on, as the panel's buttons show it. */
-export type RecoveryOffer =
-  | { kind: 'wasm' }
-  | { kind: 'variant'; dtype: Dtype; bytes: number }
-  | { kind: 'gateway'; baseUrl: string };
+export type RecoveryOffer = { kind: 'wasm' } | { kind: 'variant'; dtype: Dtype; bytes: number } | { kind: 'gateway'; baseUrl: string };
 
 /** The run whose device failed. */
 export interface FailedRun {

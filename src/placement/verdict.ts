@@ -60,12 +60,21 @@ function fitOf(result: PlanResult): ModelFit {
   const first = plan && result.candidates.find((c) => c.device === plan.device && c.dtype === plan.dtype);
   if (!first) {
     const estimate = { weightsBytes: 0, kvCacheBytes: 0, totalBytes: 0 };
-    return { device: null, dtype: null, bytes: 0, verdict: { level: 'wont-fit', reasons: result.ruledOut, suggestion: GATEWAY_SUGGESTION, estimate } };
+    return {
+      device: null,
+      dtype: null,
+      bytes: 0,
+      verdict: { level: 'wont-fit', reasons: result.ruledOut, suggestion: GATEWAY_SUGGESTION, estimate },
+    };
   }
   const runnable = result.candidates.filter((c) => c.blockers.length === 0);
   const smaller = smallerOnSameDevice(first, runnable);
   const slow = first.slowdowns.length > 0;
-  const suggestion = !slow ? null : smaller ? `try the ${dtypeLabel(smaller.dtype)} variant (${formatSize(smaller.bytes)})` : GATEWAY_SUGGESTION;
+  const suggestion = !slow
+    ? null
+    : smaller
+      ? `try the ${dtypeLabel(smaller.dtype)} variant (${formatSize(smaller.bytes)})`
+      : GATEWAY_SUGGESTION;
   return {
     device: first.device,
     dtype: first.dtype,
@@ -87,6 +96,12 @@ export function placeModel(model: CatalogModel, caps: Capabilities, choice: RunC
 }
 
 /** The model panel's view of placeModel(): where it would run first, and how well. */
-export function fitForModel(model: CatalogModel, caps: Capabilities, device: DevicePreference, dtype: Dtype | 'auto', stored = false): ModelFit | null {
+export function fitForModel(
+  model: CatalogModel,
+  caps: Capabilities,
+  device: DevicePreference,
+  dtype: Dtype | 'auto',
+  stored = false,
+): ModelFit | null {
   return placeModel(model, caps, { device, dtype }, stored).fit;
 }

@@ -231,7 +231,15 @@ export class BlockSplitter {
       this.lines.push(state);
       return false;
     }
-    const kind = INDENTED.test(line) ? this.kind : LIST_ITEM.test(line) ? 'list' : QUOTE.test(line) ? 'quote' : this.blank ? 'other' : this.kind;
+    const kind = INDENTED.test(line)
+      ? this.kind
+      : LIST_ITEM.test(line)
+        ? 'list'
+        : QUOTE.test(line)
+          ? 'quote'
+          : this.blank
+            ? 'other'
+            : this.kind;
     // After a blank line only an indented line, or more of the list or quote above, continues.
     const starts = this.blank && !INDENTED.test(line) && (kind === 'other' || kind !== this.kind);
     this.kind = kind;

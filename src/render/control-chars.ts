@@ -18,7 +18,5 @@ function controlPicture(char: string): string {
 }
 
 export function neutralizeControls(text: string): string {
-  return text
-    .replace(CONTROLS, controlPicture)
-    .replace(BIDI, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
+  return text.replace(CONTROLS, controlPicture).replace(BIDI, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
 }

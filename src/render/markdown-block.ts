@@ -12,7 +12,11 @@ import { rebuildRawHtml } from './raw-html';
 
 /** Escapes text for HTML, keeping the entities it already holds. */
 function escapeKeepingEntities(text: string): string {
-  return text.replace(/&(?!#?\w+;)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(/&(?!#?\w+;)/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 const marked = new Marked({

@@ -10,9 +10,31 @@
 import DOMPurify, { type Config } from 'dompurify';
 
 const FORBID_TAGS = [
-  'style', 'script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'form', 'input', 'button', 'select',
-  'textarea', 'svg', 'math', 'img', 'picture', 'video', 'audio', 'source', 'track', 'link', 'meta', 'base',
-  'template', 'dialog',
+  'style',
+  'script',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'form',
+  'input',
+  'button',
+  'select',
+  'textarea',
+  'svg',
+  'math',
+  'img',
+  'picture',
+  'video',
+  'audio',
+  'source',
+  'track',
+  'link',
+  'meta',
+  'base',
+  'template',
+  'dialog',
 ];
 const SAFE_URL = /^(?:https?:|mailto:|#)/i;
 

@@ -124,7 +124,11 @@ export class StreamingMarkdown {
    * that does not extend what was shown is checked once.
    */
   set(text: string, done: boolean): void {
-    if (text.length < this.target.length || (done && !this.done && !text.startsWith(this.target)) || (this.finished && text !== this.target)) {
+    if (
+      text.length < this.target.length ||
+      (done && !this.done && !text.startsWith(this.target)) ||
+      (this.finished && text !== this.target)
+    ) {
       this.reset();
     }
     this.target = text;

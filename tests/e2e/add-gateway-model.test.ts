@@ -45,7 +45,8 @@ it('adds a gateway model by id, answers on the gateway, keeps it across a reload
     await waitForModel(page);
     expect(await page.evaluate(() => (window as AppWindow).playground!.models.primary.selected?.id)).toBe(id);
     const panel = page.locator('model-panel');
-    const offered = (): Promise<string[]> => panel.locator('#model option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    const offered = (): Promise<string[]> =>
+      panel.locator('#model option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
     expect(await offered()).toContain(id);
 
     await panel.getByRole('button', { name: /^Remove .* from the list/ }).click();

@@ -62,7 +62,8 @@ it('a streamed answer re-renders the chat once a frame at most, and leaves other
     expect(updates['chat-view']).toBeLessThan(changes);
     // The conversation list shows titles, which the chats own: it follows them, also once a frame.
     expect(updates['conversation-list']).toBeLessThanOrEqual(frames + 1);
-    for (const name of ['settings-panel', 'gateway-panel', 'status-line', 'model-panel', 'notice-list']) expect({ [name]: updates[name] }).toEqual({ [name]: 0 });
+    for (const name of ['settings-panel', 'gateway-panel', 'status-line', 'model-panel', 'notice-list'])
+      expect({ [name]: updates[name] }).toEqual({ [name]: 0 });
 
     // Changes in separate tasks (as worker messages arrive) within a few frames: Lit alone would
     // render once per task; the watch renders once per frame.
@@ -71,10 +72,16 @@ it('a streamed answer re-renders the chat once a frame at most, and leaves other
       const notices = w.playground!.notices;
       const [updatesBefore, framesBefore] = [w.updates!['notice-list']!, w.frameCount!];
       await Promise.all(
-        Array.from({ length: 60 }, (_, i) => new Promise<void>((resolve) => setTimeout(() => {
-          notices.notify('info', `burst ${i}`);
-          resolve();
-        }, 0))),
+        Array.from(
+          { length: 60 },
+          (_, i) =>
+            new Promise<void>((resolve) =>
+              setTimeout(() => {
+                notices.notify('info', `burst ${i}`);
+                resolve();
+              }, 0),
+            ),
+        ),
       );
       await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
       return { updates: w.updates!['notice-list']! - updatesBefore, frames: w.frameCount! - framesBefore, shown: notices.list.length };

@@ -48,19 +48,37 @@ it('writes Markdown, JSON and CSV reports for the bundled models and fails on a 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cli-'));
   const models = bundledModels().map((m) => m.id);
   const prompts = path.join(dir, 'prompts.json');
-  fs.writeFileSync(prompts, JSON.stringify({
-    name: 'two prompts',
-    prompts: [
-      { id: 'add', messages: [{ role: 'user', content: 'What is 2 plus 3?' }] },
-      { id: 'hello', messages: [{ role: 'user', content: 'Hello' }] },
-    ],
-  }));
+  fs.writeFileSync(
+    prompts,
+    JSON.stringify({
+      name: 'two prompts',
+      prompts: [
+        { id: 'add', messages: [{ role: 'user', content: 'What is 2 plus 3?' }] },
+        { id: 'hello', messages: [{ role: 'user', content: 'Hello' }] },
+      ],
+    }),
+  );
   const out = path.join(dir, 'report.md');
   const json = path.join(dir, 'run.json');
   const csv = path.join(dir, 'samples.csv');
   const result = await runDriver([
-    '--no-build', '--models', [...models, 'no-such-model'].join(','), '--rounds', '2', '--warmup', '0',
-    '--max-tokens', '8', '--prompts', prompts, '--out', out, '--json', json, '--csv', csv,
+    '--no-build',
+    '--models',
+    [...models, 'no-such-model'].join(','),
+    '--rounds',
+    '2',
+    '--warmup',
+    '0',
+    '--max-tokens',
+    '8',
+    '--prompts',
+    prompts,
+    '--out',
+    out,
+    '--json',
+    json,
+    '--csv',
+    csv,
   ]);
   const log = `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
   expect(result.code, log).toBe(1);

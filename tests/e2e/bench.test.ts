@@ -34,7 +34,9 @@ afterAll(async () => {
 
 /** The bundled models the build has: pocket-chat-3m joins once tools/models has produced it. */
 async function bundledModels(): Promise<string[]> {
-  const catalog = (await (await fetch(new URL('models/models.json', baseUrl))).json()) as { models: { id: string; source: { kind: string } }[] };
+  const catalog = (await (await fetch(new URL('models/models.json', baseUrl))).json()) as {
+    models: { id: string; source: { kind: string } }[];
+  };
   return catalog.models.filter((m) => m.source.kind === 'bundled').map((m) => m.id);
 }
 
@@ -85,7 +87,11 @@ it('benchmarks the bundled models on WASM through the UI; table, charts, history
     await page.getByRole('button', { name: 'Benchmark', exact: true }).click();
     await page.getByRole('button', { name: 'Bundled models (WASM)' }).click();
     for (const id of models) await expect.poll(() => page.locator(`bench-config input[data-target="${id}|wasm"]`).isChecked()).toBe(true);
-    for (const [name, value] of [['rounds', '2'], ['warmupRounds', '0'], ['maxNewTokens', '16']] as const) {
+    for (const [name, value] of [
+      ['rounds', '2'],
+      ['warmupRounds', '0'],
+      ['maxNewTokens', '16'],
+    ] as const) {
       const field = page.locator(`bench-config input[name="${name}"]`);
       await field.fill(value);
       await field.press('Tab');
@@ -108,7 +114,9 @@ it('benchmarks the bundled models on WASM through the UI; table, charts, history
     expect(exported.targets.map((t) => [t.target.modelId, t.status])).toEqual(models.map((id) => [id, 'ok']));
     expect(exported.environment.appVersion).toMatch(/^\d+\.\d+\.\d+/);
     const summaries = summarizeTargets(exported.samples);
-    expect(summaries.map((s) => [s.modelId, s.backend, s.samples])).toEqual(models.map((id) => [id, 'wasm', 2 * exported.plan.prompts.length]));
+    expect(summaries.map((s) => [s.modelId, s.backend, s.samples])).toEqual(
+      models.map((id) => [id, 'wasm', 2 * exported.plan.prompts.length]),
+    );
     for (const s of exported.samples) expect(s.generatedTokens).toBeLessThanOrEqual(16);
 
     // The table shows the statistics of the stored samples, formatted like the exports.
@@ -135,7 +143,9 @@ it('benchmarks the bundled models on WASM through the UI; table, charts, history
     const markdown = await download(page, page.locator('bench-results').getByRole('button', { name: 'Markdown' }));
     for (const s of summaries) {
       const row = expectedRow(s);
-      expect(markdown).toContain(`|${s.modelId}|wasm · ${s.dtype}|${row['ttft-p50']}|${row['ttft-p95']}|${row['decode-p50']}|${row['total-p95']}|${s.samples}|`);
+      expect(markdown).toContain(
+        `|${s.modelId}|wasm · ${s.dtype}|${row['ttft-p50']}|${row['ttft-p95']}|${row['decode-p50']}|${row['total-p95']}|${s.samples}|`,
+      );
     }
     // CSV: one row per request, which summarise to the same statistics.
     const csvText = await download(page, page.locator('bench-results').getByRole('button', { name: 'CSV' }));
@@ -158,15 +168,22 @@ it('benchmarks the bundled models on WASM through the UI; table, charts, history
     expect(await chartData(page)).toEqual(benchChartData(exported));
 
     // Deleted, then brought back from the exported JSON: the same run, the same table.
-    await page.locator(`bench-history li[data-run="${exported.id}"]`).getByRole('button', { name: /^Delete run/ }).click();
+    await page
+      .locator(`bench-history li[data-run="${exported.id}"]`)
+      .getByRole('button', { name: /^Delete run/ })
+      .click();
     await expect.poll(() => page.locator('bench-history li').count()).toBe(0);
     expect(await page.evaluate(() => (window as BenchWindow).bench!.runs.length)).toBe(0);
-    await page.locator('bench-history input[type="file"]').setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(json) });
+    await page
+      .locator('bench-history input[type="file"]')
+      .setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(json) });
     await expect.poll(() => page.locator(`bench-history li[data-run="${exported.id}"]`).count()).toBe(1);
     for (const s of summaries) expect(await shownRow(page, targetKey(s))).toEqual(expectedRow(s));
 
     // The CSV export imports as a run of its own: same samples, so the same table.
-    await page.locator('bench-history input[type="file"]').setInputFiles({ name: 'samples.csv', mimeType: 'text/csv', buffer: Buffer.from(csvText) });
+    await page
+      .locator('bench-history input[type="file"]')
+      .setInputFiles({ name: 'samples.csv', mimeType: 'text/csv', buffer: Buffer.from(csvText) });
     await expect.poll(() => page.locator('bench-history li').count()).toBe(2);
     expect(await page.locator('bench-history li.current').getAttribute('data-run')).not.toBe(exported.id);
     for (const s of summaries) expect(await shownRow(page, targetKey(s))).toEqual(expectedRow(s));
@@ -186,20 +203,29 @@ it('marks a model that cannot run as failed, goes on, and stops cleanly on Cance
     const checked = (): Promise<(string | null)[]> =>
       page.locator('bench-config input[data-target]:checked').evaluateAll((els) => els.map((el) => el.getAttribute('data-target')));
     // The panel renders the new plan in the next animation frame.
-    await expect.poll(async () => (await checked()).sort()).toEqual(['gpt-oss-20b|gateway', 'phi-4-mini-instruct|gateway', 'phi-4-mini-instruct|webgpu', 'phi-4-mini|gateway']);
+    await expect
+      .poll(async () => (await checked()).sort())
+      .toEqual(['gpt-oss-20b|gateway', 'phi-4-mini-instruct|gateway', 'phi-4-mini-instruct|webgpu', 'phi-4-mini|gateway']);
     // Keep one gateway target (it fails: nothing listens) and the bundled model.
     for (const t of ['gpt-oss-20b|gateway', 'phi-4-mini-instruct|gateway', 'phi-4-mini-instruct|webgpu']) {
       await page.locator(`bench-config input[data-target="${t}"]`).uncheck();
     }
     await page.locator('bench-config input[data-target="pocket-chat-1m|wasm"]').check();
-    for (const [name, value] of [['rounds', '50'], ['warmupRounds', '0'], ['maxNewTokens', '64']] as const) {
+    for (const [name, value] of [
+      ['rounds', '50'],
+      ['warmupRounds', '0'],
+      ['maxNewTokens', '64'],
+    ] as const) {
       const field = page.locator(`bench-config input[name="${name}"]`);
       await field.fill(value);
       await field.press('Tab');
     }
     await page.getByRole('button', { name: 'Run benchmark' }).click();
     // Cancel once the bundled model has answered a few requests.
-    await page.waitForFunction(() => ((window as BenchWindow).bench?.shown?.samples.length ?? 0) >= 3, null, { timeout: 120_000, polling: 100 });
+    await page.waitForFunction(() => ((window as BenchWindow).bench?.shown?.samples.length ?? 0) >= 3, null, {
+      timeout: 120_000,
+      polling: 100,
+    });
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'measuring pocket-chat-1m on WASM' }).count()).toBe(1);
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.waitForFunction(() => (window as BenchWindow).bench?.running === false, null, { timeout: 60_000, polling: 100 });
@@ -260,7 +286,11 @@ it('compares a bundled model in the browser with the same model on the gateway (
     await uncheckAllTargets(page);
     await page.locator('bench-config input[data-target="pocket-chat-1m|wasm"]').check();
     await page.locator('bench-config input[data-target="pocket-chat-1m|gateway"]').check();
-    for (const [name, value] of [['rounds', '1'], ['warmupRounds', '1'], ['maxNewTokens', '16']] as const) {
+    for (const [name, value] of [
+      ['rounds', '1'],
+      ['warmupRounds', '1'],
+      ['maxNewTokens', '16'],
+    ] as const) {
       const field = page.locator(`bench-config input[name="${name}"]`);
       await field.fill(value);
       await field.press('Tab');
@@ -295,7 +325,11 @@ it('edits the prompt set (a bad field is named), exports it, and measures on Web
     await page.getByRole('button', { name: 'Benchmark', exact: true }).click();
     await uncheckAllTargets(page);
     await page.locator('bench-config input[data-target="pocket-chat-1m|webgpu"]').check();
-    for (const [name, value] of [['rounds', '1'], ['warmupRounds', '0'], ['maxNewTokens', String(golden.max_new_tokens)]] as const) {
+    for (const [name, value] of [
+      ['rounds', '1'],
+      ['warmupRounds', '0'],
+      ['maxNewTokens', String(golden.max_new_tokens)],
+    ] as const) {
       const field = page.locator(`bench-config input[name="${name}"]`);
       await field.fill(value);
       await field.press('Tab');
@@ -314,7 +348,10 @@ it('edits the prompt set (a bad field is named), exports it, and measures on Web
     await page.locator('bench-config').getByRole('button', { name: 'Apply' }).click();
     await expect.poll(() => page.locator('bench-config p.error').count()).toBe(0);
     // The export is the edited set, in a form the importer accepts.
-    expect(parsePromptSet(await download(page, page.locator('bench-config').getByRole('button', { name: 'Export' })))).toEqual({ name: 'golden', prompts });
+    expect(parsePromptSet(await download(page, page.locator('bench-config').getByRole('button', { name: 'Export' })))).toEqual({
+      name: 'golden',
+      prompts,
+    });
 
     await page.getByRole('button', { name: 'Run benchmark' }).click();
     await page.waitForFunction(() => (window as BenchWindow).bench?.running === true, null, { timeout: 10_000 });

@@ -26,7 +26,10 @@ async function recordStreaming(page: Page): Promise<string[]> {
         const seen: string[] = [];
         const sample = (): void => {
           const app = (window as AppWindow).playground!;
-          const messages = document.querySelector('playground-app')?.shadowRoot?.querySelector('chat-view')?.shadowRoot?.querySelectorAll('chat-message');
+          const messages = document
+            .querySelector('playground-app')
+            ?.shadowRoot?.querySelector('chat-view')
+            ?.shadowRoot?.querySelectorAll('chat-message');
           const last = messages?.[messages.length - 1];
           const box = last?.shadowRoot?.querySelector('.markdown');
           // Before the first token the box shows a "Thinking…" placeholder, not answer text.

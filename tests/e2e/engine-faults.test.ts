@@ -19,7 +19,11 @@ import { launchChromium } from './support/chromium';
 import { type AppWindow, lastAnswer, loadState, openApp, turns, typeAndSend, waitForModel, waitIdle } from './support/app';
 
 type FaultWindow = AppWindow & {
-  faults?: { inject(kind: WorkerFault, afterTokens?: number): Promise<void>; setStallTimeout(ms: number): void; setLoadStallTimeout(ms: number): void };
+  faults?: {
+    inject(kind: WorkerFault, afterTokens?: number): Promise<void>;
+    setStallTimeout(ms: number): void;
+    setLoadStallTimeout(ms: number): void;
+  };
 };
 
 const golden = readGolden('pocket-chat-1m');

@@ -87,7 +87,9 @@ describe('fallback to the gateway', () => {
       const prompt = 'Tell me about the moon.';
       const full = goldenText(prompt);
       await typeAndSend(page, prompt);
-      await page.waitForFunction(() => ((window as AppWindow).playground?.generation.generating?.tokens ?? 0) >= 5, null, { timeout: 60_000 });
+      await page.waitForFunction(() => ((window as AppWindow).playground?.generation.generating?.tokens ?? 0) >= 5, null, {
+        timeout: 60_000,
+      });
       await gateway.kill();
       gateway = null;
       await waitIdle(page);
@@ -107,7 +109,7 @@ describe('fallback to the gateway', () => {
       const second = await lastAnswer(page);
       expect(second.meta?.error).toBeUndefined();
       expect(second.content).toBe(goldenText(next));
-      const kept = (await page.evaluate(() => (window as AppWindow).playground!.chats.current.turns.map((t) => t.content)));
+      const kept = await page.evaluate(() => (window as AppWindow).playground!.chats.current.turns.map((t) => t.content));
       expect(kept).toContain(answer.content);
     } finally {
       await context.close();

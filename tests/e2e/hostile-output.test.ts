@@ -43,8 +43,13 @@ async function plantAnswer(page: Page, content: string): Promise<void> {
           content,
           createdAt: now,
           meta: {
-            modelId: 'pocket-chat-1m', modelName: 'Pocket Chat 1M', backend: 'wasm', dtype: 'q4', detail: 'WASM',
-            routeReason: '', params: { temperature: 0, topP: 1, topK: 0, maxNewTokens: 8, repetitionPenalty: 1, seed: null },
+            modelId: 'pocket-chat-1m',
+            modelName: 'Pocket Chat 1M',
+            backend: 'wasm',
+            dtype: 'q4',
+            detail: 'WASM',
+            routeReason: '',
+            params: { temperature: 0, topP: 1, topK: 0, maxNewTokens: 8, repetitionPenalty: 1, seed: null },
           },
         },
       ],
@@ -60,7 +65,7 @@ async function plantAnswer(page: Page, content: string): Promise<void> {
         tx.onerror = () => reject(new Error(String(tx.error)));
       };
     });
-}, content);
+  }, content);
 }
 
 let browser: Browser;
@@ -105,7 +110,9 @@ it('renders hostile HTML, script and links inert and readable', async () => {
     expect(report.styled).toBe(0);
     // A Markdown image becomes a link to it: nothing loads unless the user clicks.
     expect(report.hrefs).toEqual(['https://evil.example/md.png', 'https://example.org/docs']);
-    const external = requests.map((r) => new URL(r.url())).filter((u) => u.hostname !== '127.0.0.1' && u.protocol !== 'blob:' && u.protocol !== 'data:');
+    const external = requests
+      .map((r) => new URL(r.url()))
+      .filter((u) => u.hostname !== '127.0.0.1' && u.protocol !== 'blob:' && u.protocol !== 'data:');
     expect(external.map((u) => u.href)).toEqual([]);
     // Not even a report: no inline handler ever reached an HTML parser, inert ones included.
     expect(errors).toEqual([]);

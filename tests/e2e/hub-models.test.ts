@@ -45,7 +45,9 @@ async function addFromHub(page: Page, download: boolean): Promise<void> {
   const dialog = page.locator('add-model-dialog dialog');
   await dialog.getByLabel('Repository').fill(REPO);
   await dialog.getByRole('button', { name: 'Check' }).click();
-  await expect.poll(() => dialog.locator(`.found[data-model="${MODEL_ID}"] [data-fit]`).getAttribute('data-fit'), { timeout: 20_000 }).toBe('fits');
+  await expect
+    .poll(() => dialog.locator(`.found[data-model="${MODEL_ID}"] [data-fit]`).getAttribute('data-fit'), { timeout: 20_000 })
+    .toBe('fits');
   await dialog.getByRole('button', { name: download ? /^Add and download/ : 'Add without downloading' }).click();
 }
 
@@ -114,7 +116,10 @@ it('adds a hub repository, downloads it with progress, runs it, caches it, and d
     expect(mirror.requests.slice(before)).toEqual([]);
 
     // Deleting its files: selecting it again asks before downloading.
-    await page.locator(`cache-panel li[data-cache="${MODEL_ID}"]`).getByRole('button', { name: /^Delete the stored files/ }).click();
+    await page
+      .locator(`cache-panel li[data-cache="${MODEL_ID}"]`)
+      .getByRole('button', { name: /^Delete the stored files/ })
+      .click();
     await expect.poll(() => page.locator(`cache-panel li[data-cache="${MODEL_ID}"]`).count()).toBe(0);
     expect((await cachedUrls(page)).some((u) => u.includes('/resolve/'))).toBe(false);
     await page.locator('model-panel select#model').selectOption('pocket-chat-1m');
@@ -124,7 +129,10 @@ it('adds a hub repository, downloads it with progress, runs it, caches it, and d
     await expect.poll(() => page.locator('model-panel .confirm button').innerText()).toMatch(/Download .* and load/);
 
     // Removed from the list, it stays removed after a reload.
-    await page.locator('model-panel').getByRole('button', { name: /^Remove .* from the list/ }).click();
+    await page
+      .locator('model-panel')
+      .getByRole('button', { name: /^Remove .* from the list/ })
+      .click();
     await waitForModel(page);
     await page.reload();
     await page.waitForFunction(() => (window as AppWindow).playground?.catalog.models.length, null, { timeout: 30_000 });
@@ -157,7 +165,10 @@ it('html, truncated, corrupt and dropped downloads of a weight file each fail wi
       }
       await page.waitForFunction(() => (window as AppWindow).playground?.models.primary.load.kind === 'error', null, { timeout: 60_000 });
       expect((await loadState(page)).message, fault).toMatch(message);
-      expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE)), fault).toEqual([]);
+      expect(
+        (await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE)),
+        fault,
+      ).toEqual([]);
     }
     await page.locator('model-panel').getByRole('button', { name: 'Try again' }).click();
     expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: 'q4' });
@@ -176,7 +187,10 @@ it('cancels a download that stalls; nothing of the file is cached, and downloadi
     await addFromHub(page, true);
     // Half of the weights arrive, then the connection goes quiet.
     await page.waitForFunction(
-      () => (window as HubWindow).progressSeen?.some((p) => p.phase === 'download' && p.file.endsWith('model_q4.onnx') && p.fileLoaded > 0 && p.fileLoaded < p.fileTotal),
+      () =>
+        (window as HubWindow).progressSeen?.some(
+          (p) => p.phase === 'download' && p.file.endsWith('model_q4.onnx') && p.fileLoaded > 0 && p.fileLoaded < p.fileTotal,
+        ),
       null,
       { timeout: 30_000 },
     );
@@ -227,12 +241,24 @@ it('a benchmark never downloads: a hub model added without downloading fails its
     const before = mirror.requests.length;
     const run = await page.evaluate(async (id) => {
       const bench = (window as BenchWindow).bench!;
-      bench.setPlan({ targets: [{ modelId: id, backend: 'wasm' }, { modelId: 'pocket-chat-1m', backend: 'wasm' }], rounds: 1, warmupRounds: 0, maxNewTokens: 8 });
+      bench.setPlan({
+        targets: [
+          { modelId: id, backend: 'wasm' },
+          { modelId: 'pocket-chat-1m', backend: 'wasm' },
+        ],
+        rounds: 1,
+        warmupRounds: 0,
+        maxNewTokens: 8,
+      });
       const result = await bench.run();
       return result && result.targets.map((t) => ({ model: t.target.modelId, status: t.status, message: t.message }));
     }, MODEL_ID);
     expect(run).toEqual([
-      { model: MODEL_ID, status: 'failed', message: expect.stringMatching(/is not downloaded yet: download it from the model panel first/) as unknown },
+      {
+        model: MODEL_ID,
+        status: 'failed',
+        message: expect.stringMatching(/is not downloaded yet: download it from the model panel first/) as unknown,
+      },
       { model: 'pocket-chat-1m', status: 'ok', message: null },
     ]);
     expect(mirror.requests.slice(before).filter((r) => r.includes('/onnx/'))).toEqual([]);

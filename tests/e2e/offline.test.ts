@@ -29,7 +29,8 @@ it('after one visit, reloads and chats with the network off, and says it is offl
     // The shell is precached once the service worker is active and controls the page.
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
-      if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+      if (!navigator.serviceWorker.controller)
+        await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
     });
     await context.setOffline(true);
     const before = requests.length;

@@ -75,7 +75,8 @@ it('streams a megabyte of pathological Markdown to the end without blocking the 
         // textContent: innerText leaves out chunks scrolled off screen (content-visibility: auto).
         text: body.textContent,
         links: links.length,
-        safeLinks: links.filter((a) => /^https:\/\/example\.org\/\d+$/.test(a.getAttribute('href') ?? '') && a.rel.includes('noopener')).length,
+        safeLinks: links.filter((a) => /^https:\/\/example\.org\/\d+$/.test(a.getAttribute('href') ?? '') && a.rel.includes('noopener'))
+          .length,
         rows: body.querySelectorAll('tbody tr').length,
         quoteDepth: (() => {
           let depth = 0;
@@ -83,11 +84,16 @@ it('streams a megabyte of pathological Markdown to the end without blocking the 
           return depth;
         })(),
         notice: root.querySelector('.plain-notice')?.textContent ?? '',
-        handlers: [...root.querySelectorAll('*')].flatMap((n) => [...n.attributes].filter((a) => a.name.startsWith('on')).map((a) => `${n.tagName}@${a.name}`)),
+        handlers: [...root.querySelectorAll('*')].flatMap((n) =>
+          [...n.attributes].filter((a) => a.name.startsWith('on')).map((a) => `${n.tagName}@${a.name}`),
+        ),
         forbidden: [...body.querySelectorAll('script, img, iframe, style, svg')].length,
         pwned: (window as Window & { __pwned?: unknown }).__pwned ?? null,
         overflow: (() => {
-          const scroller = document.querySelector('playground-app')!.shadowRoot!.querySelector('chat-view')!.shadowRoot!.querySelector('.scroller')!;
+          const scroller = document
+            .querySelector('playground-app')!
+            .shadowRoot!.querySelector('chat-view')!
+            .shadowRoot!.querySelector('.scroller')!;
           return scroller.scrollWidth - scroller.clientWidth;
         })(),
       };
@@ -96,7 +102,13 @@ it('streams a megabyte of pathological Markdown to the end without blocking the 
     // readable depth with the rest as text. With nesting capped and blocks bounded, marked parses
     // every block, so nothing needs the plain-text fallback (tests/unit/markdown-limits.test.ts).
     // (A megabyte of text in a failure message helps nobody: report only what is missing.)
-    const missing = [PATHOLOGICAL_END, 'bottom of the quotes', 'bottom of the list', 'deepest-bold', `link ${PATHOLOGICAL_LINKS - 1}`].filter((s) => !view.text.includes(s));
+    const missing = [
+      PATHOLOGICAL_END,
+      'bottom of the quotes',
+      'bottom of the list',
+      'deepest-bold',
+      `link ${PATHOLOGICAL_LINKS - 1}`,
+    ].filter((s) => !view.text.includes(s));
     expect(missing).toEqual([]);
     expect(view.links).toBe(PATHOLOGICAL_LINKS);
     expect(view.safeLinks).toBe(PATHOLOGICAL_LINKS);

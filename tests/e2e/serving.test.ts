@@ -29,7 +29,12 @@ function bigModelFile(): { url: string; bytes: number; sha256: string; onDisk: s
   const model = readCatalog().models.find((m) => m.id === 'pocket-chat-3m');
   const file = model?.variants.find((v) => v.dtype === 'fp32')?.files[0];
   if (!model || !file?.sha256) throw new Error('the catalog lists no pocket-chat-3m fp32 file with a SHA-256');
-  return { url: new URL(`models/${model.id}/${file.path}`, baseUrl).href, bytes: file.bytes, sha256: file.sha256, onDisk: path.join(PUBLIC_MODELS, model.id, file.path) };
+  return {
+    url: new URL(`models/${model.id}/${file.path}`, baseUrl).href,
+    bytes: file.bytes,
+    sha256: file.sha256,
+    onDisk: path.join(PUBLIC_MODELS, model.id, file.path),
+  };
 }
 
 interface RawResponse {

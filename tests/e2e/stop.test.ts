@@ -57,4 +57,3 @@ it('Stop keeps a partial answer, stops within two tokens, and the next prompt is
     await context.close();
   }
 });
-

@@ -29,7 +29,10 @@ it('two tabs on one conversation: each sees the other\u2019s answers and neither
     await waitIdle(a);
     const id = await a.evaluate(() => (window as AppWindow).playground!.chats.currentId);
     // Tab B hears about it without a reload, opens it, and adds to it.
-    await b.waitForFunction((want) => (window as AppWindow).playground!.chats.conversations.some((c) => c.id === want && c.turns.length === 2), id);
+    await b.waitForFunction(
+      (want) => (window as AppWindow).playground!.chats.conversations.some((c) => c.id === want && c.turns.length === 2),
+      id,
+    );
     await b.evaluate((want) => (window as AppWindow).playground!.chats.switchTo(want), id);
     await typeAndSend(b, 'Hello');
     await waitIdle(b);

@@ -35,8 +35,15 @@ beforeAll(async () => {
   tokenizer = await AutoTokenizer.from_pretrained(MODEL, { local_files_only: true });
 });
 
-async function collect(params: Omit<ChatCompletionCreateParamsNonStreaming, 'stream'>, includeUsage = true): Promise<ChatCompletionChunk[]> {
-  const stream = await client.chat.completions.create({ ...params, stream: true, ...(includeUsage ? { stream_options: { include_usage: true } } : {}) });
+async function collect(
+  params: Omit<ChatCompletionCreateParamsNonStreaming, 'stream'>,
+  includeUsage = true,
+): Promise<ChatCompletionChunk[]> {
+  const stream = await client.chat.completions.create({
+    ...params,
+    stream: true,
+    ...(includeUsage ? { stream_options: { include_usage: true } } : {}),
+  });
   const chunks: ChatCompletionChunk[] = [];
   for await (const chunk of stream) chunks.push(chunk);
   return chunks;
@@ -47,9 +54,14 @@ const text = (chunks: ChatCompletionChunk[]): string => chunks.map((c) => c.choi
 describe('greedy answers equal the golden', () => {
   it.each(cases)('case $i ($roles), JSON answer', async ({ c }) => {
     const want = expected(c);
-    // Foundry's clients (and older OpenAI ones) still send the deprecated max_tokens.
-    // eslint-disable-next-line @typescript-eslint/no-deprecated
-    const res = await client.chat.completions.create({ model: MODEL_ID, messages: c.messages, temperature: 0, max_tokens: golden.max_new_tokens });
+    const res = await client.chat.completions.create({
+      model: MODEL_ID,
+      messages: c.messages,
+      temperature: 0,
+      // Foundry's clients (and older OpenAI ones) still send the deprecated max_tokens.
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
+      max_tokens: golden.max_new_tokens,
+    });
     expect(res.object).toBe('chat.completion');
     expect(res.model).toBe(MODEL_ID);
     expect(res.choices).toHaveLength(1);
@@ -103,7 +115,13 @@ describe('greedy answers equal the golden', () => {
       model: MODEL_ID,
       temperature: 0,
       messages: [
-        { role: 'developer', content: [{ type: 'text', text: content.slice(0, 5) }, { type: 'text', text: content.slice(5) }] },
+        {
+          role: 'developer',
+          content: [
+            { type: 'text', text: content.slice(0, 5) },
+            { type: 'text', text: content.slice(5) },
+          ],
+        },
         ...rest,
       ],
     });
@@ -115,7 +133,12 @@ describe('limits and stop sequences', () => {
   const firstTokens = (n: number): string => tokenizer.decode(moon.output_ids['q4']!.slice(0, n), { skip_special_tokens: true });
 
   it('max_completion_tokens cuts the answer with finish_reason length and counts exactly', async () => {
-    const res = await client.chat.completions.create({ model: MODEL_ID, messages: moon.messages, temperature: 0, max_completion_tokens: 5 });
+    const res = await client.chat.completions.create({
+      model: MODEL_ID,
+      messages: moon.messages,
+      temperature: 0,
+      max_completion_tokens: 5,
+    });
     expect(res.choices[0]!.finish_reason).toBe('length');
     expect(res.choices[0]!.message.content).toBe(firstTokens(5));
     expect(res.usage?.completion_tokens).toBe(5);
@@ -132,7 +155,12 @@ describe('limits and stop sequences', () => {
     const full = expected(moon).text;
     const stop = full.slice(full.indexOf(' ', 15), full.indexOf(' ', 15) + 5);
     const before = full.slice(0, full.indexOf(stop));
-    const res = await client.chat.completions.create({ model: MODEL_ID, messages: moon.messages, temperature: 0, stop: [stop, 'never-appears'] });
+    const res = await client.chat.completions.create({
+      model: MODEL_ID,
+      messages: moon.messages,
+      temperature: 0,
+      stop: [stop, 'never-appears'],
+    });
     expect(res.choices[0]!.message.content).toBe(before);
     expect(res.choices[0]!.finish_reason).toBe('stop');
     const chunks = await collect({ model: MODEL_ID, messages: moon.messages, temperature: 0, stop });
@@ -142,7 +170,9 @@ describe('limits and stop sequences', () => {
 
   it('a conversation longer than the context window is a 400 that says so', async () => {
     const long = Array.from({ length: 600 }, () => 'apple').join(' ');
-    const error = await client.chat.completions.create({ model: MODEL_ID, messages: [{ role: 'user', content: long }] }).catch((e: unknown) => e);
+    const error = await client.chat.completions
+      .create({ model: MODEL_ID, messages: [{ role: 'user', content: long }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     const e = error as InstanceType<typeof OpenAI.BadRequestError>;
     expect(e.code).toBe('context_length_exceeded');
@@ -152,7 +182,13 @@ describe('limits and stop sequences', () => {
 
   it('a conversation the chat template refuses is a 400 naming messages', async () => {
     const error = await client.chat.completions
-      .create({ model: MODEL_ID, messages: [{ role: 'user', content: 'Hi' }, { role: 'system', content: 'Be brief.' }] })
+      .create({
+        model: MODEL_ID,
+        messages: [
+          { role: 'user', content: 'Hi' },
+          { role: 'system', content: 'Be brief.' },
+        ],
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('messages');
@@ -165,7 +201,8 @@ describe('sampling controls', () => {
 
   it('the same seed reproduces a sampled answer, and different seeds explore', async () => {
     const answer = async (extra: object): Promise<string> =>
-      (await client.chat.completions.create({ ...hot, ...extra } as ChatCompletionCreateParamsNonStreaming)).choices[0]!.message.content ?? '';
+      (await client.chat.completions.create({ ...hot, ...extra } as ChatCompletionCreateParamsNonStreaming)).choices[0]!.message.content ??
+      '';
     const a = await answer({ seed: 1, top_k: 0 });
     expect(await answer({ seed: 1, top_k: 0 })).toBe(a);
     const others = new Set([a]);
@@ -193,7 +230,11 @@ describe('sampling controls', () => {
 describe('keys', () => {
   it('accepts any API key and never writes it to the log', async () => {
     const secret = 'sk-test-very-secret-4711';
-    const res = await openai(gw.url, secret).chat.completions.create({ model: MODEL_ID, messages: moon.messages, max_completion_tokens: 2 });
+    const res = await openai(gw.url, secret).chat.completions.create({
+      model: MODEL_ID,
+      messages: moon.messages,
+      max_completion_tokens: 2,
+    });
     expect(res.choices[0]!.finish_reason).toBe('length');
     const direct = await raw(gw.url, '/v1/models', { headers: { Authorization: `Bearer ${secret}` } });
     expect(direct.status).toBe(200);
@@ -208,7 +249,12 @@ describe('every bundled model', () => {
     const c = modelGolden.cases[0]!;
     const modelId = `${id}-generic-cpu:1`;
     await loadModel(gw.url, modelId);
-    const res = await client.chat.completions.create({ model: modelId, messages: c.messages, temperature: 0, max_completion_tokens: modelGolden.max_new_tokens });
+    const res = await client.chat.completions.create({
+      model: modelId,
+      messages: c.messages,
+      temperature: 0,
+      max_completion_tokens: modelGolden.max_new_tokens,
+    });
     expect(res.choices[0]!.message.content).toBe(c.texts['q4']);
     expect(res.usage?.prompt_tokens).toBe(c.input_ids.length);
   });

@@ -69,7 +69,10 @@ describe('npm run gateway', () => {
     [['--port', 'eighty'], /Invalid --port 'eighty'/],
     [['--dtype', 'q3'], /Invalid --dtype 'q3'/],
     [['--allow-origin', 'not a url'], /Invalid --allow-origin 'not a url': it has no scheme/],
-    [['--allow-origin', 'file:///x.html'], /Invalid --allow-origin 'file:\/\/\/x\.html': only http and https pages have an origin \(this is file:\)/],
+    [
+      ['--allow-origin', 'file:///x.html'],
+      /Invalid --allow-origin 'file:\/\/\/x\.html': only http and https pages have an origin \(this is file:\)/,
+    ],
     [['--allow-origin', 'localhost:3000'], /Invalid --allow-origin 'localhost:3000': it has no scheme/],
     [['--allow-origin', 'about:blank'], /Invalid --allow-origin 'about:blank': it has no scheme/],
     [['--allow-origin', 'data:'], /Invalid --allow-origin 'data:': it has no scheme/],
@@ -82,7 +85,8 @@ describe('npm run gateway', () => {
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     expect(await exitCode(child)).toBe(2);
     expect(err).toMatch(message);
-    if (args[0] === '--allow-origin') expect(err).toContain('expected an origin of the form http(s)://host[:port], e.g. http://localhost:3000');
+    if (args[0] === '--allow-origin')
+      expect(err).toContain('expected an origin of the form http(s)://host[:port], e.g. http://localhost:3000');
     expect(err).toContain('Usage: npm run gateway');
   });
 });

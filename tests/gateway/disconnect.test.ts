@@ -38,7 +38,12 @@ class Recorder {
 
 /** A request that cannot end early by itself: EOS is suppressed until the budget is used up. */
 const LONG = 400;
-const long = { model: MODEL_ID, messages: [{ role: 'user' as const, content: 'Tell me about the moon.' }], max_completion_tokens: LONG, min_tokens: LONG };
+const long = {
+  model: MODEL_ID,
+  messages: [{ role: 'user' as const, content: 'Tell me about the moon.' }],
+  max_completion_tokens: LONG,
+  min_tokens: LONG,
+};
 
 describe('client disconnect', () => {
   const recorder = new Recorder();
@@ -85,7 +90,11 @@ describe('client disconnect', () => {
   });
 
   it('the model answers normally afterwards', async () => {
-    const res = await client.chat.completions.create({ model: MODEL_ID, messages: [{ role: 'user', content: 'Hello' }], max_completion_tokens: 4 });
+    const res = await client.chat.completions.create({
+      model: MODEL_ID,
+      messages: [{ role: 'user', content: 'Hello' }],
+      max_completion_tokens: 4,
+    });
     expect(res.usage?.completion_tokens).toBe(4);
   });
 });
@@ -147,13 +156,19 @@ describe('one generation at a time', () => {
     const first = await client.chat.completions.create({ ...long, stream: true } as ChatCompletionCreateParamsStreaming);
     const iterator = first[Symbol.asyncIterator]();
     await iterator.next(); // the role chunk: the first request holds the model now
-    const second = await client.chat.completions.create({ model: MODEL_ID, messages: [{ role: 'user', content: 'Hi' }], max_completion_tokens: 2 }).catch((e: unknown) => e);
+    const second = await client.chat.completions
+      .create({ model: MODEL_ID, messages: [{ role: 'user', content: 'Hi' }], max_completion_tokens: 2 })
+      .catch((e: unknown) => e);
     expect(second).toBeInstanceOf(OpenAI.RateLimitError);
     expect((second as Error).message).toMatch(/busy/);
     const ended = recorder.nextEnd();
     first.controller.abort();
     expect((await ended).outcome).toBe('aborted');
-    const third = await client.chat.completions.create({ model: MODEL_ID, messages: [{ role: 'user', content: 'Hi' }], max_completion_tokens: 2 });
+    const third = await client.chat.completions.create({
+      model: MODEL_ID,
+      messages: [{ role: 'user', content: 'Hi' }],
+      max_completion_tokens: 2,
+    });
     expect(third.usage?.completion_tokens).toBe(2);
   });
 });

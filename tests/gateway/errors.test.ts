@@ -37,14 +37,24 @@ describe('request validation', () => {
     ['invalid role', { model: MODEL_ID, messages: [{ role: 'wizard', content: 'Hi' }] }, 'messages[0].role', /"wizard"/],
     ['tool role', { model: MODEL_ID, messages: [...hello, { role: 'tool', content: 'x' }] }, 'messages[1].role', /"tool"/],
     ['missing content', { model: MODEL_ID, messages: [{ role: 'user' }] }, 'messages[0].content', /Missing required/],
-    ['image content part', { model: MODEL_ID, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x' } }] }] }, 'messages[0].content[0]', /text/],
+    [
+      'image content part',
+      { model: MODEL_ID, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x' } }] }] },
+      'messages[0].content[0]',
+      /text/,
+    ],
     ['temperature above 2', { model: MODEL_ID, messages: hello, temperature: 3 }, 'temperature', /between 0 and 2/],
     ['temperature not a number', { model: MODEL_ID, messages: hello, temperature: 'hot' }, 'temperature', /expected a number/],
     ['negative top_p', { model: MODEL_ID, messages: hello, top_p: -0.5 }, 'top_p', /between 0 and 1/],
     ['max_tokens 0', { model: MODEL_ID, messages: hello, max_tokens: 0 }, 'max_tokens', /at least 1/],
     ['fractional max_tokens', { model: MODEL_ID, messages: hello, max_tokens: 2.5 }, 'max_tokens', /integer/],
     ['top_k in metadata not a number', { model: MODEL_ID, messages: hello, metadata: { top_k: 'many' } }, 'metadata.top_k', /integer/],
-    ['min_tokens above max_tokens', { model: MODEL_ID, messages: hello, max_tokens: 2, min_tokens: 5 }, 'min_tokens', /more than max_tokens/],
+    [
+      'min_tokens above max_tokens',
+      { model: MODEL_ID, messages: hello, max_tokens: 2, min_tokens: 5 },
+      'min_tokens',
+      /more than max_tokens/,
+    ],
     ['too many stop sequences', { model: MODEL_ID, messages: hello, stop: ['a', 'b', 'c', 'd', 'e'] }, 'stop', /up to 4/],
     ['stream not a boolean', { model: MODEL_ID, messages: hello, stream: 'yes' }, 'stream', /boolean/],
     ['frequency_penalty', { model: MODEL_ID, messages: hello, frequency_penalty: 0.5 }, 'frequency_penalty', /repetition_penalty/],
@@ -64,7 +74,9 @@ describe('models', () => {
   const client = (): OpenAI => openai(gw.url);
 
   it('an unknown model is a 404 the openai client raises as NotFoundError', async () => {
-    const error = await client().chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'Hi' }] }).catch((e: unknown) => e);
+    const error = await client()
+      .chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.NotFoundError);
     const e = error as InstanceType<typeof OpenAI.NotFoundError>;
     expect(e.param).toBe('model');
@@ -79,7 +91,9 @@ describe('models', () => {
   });
 
   it('a known model that is not loaded is a 400 "Model not loaded"', async () => {
-    const error = await client().chat.completions.create({ model: MODEL_ID, messages: [{ role: 'user', content: 'Hi' }] }).catch((e: unknown) => e);
+    const error = await client()
+      .chat.completions.create({ model: MODEL_ID, messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     const e = error as InstanceType<typeof OpenAI.BadRequestError>;
     expect(e.code).toBe('model_not_loaded');

@@ -16,7 +16,7 @@ const gw = useGateway();
 const served = bundledModels().filter((m) => m.variants.some((v) => v.dtype === 'q4'));
 const ids = served.map((m) => `${m.id}-generic-cpu:1`);
 const get = (p: string) => raw(gw.url, p);
-const list = async (p: string): Promise<string[]> => ((await get(p)).json() as string[]);
+const list = async (p: string): Promise<string[]> => (await get(p)).json() as string[];
 
 describe('status', () => {
   it('older service: GET /openai/status', async () => {
@@ -32,7 +32,10 @@ describe('status', () => {
 
 describe('catalog', () => {
   it('GET /v1/models lists every bundled model under its Foundry-style id', async () => {
-    const body = ((await get('/v1/models')).json() as { object: string; data: { id: string; object: string; created: number; owned_by: string }[] });
+    const body = (await get('/v1/models')).json() as {
+      object: string;
+      data: { id: string; object: string; created: number; owned_by: string }[];
+    };
     expect(body.object).toBe('list');
     expect(body.data.map((m) => m.id)).toEqual(ids);
     for (const m of body.data) {
@@ -44,7 +47,7 @@ describe('catalog', () => {
   });
 
   it('GET /foundry/list describes each model like Foundry, with the real chat format', async () => {
-    const entries = ((await get('/foundry/list')).json() as Record<string, unknown>[]);
+    const entries = (await get('/foundry/list')).json() as Record<string, unknown>[];
     expect(entries.map((e) => e['name'])).toEqual(ids);
     env.localModelPath = `${PUBLIC_MODELS}/`;
     for (const [i, model] of served.entries()) {
@@ -64,7 +67,10 @@ describe('catalog', () => {
       // The template must render exactly like the model's own chat template.
       const tokenizer = await AutoTokenizer.from_pretrained(model.id, { local_files_only: true });
       const render = (role: 'system' | 'user' | 'assistant', generation = false): string =>
-        tokenizer.apply_chat_template<false, false, false>([{ role, content: '{Content}' }], { tokenize: false, add_generation_prompt: generation });
+        tokenizer.apply_chat_template<false, false, false>([{ role, content: '{Content}' }], {
+          tokenize: false,
+          add_generation_prompt: generation,
+        });
       expect(entry['promptTemplate']).toEqual({
         system: render('system'),
         user: render('user'),
@@ -80,7 +86,8 @@ describe('catalog', () => {
 });
 
 describe('load and unload', () => {
-  const chat = () => openai(gw.url).chat.completions.create({ model: MODEL_ID, messages: [{ role: 'user', content: 'Hello' }], max_completion_tokens: 3 });
+  const chat = () =>
+    openai(gw.url).chat.completions.create({ model: MODEL_ID, messages: [{ role: 'user', content: 'Hello' }], max_completion_tokens: 3 });
 
   it('walks both generations through load, chat, unload', async () => {
     expect(await list('/openai/loadedmodels')).toEqual([]);

@@ -29,7 +29,11 @@ describe.each(Object.entries(HOSTILE_CASES))('%s', (_group, cases) => {
 describe('after the table', () => {
   it('the gateway still chats through the openai client', async () => {
     await loadModel(gw.url);
-    const res = await openai(gw.url).chat.completions.create({ model: MODEL_ID, messages: [{ role: 'user', content: 'Hello' }], max_completion_tokens: 3 });
+    const res = await openai(gw.url).chat.completions.create({
+      model: MODEL_ID,
+      messages: [{ role: 'user', content: 'Hello' }],
+      max_completion_tokens: 3,
+    });
     expect(res.usage?.completion_tokens).toBe(3);
   });
 

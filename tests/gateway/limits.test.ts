@@ -31,7 +31,12 @@ const port = (gw: { url: string }): number => Number(new URL(gw.url).port);
 const HOST = 'Host: 127.0.0.1';
 
 /** Sends `first`, then `piece` every `everyMs` until the connection ends; resolves with the answer and its time. */
-async function trickle(gatewayPort: number, first: string, piece: string, everyMs: number): Promise<{ status: number; body: string; ms: number }> {
+async function trickle(
+  gatewayPort: number,
+  first: string,
+  piece: string,
+  everyMs: number,
+): Promise<{ status: number; body: string; ms: number }> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const answer = await exchange(gatewayPort, first, {
@@ -78,7 +83,13 @@ describe('time limits', () => {
     await loadModel(slow.url);
     const started = performance.now();
     // min_tokens (vLLM's, see gateway/README.md) keeps the answer from ending early.
-    const params = { model: MODEL_ID, messages: [{ role: 'user', content: 'Tell me about the moon.' }], max_completion_tokens: 24, min_tokens: 24, stream: true };
+    const params = {
+      model: MODEL_ID,
+      messages: [{ role: 'user', content: 'Tell me about the moon.' }],
+      max_completion_tokens: 24,
+      min_tokens: 24,
+      stream: true,
+    };
     const stream = await openai(slow.url).chat.completions.create(params as ChatCompletionCreateParamsStreaming);
     let pieces = 0;
     for await (const chunk of stream) if (chunk.choices[0]?.delta.content) pieces++;
@@ -136,11 +147,19 @@ describe('an over-limit body', () => {
       outcomes.push(
         await new Promise<string>((resolve) => {
           const req = http.request(
-            { host: '127.0.0.1', port: port(small), method: 'POST', path: '/v1/chat/completions', headers: { 'Content-Type': 'application/json', 'Content-Length': body.length } },
+            {
+              host: '127.0.0.1',
+              port: port(small),
+              method: 'POST',
+              path: '/v1/chat/completions',
+              headers: { 'Content-Type': 'application/json', 'Content-Length': body.length },
+            },
             (res) => {
               let text = '';
               res.on('data', (c: Buffer) => (text += c.toString()));
-              res.on('end', () => setTimeout(() => resolve(`${res.statusCode ?? 0} ${res.headers.connection ?? ''} ${/request_too_large/.test(text)}`), 50));
+              res.on('end', () =>
+                setTimeout(() => resolve(`${res.statusCode ?? 0} ${res.headers.connection ?? ''} ${/request_too_large/.test(text)}`), 50),
+              );
             },
           );
           req.on('error', (error: NodeJS.ErrnoException) => resolve(`error ${error.code ?? error.message}`));

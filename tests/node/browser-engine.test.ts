@@ -34,7 +34,16 @@ function nodeEngine(tokenBatchMs?: number): BrowserEngine {
     createWorker: () =>
       new FakeWorker(
         createWorkerApi(
-          (flag, batchMs) => new ModelRunner({ now: () => performance.timeOrigin + performance.now(), executionDevice: () => 'cpu', describe: () => 'CPU · onnxruntime-node' }, flag, batchMs),
+          (flag, batchMs) =>
+            new ModelRunner(
+              {
+                now: () => performance.timeOrigin + performance.now(),
+                executionDevice: () => 'cpu',
+                describe: () => 'CPU · onnxruntime-node',
+              },
+              flag,
+              batchMs,
+            ),
         ),
       ),
     ...(tokenBatchMs === undefined ? {} : { tokenBatchMs }),

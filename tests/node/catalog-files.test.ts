@@ -13,9 +13,11 @@ import { PUBLIC_MODELS, bundledModels, readCatalog } from '../support/paths';
 const MAX_BUNDLE_BYTES = 32 * 1024 * 1024;
 
 function listFiles(dir: string, prefix = ''): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? listFiles(path.join(dir, entry.name), `${prefix}${entry.name}/`) : [`${prefix}${entry.name}`],
-  );
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) =>
+      entry.isDirectory() ? listFiles(path.join(dir, entry.name), `${prefix}${entry.name}/`) : [`${prefix}${entry.name}`],
+    );
 }
 
 it('the committed catalog validates', () => {

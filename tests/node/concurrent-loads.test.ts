@@ -33,7 +33,10 @@ function refFor(modelId: string, dtype: Dtype, from: { folder: string } | { hub:
 }
 
 function newRunner(): ModelRunner {
-  return new ModelRunner({ now: () => performance.timeOrigin + performance.now(), executionDevice: () => 'cpu', describe: () => 'CPU' }, new StopFlag());
+  return new ModelRunner(
+    { now: () => performance.timeOrigin + performance.now(), executionDevice: () => 'cpu', describe: () => 'CPU' },
+    new StopFlag(),
+  );
 }
 
 /** The runner's greedy answer to the model's first golden prompt. */

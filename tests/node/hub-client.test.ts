@@ -59,12 +59,16 @@ describe('fetchHubModel', () => {
 
   it('says what is wrong: unknown repository, unknown revision, not a chat model, bad id, no hub', async () => {
     await expect(fetchHubModel({ hubUrl: mirror.url, repo: 'test-org/nope' })).rejects.toThrow(/Repository test-org\/nope was not found/);
-    await expect(fetchHubModel({ hubUrl: mirror.url, repo: 'test-org/pocket-chat-1m', revision: 'v9' })).rejects.toThrow(/not found.*pocket-chat-1m@v9/);
+    await expect(fetchHubModel({ hubUrl: mirror.url, repo: 'test-org/pocket-chat-1m', revision: 'v9' })).rejects.toThrow(
+      /not found.*pocket-chat-1m@v9/,
+    );
     const error = await fetchHubModel({ hubUrl: mirror.url, repo: 'test-org/tiny-bert' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HubRepoError);
     expect(String(error)).toMatch(/model_type "bert" is not a text-generation architecture/);
     expect(String(error)).toMatch(/no chat_template/);
     expect(() => normalizeRepoId('just-a-name')).toThrow(/should look like "owner\/name"/);
-    await expect(fetchHubModel({ hubUrl: 'http://127.0.0.1:9/', repo: 'a/b' })).rejects.toThrow(/Could not reach the hub at http:\/\/127\.0\.0\.1:9\//);
+    await expect(fetchHubModel({ hubUrl: 'http://127.0.0.1:9/', repo: 'a/b' })).rejects.toThrow(
+      /Could not reach the hub at http:\/\/127\.0\.0\.1:9\//,
+    );
   });
 });

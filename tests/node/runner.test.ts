@@ -92,7 +92,8 @@ describe('context window', () => {
     const tokenizer = await AutoTokenizer.from_pretrained(path.join(PUBLIC_MODELS, model.id), { local_files_only: true });
     let words = 10;
     const size = (n: number): number =>
-      tokenizer.apply_chat_template<true, false, false>(long(n), { add_generation_prompt: true, return_dict: false, return_tensor: false }).length;
+      tokenizer.apply_chat_template<true, false, false>(long(n), { add_generation_prompt: true, return_dict: false, return_tensor: false })
+        .length;
     while (size(words + 1) < 500) words++;
     const { start, end } = await run(long(words), { ...GREEDY, maxNewTokens: 256 });
     expect(start.promptTokens).toBe(size(words));

@@ -62,7 +62,13 @@ function tree(repo: MirrorRepo): unknown[] {
   return listFiles(repo.dir).map((rel) => {
     const bytes = fs.readFileSync(path.join(repo.dir, rel));
     const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
-    return { type: 'file', path: rel, size: bytes.length, oid: sha256.slice(0, 40), lfs: rel.endsWith('.onnx') ? { oid: sha256, size: bytes.length } : undefined };
+    return {
+      type: 'file',
+      path: rel,
+      size: bytes.length,
+      oid: sha256.slice(0, 40),
+      lfs: rel.endsWith('.onnx') ? { oid: sha256, size: bytes.length } : undefined,
+    };
   });
 }
 
@@ -102,14 +108,29 @@ export async function startHubMirror(repos: Record<string, MirrorRepo>): Promise
     if (parts[0] === 'api' && parts[1] === 'models') {
       const repoId = `${parts[2]}/${parts[3]}`;
       const repo = repos[repoId];
-      if (!repo) { notFound(`Repository ${repoId}`); return; }
+      if (!repo) {
+        notFound(`Repository ${repoId}`);
+        return;
+      }
       if (parts[4] === 'tree') {
-        if (parts[5] !== repo.revision && parts[5] !== 'main') { notFound(`Revision ${parts[5]}`); return; }
+        if (parts[5] !== repo.revision && parts[5] !== 'main') {
+          notFound(`Revision ${parts[5]}`);
+          return;
+        }
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(tree(repo)));
         return;
       }
-      if (parts[4] === 'revision' && parts[5] !== repo.revision && parts[5] !== 'main') { notFound(`Revision ${parts[5]}`); return; }
-      const info = { id: repoId, sha: repo.revision, pipeline_tag: 'text-generation', library_name: 'transformers.js', cardData: { license: 'mit' } };
+      if (parts[4] === 'revision' && parts[5] !== repo.revision && parts[5] !== 'main') {
+        notFound(`Revision ${parts[5]}`);
+        return;
+      }
+      const info = {
+        id: repoId,
+        sha: repo.revision,
+        pipeline_tag: 'text-generation',
+        library_name: 'transformers.js',
+        cardData: { license: 'mit' },
+      };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(info));
       return;
     }
@@ -117,13 +138,26 @@ export async function startHubMirror(repos: Record<string, MirrorRepo>): Promise
     const [owner, name, resolve, revision, ...rest] = parts;
     const repoId = `${owner}/${name}`;
     const repo = repos[repoId];
-    if (!repo || resolve !== 'resolve') { notFound(`Repository ${repoId}`); return; }
-    if (revision !== repo.revision && revision !== 'main') { notFound(`Revision ${revision}`); return; }
+    if (!repo || resolve !== 'resolve') {
+      notFound(`Repository ${repoId}`);
+      return;
+    }
+    if (revision !== repo.revision && revision !== 'main') {
+      notFound(`Revision ${revision}`);
+      return;
+    }
     const rel = rest.join('/');
     const file = path.join(repo.dir, rel);
-    if (rel.includes('..') || !fs.existsSync(file) || !fs.statSync(file).isFile()) { notFound(`Entry ${rel}`); return; }
+    if (rel.includes('..') || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      notFound(`Entry ${rel}`);
+      return;
+    }
     const body = fs.readFileSync(file);
-    const headers = { 'content-type': contentType(rel), etag: `"${crypto.createHash('sha256').update(body).digest('hex')}"`, 'accept-ranges': 'bytes' };
+    const headers = {
+      'content-type': contentType(rel),
+      etag: `"${crypto.createHash('sha256').update(body).digest('hex')}"`,
+      'accept-ranges': 'bytes',
+    };
 
     // The part asked for: the whole file, or a range (a resumed download, or a probe).
     let start = 0;
@@ -146,7 +180,9 @@ export async function startHubMirror(repos: Record<string, MirrorRepo>): Promise
     // Faults hit downloads (resumed ones too), not probes: that is where a failure costs something.
     const fault = probe ? null : takeFault(rel);
     if (fault === 'html') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Oops</title><p>Something went wrong.</p>');
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end('<!doctype html><title>Oops</title><p>Something went wrong.</p>');
       return;
     }
     if (fault === 'corrupt') {

@@ -91,10 +91,25 @@ export class ScriptedEngine implements Engine {
     const load = this.loads[index]!;
     if (progress) {
       for (const loaded of [50, 100]) {
-        load.options.onProgress?.({ phase: 'download', file: 'onnx/model_q4.onnx', fileLoaded: loaded, fileTotal: 100, loaded, total: 100, fromCache: false });
+        load.options.onProgress?.({
+          phase: 'download',
+          file: 'onnx/model_q4.onnx',
+          fileLoaded: loaded,
+          fileTotal: 100,
+          loaded,
+          total: 100,
+          fromCache: false,
+        });
       }
     }
-    load.done.resolve({ modelId: load.ref.id, backend: load.ref.device ?? 'wasm', dtype: load.ref.dtype, detail: 'WASM · 1 thread', contextLength: load.ref.contextLength, loadMs: 5 });
+    load.done.resolve({
+      modelId: load.ref.id,
+      backend: load.ref.device ?? 'wasm',
+      dtype: load.ref.dtype,
+      detail: 'WASM · 1 thread',
+      contextLength: load.ref.contextLength,
+      loadMs: 5,
+    });
   }
 
   async *chat(_messages: unknown, params: { maxNewTokens: number }, signal?: AbortSignal): AsyncIterable<GenerationEvent> {
@@ -108,7 +123,11 @@ export class ScriptedEngine implements Engine {
       yield { type: 'token', text, at: 1000 + i };
       this.onToken(i);
     }
-    yield { type: 'end', reason: signal?.aborted ? 'aborted' : 'eos', trace: { requestAt: 990, prefillStartAt: 990, tokenTimes: times, endAt: 1010, promptTokens: 4 } };
+    yield {
+      type: 'end',
+      reason: signal?.aborted ? 'aborted' : 'eos',
+      trace: { requestAt: 990, prefillStartAt: 990, tokenTimes: times, endAt: 1010, promptTokens: 4 },
+    };
   }
 
   unload(): Promise<void> {
@@ -180,7 +199,12 @@ export function testApp(options: { preferences?: Partial<Preferences>; gateway?:
   const cached = new Set<string>();
   const probes: TestApp['probes'] = [];
   const savedPreferences: Preferences[] = [];
-  const preferences: Preferences = { ...DEFAULT_PREFERENCES, params: { ...DEFAULT_PREFERENCES.params }, modelId: 'pocket-chat-1m', ...options.preferences };
+  const preferences: Preferences = {
+    ...DEFAULT_PREFERENCES,
+    params: { ...DEFAULT_PREFERENCES.params },
+    modelId: 'pocket-chat-1m',
+    ...options.preferences,
+  };
   const router = new Router({
     browser: engine,
     gateway: null,

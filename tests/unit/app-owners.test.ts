@@ -95,7 +95,14 @@ describe('notices', () => {
 describe('playground', () => {
   it('starts with the saved conversations, re-lists a gateway that connected before, then loads the model', async () => {
     const t = testApp({ gateway: { connectedBefore: true } });
-    t.chats.saved.set('c1', { id: 'c1', title: 'Saved', systemPrompt: '', turns: [{ id: 't', role: 'user', content: 'hi', createdAt: 1 }], createdAt: 1, updatedAt: 1 });
+    t.chats.saved.set('c1', {
+      id: 'c1',
+      title: 'Saved',
+      systemPrompt: '',
+      turns: [{ id: 't', role: 'user', content: 'hi', createdAt: 1 }],
+      createdAt: 1,
+      updatedAt: 1,
+    });
     const starting = t.app.start();
     await flush();
     expect(t.app.chats.current.title).toBe('Saved');
@@ -114,7 +121,13 @@ describe('benchmark session', () => {
     engine.autoFinish = true;
     await app.models.primary.selectModel('pocket-chat-1m');
     const bench = app.bench;
-    bench.setPlan({ targets: [{ modelId: 'pocket-chat-3m', backend: 'wasm' }], rounds: 1, warmupRounds: 0, maxNewTokens: 4, prompts: bench.plan.prompts.slice(0, 1) });
+    bench.setPlan({
+      targets: [{ modelId: 'pocket-chat-3m', backend: 'wasm' }],
+      rounds: 1,
+      warmupRounds: 0,
+      maxNewTokens: 4,
+      prompts: bench.plan.prompts.slice(0, 1),
+    });
     let heldDuring: string | null = null;
     engine.onToken = () => (heldDuring = app.models.primary.hold.heldBy);
     const run = await bench.run();

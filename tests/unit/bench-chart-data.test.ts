@@ -24,7 +24,10 @@ describe('chart data', () => {
 
   it('lines up the median decode rate of each target across runs, oldest first, null where absent', () => {
     const older = run([sample({ decodeTokensPerSec: 40 })], { id: 'a', startedAt: 1 });
-    const newer = run([sample({ decodeTokensPerSec: 60 }), sample({ backend: 'webgpu', decodeTokensPerSec: 90 })], { id: 'b', startedAt: 2 });
+    const newer = run([sample({ decodeTokensPerSec: 60 }), sample({ backend: 'webgpu', decodeTokensPerSec: 90 })], {
+      id: 'b',
+      startedAt: 2,
+    });
     const h = historyChartData([newer, older], (r) => r.id);
     expect(h.labels).toEqual(['a', 'b']);
     expect(h.series).toEqual([

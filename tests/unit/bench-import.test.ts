@@ -11,7 +11,17 @@ const samples = [
   sample({ round: 1, startedAt: 2000, ttftMs: 90, totalMs: 400 }),
   sample({ round: 2, startedAt: 3000, ttftMs: 110, totalMs: 300 }),
   sample({ round: 1, promptId: 'hello', startedAt: 4000, generatedTokens: 9 }),
-  sample({ modelId: 'phi-4-mini', backend: 'gateway', dtype: 'server', round: 1, startedAt: 5000, totalMs: null, ttftMs: null, error: 'connection refused', output: '' }),
+  sample({
+    modelId: 'phi-4-mini',
+    backend: 'gateway',
+    dtype: 'server',
+    round: 1,
+    startedAt: 5000,
+    totalMs: null,
+    ttftMs: null,
+    error: 'connection refused',
+    output: '',
+  }),
 ];
 
 describe('importRunFile', () => {

@@ -12,7 +12,15 @@ function answer(createdAt: number, modelId: string, ttftMs: number, extra: Parti
     detail: '',
     routeReason: '',
     params: DEFAULT_PARAMS,
-    metrics: { ttftMs, prefillTokensPerSec: null, decodeTokensPerSec: ttftMs * 2, promptTokens: 3, generatedTokens: 4, totalMs: 100, interTokenMs: [] },
+    metrics: {
+      ttftMs,
+      prefillTokensPerSec: null,
+      decodeTokensPerSec: ttftMs * 2,
+      promptTokens: 3,
+      generatedTokens: 4,
+      totalMs: 100,
+      interTokenMs: [],
+    },
     ...extra,
   };
   return { id: `t${createdAt}`, role: 'assistant', content: 'x', createdAt, meta };

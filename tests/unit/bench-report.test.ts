@@ -34,11 +34,7 @@ describe('RFC 4180 CSV text', () => {
   });
 
   it('parses quoted fields, embedded line breaks, empty fields and a missing final line break', () => {
-    expect(parseCsvText('a,"b,c","d""e"\r\n"x\r\ny",,\r\nlast')).toEqual([
-      ['a', 'b,c', 'd"e'],
-      ['x\r\ny', '', ''],
-      ['last'],
-    ]);
+    expect(parseCsvText('a,"b,c","d""e"\r\n"x\r\ny",,\r\nlast')).toEqual([['a', 'b,c', 'd"e'], ['x\r\ny', '', ''], ['last']]);
     expect(parseCsvText('a,b\nc,d\n')).toEqual([
       ['a', 'b'],
       ['c', 'd'],
@@ -122,7 +118,9 @@ describe('run as JSON', () => {
 
   it('rejects another format, another version and text that is not JSON', () => {
     expect(catchError(() => parseRunJson(JSON.stringify({ format: 'x', version: 1, run: original }))).issues[0]).toMatch(/^format: /);
-    expect(catchError(() => parseRunJson(JSON.stringify({ format: RUN_FORMAT, version: 2, run: original }))).issues[0]).toMatch(/^version: /);
+    expect(catchError(() => parseRunJson(JSON.stringify({ format: RUN_FORMAT, version: 2, run: original }))).issues[0]).toMatch(
+      /^version: /,
+    );
     expect(catchError(() => parseRunJson('{not json')).issues[0]).toMatch(/not valid JSON/);
   });
 });
@@ -152,7 +150,9 @@ describe('run as Markdown', () => {
     expect(lines).toContain(MARKDOWN_HEADER);
     // TTFT 100/200/300: p50 200, p95 290 (h = 1.9); total 1000/2000/3000: p95 2900 -> "2.90 s";
     // decode median 50; three samples, one failed; p95 flagged (3 < 20).
-    expect(lines).toContain(`|pocket-chat-1m|wasm · q4|200 ms|290 ms ${FEW_SAMPLES_MARK}|50 tok/s|2.90 s ${FEW_SAMPLES_MARK}|3 (+1 failed)|`);
+    expect(lines).toContain(
+      `|pocket-chat-1m|wasm · q4|200 ms|290 ms ${FEW_SAMPLES_MARK}|50 tok/s|2.90 s ${FEW_SAMPLES_MARK}|3 (+1 failed)|`,
+    );
     expect(lines).toContain(`|odd\\|name|gateway · server|50 ms|50 ms ${FEW_SAMPLES_MARK}|100 tok/s|500 ms ${FEW_SAMPLES_MARK}|1|`);
     expect(md).toContain('R-7');
   });

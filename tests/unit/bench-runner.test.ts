@@ -117,7 +117,13 @@ describe('runBenchmark', () => {
     const abort = new AbortController();
     let tokens = 0;
     const run = await runBenchmark(plan([A, B]), {
-      load: (t) => Promise.resolve(loaded(t, engine(6, [], () => ++tokens === 8 && abort.abort()))),
+      load: (t) =>
+        Promise.resolve(
+          loaded(
+            t,
+            engine(6, [], () => ++tokens === 8 && abort.abort()),
+          ),
+        ),
       environment,
       baseParams: DEFAULT_PARAMS,
       signal: abort.signal,

@@ -15,7 +15,14 @@ const context: SampleContext = { modelId: 'pocket-chat-1m', backend: 'webgpu', d
  */
 async function* stream(
   tokens: readonly (readonly [string, number])[],
-  opts: { requestAt: number; prefillStartAt: number | null; endAt: number; promptTokens: number; reason?: StopReason; reasoningAt?: number },
+  opts: {
+    requestAt: number;
+    prefillStartAt: number | null;
+    endAt: number;
+    promptTokens: number;
+    reason?: StopReason;
+    reasoningAt?: number;
+  },
 ): AsyncGenerator<GenerationEvent> {
   await Promise.resolve();
   yield { type: 'start', promptTokens: opts.promptTokens, maxNewTokens: 64 };
@@ -81,7 +88,9 @@ describe('readAnswer + sampleFromAnswer', () => {
   });
 
   it('marks an aborted answer as cancelled so it is not counted as a success', async () => {
-    const answer = await readAnswer(stream([['Hel', 50]], { requestAt: 0, prefillStartAt: 5, endAt: 60, promptTokens: 9, reason: 'aborted' }));
+    const answer = await readAnswer(
+      stream([['Hel', 50]], { requestAt: 0, prefillStartAt: 5, endAt: 60, promptTokens: 9, reason: 'aborted' }),
+    );
     const s = sampleFromAnswer(context, answer);
     expect(s.stopReason).toBe('aborted');
     expect(s.error).toBe('cancelled');

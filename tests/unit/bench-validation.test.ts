@@ -24,7 +24,9 @@ describe('built-in prompt set', () => {
   it('is valid and made of cases from the bundled model golden file', () => {
     const set = builtinPromptSet();
     expect(parsePromptSet(set)).toEqual(set);
-    const golden = JSON.parse(readFileSync('tools/models/golden/pocket-chat-1m.json', 'utf8')) as { cases: { messages: BenchPrompt['messages'] }[] };
+    const golden = JSON.parse(readFileSync('tools/models/golden/pocket-chat-1m.json', 'utf8')) as {
+      cases: { messages: BenchPrompt['messages'] }[];
+    };
     const cases = golden.cases.map((c) => JSON.stringify(c.messages));
     for (const prompt of set.prompts) expect(cases, prompt.id).toContain(JSON.stringify(prompt.messages));
   });
@@ -53,7 +55,13 @@ describe('parsePromptSet', () => {
         prompts: [
           { id: 'a', messages: [{ role: 'user', content: 'Hi' }] },
           { id: 'b', messages: [{ role: 'robot', content: 'Hi' }] },
-          { id: 'c', messages: [{ role: 'user', content: 'Q' }, { role: 'assistant', content: 'A' }] },
+          {
+            id: 'c',
+            messages: [
+              { role: 'user', content: 'Q' },
+              { role: 'assistant', content: 'A' },
+            ],
+          },
           { id: 'd', messages: [{ role: 'user', content: 5 }], extra: true },
         ],
       }),
@@ -66,7 +74,9 @@ describe('parsePromptSet', () => {
 
   it('names a duplicate prompt id (checked once every prompt is well-formed)', () => {
     const p = (id: string) => ({ id, messages: [{ role: 'user', content: id }] });
-    expect(issuesOf(() => parsePromptSet({ name: 'x', prompts: [p('a'), p('b'), p('a')] }))).toEqual(['prompts[2].id: duplicate prompt id "a"']);
+    expect(issuesOf(() => parsePromptSet({ name: 'x', prompts: [p('a'), p('b'), p('a')] }))).toEqual([
+      'prompts[2].id: duplicate prompt id "a"',
+    ]);
   });
 
   it('prefixes fields inside the export envelope, and reports text that is not JSON', () => {

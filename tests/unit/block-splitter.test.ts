@@ -5,13 +5,20 @@
  */
 import { Marked } from 'marked';
 import { describe, expect, it } from 'vitest';
-import { BlockSplitter, DEFAULT_LIMITS, MARKUP_CHARS, MARKUP_WEIGHT, splitBlocks, type MarkdownBlock } from '../../src/render/block-splitter';
+import {
+  BlockSplitter,
+  DEFAULT_LIMITS,
+  MARKUP_CHARS,
+  MARKUP_WEIGHT,
+  splitBlocks,
+  type MarkdownBlock,
+} from '../../src/render/block-splitter';
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
 /** Typical model answers: every construct a chat model uses, with the blank lines they put in. */
 const TYPICAL = [
-  '# Moon facts\n\nThe Moon is **Earth\'s** only natural satellite.\n\nIt is about *384,400 km* away.\n',
+  "# Moon facts\n\nThe Moon is **Earth's** only natural satellite.\n\nIt is about *384,400 km* away.\n",
   'Steps:\n\n1. Open the file\n2. Edit it\n\n3. Save it (a loose list)\n\n   Continued paragraph of step 3.\n\nDone.',
   '- a\n- b\n  - nested\n  - more\n\n- c\n\nAfter the list.\n\n> A quote\n>\n> over two paragraphs\n\n> and another after a blank line\n\nEnd.',
   'Here is code:\n\n```python\ndef f(x):\n\n    return x * 2\n\n\nprint(f(3))\n```\n\nAnd a table:\n\n| a | b |\n|---|:-:|\n| 1 | 2 |\n| 3 | 4 |\n\nThat is all.',
@@ -45,7 +52,7 @@ function sources(blocks: readonly MarkdownBlock[]): string {
 function chunked(text: string, seed: number, maxChunk: number): string[] {
   const chunks: string[] = [];
   let state = seed;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     state = (state * 1103515245 + 12345) % 2 ** 31;
     const size = 1 + (state % maxChunk);
     chunks.push(text.slice(i, i + size));

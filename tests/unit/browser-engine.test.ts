@@ -120,7 +120,10 @@ describe('BrowserEngine: answers', () => {
   it('a worker that dies mid-answer fails the answer with WorkerCrashedError after the text so far', async () => {
     const { engine, workers } = setup({ generate: answer(moon, { everyMs: 5 }) });
     await engine.load(ref);
-    const { error, text } = await collect(engine.chat(messages, DEFAULT_PARAMS), (_e, tokens) => tokens === 3 && workers[0]!.crash('Out of memory'));
+    const { error, text } = await collect(
+      engine.chat(messages, DEFAULT_PARAMS),
+      (_e, tokens) => tokens === 3 && workers[0]!.crash('Out of memory'),
+    );
     expect(error).toBeInstanceOf(WorkerCrashedError);
     expect((error as Error).message).toBe('The inference worker crashed: Out of memory. It will restart on the next request.');
     expect(text.startsWith('The moon is')).toBe(true);
@@ -131,7 +134,10 @@ describe('BrowserEngine: answers', () => {
   });
 
   it('a device lost mid-answer ends it with the DeviceFaultError, keeps the text, and replaces the worker', async () => {
-    const lost = new DeviceFaultError('The WebGPU device was lost after 2 tokens. The inference worker was restarted.', { cause: 'device-lost', device: 'webgpu' });
+    const lost = new DeviceFaultError('The WebGPU device was lost after 2 tokens. The inference worker was restarted.', {
+      cause: 'device-lost',
+      device: 'webgpu',
+    });
     const { engine, workers } = setup({ generate: answer(moon, { after: 2, then: lost }) });
     await engine.load(ref);
     const { error, text } = await collect(engine.chat(messages, DEFAULT_PARAMS));
@@ -144,7 +150,12 @@ describe('BrowserEngine: answers', () => {
   });
 
   it('an error after the first token reaches the caller as its class, the token kept, the worker kept', async () => {
-    const { engine, workers } = setup({ generate: answer(moon, { after: 1, then: new GenerationError('Generation failed after 1 tokens: bad logits', { generatedTokens: 1 }) }) });
+    const { engine, workers } = setup({
+      generate: answer(moon, {
+        after: 1,
+        then: new GenerationError('Generation failed after 1 tokens: bad logits', { generatedTokens: 1 }),
+      }),
+    });
     await engine.load(ref);
     const { error, text } = await collect(engine.chat(messages, DEFAULT_PARAMS));
     expect(error).toBeInstanceOf(GenerationError);
@@ -189,7 +200,15 @@ describe('BrowserEngine: loads', () => {
         load: async (r, onProgress) => {
           for (let i = 1; i <= 8; i++) {
             await new Promise((resolve) => setTimeout(resolve, 50)); // 400 ms in all
-            onProgress({ phase: 'download', file: 'onnx/model_q4.onnx', fileLoaded: i, fileTotal: 8, loaded: i, total: 8, fromCache: false });
+            onProgress({
+              phase: 'download',
+              file: 'onnx/model_q4.onnx',
+              fileLoaded: i,
+              fileTotal: 8,
+              loaded: i,
+              total: 8,
+              fromCache: false,
+            });
           }
           // Progress travels on a port of its own, unordered against the reply: let it arrive.
           await new Promise((resolve) => setTimeout(resolve, 20));
@@ -208,7 +227,9 @@ describe('BrowserEngine: loads', () => {
     engine.loadStallTimeoutMs = 100;
     const error: unknown = await engine.load(ref).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkerCrashedError);
-    expect((error as WorkerCrashedError).message).toMatch(/^Loading pocket-chat-1m showed no progress for 0 s \(a stalled download or a hung worker\), so it was stopped/);
+    expect((error as WorkerCrashedError).message).toMatch(
+      /^Loading pocket-chat-1m showed no progress for 0 s \(a stalled download or a hung worker\), so it was stopped/,
+    );
     expect((error as WorkerCrashedError).details).toEqual({ modelId: 'pocket-chat-1m', stalledMs: 100 });
     expect(workers[0]!.terminated).toBe(true);
   });
@@ -240,10 +261,7 @@ describe('BrowserEngine: loads', () => {
       generate: answer([...moon, ...moon], { everyMs: 20 }),
     });
     await engine.load(ref);
-    const answering = collect(
-      engine.chat(messages, DEFAULT_PARAMS),
-      (_e, tokens) => tokens === 2 && workers[0]!.crash('gone'),
-    );
+    const answering = collect(engine.chat(messages, DEFAULT_PARAMS), (_e, tokens) => tokens === 2 && workers[0]!.crash('gone'));
     const scriptLoad = engine.load({ ...ref, id: 'second' }, {}).catch((e: unknown) => e);
     const [{ error: answerError, text }, loadError] = await Promise.all([answering, scriptLoad]);
     expect(answerError).toBeInstanceOf(WorkerCrashedError);

@@ -7,8 +7,14 @@ const BASE = 'http://127.0.0.1:4173/';
 const HUB = 'https://huggingface.co/';
 
 const bundled = parseModel({
-  id: 'tiny', name: 'Tiny', source: { kind: 'bundled', path: 'models/tiny' }, architecture: 'llama', parameters: 1, contextLength: 64,
-  license: 'MIT', tasks: ['chat'],
+  id: 'tiny',
+  name: 'Tiny',
+  source: { kind: 'bundled', path: 'models/tiny' },
+  architecture: 'llama',
+  parameters: 1,
+  contextLength: 64,
+  license: 'MIT',
+  tasks: ['chat'],
   files: [{ path: 'config.json', bytes: 10, sha256: 'a'.repeat(64) }],
   variants: [
     { dtype: 'q4', files: [{ path: 'onnx/model_q4.onnx', bytes: 100, sha256: 'b'.repeat(64) }] },
@@ -16,10 +22,24 @@ const bundled = parseModel({
   ],
 });
 const hub = parseModel({
-  id: 'hub-x', name: 'X', source: { kind: 'hub', repo: 'org/x', revision: 'abc' }, architecture: 'qwen2', parameters: 1, contextLength: 64,
-  license: 'apache-2.0', tasks: ['chat'],
+  id: 'hub-x',
+  name: 'X',
+  source: { kind: 'hub', repo: 'org/x', revision: 'abc' },
+  architecture: 'qwen2',
+  parameters: 1,
+  contextLength: 64,
+  license: 'apache-2.0',
+  tasks: ['chat'],
   files: [{ path: 'config.json', bytes: 5 }],
-  variants: [{ dtype: 'q4f16', files: [{ path: 'onnx/model_q4f16.onnx', bytes: 50 }, { path: 'onnx/model_q4f16.onnx_data', bytes: 500 }] }],
+  variants: [
+    {
+      dtype: 'q4f16',
+      files: [
+        { path: 'onnx/model_q4f16.onnx', bytes: 50 },
+        { path: 'onnx/model_q4f16.onnx_data', bytes: 500 },
+      ],
+    },
+  ],
 });
 
 const file = (url: string, bytes: number, lastUsedAt: number): CachedFileInfo => ({ url, bytes, lastUsedAt });

@@ -42,7 +42,15 @@ describe('describeCacheProblems', () => {
   });
 
   it('tells an import that nothing was kept', () => {
-    expect(describeImportFailure({ kind: 'quota', url: 'http://h/local-models/m/onnx/model.onnx', reason: 'x', neededBytes: 3_800_000, freeBytes: null })).toBe(
+    expect(
+      describeImportFailure({
+        kind: 'quota',
+        url: 'http://h/local-models/m/onnx/model.onnx',
+        reason: 'x',
+        neededBytes: 3_800_000,
+        freeBytes: null,
+      }),
+    ).toBe(
       'Storage is full: model.onnx needs 3.8 MB. Nothing was imported; free space under Settings → Models on this device and try again.',
     );
   });

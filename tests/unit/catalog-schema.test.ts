@@ -53,7 +53,7 @@ function edited(edit: (m: Record<string, unknown>) => void): unknown {
 }
 
 const variantFile = (m: Record<string, unknown>): Record<string, unknown> =>
-  ((m['variants'] as { files: Record<string, unknown>[] }[])[0]!.files[0])!;
+  (m['variants'] as { files: Record<string, unknown>[] }[])[0]!.files[0]!;
 
 describe('formatPath', () => {
   it('writes object keys with dots and array indices in brackets', () => {
@@ -144,7 +144,10 @@ describe('parseCatalog', () => {
       m['contextLength'] = null;
       m['parameters'] = null;
     });
-    expect(issues(bad).sort()).toEqual(['models[0].contextLength: required for a browser model', 'models[0].parameters: required for a browser model']);
+    expect(issues(bad).sort()).toEqual([
+      'models[0].contextLength: required for a browser model',
+      'models[0].parameters: required for a browser model',
+    ]);
     const gateway = { ...hub(), source: { kind: 'gateway', alias: 'phi' }, variants: [], contextLength: null, parameters: null };
     expect(parseCatalog(catalog(gateway)).models[0]?.contextLength).toBeNull();
   });
@@ -158,16 +161,27 @@ describe('parseCatalog', () => {
 
 describe('sizes, shapes and aliases', () => {
   it('allows approximate sizes on hub files and refuses them on bundled ones', () => {
-    const roughHub = { ...hub(), variants: [{ dtype: 'q4', files: [{ path: 'onnx/model_q4.onnx', bytes: 1_790_000_000, approximate: true }] }] };
+    const roughHub = {
+      ...hub(),
+      variants: [{ dtype: 'q4', files: [{ path: 'onnx/model_q4.onnx', bytes: 1_790_000_000, approximate: true }] }],
+    };
     expect(parseModel(roughHub).variants[0]?.files[0]?.approximate).toBe(true);
     const roughBundled = { ...bundled(), files: [{ path: 'config.json', bytes: 10, sha256: HASH, approximate: true }] };
-    expect(issues({ schemaVersion: 1, models: [roughBundled] })).toEqual(['models[0].files: bundled files have exact sizes: remove "approximate"']);
-    expect(issues({ schemaVersion: 1, models: [{ ...hub(), files: [{ path: 'a.json', bytes: 1, approximate: false }] }] })[0]).toMatch(/^models\[0\]\.files\[0\]\.approximate: /);
+    expect(issues({ schemaVersion: 1, models: [roughBundled] })).toEqual([
+      'models[0].files: bundled files have exact sizes: remove "approximate"',
+    ]);
+    expect(issues({ schemaVersion: 1, models: [{ ...hub(), files: [{ path: 'a.json', bytes: 1, approximate: false }] }] })[0]).toMatch(
+      /^models\[0\]\.files\[0\]\.approximate: /,
+    );
   });
 
   it('checks the attention shape and the gateway alias', () => {
-    expect(parseModel({ ...hub(), shape: { layers: 24, kvHeads: 2, headDim: 64 }, gatewayAlias: 'qwen2.5-0.5b' }).gatewayAlias).toBe('qwen2.5-0.5b');
-    expect(issues({ schemaVersion: 1, models: [{ ...hub(), shape: { layers: 24, kvHeads: 0, headDim: 64 } }] })[0]).toMatch(/^models\[0\]\.shape\.kvHeads: /);
+    expect(parseModel({ ...hub(), shape: { layers: 24, kvHeads: 2, headDim: 64 }, gatewayAlias: 'qwen2.5-0.5b' }).gatewayAlias).toBe(
+      'qwen2.5-0.5b',
+    );
+    expect(issues({ schemaVersion: 1, models: [{ ...hub(), shape: { layers: 24, kvHeads: 0, headDim: 64 } }] })[0]).toMatch(
+      /^models\[0\]\.shape\.kvHeads: /,
+    );
     expect(issues({ schemaVersion: 1, models: [{ ...hub(), gatewayAlias: '' }] })[0]).toMatch(/^models\[0\]\.gatewayAlias: /);
   });
 });

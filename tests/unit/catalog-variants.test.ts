@@ -3,16 +3,30 @@ import { describe, expect, it } from 'vitest';
 import { largestFileBytes, variantBytes, variantFiles } from '../../src/catalog/variants';
 
 const model = {
-  files: [{ path: 'config.json', bytes: 10 }, { path: 'tokenizer.json', bytes: 90 }],
+  files: [
+    { path: 'config.json', bytes: 10 },
+    { path: 'tokenizer.json', bytes: 90 },
+  ],
   variants: [
-    { dtype: 'q4' as const, files: [{ path: 'onnx/model_q4.onnx', bytes: 300 }, { path: 'onnx/model_q4.onnx_data', bytes: 900 }] },
+    {
+      dtype: 'q4' as const,
+      files: [
+        { path: 'onnx/model_q4.onnx', bytes: 300 },
+        { path: 'onnx/model_q4.onnx_data', bytes: 900 },
+      ],
+    },
     { dtype: 'fp32' as const, files: [{ path: 'onnx/model.onnx', bytes: 2000 }] },
   ],
 };
 
 describe('variant files and sizes', () => {
   it('a variant is the shared files first, then its own', () => {
-    expect(variantFiles(model, 'q4').map((f) => f.path)).toEqual(['config.json', 'tokenizer.json', 'onnx/model_q4.onnx', 'onnx/model_q4.onnx_data']);
+    expect(variantFiles(model, 'q4').map((f) => f.path)).toEqual([
+      'config.json',
+      'tokenizer.json',
+      'onnx/model_q4.onnx',
+      'onnx/model_q4.onnx_data',
+    ]);
     expect(variantFiles(model, 'q8').map((f) => f.path)).toEqual(['config.json', 'tokenizer.json']);
   });
 

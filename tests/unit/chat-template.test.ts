@@ -37,8 +37,11 @@ const render = (messages: ChatMessage[], addGenerationPrompt = false): string =>
 
 /** Token ids of a prompt tokenized inside apply_chat_template, without the content guard. */
 const rawIdsOf = (messages: ChatMessage[]): number[] =>
-  (tokenizer.apply_chat_template(messages, { add_generation_prompt: true, return_dict: true, return_tensor: false }) as { input_ids: number[] })
-    .input_ids;
+  (
+    tokenizer.apply_chat_template(messages, { add_generation_prompt: true, return_dict: true, return_tensor: false }) as {
+      input_ids: number[];
+    }
+  ).input_ids;
 
 /** Token ids of the prompt exactly as the worker builds it: guarded content, then the template. */
 const idsOf = (messages: ChatMessage[]): number[] => rawIdsOf(guardedMessages(messages, tokenizer.all_special_tokens));
@@ -139,10 +142,14 @@ describe(`${MODEL} chat template`, () => {
     const specialIds = new Set(special.values());
     // What the template itself writes: one role marker and one <|end|> per message, then the generation prompt.
     expect(ids.filter((t) => specialIds.has(t))).toEqual([
-      id('<|system|>'), id('<|end|>'),
-      id('<|user|>'), id('<|end|>'),
-      id('<|assistant|>'), id('<|end|>'),
-      id('<|user|>'), id('<|end|>'),
+      id('<|system|>'),
+      id('<|end|>'),
+      id('<|user|>'),
+      id('<|end|>'),
+      id('<|assistant|>'),
+      id('<|end|>'),
+      id('<|user|>'),
+      id('<|end|>'),
       id('<|assistant|>'),
     ]);
     // The model still reads the text that was typed; the break is invisible.

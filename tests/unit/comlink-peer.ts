@@ -37,7 +37,8 @@ export interface PeerApi {
 
 const peerApi: PeerApi = {
   fail(kind) {
-    if (kind === 'load') throw new ModelLoadError('Could not load pocket-chat-3m (fp32) on WASM: protobuf parsing failed', { modelId: 'pocket-chat-3m' });
+    if (kind === 'load')
+      throw new ModelLoadError('Could not load pocket-chat-3m (fp32) on WASM: protobuf parsing failed', { modelId: 'pocket-chat-3m' });
     if (kind === 'range') throw new RangeError('offset is outside the bounds of the DataView');
     if (kind === 'string') throw 'a thrown string'; // eslint-disable-line @typescript-eslint/only-throw-error -- what some libraries do
     throw new Error(kind);
@@ -61,7 +62,12 @@ function run(options: PeerOptions): void {
       (error: unknown) => {
         const e = error instanceof Error ? error : null;
         const details = e && 'details' in e ? e.details : null;
-        parentPort?.postMessage({ isError: e !== null, name: e?.name ?? typeof error, message: e?.message ?? String(error), details } satisfies Caught);
+        parentPort?.postMessage({
+          isError: e !== null,
+          name: e?.name ?? typeof error,
+          message: e?.message ?? String(error),
+          details,
+        } satisfies Caught);
       },
     );
 }

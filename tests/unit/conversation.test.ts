@@ -63,7 +63,12 @@ describe('messagesForModel', () => {
 
   it('alternates roles for any mix of turns (no two neighbours share a role)', () => {
     const roles: Turn['role'][] = ['user', 'user', 'assistant', 'assistant', 'user', 'assistant', 'user', 'user'];
-    const out = messagesForModel(conversation(roles.map((r, i) => turn(r, `m${i}`)), 'sys'));
+    const out = messagesForModel(
+      conversation(
+        roles.map((r, i) => turn(r, `m${i}`)),
+        'sys',
+      ),
+    );
     for (let i = 1; i < out.length; i++) expect(out[i]!.role).not.toBe(out[i - 1]!.role);
     expect(out.map((m) => m.content).join('|')).toBe('sys|m0\n\nm1|m2\n\nm3|m4|m5|m6\n\nm7');
   });

@@ -18,7 +18,16 @@ const model = (id: string) => {
 
 const GIB = 1024 ** 3;
 const roomy: Capabilities = {
-  webgpu: { name: 'acme · gpu9', vendor: 'acme', architecture: 'gpu9', description: '', shaderF16: true, isFallbackAdapter: false, maxBufferSize: 4 * GIB, maxStorageBufferBindingSize: 4 * GIB },
+  webgpu: {
+    name: 'acme · gpu9',
+    vendor: 'acme',
+    architecture: 'gpu9',
+    description: '',
+    shaderF16: true,
+    isFallbackAdapter: false,
+    maxBufferSize: 4 * GIB,
+    maxStorageBufferBindingSize: 4 * GIB,
+  },
   webgpuUnavailableReason: null,
   crossOriginIsolated: true,
   hardwareConcurrency: 8,
@@ -81,14 +90,19 @@ describe('recoveryOffers', () => {
     const pocket = model('pocket-chat-1m');
     const smallest = [...pocket.variants].sort((a, b) => variantBytes(pocket, a.dtype) - variantBytes(pocket, b.dtype))[0]!.dtype;
     expect(recoveryOffers({ model: pocket, device: 'wasm', dtype: smallest }, roomy, auto, null)).toEqual([]);
-    expect(recoveryOffers({ model: pocket, device: 'webgpu', dtype: smallest }, roomy, auto, 'http://x:1')).toEqual([{ kind: 'wasm' }, { kind: 'gateway', baseUrl: 'http://x:1' }]);
+    expect(recoveryOffers({ model: pocket, device: 'webgpu', dtype: smallest }, roomy, auto, 'http://x:1')).toEqual([
+      { kind: 'wasm' },
+      { kind: 'gateway', baseUrl: 'http://x:1' },
+    ]);
   });
 
   it('offers only what placement would run: no WASM for a model too big for the wasm32 heap', () => {
     // Phi-4-mini q4f16: 3,425,505,654 bytes plus a 536,870,912-byte fp16 KV cache at 4096 tokens,
     // over 3.5 GiB (3,758,096,384): "Run on WASM" would be turned down at once.
     const phi4 = model('phi-4-mini-instruct');
-    expect(recoveryOffers({ model: phi4, device: 'webgpu', dtype: 'q4f16' }, roomy, auto, 'http://x:1')).toEqual([{ kind: 'gateway', baseUrl: 'http://x:1' }]);
+    expect(recoveryOffers({ model: phi4, device: 'webgpu', dtype: 'q4f16' }, roomy, auto, 'http://x:1')).toEqual([
+      { kind: 'gateway', baseUrl: 'http://x:1' },
+    ]);
   });
 
   it('offers a smaller variant only where the choice can run it', () => {
@@ -99,6 +113,9 @@ describe('recoveryOffers', () => {
     const noF16 = { ...roomy, webgpu: { ...roomy.webgpu!, shaderF16: false } };
     const failed = { model: smol, device: 'webgpu', dtype: 'q4' } as const;
     expect(recoveryOffers(failed, noF16, { device: 'webgpu', dtype: 'q4' }, null)).toEqual([{ kind: 'wasm' }]);
-    expect(recoveryOffers(failed, noF16, auto, null)).toEqual([{ kind: 'wasm' }, { kind: 'variant', dtype: 'q4f16', bytes: 1_112_104_514 }]);
+    expect(recoveryOffers(failed, noF16, auto, null)).toEqual([
+      { kind: 'wasm' },
+      { kind: 'variant', dtype: 'q4f16', bytes: 1_112_104_514 },
+    ]);
   });
 });

@@ -30,7 +30,12 @@ describe('serializeError / reviveError', () => {
     new DeviceUnavailableError('no shader-f16', { shaderF16: false }),
     new GenerationError('failed after 3 tokens', { generatedTokens: 3, reason: null }),
     new WorkerCrashedError('worker died', { stalledMs: 120_000 }),
-    new DeviceFaultError('The WebGPU device was lost', { cause: 'device-lost', device: 'webgpu', modelId: 'm', original: 'mapAsync failed' }),
+    new DeviceFaultError('The WebGPU device was lost', {
+      cause: 'device-lost',
+      device: 'webgpu',
+      modelId: 'm',
+      original: 'mapAsync failed',
+    }),
     new InvalidSettingsError('Top-k must be at least 0.', { field: 'topK' }),
   ];
 

@@ -81,7 +81,9 @@ describe('conversationToMarkdown', () => {
   it('lists sampling settings, a zero seed, a user stop and the error of an answer', () => {
     const params = { temperature: 0.7, topP: 0.9, topK: 40, maxNewTokens: 128, minNewTokens: 16, repetitionPenalty: 1.1, seed: 0 };
     const md = conversationToMarkdown(
-      chat([{ id: 'a', role: 'assistant', content: 'Partial', createdAt: 1, meta: meta({ params, stopReason: 'aborted', error: 'GPU lost' }) }]),
+      chat([
+        { id: 'a', role: 'assistant', content: 'Partial', createdAt: 1, meta: meta({ params, stopReason: 'aborted', error: 'GPU lost' }) },
+      ]),
     );
     expect(md).toContain(
       '\n> Pocket Chat 1M (pocket-chat-1m) · webgpu · q4 · WebGPU · google · temperature 0.7, top-p 0.9, top-k 40 · ' +

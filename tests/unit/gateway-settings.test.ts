@@ -55,7 +55,11 @@ describe('gateway settings', () => {
   it('falls back to defaults field by field when the stored record is damaged', () => {
     const local = new MemoryStorage();
     local.setItem('playground.gateway.v1', '{"baseUrl": 42, "keyStorage": "cloud", "fallback": false}');
-    expect(loadGatewaySettings({ local, session: null })).toMatchObject({ baseUrl: 'http://localhost:5273', keyStorage: 'session', fallback: false });
+    expect(loadGatewaySettings({ local, session: null })).toMatchObject({
+      baseUrl: 'http://localhost:5273',
+      keyStorage: 'session',
+      fallback: false,
+    });
     local.setItem('playground.gateway.v1', 'not json');
     expect(loadGatewaySettings({ local, session: null }).baseUrl).toBe('http://localhost:5273');
   });

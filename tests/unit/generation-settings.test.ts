@@ -117,7 +117,11 @@ describe('restoreParams', () => {
   it('restores a stored min equal to a stored max above the default max', () => {
     const stored = { ...DEFAULT_PARAMS, maxNewTokens: 300, minNewTokens: 300 };
     expect(restoreParams(stored)).toEqual(stored);
-    expect(restoreParams({ maxNewTokens: 8192, minNewTokens: 5000 })).toEqual({ ...DEFAULT_PARAMS, maxNewTokens: 8192, minNewTokens: 5000 });
+    expect(restoreParams({ maxNewTokens: 8192, minNewTokens: 5000 })).toEqual({
+      ...DEFAULT_PARAMS,
+      maxNewTokens: 8192,
+      minNewTokens: 5000,
+    });
   });
 
   it('drops only minNewTokens when it exceeds the stored max, and never throws', () => {

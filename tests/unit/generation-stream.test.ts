@@ -96,12 +96,18 @@ describe('GenerationStream', () => {
     );
     const { events, error } = await collect(stream);
     expect(error).toBeNull();
-    expect(events.map((e) => (e.type === 'token' ? `token:${e.text}` : e.type))).toEqual(['start', 'token:The', 'token: moon', 'token:', 'end']);
+    expect(events.map((e) => (e.type === 'token' ? `token:${e.text}` : e.type))).toEqual([
+      'start',
+      'token:The',
+      'token: moon',
+      'token:',
+      'end',
+    ]);
     expect(stream.state).toBe('ended');
     expect(side.listening).toBe(0); // no longer listens for the worker's death
   });
 
-  it('stop() raises the shared flag at once, sends the stop message, and delivers the rest up to the worker\'s end', async () => {
+  it("stop() raises the shared flag at once, sends the stop message, and delivers the rest up to the worker's end", async () => {
     const controller = new AbortController();
     const { stream, side, flag, requestId } = setup({ signal: controller.signal });
     side.post({ type: 'start', promptTokens: 5, maxNewTokens: 9 }, { type: 'token', text: 'a', at: 2 });
@@ -135,7 +141,11 @@ describe('GenerationStream', () => {
   it('a worker that does not wind down within the grace period is killed, and the stream ends itself as aborted', async () => {
     const controller = new AbortController();
     const { stream, side } = setup({ signal: controller.signal, stopGraceMs: 30 });
-    side.post({ type: 'start', promptTokens: 5, maxNewTokens: 9 }, { type: 'token', text: 'par', at: 42 }, { type: 'token', text: 'tial', at: 43 });
+    side.post(
+      { type: 'start', promptTokens: 5, maxNewTokens: 9 },
+      { type: 'token', text: 'par', at: 42 },
+      { type: 'token', text: 'tial', at: 43 },
+    );
     const { events, error } = await collect(stream, (_e, i) => {
       if (i === 3) controller.abort();
     });
@@ -151,7 +161,11 @@ describe('GenerationStream', () => {
 
   it('silence for the stall timeout kills the worker and fails with WorkerCrashedError after the tokens so far', async () => {
     const { stream, side } = setup({ stallTimeoutMs: 50 });
-    side.post({ type: 'start', promptTokens: 5, maxNewTokens: 9 }, { type: 'token', text: 'Half', at: 2 }, { type: 'token', text: ' an', at: 3 });
+    side.post(
+      { type: 'start', promptTokens: 5, maxNewTokens: 9 },
+      { type: 'token', text: 'Half', at: 2 },
+      { type: 'token', text: ' an', at: 3 },
+    );
     const { events, error } = await collect(stream);
     expect(text(events)).toBe('Half an');
     expect(error).toBeInstanceOf(WorkerCrashedError);
@@ -187,7 +201,11 @@ describe('GenerationStream', () => {
 
   it('the worker dying mid-answer fails the stream with its error, the partial text delivered first', async () => {
     const { stream, side } = setup();
-    side.post({ type: 'start', promptTokens: 5, maxNewTokens: 9 }, { type: 'token', text: 'So', at: 2 }, { type: 'token', text: ' far', at: 3 });
+    side.post(
+      { type: 'start', promptTokens: 5, maxNewTokens: 9 },
+      { type: 'token', text: 'So', at: 2 },
+      { type: 'token', text: ' far', at: 3 },
+    );
     const crash = new WorkerCrashedError('The inference worker crashed: boom. It will restart on the next request.');
     const { events, error } = await collect(stream, (_e, i) => {
       if (i === 3) side.die(crash);
@@ -199,7 +217,10 @@ describe('GenerationStream', () => {
 
   it('a lost device mid-answer arrives as a DeviceFaultError after the tokens, and kills the worker', async () => {
     const { stream, side } = setup();
-    const lost = new DeviceFaultError('The WebGPU device was lost after 2 tokens. The inference worker was restarted.', { cause: 'device-lost', device: 'webgpu' });
+    const lost = new DeviceFaultError('The WebGPU device was lost after 2 tokens. The inference worker was restarted.', {
+      cause: 'device-lost',
+      device: 'webgpu',
+    });
     side.post(
       { type: 'start', promptTokens: 5, maxNewTokens: 9 },
       { type: 'token', text: 'Lu', at: 2 },

@@ -48,7 +48,12 @@ describe('IncrementalDecoder', () => {
   it('never emits backwards when the decoder rewrites earlier text', () => {
     // A decoder that trims a trailing space, the way some clean up spaces between words.
     const words = ['Hello', ' ', 'world'];
-    const d = new IncrementalDecoder((ids) => ids.map((i) => words[i]).join('').trimEnd());
+    const d = new IncrementalDecoder((ids) =>
+      ids
+        .map((i) => words[i])
+        .join('')
+        .trimEnd(),
+    );
     expect(step(d, 0)).toBe('Hello');
     expect(step(d, 1)).toBe(''); // "Hello " decodes to "Hello": nothing new yet
     expect(step(d, 2)).toBe(' world');
@@ -69,7 +74,10 @@ describe('IncrementalDecoder line window', () => {
       seen.push([...ids]);
       return byteDecode(ids);
     });
-    const out = bytes('ab\ncd').map((id) => step(d, id)).join('') + d.flush();
+    const out =
+      bytes('ab\ncd')
+        .map((id) => step(d, id))
+        .join('') + d.flush();
     expect(out).toBe('ab\ncd');
     expect(seen.at(-1)).toEqual(bytes('cd'));
     expect(Math.max(...seen.map((ids) => ids.length))).toBe(3); // "ab\n" at most
@@ -78,7 +86,11 @@ describe('IncrementalDecoder line window', () => {
   it('gives the same text as decoding the whole answer, for multi-line text with split characters', () => {
     const text = 'Line one é\n😀 two\n\nthree ü';
     const d = new IncrementalDecoder(byteDecode);
-    expect(bytes(text).map((id) => step(d, id)).join('') + d.flush()).toBe(text);
+    expect(
+      bytes(text)
+        .map((id) => step(d, id))
+        .join('') + d.flush(),
+    ).toBe(text);
   });
 });
 
@@ -101,7 +113,11 @@ describe('IncrementalDecoder batches', () => {
       if (!ids.length) throw new Error('token_ids must be a non-empty array of integers.');
       return byteDecode(ids);
     });
-    expect(bytes('ok\n').map((id) => step(d, id)).join('')).toBe('ok\n');
+    expect(
+      bytes('ok\n')
+        .map((id) => step(d, id))
+        .join(''),
+    ).toBe('ok\n');
     expect(d.take()).toBe('');
     expect(d.flush()).toBe('');
   });

@@ -111,7 +111,9 @@ describe('IntegrityGuard', () => {
   it('reports an interrupted connection with the bytes received so far when it cannot resume', async () => {
     const guard = new IntegrityGuard('http://localhost/', NO_WAIT);
     // Every request gets a fresh broken 200: the server ignores Range.
-    const response = await guard.wrap(() => Promise.resolve(new Response(stream([payload.subarray(0, 64)], new Error('ECONNRESET')))))(URL_ONNX);
+    const response = await guard.wrap(() => Promise.resolve(new Response(stream([payload.subarray(0, 64)], new Error('ECONNRESET')))))(
+      URL_ONNX,
+    );
     const error = await failure(readAll(response));
     expect(error.message).toContain('interrupted after 64 bytes (ECONNRESET; the server cannot resume a download (no range support))');
   });
@@ -177,7 +179,9 @@ describe('retries and resuming', () => {
       const chunks = broken ? [part.subarray(0, cut)] : [part];
       const headers: Record<string, string> = { 'content-length': String(part.length), 'accept-ranges': 'bytes' };
       if (range) headers['content-range'] = `bytes ${from}-${body.length - 1}/${body.length}`;
-      return Promise.resolve(new Response(stream(chunks, broken ? new Error('ECONNRESET') : undefined), { status: range ? 206 : 200, headers }));
+      return Promise.resolve(
+        new Response(stream(chunks, broken ? new Error('ECONNRESET') : undefined), { status: range ? 206 : 200, headers }),
+      );
     };
     return { fetcher, ranges };
   }
@@ -192,7 +196,7 @@ describe('retries and resuming', () => {
     expect(guard.takeVerified(URL_ONNX)).toEqual({ bytes: payload.length, sha256: sha(payload) });
   });
 
-  it('gives up after the policy\'s resumes, saying so, and verifies nothing', async () => {
+  it("gives up after the policy's resumes, saying so, and verifies nothing", async () => {
     const guard = new IntegrityGuard('http://localhost/', { retries: 2, delayMs: () => 0 });
     const server = flakyServer(payload, 10, 10);
     const error = await failure(readAll(await guard.wrap(server.fetcher)(URL_ONNX)));
@@ -225,10 +229,12 @@ describe('retries and resuming', () => {
     const abort = new AbortController();
     abort.abort();
     calls = 0;
-    await expect(guard.wrap(() => {
-      calls++;
-      return Promise.reject(new DOMException('aborted', 'AbortError'));
-    })(URL_ONNX, { signal: abort.signal })).rejects.toThrow('aborted');
+    await expect(
+      guard.wrap(() => {
+        calls++;
+        return Promise.reject(new DOMException('aborted', 'AbortError'));
+      })(URL_ONNX, { signal: abort.signal }),
+    ).rejects.toThrow('aborted');
     expect(calls).toBe(1);
   });
 });

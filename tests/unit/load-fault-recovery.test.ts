@@ -70,8 +70,13 @@ const forcedWebGpu: RunPreferences = { device: 'webgpu', dtype: 'q4', gatewayFal
 
 describe('a device fault during a load', () => {
   it('ends in an error naming the faulted run, which becomes WASM and gateway offers', async () => {
-    const engine = failingEngine((ref) => new DeviceFaultError('The WebGPU device was lost while it was warming up.', { cause: 'device-lost', device: ref.device ?? 'wasm' }));
-    const error = await routerWith(engine).load(pocket, forcedWebGpu).catch((e: unknown) => e);
+    const engine = failingEngine(
+      (ref) =>
+        new DeviceFaultError('The WebGPU device was lost while it was warming up.', { cause: 'device-lost', device: ref.device ?? 'wasm' }),
+    );
+    const error = await routerWith(engine)
+      .load(pocket, forcedWebGpu)
+      .catch((e: unknown) => e);
     expect(engine.asked).toEqual(['webgpu q4']);
     expect(error).toBeInstanceOf(DeviceUnavailableError);
     // The fault's own advice stands; no generic "try another device" after it.
@@ -83,7 +88,9 @@ describe('a device fault during a load', () => {
 
   it('an ordinary load error is not a device fault: no offers beyond "try another device"', async () => {
     const engine = failingEngine(() => new ModelLoadError('Could not load pocket-chat-1m: bad file'));
-    const error = await routerWith(engine).load(pocket, forcedWebGpu).catch((e: unknown) => e);
+    const error = await routerWith(engine)
+      .load(pocket, forcedWebGpu)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeviceUnavailableError);
     expect((error as Error).message).toMatch(/bad file.*Try another device/);
     expect(faultedLoad(error, pocket)).toBeNull();
@@ -93,14 +100,20 @@ describe('a device fault during a load', () => {
     const engine = failingEngine((ref) =>
       ref.device === 'webgpu' ? new DeviceFaultError('lost', { cause: 'device-lost' }) : new ModelLoadError('wasm failed too'),
     );
-    const error = await routerWith(engine).load(pocket, { device: 'auto', dtype: 'q4', gatewayFallback: false }).catch((e: unknown) => e);
+    const error = await routerWith(engine)
+      .load(pocket, { device: 'auto', dtype: 'q4', gatewayFallback: false })
+      .catch((e: unknown) => e);
     expect(engine.asked).toEqual(['webgpu q4', 'wasm q4']);
     expect(faultedLoad(error, pocket)).toBeNull();
   });
 
   it('on Auto a WASM run out of memory after a WebGPU fault is the one recovered from', async () => {
-    const engine = failingEngine((ref) => new DeviceFaultError('no memory', { cause: ref.device === 'webgpu' ? 'device-lost' : 'out-of-memory' }));
-    const error = await routerWith(engine).load(pocket, { device: 'auto', dtype: 'q4', gatewayFallback: false }).catch((e: unknown) => e);
+    const engine = failingEngine(
+      (ref) => new DeviceFaultError('no memory', { cause: ref.device === 'webgpu' ? 'device-lost' : 'out-of-memory' }),
+    );
+    const error = await routerWith(engine)
+      .load(pocket, { device: 'auto', dtype: 'q4', gatewayFallback: false })
+      .catch((e: unknown) => e);
     expect(faultedLoad(error, pocket)).toMatchObject({ device: 'wasm', dtype: 'q4' });
   });
 });

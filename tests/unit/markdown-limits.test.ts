@@ -14,7 +14,7 @@ const marked = new Marked({ gfm: true, async: false });
 const depth = (html: string, tag: string): number => {
   let deepest = 0;
   let open = 0;
-  for (const match of html.matchAll(new RegExp(`<(/?)${tag}(?:\\s[^>]*)?>`, "g"))) {
+  for (const match of html.matchAll(new RegExp(`<(/?)${tag}(?:\\s[^>]*)?>`, 'g'))) {
     open += match[1] ? -1 : 1;
     deepest = Math.max(deepest, open);
   }
@@ -55,7 +55,10 @@ describe('capNesting', () => {
 
 describe('markdownBlockHtml', () => {
   it('renders Markdown', () => {
-    expect(markdownBlockHtml('**bold** and `code`')).toEqual({ html: '<p><strong>bold</strong> and <code>code</code></p>\n', plain: false });
+    expect(markdownBlockHtml('**bold** and `code`')).toEqual({
+      html: '<p><strong>bold</strong> and <code>code</code></p>\n',
+      plain: false,
+    });
   });
 
   it('shows a block whose emphasis nests too deeply for marked as escaped text, and says so', () => {

@@ -145,7 +145,13 @@ describe('two slots', () => {
     // What main.ts would build for a second slot: an engine and a router of its own, and a run
     // choice kept apart from the saved one (here in memory).
     const draftEngine = new ScriptedEngine();
-    const router = new Router({ browser: draftEngine, gateway: null, capabilities, toModelRef: (m, plan) => toModelRef(m, plan, BASE_URL), toGatewayRef: toGatewayModelRef });
+    const router = new Router({
+      browser: draftEngine,
+      gateway: null,
+      capabilities,
+      toModelRef: (m, plan) => toModelRef(m, plan, BASE_URL),
+      toGatewayRef: toGatewayModelRef,
+    });
     let run: RunChoice = { modelId: null, device: 'wasm', dtype: 'auto' };
     const choice: RunChoiceStore = {
       get run() {
@@ -153,7 +159,17 @@ describe('two slots', () => {
       },
       setRun: (change) => (run = { ...run, ...change }),
     };
-    const draft = new ModelSlot({ router, choice, catalog: app.catalog, settings: app.settings, gateway: app.gateway, notices: app.notices, capabilities, cachedUrls: () => Promise.resolve(new Set()), baseUrl: BASE_URL });
+    const draft = new ModelSlot({
+      router,
+      choice,
+      catalog: app.catalog,
+      settings: app.settings,
+      gateway: app.gateway,
+      notices: app.notices,
+      capabilities,
+      cachedUrls: () => Promise.resolve(new Set()),
+      baseUrl: BASE_URL,
+    });
     const primary = app.models.primary;
     const primaryChanges = countChanges(app);
 

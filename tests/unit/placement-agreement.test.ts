@@ -55,7 +55,10 @@ const SNAPSHOTS: Record<string, Capabilities> = {
   'small buffer limits': snapshot({ webgpu: gpu(SPEC_DEFAULT_LIMITS) }),
   'little storage quota': snapshot({ storageQuotaBytes: 1 * GB, storageUsageBytes: 0.6 * GB }),
   'small device memory': snapshot({ deviceMemoryGiB: 2 }),
-  'a software adapter and one WASM thread': snapshot({ webgpu: gpu({ name: 'google · swiftshader', isFallbackAdapter: true }), wasmThreads: 1 }),
+  'a software adapter and one WASM thread': snapshot({
+    webgpu: gpu({ name: 'google · swiftshader', isFallbackAdapter: true }),
+    wasmThreads: 1,
+  }),
   'plenty of everything': snapshot(),
 };
 
@@ -76,7 +79,14 @@ function recordingEngine(succeed: boolean): Engine & { asked: string[] } {
     load(ref: ModelRef): Promise<LoadedModel> {
       asked.push(`${ref.device ?? '?'} ${ref.dtype}`);
       if (!succeed) return Promise.reject(new ModelLoadError(`scripted failure of ${ref.dtype}`));
-      return Promise.resolve({ modelId: ref.id, backend: ref.device ?? 'wasm', dtype: ref.dtype, detail: 'scripted', contextLength: ref.contextLength, loadMs: 1 });
+      return Promise.resolve({
+        modelId: ref.id,
+        backend: ref.device ?? 'wasm',
+        dtype: ref.dtype,
+        detail: 'scripted',
+        contextLength: ref.contextLength,
+        loadMs: 1,
+      });
     },
     unload: () => Promise.resolve(),
     chat: (): AsyncIterable<GenerationEvent> => {
@@ -100,7 +110,9 @@ function routerOn(browser: Engine, capabilities: Capabilities): Router {
 /** Every run the router tries for this choice, in order, when each of them fails. */
 async function attempts(m: CatalogModel, caps: Capabilities, prefs: RunPreferences): Promise<string[]> {
   const engine = recordingEngine(false);
-  await routerOn(engine, caps).load(m, prefs).catch(() => undefined);
+  await routerOn(engine, caps)
+    .load(m, prefs)
+    .catch(() => undefined);
   return engine.asked;
 }
 
@@ -135,7 +147,8 @@ describe('the panel and the router agree', () => {
           for (const run of tried) {
             const [device, dtype] = run.split(' ') as ['webgpu' | 'wasm', Dtype];
             const own = fitForModel(m, caps, device, dtype);
-            if (own?.verdict.level === 'wont-fit') disagreements.push(`${where}: router tries ${run}, which the panel calls will not fit (${own.verdict.reasons.join('; ')})`);
+            if (own?.verdict.level === 'wont-fit')
+              disagreements.push(`${where}: router tries ${run}, which the panel calls will not fit (${own.verdict.reasons.join('; ')})`);
           }
         }
       }
@@ -162,11 +175,16 @@ describe('what the shared verdict decides, worked out by hand', () => {
     expect(await attempts(qwen, caps, { device: 'auto', dtype: 'auto', gatewayFallback: false })).toEqual(['wasm q4']);
     const r = await route(qwen, caps);
     expect(r.plan).toMatchObject({ device: 'wasm', dtype: 'q4' });
-    expect(r.reason).toMatch(/^WebGPU q4f16: its largest weight file is 483 MB, but this GPU's buffers hold at most 134 MB; .*WASM on 4 threads$/);
+    expect(r.reason).toMatch(
+      /^WebGPU q4f16: its largest weight file is 483 MB, but this GPU's buffers hold at most 134 MB; .*WASM on 4 threads$/,
+    );
     const fit = fitForModel(qwen, caps, 'auto', 'auto');
     expect(fit).toMatchObject({ device: 'wasm', dtype: 'q4', bytes: 793_195_050 });
     // The bundled models' biggest file is 13,677,252 bytes: WebGPU still comes first for them.
-    expect(await attempts(model('pocket-chat-3m'), caps, { device: 'auto', dtype: 'auto', gatewayFallback: false })).toEqual(['webgpu q4', 'wasm q4']);
+    expect(await attempts(model('pocket-chat-3m'), caps, { device: 'auto', dtype: 'auto', gatewayFallback: false })).toEqual([
+      'webgpu q4',
+      'wasm q4',
+    ]);
   });
 
   it('small buffer limits with WebGPU chosen by hand: nothing to try, and the error names the limit', async () => {
@@ -186,9 +204,13 @@ describe('what the shared verdict decides, worked out by hand', () => {
     expect(await attempts(phi4, caps, { device: 'auto', dtype: 'auto', gatewayFallback: false })).toEqual([]);
     const fit = fitForModel(phi4, caps, 'auto', 'auto');
     expect(fit?.verdict.level).toBe('wont-fit');
-    expect(fit?.verdict.reasons.join(' ')).toMatch(/needs 4\.0 GB for its weights and a 4096-token KV cache, but WASM can hold at most 3\.8 GB/);
+    expect(fit?.verdict.reasons.join(' ')).toMatch(
+      /needs 4\.0 GB for its weights and a 4096-token KV cache, but WASM can hold at most 3\.8 GB/,
+    );
     // SmolLM2-1.7B q4: 1,412,104,514 + 2·24·32·64·4096·4 = 1,610,612,736 -> 3,022,717,250: it fits.
-    expect(await attempts(model('smollm2-1.7b-instruct'), caps, { device: 'auto', dtype: 'auto', gatewayFallback: false })).toEqual(['wasm q4']);
+    expect(await attempts(model('smollm2-1.7b-instruct'), caps, { device: 'auto', dtype: 'auto', gatewayFallback: false })).toEqual([
+      'wasm q4',
+    ]);
   });
 
   it('small device memory: half of 2 GiB (1,073,741,824 bytes) bounds weights plus KV cache on every device', async () => {
@@ -196,9 +218,14 @@ describe('what the shared verdict decides, worked out by hand', () => {
     // WASM q4 793,195,050 + 100,663,296 = 893,858,346 fits, and so does q8 (519,134,787 + 100,663,296).
     // Qwen2.5-1.5B: the smallest, q4f16, is 1,227,038,231 bytes on its own: nothing fits.
     const caps = SNAPSHOTS['small device memory']!;
-    expect(await attempts(model('qwen2.5-0.5b-instruct'), caps, { device: 'auto', dtype: 'auto', gatewayFallback: false })).toEqual(['webgpu q4f16', 'wasm q4']);
+    expect(await attempts(model('qwen2.5-0.5b-instruct'), caps, { device: 'auto', dtype: 'auto', gatewayFallback: false })).toEqual([
+      'webgpu q4f16',
+      'wasm q4',
+    ]);
     expect(await attempts(model('qwen2.5-1.5b-instruct'), caps, { device: 'auto', dtype: 'auto', gatewayFallback: false })).toEqual([]);
-    expect(fitForModel(model('qwen2.5-1.5b-instruct'), caps, 'auto', 'auto')?.verdict.reasons[0]).toMatch(/more than half of the 2 GB of memory this device reports/);
+    expect(fitForModel(model('qwen2.5-1.5b-instruct'), caps, 'auto', 'auto')?.verdict.reasons[0]).toMatch(
+      /more than half of the 2 GB of memory this device reports/,
+    );
   });
 
   it('little storage quota: the model still runs (from memory), so the panel warns instead of blocking', async () => {

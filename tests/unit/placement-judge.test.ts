@@ -41,7 +41,11 @@ describe('judgeRun: fits', () => {
   it('adds the KV cache to the estimate, in the activation width of the dtype', () => {
     const qwen = { shape: { layers: 24, kvHeads: 2, headDim: 64 }, contextTokens: 32768 };
     // fp16 activations: 2·24·2·64·32768·2 = 402,653,184; fp32 ones twice that.
-    expect(judge({ ...qwen, dtype: 'q4f16' }).estimate).toEqual({ weightsBytes: 500 * MB, kvCacheBytes: 402_653_184, totalBytes: 902_653_184 });
+    expect(judge({ ...qwen, dtype: 'q4f16' }).estimate).toEqual({
+      weightsBytes: 500 * MB,
+      kvCacheBytes: 402_653_184,
+      totalBytes: 902_653_184,
+    });
     expect(judge({ ...qwen, dtype: 'q4' }).estimate.kvCacheBytes).toBe(805_306_368);
   });
 
@@ -73,7 +77,9 @@ describe('judgeRun: blockers', () => {
 
   it('WebGPU: a file bigger than maxStorageBufferBindingSize when that is the smaller limit', () => {
     // Limits 4 GiB and 2 GiB: the 2 GiB binding size (2.1 GB) decides.
-    expect(judge({ downloadBytes: 3 * GB, largestFileBytes: 3 * GB }).blockers).toEqual(["its largest weight file is 3.0 GB, but this GPU's buffers hold at most 2.1 GB"]);
+    expect(judge({ downloadBytes: 3 * GB, largestFileBytes: 3 * GB }).blockers).toEqual([
+      "its largest weight file is 3.0 GB, but this GPU's buffers hold at most 2.1 GB",
+    ]);
   });
 
   it('WebGPU: a file bigger than maxBufferSize when that is the smaller limit', () => {
@@ -87,13 +93,17 @@ describe('judgeRun: blockers', () => {
   });
 
   it('WebGPU asked for where there is no adapter: the detector reason, or a generic one', () => {
-    expect(judge({}, withCaps({ webgpu: null, webgpuUnavailableReason: 'navigator.gpu is missing' })).blockers).toEqual(['navigator.gpu is missing']);
+    expect(judge({}, withCaps({ webgpu: null, webgpuUnavailableReason: 'navigator.gpu is missing' })).blockers).toEqual([
+      'navigator.gpu is missing',
+    ]);
     expect(judge({}, withCaps({ webgpu: null })).blockers).toEqual(['this browser has no WebGPU adapter']);
   });
 
   it('more than half of a small reported device memory, on either device', () => {
     const caps = withCaps({ deviceMemoryGiB: 4 });
-    expect(judge({ downloadBytes: 2.2 * GB }, caps).blockers).toEqual(['needs 2.2 GB for its weights, more than half of the 4 GB of memory this device reports']);
+    expect(judge({ downloadBytes: 2.2 * GB }, caps).blockers).toEqual([
+      'needs 2.2 GB for its weights, more than half of the 4 GB of memory this device reports',
+    ]);
     expect(judge({ device: 'wasm', downloadBytes: 2.2 * GB }, caps).blockers[0]).toContain('4 GB of memory');
   });
 

@@ -29,7 +29,10 @@ function model(sizes: Partial<Record<Dtype, number>>, shape?: PlacedModel['shape
   return {
     source: { kind: 'bundled', path: 'models/m' },
     files: [],
-    variants: Object.entries(sizes).map(([dtype, bytes]) => ({ dtype: dtype as Dtype, files: [{ path: onnxFileForDtype(dtype as Dtype), bytes }] })),
+    variants: Object.entries(sizes).map(([dtype, bytes]) => ({
+      dtype: dtype as Dtype,
+      files: [{ path: onnxFileForDtype(dtype as Dtype), bytes }],
+    })),
     contextLength: 4096,
     ...(shape ? { shape } : {}),
   };
@@ -49,7 +52,16 @@ describe('planRuns: the order', () => {
 
   it('with shader-f16 tries the f16 variants on WebGPU first, then f32 ones, then WASM', () => {
     const r = plan(variants('fp32', 'q4', 'fp16', 'q4f16'), gpuF16, 'auto');
-    expect(order(r)).toEqual(['webgpu/q4f16', 'webgpu/fp16', 'webgpu/q4', 'webgpu/fp32', 'wasm/q4', 'wasm/fp32', 'wasm/fp16', 'wasm/q4f16']);
+    expect(order(r)).toEqual([
+      'webgpu/q4f16',
+      'webgpu/fp16',
+      'webgpu/q4',
+      'webgpu/fp32',
+      'wasm/q4',
+      'wasm/fp32',
+      'wasm/fp16',
+      'wasm/q4f16',
+    ]);
     expect(r.ruledOut).toEqual([]);
     expect(r.plans[0]?.reason).toBe('WebGPU adapter available (acme · gpu9)');
     expect(r.plans[4]?.reason).toBe('fallback after WebGPU; WASM on 4 threads');
@@ -70,7 +82,9 @@ describe('planRuns: the order', () => {
     const r = plan(variants('q4f16'), gpuNoF16, 'auto');
     expect(order(r)).toEqual(['wasm/q4f16']);
     expect(r.ruledOut).toHaveLength(1);
-    expect(r.plans[0]?.reason).toBe('WebGPU q4f16: needs the GPU feature shader-f16, which this adapter (acme · gpu9) lacks; WASM on 1 thread');
+    expect(r.plans[0]?.reason).toBe(
+      'WebGPU q4f16: needs the GPU feature shader-f16, which this adapter (acme · gpu9) lacks; WASM on 1 thread',
+    );
   });
 
   it('forced WebGPU never falls back to WASM', () => {
@@ -107,7 +121,9 @@ describe('planRuns: the order', () => {
     expect(order(r)).toEqual(['wasm/fp16']);
     expect(r.ruledOut).toEqual(['WebGPU fp16: needs the GPU feature shader-f16, which this adapter (acme · gpu9) lacks']);
     // No f32-activation note for a chosen dtype, and no "fallback after WebGPU": WebGPU never ran.
-    expect(r.plans[0]?.reason).toBe('WebGPU fp16: needs the GPU feature shader-f16, which this adapter (acme · gpu9) lacks; WASM on 1 thread');
+    expect(r.plans[0]?.reason).toBe(
+      'WebGPU fp16: needs the GPU feature shader-f16, which this adapter (acme · gpu9) lacks; WASM on 1 thread',
+    );
   });
 
   it('falls back to a generic reason when WebGPU is missing without an explanation', () => {
@@ -122,7 +138,12 @@ describe('planRuns: the order', () => {
 
   it('judges every candidate it lists, blocked ones included, in the order tried', () => {
     const r = plan(variants('q4f16', 'q4'), gpuNoF16, 'auto');
-    expect(r.candidates.map((c) => `${c.device}/${c.dtype}/${c.blockers.length}`)).toEqual(['webgpu/q4f16/1', 'webgpu/q4/0', 'wasm/q4/0', 'wasm/q4f16/0']);
+    expect(r.candidates.map((c) => `${c.device}/${c.dtype}/${c.blockers.length}`)).toEqual([
+      'webgpu/q4f16/1',
+      'webgpu/q4/0',
+      'wasm/q4/0',
+      'wasm/q4f16/0',
+    ]);
   });
 });
 
@@ -151,7 +172,9 @@ describe('planRuns: what does not fit is never planned', () => {
     expect(order(r)).toEqual(['webgpu/q4', 'wasm/q4', 'wasm/q4f16']);
     expect(r.ruledOut).toEqual(["WebGPU q4f16: its largest weight file is 1.5 GB, but this GPU's buffers hold at most 1.1 GB"]);
     // The WebGPU plan that is tried says what was passed over on the way.
-    expect(r.plans[0]?.reason).toBe("WebGPU adapter available (acme · gpu9); WebGPU q4f16: its largest weight file is 1.5 GB, but this GPU's buffers hold at most 1.1 GB");
+    expect(r.plans[0]?.reason).toBe(
+      "WebGPU adapter available (acme · gpu9); WebGPU q4f16: its largest weight file is 1.5 GB, but this GPU's buffers hold at most 1.1 GB",
+    );
 
     const onlyBig = plan(model({ q4f16: 1.5e9, q4: 2e9 }), gpuF16, 'auto');
     expect(order(onlyBig)).toEqual(['wasm/q4', 'wasm/q4f16']);

@@ -18,12 +18,27 @@ const model = (id: string) => {
 };
 
 const gpu = (overrides: Partial<WebGpuInfo> = {}): WebGpuInfo => ({
-  name: 'acme · gpu9', vendor: 'acme', architecture: 'gpu9', description: '', shaderF16: true, isFallbackAdapter: false,
-  maxBufferSize: 4 * 1024 ** 3, maxStorageBufferBindingSize: 2 * 1024 ** 3, ...overrides,
+  name: 'acme · gpu9',
+  vendor: 'acme',
+  architecture: 'gpu9',
+  description: '',
+  shaderF16: true,
+  isFallbackAdapter: false,
+  maxBufferSize: 4 * 1024 ** 3,
+  maxStorageBufferBindingSize: 2 * 1024 ** 3,
+  ...overrides,
 });
 const caps = (overrides: Partial<Capabilities> = {}): Capabilities => ({
-  webgpu: gpu(), webgpuUnavailableReason: null, crossOriginIsolated: true, hardwareConcurrency: 8, wasmThreads: 4,
-  deviceMemoryGiB: null, storageQuotaBytes: 100 * GB, storageUsageBytes: 0, userAgent: 'test', ...overrides,
+  webgpu: gpu(),
+  webgpuUnavailableReason: null,
+  crossOriginIsolated: true,
+  hardwareConcurrency: 8,
+  wasmThreads: 4,
+  deviceMemoryGiB: null,
+  storageQuotaBytes: 100 * GB,
+  storageUsageBytes: 0,
+  userAgent: 'test',
+  ...overrides,
 });
 
 describe('fitForModel', () => {
@@ -67,12 +82,18 @@ describe('fitForModel', () => {
     expect(fit?.verdict.reasons).toEqual(["can't cache: needs 3.4 GB, 2.0 GB free, so it downloads again on every visit"]);
     expect(fitForModel(model('phi-4-mini-instruct'), little, 'auto', 'auto', true)?.verdict.level).toBe('fits');
     // Bundled files ship with the app: there is nothing to store.
-    expect(fitForModel(model('pocket-chat-1m'), caps({ storageQuotaBytes: 1, storageUsageBytes: 1 }), 'auto', 'auto')?.verdict.level).toBe('fits');
+    expect(fitForModel(model('pocket-chat-1m'), caps({ storageQuotaBytes: 1, storageUsageBytes: 1 }), 'auto', 'auto')?.verdict.level).toBe(
+      'fits',
+    );
   });
 
   it('will not fit means no run is left: the reasons are what was ruled out, the way out the gateway', () => {
     // No WebGPU; q4f16 is 3,425,505,654 bytes plus a 536,870,912-byte fp16 KV cache: over 3.5 GiB.
-    const placement = placeModel(model('phi-4-mini-instruct'), caps({ webgpu: null, webgpuUnavailableReason: 'navigator.gpu is missing' }), { device: 'auto', dtype: 'auto' });
+    const placement = placeModel(
+      model('phi-4-mini-instruct'),
+      caps({ webgpu: null, webgpuUnavailableReason: 'navigator.gpu is missing' }),
+      { device: 'auto', dtype: 'auto' },
+    );
     expect(placement.plans).toEqual([]);
     expect(placement.fit).toEqual({
       device: null,
@@ -80,7 +101,10 @@ describe('fitForModel', () => {
       bytes: 0,
       verdict: {
         level: 'wont-fit',
-        reasons: ['WebGPU: navigator.gpu is missing', 'WASM q4f16: needs 4.0 GB for its weights and a 4096-token KV cache, but WASM can hold at most 3.8 GB'],
+        reasons: [
+          'WebGPU: navigator.gpu is missing',
+          'WASM q4f16: needs 4.0 GB for its weights and a 4096-token KV cache, but WASM can hold at most 3.8 GB',
+        ],
         suggestion: 'run it on the gateway (Foundry Local)',
         estimate: { weightsBytes: 0, kvCacheBytes: 0, totalBytes: 0 },
       },
@@ -88,7 +112,10 @@ describe('fitForModel', () => {
   });
 
   it('the verdict is on the first plan, the one the router tries', () => {
-    const placement = placeModel(model('qwen2.5-0.5b-instruct'), caps({ webgpu: gpu({ maxStorageBufferBindingSize: 500e6 }) }), { device: 'auto', dtype: 'auto' });
+    const placement = placeModel(model('qwen2.5-0.5b-instruct'), caps({ webgpu: gpu({ maxStorageBufferBindingSize: 500e6 }) }), {
+      device: 'auto',
+      dtype: 'auto',
+    });
     // q4f16's 483 MB graph fits a 500 MB buffer; q4's 786 MB and q8's 512 MB ones do not.
     expect(placement.plans.map((p) => `${p.device} ${p.dtype}`)).toEqual(['webgpu q4f16', 'wasm q4', 'wasm q8', 'wasm q4f16']);
     expect(placement.fit).toMatchObject({ device: 'webgpu', dtype: 'q4f16', bytes: 490_041_812, verdict: { level: 'fits' } });

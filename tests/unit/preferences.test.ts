@@ -3,7 +3,14 @@
  * in-memory Storage stub (only getItem / setItem, which is all the module uses).
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PREFERENCES, loadPreferences, normalizeHubUrl, parsePreferences, savePreferences, type Preferences } from '../../src/app/preferences';
+import {
+  DEFAULT_PREFERENCES,
+  loadPreferences,
+  normalizeHubUrl,
+  parsePreferences,
+  savePreferences,
+  type Preferences,
+} from '../../src/app/preferences';
 import { DEFAULT_PARAMS } from '../../src/settings/generation-settings';
 
 const KEY = 'playground.preferences.v1';
@@ -19,7 +26,13 @@ class MemoryStorage implements Pick<Storage, 'getItem' | 'setItem'> {
   }
 }
 
-const defaults: Preferences = { params: { ...DEFAULT_PARAMS }, modelId: null, device: 'auto', dtype: 'auto', hubUrl: 'https://huggingface.co/' };
+const defaults: Preferences = {
+  params: { ...DEFAULT_PARAMS },
+  modelId: null,
+  device: 'auto',
+  dtype: 'auto',
+  hubUrl: 'https://huggingface.co/',
+};
 
 describe('preferences', () => {
   it('default to greedy settings, no model, automatic device and dtype', () => {
@@ -49,7 +62,13 @@ describe('preferences', () => {
   });
 
   it('replace each invalid field by its default and keep the rest', () => {
-    const raw = JSON.stringify({ params: { temperature: 5, topK: 10 }, modelId: 42, device: 'cuda', dtype: 'q4', hubUrl: 'javascript:alert(1)' });
+    const raw = JSON.stringify({
+      params: { temperature: 5, topK: 10 },
+      modelId: 42,
+      device: 'cuda',
+      dtype: 'q4',
+      hubUrl: 'javascript:alert(1)',
+    });
     expect(parsePreferences(raw)).toEqual({ ...defaults, params: { ...DEFAULT_PARAMS, topK: 10 }, dtype: 'q4' });
     expect(parsePreferences(JSON.stringify({ device: 'gateway' })).device).toBe('gateway');
     expect(parsePreferences(JSON.stringify({ modelId: 'm', device: 'webgpu', dtype: 'q3' }))).toEqual({

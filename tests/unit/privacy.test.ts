@@ -24,7 +24,9 @@ describe('classifyRequest', () => {
   });
 
   it('follows a hub mirror and ignores what never leaves the page', () => {
-    expect(classifyRequest('http://127.0.0.1:9000/org/m/resolve/abc/config.json', { ...where, hubUrl: 'http://127.0.0.1:9000/' })).toBe('hub');
+    expect(classifyRequest('http://127.0.0.1:9000/org/m/resolve/abc/config.json', { ...where, hubUrl: 'http://127.0.0.1:9000/' })).toBe(
+      'hub',
+    );
     expect(classifyRequest('blob:http://127.0.0.1:4173/1234', where)).toBeNull();
     expect(classifyRequest('data:,x', where)).toBeNull();
   });

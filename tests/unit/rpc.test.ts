@@ -124,7 +124,7 @@ describe('installErrorTransfer across threads', () => {
 
   const throwingPeer = (install: boolean): Remote<PeerApi> => wrap<PeerApi>(threadEndpoint(peer({ role: 'throw', install }).port));
 
-  it('keeps the message and name of an error from a worker that kept comlink\'s stock handler', async () => {
+  it("keeps the message and name of an error from a worker that kept comlink's stock handler", async () => {
     installErrorTransfer();
     const plain = await thrown(throwingPeer(false).fail('protobuf parsing failed'));
     expect(plain.name).toBe('Error');
@@ -150,7 +150,7 @@ describe('installErrorTransfer across threads', () => {
     expect(engineError(error).details).toEqual({ modelId: 'pocket-chat-3m' });
   });
 
-  it('sends a form that a side with comlink\'s stock handler reads with name, message and details', async () => {
+  it("sends a form that a side with comlink's stock handler reads with name, message and details", async () => {
     installErrorTransfer();
     const { port, worker } = peer({ role: 'call', install: false, kind: 'context' });
     const caught = new Promise<Caught>((resolve, reject) => {

@@ -30,7 +30,13 @@ function stream(ids: number[], times: number[], batchMs: number): { events: Toke
     decodes++;
     return byteDecode(xs);
   });
-  const streamer = new TimedStreamer(tokenizer, () => clock, decoder, (e) => events.push(e as TokenEvent), batchMs);
+  const streamer = new TimedStreamer(
+    tokenizer,
+    () => clock,
+    decoder,
+    (e) => events.push(e as TokenEvent),
+    batchMs,
+  );
   streamer.put([[1n, 2n, 3n]]); // the prompt
   ids.forEach((id, i) => {
     clock = times[i]!;
@@ -69,7 +75,12 @@ describe('TimedStreamer', () => {
 
   it('a model slower than the interval sends every token on its own', () => {
     const { events } = stream(bytes('slow'), [0, 20, 40, 60], 16);
-    expect(events.map((e) => [e.text, countOf(e)])).toEqual([['s', 1], ['l', 1], ['o', 1], ['w', 1]]);
+    expect(events.map((e) => [e.text, countOf(e)])).toEqual([
+      ['s', 1],
+      ['l', 1],
+      ['o', 1],
+      ['w', 1],
+    ]);
   });
 
   it('holds a character split over a batch boundary until it is complete, and counts its tokens', () => {
@@ -77,14 +88,24 @@ describe('TimedStreamer', () => {
     // the next batch; its tokens count at once.
     const ids = [0x61, 0x62, 0xc3, 0xa9, 0x21];
     const { events } = stream(ids, [0, 8, 16, 20, 32], 16);
-    expect(events.map((e) => [e.text, countOf(e)])).toEqual([['a', 1], ['', 2], ['bé!', 2]]);
+    expect(events.map((e) => [e.text, countOf(e)])).toEqual([
+      ['a', 1],
+      ['', 2],
+      ['bé!', 2],
+    ]);
   });
 
   it('flush() sends what is held (before a fault), and end() after a line break decodes nothing more', () => {
     let clock = 0;
     const events: TokenEvent[] = [];
     const decoder = new IncrementalDecoder(byteDecode);
-    const streamer = new TimedStreamer(tokenizer, () => clock, decoder, (e) => events.push(e as TokenEvent), 16);
+    const streamer = new TimedStreamer(
+      tokenizer,
+      () => clock,
+      decoder,
+      (e) => events.push(e as TokenEvent),
+      16,
+    );
     streamer.put([[0n]]);
     for (const id of bytes('hi\n')) {
       clock += 1;
@@ -92,13 +113,20 @@ describe('TimedStreamer', () => {
     }
     expect(events.map((e) => e.text)).toEqual(['h']);
     streamer.flush();
-    expect(events.map((e) => [e.text, countOf(e)])).toEqual([['h', 1], ['i\n', 2]]);
+    expect(events.map((e) => [e.text, countOf(e)])).toEqual([
+      ['h', 1],
+      ['i\n', 2],
+    ]);
     streamer.end(); // the line is complete: no empty decode (which would throw), no event
     expect(events).toHaveLength(2);
   });
 
   it('an unfinished character at the end goes out as U+FFFD without counting a token twice', () => {
     const { events } = stream([0x6f, 0xe2], [0, 1], 16);
-    expect(events.map((e) => [e.text, countOf(e)])).toEqual([['o', 1], ['', 1], ['\uFFFD', 0]]);
+    expect(events.map((e) => [e.text, countOf(e)])).toEqual([
+      ['o', 1],
+      ['', 1],
+      ['\uFFFD', 0],
+    ]);
   });
 });

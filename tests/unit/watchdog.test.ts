@@ -12,7 +12,10 @@ afterEach(() => {
 describe('Watchdog', () => {
   it('fires once, with its timeout, when nothing happens for that long after the first touch', () => {
     const fired: number[] = [];
-    const dog = new Watchdog(() => 100, (ms) => fired.push(ms));
+    const dog = new Watchdog(
+      () => 100,
+      (ms) => fired.push(ms),
+    );
     vi.advanceTimersByTime(1000);
     expect(fired).toEqual([]); // not started yet
     dog.touch();
@@ -27,7 +30,10 @@ describe('Watchdog', () => {
 
   it('every touch starts the countdown again', () => {
     const fired: number[] = [];
-    const dog = new Watchdog(() => 100, (ms) => fired.push(ms));
+    const dog = new Watchdog(
+      () => 100,
+      (ms) => fired.push(ms),
+    );
     dog.touch();
     for (let i = 0; i < 10; i++) {
       vi.advanceTimersByTime(80);
@@ -52,13 +58,19 @@ describe('Watchdog', () => {
   it('reads its timeout at each touch, so a changed setting applies from the next sign of life', () => {
     let timeout = 100;
     const fired: number[] = [];
-    const dog = new Watchdog(() => timeout, (ms) => fired.push(ms));
+    const dog = new Watchdog(
+      () => timeout,
+      (ms) => fired.push(ms),
+    );
     dog.touch();
     timeout = 5000;
     vi.advanceTimersByTime(100);
     expect(fired).toEqual([100]);
 
-    const second = new Watchdog(() => timeout, (ms) => fired.push(ms));
+    const second = new Watchdog(
+      () => timeout,
+      (ms) => fired.push(ms),
+    );
     second.touch();
     timeout = 10;
     vi.advanceTimersByTime(4999);

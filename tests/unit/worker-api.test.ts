@@ -59,7 +59,11 @@ describe('createWorkerApi', () => {
     expect(seen.map((e) => e.type)).toEqual(['start', 'token', 'error']);
     const last = seen[2];
     expect(last?.type === 'error' ? last.error : null).toEqual(
-      expect.objectContaining({ name: 'GenerationError', message: 'Generation failed after 1 tokens: OOM', details: { generatedTokens: 1 } }),
+      expect.objectContaining({
+        name: 'GenerationError',
+        message: 'Generation failed after 1 tokens: OOM',
+        details: { generatedTokens: 1 },
+      }),
     );
   });
 

@@ -3,7 +3,15 @@
  * like the app's worker (same ORT wasm, same threads) but with nothing of ours around it: no RPC
  * per token, no text decoding, no stop flag. A round's token times are returned at its end.
  */
-import { AutoModelForCausalLM, AutoTokenizer, env, LogLevel, type PreTrainedModel, type PreTrainedTokenizer, type Tensor } from '@huggingface/transformers';
+import {
+  AutoModelForCausalLM,
+  AutoTokenizer,
+  env,
+  LogLevel,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+  type Tensor,
+} from '@huggingface/transformers';
 import { expose } from 'comlink';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
@@ -46,14 +54,22 @@ if (onnx.wasm) {
 let runner: { runner: ModelRunner; prompt: string; tokens: number } | null = null;
 const now = (): number => performance.timeOrigin + performance.now();
 
-let loaded: { model: PreTrainedModel; tokenizer: PreTrainedTokenizer; inputs: { input_ids: Tensor; attention_mask: Tensor }; tokens: number } | null = null;
+let loaded: {
+  model: PreTrainedModel;
+  tokenizer: PreTrainedTokenizer;
+  inputs: { input_ids: Tensor; attention_mask: Tensor };
+  tokens: number;
+} | null = null;
 
 const bare = {
   async load(r: BareRequest): Promise<void> {
     env.localModelPath = r.modelsPath;
     const tokenizer = await AutoTokenizer.from_pretrained(r.modelId, { local_files_only: true });
     const model = await AutoModelForCausalLM.from_pretrained(r.modelId, { dtype: r.dtype, device: r.device, local_files_only: true });
-    const inputs = tokenizer.apply_chat_template([{ role: 'user', content: r.prompt }], { add_generation_prompt: true, return_dict: true }) as {
+    const inputs = tokenizer.apply_chat_template([{ role: 'user', content: r.prompt }], {
+      add_generation_prompt: true,
+      return_dict: true,
+    }) as {
       input_ids: Tensor;
       attention_mask: Tensor;
     };

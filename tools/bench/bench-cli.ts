@@ -78,7 +78,10 @@ function readPromptSet(file: string | undefined): PromptSet {
 const prompts = readPromptSet(values.prompts);
 const plan: BenchPlan = {
   targets: crossTargets(
-    values.models.split(',').map((m) => m.trim()).filter(Boolean),
+    values.models
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean),
     backends as BackendKind[],
   ),
   promptSetName: prompts.name,
@@ -113,7 +116,9 @@ try {
   await page.goto(`http://127.0.0.1:${address.port}/#benchmark`);
   await page.waitForFunction(() => 'bench' in window, null, { timeout: 60_000 });
   const total = plan.targets.length * (plan.rounds + plan.warmupRounds) * plan.prompts.length;
-  console.log(`Running ${plan.targets.length} target(s) × ${plan.prompts.length} prompts × ${plan.rounds} rounds (+${plan.warmupRounds} warm-up): ${total} requests…`);
+  console.log(
+    `Running ${plan.targets.length} target(s) × ${plan.prompts.length} prompts × ${plan.rounds} rounds (+${plan.warmupRounds} warm-up): ${total} requests…`,
+  );
   const json = await page.evaluate(async (p) => {
     const bench = (window as unknown as { bench: BenchSession }).bench;
     bench.setPlan(p);

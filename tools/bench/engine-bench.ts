@@ -60,7 +60,10 @@ async function openNode(modelId: string, dtype: BareRequest['dtype']): Promise<{
   env.useFSCache = false;
   const tokenizer = await AutoTokenizer.from_pretrained(modelId);
   const model = await AutoModelForCausalLM.from_pretrained(modelId, { dtype, device: 'cpu' });
-  const inputs = tokenizer.apply_chat_template([{ role: 'user', content: values.prompt }], { add_generation_prompt: true, return_dict: true });
+  const inputs = tokenizer.apply_chat_template([{ role: 'user', content: values.prompt }], {
+    add_generation_prompt: true,
+    return_dict: true,
+  });
   return {
     async round() {
       const streamer = new TimestampStreamer(tokenizer);
@@ -112,7 +115,10 @@ function paired(m: Measured, over: Rated, under: Rated): number[] {
   return m.rates[over].map((r, i) => r / m.rates[under][i]!);
 }
 
-async function measure(bench: (fn: keyof BenchPage, arg?: BareRequest | AppRequest | string) => Promise<unknown>, request: BareRequest): Promise<Measured> {
+async function measure(
+  bench: (fn: keyof BenchPage, arg?: BareRequest | AppRequest | string) => Promise<unknown>,
+  request: BareRequest,
+): Promise<Measured> {
   const node = await openNode(request.modelId, request.dtype);
   await bench('openApp', { ...request, name: 'app' });
   await bench('openApp', { ...request, name: 'appPerToken', tokenBatchMs: 0 });
@@ -158,7 +164,11 @@ async function main(): Promise<void> {
   await build({
     root: ROOT,
     logLevel: 'warn',
-    build: { outDir: OUT_DIR, emptyOutDir: true, rollupOptions: { input: { main: path.join(ROOT, 'index.html'), bench: path.join(ROOT, 'tools/bench/bench.html') } } },
+    build: {
+      outDir: OUT_DIR,
+      emptyOutDir: true,
+      rollupOptions: { input: { main: path.join(ROOT, 'index.html'), bench: path.join(ROOT, 'tools/bench/bench.html') } },
+    },
   });
   const server = await preview({ root: ROOT, logLevel: 'warn', build: { outDir: OUT_DIR }, preview: { host: '127.0.0.1', port: 0 } });
   const address = server.httpServer.address();
@@ -166,12 +176,21 @@ async function main(): Promise<void> {
   const browser = await launchChromium({ webgpu: devices.includes('webgpu') });
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${address.port}/tools/bench/bench.html`);
-  const info = await page.evaluate(() => ({ isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency, ua: navigator.userAgent }));
+  const info = await page.evaluate(() => ({
+    isolated: crossOriginIsolated,
+    cores: navigator.hardwareConcurrency,
+    ua: navigator.userAgent,
+  }));
   console.log(`Chromium: ${info.ua.match(/Chrome\/[\d.]+/)?.[0] ?? '?'}, cross-origin isolated: ${info.isolated}, cores: ${info.cores}`);
-  console.log(`Prompt: ${JSON.stringify(values.prompt)}, ${tokens} new tokens (EOS suppressed), ${rounds} alternating rounds after 2 warm-up rounds; medians of per-answer decode tok/s and of paired ratios, quartiles in brackets (see the header of this file)\n`);
+  console.log(
+    `Prompt: ${JSON.stringify(values.prompt)}, ${tokens} new tokens (EOS suppressed), ${rounds} alternating rounds after 2 warm-up rounds; medians of per-answer decode tok/s and of paired ratios, quartiles in brackets (see the header of this file)\n`,
+  );
 
   const bench = (fn: keyof BenchPage, arg?: BareRequest | AppRequest | string): Promise<unknown> =>
-    page.evaluate(([f, a]) => (window as unknown as { bench: Record<string, (r?: unknown) => Promise<unknown>> }).bench[f]!(a), [fn, arg] as const);
+    page.evaluate(([f, a]) => (window as unknown as { bench: Record<string, (r?: unknown) => Promise<unknown>> }).bench[f]!(a), [
+      fn,
+      arg,
+    ] as const);
 
   const rows: Record<string, unknown>[] = [];
   const table = [
@@ -194,7 +213,8 @@ async function main(): Promise<void> {
     }
   }
   console.log(`\n${table.join('\n')}\n`);
-  if (values.json) fs.writeFileSync(values.json, `${JSON.stringify({ prompt: values.prompt, tokens, rounds, chromium: info, rows }, null, 2)}\n`);
+  if (values.json)
+    fs.writeFileSync(values.json, `${JSON.stringify({ prompt: values.prompt, tokens, rounds, chromium: info, rows }, null, 2)}\n`);
   await browser.close();
   await server.close();
 }

@@ -67,11 +67,15 @@ async function traced<T>(cdp: CDPSession, body: () => Promise<T>): Promise<{ res
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', ({ value }) => {
     for (const e of value as unknown as TraceEvent[]) {
-      if (e.name === 'RunTask' || e.name === 'FireAnimationFrame' || e.name === 'thread_name' || e.cat.includes('blink.user_timing')) events.push(e);
+      if (e.name === 'RunTask' || e.name === 'FireAnimationFrame' || e.name === 'thread_name' || e.cat.includes('blink.user_timing'))
+        events.push(e);
     }
   });
   const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
-  await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing', transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', {
+    categories: 'toplevel,devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing',
+    transferMode: 'ReportEvents',
+  });
   const result = await body();
   await cdp.send('Tracing.end');
   await complete;
@@ -132,7 +136,9 @@ async function main(): Promise<void> {
   const browser = await launchChromium({ webgpu: false });
   const results: Record<string, { result: RenderResult; buckets: Bucket[] }> = {};
   try {
-    const runs = values.corpus.split(',').flatMap((c) => [{ corpus: c, naive: false }, ...(values.naive ? [{ corpus: c, naive: true }] : [])]);
+    const runs = values.corpus
+      .split(',')
+      .flatMap((c) => [{ corpus: c, naive: false }, ...(values.naive ? [{ corpus: c, naive: true }] : [])]);
     for (const { corpus: name, naive } of runs) {
       const label = `${name}${naive ? ' (before: whole answer per frame)' : ''}`;
       process.stderr.write(`${label}: streaming ${kb(Math.min(maxChars, corpus(name).length))} at ${charsPerFrame} characters a frame…\n`);
@@ -144,7 +150,10 @@ async function main(): Promise<void> {
       // The naive path grows without bound; a quarter of a second per frame is enough to see how.
       const request: RenderRun = { text: corpus(name), charsPerFrame, naive, giveUpFrameMs: naive ? 250 : 10_000 };
       const { result, events } = await traced(cdp, () =>
-        page.evaluate((r) => (window as unknown as { renderBench: { run(r: RenderRun): Promise<RenderResult> } }).renderBench.run(r), request),
+        page.evaluate(
+          (r) => (window as unknown as { renderBench: { run(r: RenderRun): Promise<RenderResult> } }).renderBench.run(r),
+          request,
+        ),
       );
       results[label] = { result, buckets: buckets(events, result.streamed) };
       await context.close();

@@ -33,6 +33,7 @@ export function foreignRequestReason(req: IncomingMessage): string | null {
   const origin = req.headers.origin;
   if (origin === undefined) return null;
   const own = ownOrigin(req);
-  if (own === null || originOf(origin) !== own) return `its Origin ${origin.slice(0, 200)} is not this server's (${own ?? 'no Host header'})`;
+  if (own === null || originOf(origin) !== own)
+    return `its Origin ${origin.slice(0, 200)} is not this server's (${own ?? 'no Host header'})`;
   return null;
 }

@@ -99,10 +99,15 @@ export function resolveModelId(wanted: string, models: readonly ServerModel[], p
   const matching = models.map((m) => ({ m, v: parseVariantId(m.id) })).filter(({ m, v }) => belongsTo(v, m, alias));
   // An alias the server itself reports beats a match by name.
   const declared = matching.filter(({ m }) => m.alias !== undefined);
-  const candidates = (declared.length ? declared : matching).sort((a, b) => compareRanks(rank(a.v, a.m, preferGpu), rank(b.v, b.m, preferGpu)));
+  const candidates = (declared.length ? declared : matching).sort((a, b) =>
+    compareRanks(rank(a.v, a.m, preferGpu), rank(b.v, b.m, preferGpu)),
+  );
   const best = candidates[0];
   if (!best) return null;
-  const notes = [best.m.loaded ? 'already loaded' : best.m.cached ? 'already downloaded' : null, best.v.device ? `${best.v.device.toUpperCase()} variant` : null]
+  const notes = [
+    best.m.loaded ? 'already loaded' : best.m.cached ? 'already downloaded' : null,
+    best.v.device ? `${best.v.device.toUpperCase()} variant` : null,
+  ]
     .filter(Boolean)
     .join(', ');
   return { id: best.m.id, how: `alias ${wanted} → ${best.m.id}${notes ? ` (${notes})` : ''}` };

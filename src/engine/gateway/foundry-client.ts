@@ -84,7 +84,10 @@ export class FoundryClient {
     const text = await response.text();
     if (response.headers.get(PROXY_ERROR_HEADER)) {
       // The page's own proxy answered for a gateway that is not there (vite.config.ts).
-      throw new GatewayError('refused', `Nothing answered at the gateway behind this page's proxy (${text.slice(0, 200)}). ${startCommandsHint()}`);
+      throw new GatewayError(
+        'refused',
+        `Nothing answered at the gateway behind this page's proxy (${text.slice(0, 200)}). ${startCommandsHint()}`,
+      );
     }
     return { status: response.status, body: parseJson(text), text };
   }
@@ -170,9 +173,7 @@ export class FoundryClient {
   async load(id: string, generation: GatewayGeneration, signal?: AbortSignal): Promise<void> {
     if (generation === 'openai') return;
     const path =
-      generation === 'foundry-service'
-        ? `/openai/load/${encodeURIComponent(id)}?ttl=600`
-        : `/models/load/${encodeURIComponent(id)}`;
+      generation === 'foundry-service' ? `/openai/load/${encodeURIComponent(id)}?ttl=600` : `/models/load/${encodeURIComponent(id)}`;
     const { status, body, text } = await this.get(path, signal);
     if (status >= 200 && status < 300) return;
     const error = asRecord(asRecord(body)?.['error']);

@@ -55,7 +55,12 @@ type ChatBody = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming & Re
 type ChunkDelta = OpenAI.Chat.Completions.ChatCompletionChunk.Choice.Delta & { reasoning_content?: unknown; reasoning?: unknown };
 
 /** OpenAI request fields for our settings, plus Foundry's own sampling extras where it takes them. */
-export function chatBody(model: string, messages: readonly ChatMessage[], params: GenerationParams, generation: GatewayGeneration): ChatBody {
+export function chatBody(
+  model: string,
+  messages: readonly ChatMessage[],
+  params: GenerationParams,
+  generation: GatewayGeneration,
+): ChatBody {
   const body: ChatBody = {
     model,
     messages: messages.map((m) => ({ role: m.role, content: m.content })),
@@ -90,7 +95,9 @@ function explainChatError(error: unknown, baseUrl: string, midStream: boolean): 
   const status = (error as { status?: unknown }).status;
   if (typeof status === 'number') {
     const hint = status === 401 || status === 403 ? ' Check the API key in the connection settings.' : '';
-    return new GatewayError('http', `The gateway answered HTTP ${status}: ${errorMessage(error).replace(/^\d+\s*/, '')}.${hint}`, { status });
+    return new GatewayError('http', `The gateway answered HTTP ${status}: ${errorMessage(error).replace(/^\d+\s*/, '')}.${hint}`, {
+      status,
+    });
   }
   const errorField = (error as { error?: unknown }).error;
   if (errorField && typeof errorField === 'object') {
@@ -138,7 +145,11 @@ export class GatewayEngine implements Engine<GatewayModelRef> {
     }
     const resolution = resolveModelId(ref.serverModel, info.models);
     if (!resolution) {
-      const available = info.models.map((m) => m.id).slice(0, 6).join(', ') || 'none';
+      const available =
+        info.models
+          .map((m) => m.id)
+          .slice(0, 6)
+          .join(', ') || 'none';
       throw new GatewayError(
         'unknown-model',
         `The gateway at ${baseUrl} has no model "${ref.serverModel}" (it has: ${available}).` +
@@ -193,7 +204,9 @@ export class GatewayEngine implements Engine<GatewayModelRef> {
       type: 'start',
       promptTokens: null,
       maxNewTokens: params.maxNewTokens,
-      ...(params.repetitionPenalty !== 1 ? { notice: 'The gateway takes no repetition penalty (not part of the OpenAI API); it was not applied.' } : {}),
+      ...(params.repetitionPenalty !== 1
+        ? { notice: 'The gateway takes no repetition penalty (not part of the OpenAI API); it was not applied.' }
+        : {}),
     });
 
     try {
@@ -209,7 +222,12 @@ export class GatewayEngine implements Engine<GatewayModelRef> {
         const choice = chunk.choices[0];
         if (!choice) continue;
         const delta = choice.delta as ChunkDelta;
-        const reasoning = typeof delta.reasoning_content === 'string' ? delta.reasoning_content : typeof delta.reasoning === 'string' ? delta.reasoning : '';
+        const reasoning =
+          typeof delta.reasoning_content === 'string'
+            ? delta.reasoning_content
+            : typeof delta.reasoning === 'string'
+              ? delta.reasoning
+              : '';
         if (reasoning) {
           tokenTimes.push(at);
           yield { type: 'reasoning', text: reasoning, at };

@@ -40,7 +40,9 @@ export function describeInfo(baseUrl: string, viaProxy: boolean, info: GatewayIn
   ];
   if (info.generation !== 'openai') details.push(`Loaded now: ${listSome(loaded)}.`);
   if (info.models.length === 0) {
-    details.push(info.generation === 'openai' ? 'The server lists no models.' : 'Download one first, for example: foundry model download phi-4-mini');
+    details.push(
+      info.generation === 'openai' ? 'The server lists no models.' : 'Download one first, for example: foundry model download phi-4-mini',
+    );
   }
   return { summary, details };
 }
@@ -78,7 +80,7 @@ export async function explainFetchFailure(root: string, pageUrl: string, fetcher
     );
   }
   const lna = crossToLoopback
-    ? " If it is running, the browser may be asking for Local Network Access: look for a prompt next to the address bar."
+    ? ' If it is running, the browser may be asking for Local Network Access: look for a prompt next to the address bar.'
     : '';
   return new GatewayError('refused', `Nothing answered at ${root} (connection refused or unreachable). ${startCommandsHint()}${lna}`);
 }

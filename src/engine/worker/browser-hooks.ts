@@ -39,7 +39,8 @@ export function browserRunnerHooks({ guard, cache, devices, threads }: BrowserHo
     expectFiles: (files) => {
       cache.cache.resetHits();
       // A rounded size (copied from a hub page) is for progress bars, not a check.
-      for (const f of files) guard.expect(f.url, { ...(f.approximate ? {} : { bytes: f.bytes }), ...(f.sha256 ? { sha256: f.sha256 } : {}) });
+      for (const f of files)
+        guard.expect(f.url, { ...(f.approximate ? {} : { bytes: f.bytes }), ...(f.sha256 ? { sha256: f.sha256 } : {}) });
     },
     aliasUrls: (from, to) => guard.alias(from, to),
     takeCacheProblems: () => cache.takeProblems(),

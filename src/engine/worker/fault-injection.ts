@@ -26,7 +26,8 @@ export function faultHooks(devices: DeviceWatch): Required<Pick<WorkerHooks, 'in
     else for (;;);
   };
   const injectFault = (kind: WorkerFault): Promise<void> => {
-    if (kind === 'device-lost' && !devices.current) return Promise.reject(new Error('No model runs on WebGPU in this worker: there is no device to lose.'));
+    if (kind === 'device-lost' && !devices.current)
+      return Promise.reject(new Error('No model runs on WebGPU in this worker: there is no device to lose.'));
     if (kind === 'hang' || kind === 'exit') {
       // After the reply has gone out, so the caller is not left waiting on a dead worker.
       setTimeout(() => triggerFault(kind), 0);

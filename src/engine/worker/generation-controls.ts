@@ -39,7 +39,12 @@ class TopKTopPWarper extends LogitsProcessor {
  * The sampling options of generate() for `params`: greedy when the temperature is 0, else
  * temperature and top-k, with our top-k/top-p filter when either limits anything.
  */
-export function samplingOptions(params: GenerationParams): { do_sample: boolean; temperature?: number; top_k?: number; logits_processor?: LogitsProcessorList } {
+export function samplingOptions(params: GenerationParams): {
+  do_sample: boolean;
+  temperature?: number;
+  top_k?: number;
+  logits_processor?: LogitsProcessorList;
+} {
   const sample = params.temperature > 0;
   if (!sample) return { do_sample: false };
   const options = { do_sample: true, temperature: params.temperature, top_k: params.topK };

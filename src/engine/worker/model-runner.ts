@@ -102,7 +102,12 @@ export class ModelRunner {
     const lost = device === 'webgpu' ? ((await this.hooks.deviceLostReason?.(graceMs)) ?? null) : null;
     const cause = deviceFaultCause(errorMessage(error), lost);
     if (!cause) return null;
-    return new DeviceFaultError(describeDeviceFault(cause, device, lost, when, phase), { cause, device, modelId, original: errorMessage(error) });
+    return new DeviceFaultError(describeDeviceFault(cause, device, lost, when, phase), {
+      cause,
+      device,
+      modelId,
+      original: errorMessage(error),
+    });
   }
 
   get current(): ModelRef | null {
@@ -117,22 +122,35 @@ export class ModelRunner {
     if (source.alias) this.hooks.aliasUrls?.(source.alias.from, source.alias.to);
     this.hooks.takeCacheProblems?.();
     this.hooks.expectFiles?.((ref.files ?? []).map((f) => ({ ...f, url: source.fileUrl(f.path) })));
-    const progress = new ProgressAggregator(ref.files ?? [], onProgress, (file) => this.hooks.servedFromCache?.(source.fileUrl(file)) ?? false);
+    const progress = new ProgressAggregator(
+      ref.files ?? [],
+      onProgress,
+      (file) => this.hooks.servedFromCache?.(source.fileUrl(file)) ?? false,
+    );
     const options = { ...source.options, progress_callback: (p: ProgressInfo) => progress.update(p) };
     let tokenizer: PreTrainedTokenizer;
     let model: PreTrainedModel;
     try {
-      [tokenizer, model] = await withFileSource(source.env, async () => [
-        await AutoTokenizer.from_pretrained(source.name, options),
-        await AutoModelForCausalLM.from_pretrained(source.name, { ...options, dtype: ref.dtype, device: this.hooks.executionDevice(device) }),
-      ] as const);
+      [tokenizer, model] = await withFileSource(
+        source.env,
+        async () =>
+          [
+            await AutoTokenizer.from_pretrained(source.name, options),
+            await AutoModelForCausalLM.from_pretrained(source.name, {
+              ...options,
+              dtype: ref.dtype,
+              device: this.hooks.executionDevice(device),
+            }),
+          ] as const,
+      );
     } catch (error) {
       const fault = await this.deviceFault(error, device, ref.id, `while ${ref.id} was loading`, 'load');
       if (fault) throw fault;
-      throw new ModelLoadError(
-        `Could not load ${ref.id} (${ref.dtype}) on ${this.hooks.describe(device)}: ${errorMessage(error)}`,
-        { modelId: ref.id, dtype: ref.dtype, device },
-      );
+      throw new ModelLoadError(`Could not load ${ref.id} (${ref.dtype}) on ${this.hooks.describe(device)}: ${errorMessage(error)}`, {
+        modelId: ref.id,
+        dtype: ref.dtype,
+        device,
+      });
     }
     const eos = model.generation_config?.eos_token_id;
     const eosIds = new Set<number>((Array.isArray(eos) ? eos : eos == null ? [] : [eos]).map(Number));

@@ -27,7 +27,7 @@ export function topKIndices(values: ArrayLike<number>, k: number): number[] {
   for (let i = 0; i < n; i++) {
     if (heap.length < k) {
       heap.push(i);
-      for (let c = heap.length - 1; c > 0; ) {
+      for (let c = heap.length - 1; c > 0;) {
         const p = (c - 1) >> 1;
         if (!less(heap[c]!, heap[p]!)) break;
         [heap[c], heap[p]] = [heap[p]!, heap[c]!];

@@ -69,25 +69,27 @@ export class BenchCharts extends LitElement {
           })),
         }}
       ></bench-chart>
-      ${this.historyData
-        ? html`<bench-chart
-            class="wide"
-            kind="line"
-            heading="History: median decode speed per run"
-            xTitle="Run"
-            yTitle="Decode p50 (tokens/s)"
-            .chartData=${{
-              labels: this.historyData.labels,
-              datasets: this.historyData.series.map((s, i) => ({
-                label: s.label,
-                data: s.values,
-                borderColor: colour(i),
-                backgroundColor: colour(i),
-                spanGaps: true,
-              })),
-            }}
-          ></bench-chart>`
-        : nothing}
+      ${
+        this.historyData
+          ? html`<bench-chart
+              class="wide"
+              kind="line"
+              heading="History: median decode speed per run"
+              xTitle="Run"
+              yTitle="Decode p50 (tokens/s)"
+              .chartData=${{
+                labels: this.historyData.labels,
+                datasets: this.historyData.series.map((s, i) => ({
+                  label: s.label,
+                  data: s.values,
+                  borderColor: colour(i),
+                  backgroundColor: colour(i),
+                  spanGaps: true,
+                })),
+              }}
+            ></bench-chart>`
+          : nothing
+      }
     `;
   }
 

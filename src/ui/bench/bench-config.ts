@@ -100,18 +100,24 @@ export class BenchConfig extends LitElement {
       </thead>
       <tbody>
         ${this.catalog.map(
-          (m) => html`<tr>
-            <th scope="row">${m.name}</th>
-            ${BACKENDS.map((backend) => {
-              const target = { modelId: m.id, backend };
-              const possible = backend === 'gateway' || (m.source.kind !== 'gateway' && (backend === 'wasm' || this.webgpu));
-              return html`<td>
-                <input type="checkbox" aria-label="${m.id} on ${BACKEND_LABEL[backend]}" data-target="${m.id}|${backend}"
-                  ?disabled=${!possible || this.running} .checked=${plan.targets.some((t) => same(t, target))}
-                  @change=${(e: Event) => this._toggle(target, (e.target as HTMLInputElement).checked)} />
-              </td>`;
-            })}
-          </tr>`,
+          (m) =>
+            html`<tr>
+              <th scope="row">${m.name}</th>
+              ${BACKENDS.map((backend) => {
+                const target = { modelId: m.id, backend };
+                const possible = backend === 'gateway' || (m.source.kind !== 'gateway' && (backend === 'wasm' || this.webgpu));
+                return html`<td>
+                  <input
+                    type="checkbox"
+                    aria-label="${m.id} on ${BACKEND_LABEL[backend]}"
+                    data-target="${m.id}|${backend}"
+                    ?disabled=${!possible || this.running}
+                    .checked=${plan.targets.some((t) => same(t, target))}
+                    @change=${(e: Event) => this._toggle(target, (e.target as HTMLInputElement).checked)}
+                  />
+                </td>`;
+              })}
+            </tr>`,
         )}
       </tbody>
     </table>`;
@@ -133,11 +139,19 @@ export class BenchConfig extends LitElement {
       </section>
       <section class="fields" aria-label="Settings">
         ${NUMBER_FIELDS.map(
-          ([field, label, min]) => html`<label>
-            <span>${label}</span>
-            <input type="number" name=${field} min=${min} step=${field === 'temperature' ? 0.1 : 1} .value=${String(plan[field])}
-              ?disabled=${this.running} @change=${(e: Event) => this._number(field, e)} />
-          </label>`,
+          ([field, label, min]) =>
+            html`<label>
+              <span>${label}</span>
+              <input
+                type="number"
+                name=${field}
+                min=${min}
+                step=${field === 'temperature' ? 0.1 : 1}
+                .value=${String(plan[field])}
+                ?disabled=${this.running}
+                @change=${(e: Event) => this._number(field, e)}
+              />
+            </label>`,
         )}
       </section>
       <section class="prompts" aria-label="Prompts">
@@ -145,31 +159,57 @@ export class BenchConfig extends LitElement {
           <h3>Prompts</h3>
           <b>${plan.promptSetName}</b><span class="muted">· ${plan.prompts.length} prompt(s)</span>
           <span class="spacer"></span>
-          <label class="file">Import<input type="file" accept="application/json,.json" ?disabled=${this.running} @change=${(e: Event) => void this._import(e)} /></label>
-          <button @click=${() => downloadText('prompt-set.json', promptSetToJson({ name: plan.promptSetName, prompts: plan.prompts }), 'application/json')}>
+          <label class="file"
+            >Import<input
+              type="file"
+              accept="application/json,.json"
+              ?disabled=${this.running}
+              @change=${(e: Event) => void this._import(e)}
+          /></label>
+          <button
+            @click=${() => downloadText('prompt-set.json', promptSetToJson({ name: plan.promptSetName, prompts: plan.prompts }), 'application/json')}
+          >
             Export
           </button>
-          <button ?disabled=${this.running} @click=${() => this.session?.setPlan({ promptSetName: builtinPromptSet().name, prompts: builtinPromptSet().prompts })}>
+          <button
+            ?disabled=${this.running}
+            @click=${() => this.session?.setPlan({ promptSetName: builtinPromptSet().name, prompts: builtinPromptSet().prompts })}
+          >
             Built-in
           </button>
         </div>
         <details @toggle=${(e: Event) => this._openEditor(e)}>
           <summary>Edit prompts (JSON)</summary>
           <label class="visually-hidden" for="prompt-json">Prompt set as JSON</label>
-          <textarea id="prompt-json" rows="10" spellcheck="false" .value=${this.draft} ?disabled=${this.running}
-            @input=${(e: Event) => (this.draft = (e.target as HTMLTextAreaElement).value)}></textarea>
+          <textarea
+            id="prompt-json"
+            rows="10"
+            spellcheck="false"
+            .value=${this.draft}
+            ?disabled=${this.running}
+            @input=${(e: Event) => (this.draft = (e.target as HTMLTextAreaElement).value)}
+          ></textarea>
           <button ?disabled=${this.running} @click=${() => this._applyDraft()}>Apply</button>
         </details>
       </section>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <div class="row run">
-        ${this.running
-          ? html`<button class="danger" @click=${() => this.session?.cancel()}>Cancel</button>`
-          : html`<button class="primary" ?disabled=${!plan.targets.length} @click=${() => this._run()}>Run benchmark</button>`}
-        ${p && this.running
-          ? html`<progress max=${p.total} .value=${p.done} aria-label="Benchmark progress"></progress>
-              <span class="status" role="status">${p.done} / ${p.total}${p.target ? html` · ${p.phase === 'loading' ? 'loading' : 'measuring'} ${p.target.modelId} on ${BACKEND_LABEL[p.target.backend]}` : nothing}</span>`
-          : html`<span class="muted">${plan.targets.length} target(s) × ${plan.prompts.length} prompts × ${plan.warmupRounds + plan.rounds} rounds</span>`}
+        ${
+          this.running
+            ? html`<button class="danger" @click=${() => this.session?.cancel()}>Cancel</button>`
+            : html`<button class="primary" ?disabled=${!plan.targets.length} @click=${() => this._run()}>Run benchmark</button>`
+        }
+        ${
+          p && this.running
+            ? html`<progress max=${p.total} .value=${p.done} aria-label="Benchmark progress"></progress>
+                <span class="status" role="status"
+                  >${p.done} /
+                  ${p.total}${p.target ? html` · ${p.phase === 'loading' ? 'loading' : 'measuring'} ${p.target.modelId} on ${BACKEND_LABEL[p.target.backend]}` : nothing}</span
+                >`
+            : html`<span class="muted"
+                >${plan.targets.length} target(s) × ${plan.prompts.length} prompts × ${plan.warmupRounds + plan.rounds} rounds</span
+              >`
+        }
       </div>
     `;
   }

@@ -32,7 +32,9 @@ export class BenchHistory extends LitElement {
     return html`
       <div class="head">
         <h3>Saved runs</h3>
-        <label class="file" title="A run exported as JSON, or its samples exported as CSV">Import<input type="file" accept="application/json,.json,text/csv,.csv" @change=${(e: Event) => void this._import(e)} /></label>
+        <label class="file" title="A run exported as JSON, or its samples exported as CSV"
+          >Import<input type="file" accept="application/json,.json,text/csv,.csv" @change=${(e: Event) => void this._import(e)}
+        /></label>
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${this.runs.length ? nothing : html`<p class="muted">No saved runs yet.</p>`}
@@ -44,7 +46,11 @@ export class BenchHistory extends LitElement {
               <span>${new Date(run.startedAt).toLocaleString()}</span>
               <span class="muted">${models} · ${run.plan.rounds} rounds</span>
             </button>
-            <button class="ghost icon" aria-label="Delete run of ${new Date(run.startedAt).toLocaleString()}" @click=${() => void this.session?.remove(run.id)}>
+            <button
+              class="ghost icon"
+              aria-label="Delete run of ${new Date(run.startedAt).toLocaleString()}"
+              @click=${() => void this.session?.remove(run.id)}
+            >
               ${icons.trash}
             </button>
           </li>`;

@@ -41,7 +41,9 @@ export class BenchResults extends LitElement {
     const few = summaries.some((s) => s.samples > 0 && !s.ttftMs.p95Reliable);
     return html`
       <div class="head">
-        <h3>Results <span class="muted">· ${new Date(run.startedAt).toLocaleString()}${run.finishedAt === null ? ' · running' : ''}</span></h3>
+        <h3>
+          Results <span class="muted">· ${new Date(run.startedAt).toLocaleString()}${run.finishedAt === null ? ' · running' : ''}</span>
+        </h3>
         <div class="exports" role="group" aria-label="Export">
           ${icons.download}
           <button @click=${() => this._export('csv')}>CSV</button>
@@ -63,14 +65,15 @@ export class BenchResults extends LitElement {
           </thead>
           <tbody>
             ${summaries.map(
-              (s) => html`<tr data-key=${targetKey(s)}>
-                <th scope="row">${targetLabel(s)}</th>
-                <td data-col="samples">${s.samples}${s.failed ? html` <span class="bad">(+${s.failed} failed)</span>` : nothing}</td>
-                <td data-col="ttft-p50">${formatMs(s.ttftMs.p50)}</td>
-                <td data-col="ttft-p95">${p95(s.ttftMs)}</td>
-                <td data-col="decode-p50">${formatRate(s.decodeTokensPerSec.p50)}</td>
-                <td data-col="total-p95">${p95(s.totalMs)}</td>
-              </tr>`,
+              (s) =>
+                html`<tr data-key=${targetKey(s)}>
+                  <th scope="row">${targetLabel(s)}</th>
+                  <td data-col="samples">${s.samples}${s.failed ? html` <span class="bad">(+${s.failed} failed)</span>` : nothing}</td>
+                  <td data-col="ttft-p50">${formatMs(s.ttftMs.p50)}</td>
+                  <td data-col="ttft-p95">${p95(s.ttftMs)}</td>
+                  <td data-col="decode-p50">${formatRate(s.decodeTokensPerSec.p50)}</td>
+                  <td data-col="total-p95">${p95(s.totalMs)}</td>
+                </tr>`,
             )}
           </tbody>
         </table>
@@ -78,9 +81,10 @@ export class BenchResults extends LitElement {
       ${!summaries.length ? html`<p class="muted">No measured requests yet.</p>` : nothing}
       <ul class="notes">
         ${problems.map(
-          (t) => html`<li class=${t.status === 'failed' ? 'bad' : 'muted'} data-status=${t.status}>
-            ${t.target.modelId} on ${t.target.backend}: ${t.status}${t.message ? ` — ${t.message}` : ''}
-          </li>`,
+          (t) =>
+            html`<li class=${t.status === 'failed' ? 'bad' : 'muted'} data-status=${t.status}>
+              ${t.target.modelId} on ${t.target.backend}: ${t.status}${t.message ? ` — ${t.message}` : ''}
+            </li>`,
         )}
         ${comparisons.map((c) => html`<li class="native">${describeComparison(c)}</li>`)}
         ${few ? html`<li class="muted">${FEW_SAMPLES_MARK} fewer than ${MIN_SAMPLES_P95} samples: that p95 is close to the slowest single request.</li>` : nothing}

@@ -40,13 +40,17 @@ export class BenchView extends LitElement {
             ></bench-config>
           </section>
           ${s.problem ? html`<p class="error" role="alert">${s.problem}</p>` : nothing}
-          ${s.shown
-            ? html`<section class="card" aria-label="Results"><bench-results .run=${s.shown}></bench-results></section>
-                <section class="card" aria-label="Charts"><bench-charts .run=${s.shown} .history=${s.runs}></bench-charts></section>`
-            : s.running
-              ? html`<p class="muted empty">Loading the first model; results appear here after its first answer.</p>`
-              : html`<p class="muted empty">Pick targets and run a benchmark: time to first token, decode speed and per-token latency
-                appear here, measured in this browser.</p>`}
+          ${
+            s.shown
+              ? html`<section class="card" aria-label="Results"><bench-results .run=${s.shown}></bench-results></section>
+                  <section class="card" aria-label="Charts"><bench-charts .run=${s.shown} .history=${s.runs}></bench-charts></section>`
+              : s.running
+                ? html`<p class="muted empty">Loading the first model; results appear here after its first answer.</p>`
+                : html`<p class="muted empty">
+                    Pick targets and run a benchmark: time to first token, decode speed and per-token latency appear here, measured in this
+                    browser.
+                  </p>`
+          }
         </div>
         <section class="card history" aria-label="Saved runs">
           <bench-history .session=${s} .runs=${s.runs} shownId=${s.shown?.id ?? ''}></bench-history>

@@ -88,17 +88,33 @@ export class ChatComposer extends LitElement {
           @keydown=${this._onKey}
           aria-describedby="hint"
         ></textarea>
-        ${this.busy
-          ? html`<button type="button" class="stop" @click=${() => this.dispatchEvent(new StopGenerationEvent())} aria-label="Stop generating">
-              ${icons.stop} Stop
-            </button>`
-          : html`<button type="submit" class="primary send" ?disabled=${!this.text.trim() || this.blocked !== ''} aria-label="Send message">
-              ${icons.send} Send
-            </button>`}
+        ${
+          this.busy
+            ? html`<button
+                type="button"
+                class="stop"
+                @click=${() => this.dispatchEvent(new StopGenerationEvent())}
+                aria-label="Stop generating"
+              >
+                ${icons.stop} Stop
+              </button>`
+            : html`<button
+                type="submit"
+                class="primary send"
+                ?disabled=${!this.text.trim() || this.blocked !== ''}
+                aria-label="Send message"
+              >
+                ${icons.send} Send
+              </button>`
+        }
       </form>
-      ${this.blocked
-        ? html`<p id="hint" class="hint blocked" role="status">${this.blocked}. You can type; sending waits until it is done.</p>`
-        : html`<p id="hint" class="hint muted"><kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line · <kbd>Esc</kbd> to stop</p>`}`;
+      ${
+        this.blocked
+          ? html`<p id="hint" class="hint blocked" role="status">${this.blocked}. You can type; sending waits until it is done.</p>`
+          : html`<p id="hint" class="hint muted">
+              <kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line · <kbd>Esc</kbd> to stop
+            </p>`
+      }`;
   }
 
   static override styles = [

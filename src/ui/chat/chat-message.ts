@@ -132,11 +132,13 @@ export class ChatMessage extends LitElement {
       </form>`;
     }
     return html`<div class="bubble user-text">${this.turn.content}</div>
-      ${this.actionable
-        ? html`<div class="actions">
-            <button class="ghost icon" @click=${this._startEdit} aria-label="Edit and resend">${icons.edit} Edit</button>
-          </div>`
-        : nothing}`;
+      ${
+        this.actionable
+          ? html`<div class="actions">
+              <button class="ghost icon" @click=${this._startEdit} aria-label="Edit and resend">${icons.edit} Edit</button>
+            </div>`
+          : nothing
+      }`;
   }
 
   private renderMetrics() {
@@ -155,43 +157,52 @@ export class ChatMessage extends LitElement {
     const meta = this.turn.meta;
     const empty = this.turn.content === '';
     return html`
-      ${meta
-        ? html`<div class="who">
-            <span class="model">${meta.modelName}</span>
-            <span class="chip" title=${meta.routeReason}>${BACKEND_LABEL[meta.backend]} · ${meta.dtype}</span>
-          </div>
-          ${meta.backend === 'gateway' ? html`<p class="route">Answered ${meta.routeReason}</p>` : nothing}`
-        : nothing}
-      ${this.turn.reasoning
-        ? html`<details class="reasoning" ?open=${this.streaming && empty}>
-            <summary>Reasoning</summary>
-            <p>${this.turn.reasoning}</p>
-          </details>`
-        : nothing}
+      ${
+        meta
+          ? html`<div class="who">
+                <span class="model">${meta.modelName}</span>
+                <span class="chip" title=${meta.routeReason}>${BACKEND_LABEL[meta.backend]} · ${meta.dtype}</span>
+              </div>
+              ${meta.backend === 'gateway' ? html`<p class="route">Answered ${meta.routeReason}</p>` : nothing}`
+          : nothing
+      }
+      ${
+        this.turn.reasoning
+          ? html`<details class="reasoning" ?open=${this.streaming && empty}>
+              <summary>Reasoning</summary>
+              <p>${this.turn.reasoning}</p>
+            </details>`
+          : nothing
+      }
       <div class="markdown" aria-busy=${this.streaming ? 'true' : 'false'}>
         ${empty && this.streaming ? html`<span class="thinking">Thinking…</span>` : nothing}
         <div class="md-body" ${ref(this.body)}></div>
         ${this.streaming && !empty ? html`<span class="caret" aria-hidden="true"></span>` : nothing}
       </div>
-      ${this.plainText
-        ? html`<p class="notice plain-notice">Part of this answer is shown as plain text: its Markdown nests too deeply to format.</p>`
-        : nothing}
+      ${
+        this.plainText
+          ? html`<p class="notice plain-notice">Part of this answer is shown as plain text: its Markdown nests too deeply to format.</p>`
+          : nothing
+      }
       ${meta?.notice ? html`<p class="notice">${meta.notice}</p>` : nothing}
       ${meta?.error ? html`<p class="error" role="alert">${icons.alert} ${meta.error}</p>` : nothing}
       <div class="footer">
         ${meta?.stopReason === 'aborted' ? html`<span class="tag">stopped</span>` : nothing}
-        ${meta?.stopReason === 'length' ? html`<span class="tag">token limit reached</span>` : nothing}
-        ${this.renderMetrics()}
-        ${!this.streaming && !empty
-          ? html`<button class="ghost icon" @click=${() => this._copy(this.turn.content)} aria-label="Copy answer">
-              ${this.copied ? icons.check : icons.copy}
-            </button>`
-          : nothing}
-        ${this.actionable && !this.streaming
-          ? html`<button class="ghost icon" @click=${() => this.dispatchEvent(new RegenerateEvent())} aria-label="Regenerate answer">
-              ${icons.refresh}
-            </button>`
-          : nothing}
+        ${meta?.stopReason === 'length' ? html`<span class="tag">token limit reached</span>` : nothing} ${this.renderMetrics()}
+        ${
+          !this.streaming && !empty
+            ? html`<button class="ghost icon" @click=${() => this._copy(this.turn.content)} aria-label="Copy answer">
+                ${this.copied ? icons.check : icons.copy}
+              </button>`
+            : nothing
+        }
+        ${
+          this.actionable && !this.streaming
+            ? html`<button class="ghost icon" @click=${() => this.dispatchEvent(new RegenerateEvent())} aria-label="Regenerate answer">
+                ${icons.refresh}
+              </button>`
+            : nothing
+        }
       </div>
     `;
   }

@@ -18,7 +18,14 @@ const EXAMPLES = ['What is 7 plus 5?', 'Tell me about the moon.', 'Show me hello
 /** The conversation in the middle: system prompt, turns, and the prompt box. */
 @customElement('chat-view')
 export class ChatView extends LitElement {
-  private readonly app = new AppWatch(this, (app) => [app.chats, app.generation, app.models.primary, app.models.primary.hold, app.catalog, app.settings]);
+  private readonly app = new AppWatch(this, (app) => [
+    app.chats,
+    app.generation,
+    app.models.primary,
+    app.models.primary.hold,
+    app.catalog,
+    app.settings,
+  ]);
   @query('chat-composer') private composer?: ChatComposer;
   @query('.scroller') private scroller?: HTMLElement;
   private stickToBottom = true;
@@ -88,7 +95,9 @@ export class ChatView extends LitElement {
     const used = answers.reduce((n, t) => n + (t.meta?.networkRequests ?? 0), 0);
     return used === 0
       ? html`<p class="privacy clean" data-network="none">${icons.shield} No network used in this conversation</p>`
-      : html`<p class="privacy" data-network=${used}>${used} network request${used === 1 ? '' : 's'} during this conversation's answers</p>`;
+      : html`<p class="privacy" data-network=${used}>
+          ${used} network request${used === 1 ? '' : 's'} during this conversation's answers
+        </p>`;
   }
 
   protected override render() {
@@ -126,23 +135,26 @@ export class ChatView extends LitElement {
           ${repeat(
             turns,
             (t) => t.id,
-            (turn, i) => html`<chat-message
-              .turn=${turn}
-              ?streaming=${generating?.turnId === turn.id}
-              ?actionable=${!generating && !heldBy && (i === turns.length - 1 ? turn.role === 'assistant' : i === lastUser && i === turns.length - 2)}
-              @regenerate=${() => void generation.regenerate()}
-              @edit-resend=${(e: EditResendEvent) => void generation.editAndResend(e.text)}
-            ></chat-message>`,
+            (turn, i) =>
+              html`<chat-message
+                .turn=${turn}
+                ?streaming=${generating?.turnId === turn.id}
+                ?actionable=${!generating && !heldBy && (i === turns.length - 1 ? turn.role === 'assistant' : i === lastUser && i === turns.length - 2)}
+                @regenerate=${() => void generation.regenerate()}
+                @edit-resend=${(e: EditResendEvent) => void generation.editAndResend(e.text)}
+              ></chat-message>`,
           )}
         </div>
       </div>
       <div class="composer">
-        ${load.kind === 'error' && load.recovery?.length
-          ? html`<div class="recovery" role="group" aria-label="Continue this conversation">
-              <span>${icons.alert} ${model?.name ?? 'The model'} stopped: its device failed. Continue with</span>
-              <recovery-offers .offers=${load.recovery} @recover=${(e: RecoverEvent) => slot.recover(e.offer)}></recovery-offers>
-            </div>`
-          : nothing}
+        ${
+          load.kind === 'error' && load.recovery?.length
+            ? html`<div class="recovery" role="group" aria-label="Continue this conversation">
+                <span>${icons.alert} ${model?.name ?? 'The model'} stopped: its device failed. Continue with</span>
+                <recovery-offers .offers=${load.recovery} @recover=${(e: RecoverEvent) => slot.recover(e.offer)}></recovery-offers>
+              </div>`
+            : nothing
+        }
         <chat-composer
           ?busy=${generating !== null}
           blocked=${heldBy ?? ''}

@@ -63,39 +63,74 @@ export class ConversationList extends LitElement {
     if (this.confirmDelete === c.id) {
       return html`<div class="item confirm" role="group" aria-label="Confirm delete">
         <span>Delete “${c.title}”?</span>
-        <button class="danger" @click=${() => {
-          this.confirmDelete = null;
-          void this.app.value?.chats.remove(c.id);
-        }}>Delete</button>
+        <button
+          class="danger"
+          @click=${() => {
+            this.confirmDelete = null;
+            void this.app.value?.chats.remove(c.id);
+          }}
+        >
+          Delete
+        </button>
         <button class="ghost" @click=${() => (this.confirmDelete = null)}>Cancel</button>
       </div>`;
     }
     return html`<div class="item ${current ? 'current' : ''}">
-      <button class="title" aria-current=${current ? 'true' : 'false'} @click=${() => {
-        this.app.value?.chats.switchTo(c.id);
-        this.dispatchEvent(new ConversationChosenEvent());
-      }}>
+      <button
+        class="title"
+        aria-current=${current ? 'true' : 'false'}
+        @click=${() => {
+          this.app.value?.chats.switchTo(c.id);
+          this.dispatchEvent(new ConversationChosenEvent());
+        }}
+      >
         ${c.title}
       </button>
-      <button class="ghost icon more" aria-label="Actions for ${c.title}" aria-expanded=${this.menuFor === c.id ? 'true' : 'false'}
-        @click=${() => (this.menuFor = this.menuFor === c.id ? null : c.id)}>${icons.more}</button>
-      ${this.menuFor === c.id
-        ? html`<div class="menu" role="menu">
-            <button role="menuitem" @click=${() => this._startRename(c.id)}>${icons.edit} Rename</button>
-            <button role="menuitem" ?disabled=${c.turns.length === 0} @click=${() => {
-              this.menuFor = null;
-              downloadText(exportFileName(c, 'md'), conversationToMarkdown(c), 'text/markdown');
-            }}>${icons.download} Export Markdown</button>
-            <button role="menuitem" ?disabled=${c.turns.length === 0} @click=${() => {
-              this.menuFor = null;
-              downloadText(exportFileName(c, 'json'), conversationToJson(c), 'application/json');
-            }}>${icons.download} Export JSON</button>
-            <button role="menuitem" class="danger" @click=${() => {
-              this.menuFor = null;
-              this.confirmDelete = c.id;
-            }}>${icons.trash} Delete</button>
-          </div>`
-        : nothing}
+      <button
+        class="ghost icon more"
+        aria-label="Actions for ${c.title}"
+        aria-expanded=${this.menuFor === c.id ? 'true' : 'false'}
+        @click=${() => (this.menuFor = this.menuFor === c.id ? null : c.id)}
+      >
+        ${icons.more}
+      </button>
+      ${
+        this.menuFor === c.id
+          ? html`<div class="menu" role="menu">
+              <button role="menuitem" @click=${() => this._startRename(c.id)}>${icons.edit} Rename</button>
+              <button
+                role="menuitem"
+                ?disabled=${c.turns.length === 0}
+                @click=${() => {
+                  this.menuFor = null;
+                  downloadText(exportFileName(c, 'md'), conversationToMarkdown(c), 'text/markdown');
+                }}
+              >
+                ${icons.download} Export Markdown
+              </button>
+              <button
+                role="menuitem"
+                ?disabled=${c.turns.length === 0}
+                @click=${() => {
+                  this.menuFor = null;
+                  downloadText(exportFileName(c, 'json'), conversationToJson(c), 'application/json');
+                }}
+              >
+                ${icons.download} Export JSON
+              </button>
+              <button
+                role="menuitem"
+                class="danger"
+                @click=${() => {
+                  this.menuFor = null;
+                  this.confirmDelete = c.id;
+                }}
+              >
+                ${icons.trash} Delete
+              </button>
+            </div>`
+          : nothing
+      }
     </div>`;
   }
 
@@ -106,10 +141,15 @@ export class ConversationList extends LitElement {
     const visible = chats.conversations.filter((c) => c.turns.length > 0 || c.id === chats.currentId);
     let lastGroup = '';
     return html`
-      <button class="new" @click=${() => {
-        chats.newConversation();
-        this.dispatchEvent(new ConversationChosenEvent());
-      }}>${icons.plus} New chat</button>
+      <button
+        class="new"
+        @click=${() => {
+          chats.newConversation();
+          this.dispatchEvent(new ConversationChosenEvent());
+        }}
+      >
+        ${icons.plus} New chat
+      </button>
       <nav aria-label="Conversations">
         ${visible.map((c) => {
           const g = c.turns.length === 0 ? 'Today' : group(c.updatedAt, now);

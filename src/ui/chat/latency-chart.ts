@@ -27,51 +27,46 @@ export class LatencyChart extends LitElement {
     if (signature !== this.signature) {
       this.signature = signature;
       this.chartData = data.labels.length ? data : null;
-      this.ttft = { labels: data.labels, datasets: [{ label: model.name, data: data.ttftMs, borderColor: SERIES_COLOURS[0], backgroundColor: SERIES_COLOURS[0] }] };
+      this.ttft = {
+        labels: data.labels,
+        datasets: [{ label: model.name, data: data.ttftMs, borderColor: SERIES_COLOURS[0], backgroundColor: SERIES_COLOURS[0] }],
+      };
       this.decode = {
         labels: data.labels,
-        datasets: [{ label: model.name, data: data.decodeTokensPerSec, borderColor: SERIES_COLOURS[1], backgroundColor: SERIES_COLOURS[1] }],
+        datasets: [
+          { label: model.name, data: data.decodeTokensPerSec, borderColor: SERIES_COLOURS[1], backgroundColor: SERIES_COLOURS[1] },
+        ],
       };
     }
     const d = this.chartData;
     return html`<h2>This model</h2>
-      ${d
-        ? html`<bench-chart
-              kind="line"
-              heading="Time to first token"
-              xTitle="Answer"
-              yTitle="ms"
-              .chartData=${this.ttft}
-            ></bench-chart>
-            <bench-chart
-              kind="line"
-              heading="Decode speed"
-              xTitle="Answer"
-              yTitle="tokens/s"
-              .chartData=${this.decode}
-            ></bench-chart>`
-        : html`<p class="muted">Latency of ${model.name}'s answers appears here as you chat.</p>`}`;
+      ${
+        d
+          ? html`<bench-chart kind="line" heading="Time to first token" xTitle="Answer" yTitle="ms" .chartData=${this.ttft}></bench-chart>
+              <bench-chart kind="line" heading="Decode speed" xTitle="Answer" yTitle="tokens/s" .chartData=${this.decode}></bench-chart>`
+          : html`<p class="muted">Latency of ${model.name}'s answers appears here as you chat.</p>`
+      }`;
   }
 
   static override styles = [
     panel,
     css`
-    :host {
-      display: flex;
-      flex-direction: column;
-      gap: 12px;
-    }
-    h2 {
-      margin: 0;
-    }
-    p {
-      margin: 0;
-      color: var(--muted);
-    }
-    bench-chart {
-      --chart-height: 150px;
-    }
-  `,
+      :host {
+        display: flex;
+        flex-direction: column;
+        gap: 12px;
+      }
+      h2 {
+        margin: 0;
+      }
+      p {
+        margin: 0;
+        color: var(--muted);
+      }
+      bench-chart {
+        --chart-height: 150px;
+      }
+    `,
   ];
 }
 

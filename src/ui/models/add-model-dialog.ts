@@ -135,18 +135,28 @@ export class AddModelDialog extends LitElement {
         <b>${model.name}</b> · ${model.architecture}${model.parameters ? ` · ~${formatCount(model.parameters)} parameters` : ''}
         ${model.contextLength ? ` · ${formatCount(model.contextLength)} context` : ''} · ${model.license}
       </p>
-      <p class="muted">Variants: ${model.variants.map((v) => `${dtypeLabel(v.dtype)} ${formatBytes(variantBytes(model, v.dtype))}`).join(' · ')}</p>
-      ${fit
-        ? html`<p class="verdict ${level}" data-fit=${level}>
-            ${level === 'fits' ? 'Fits this device' : level === 'slow' ? 'Will be slow here' : 'Will not fit here'}${fit.dtype
-              ? html` <span class="muted">(${fit.device === 'webgpu' ? 'WebGPU' : 'WASM'} · ${dtypeLabel(fit.dtype)} · ${formatBytes(fit.bytes)})</span>`
-              : nothing}
-            ${fit.verdict.reasons.length ? html`<br />${fit.verdict.reasons.join('; ')}` : nothing}
-            ${fit.verdict.suggestion ? html`<br /><span class="muted">Suggestion: ${fit.verdict.suggestion}.</span>` : nothing}
-          </p>`
-        : nothing}
+      <p class="muted">
+        Variants: ${model.variants.map((v) => `${dtypeLabel(v.dtype)} ${formatBytes(variantBytes(model, v.dtype))}`).join(' · ')}
+      </p>
+      ${
+        fit
+          ? html`<p class="verdict ${level}" data-fit=${level}>
+              ${level === 'fits' ? 'Fits this device' : level === 'slow' ? 'Will be slow here' : 'Will not fit here'}${
+                fit.dtype
+                  ? html` <span class="muted"
+                      >(${fit.device === 'webgpu' ? 'WebGPU' : 'WASM'} · ${dtypeLabel(fit.dtype)} · ${formatBytes(fit.bytes)})</span
+                    >`
+                  : nothing
+              }
+              ${fit.verdict.reasons.length ? html`<br />${fit.verdict.reasons.join('; ')}` : nothing}
+              ${fit.verdict.suggestion ? html`<br /><span class="muted">Suggestion: ${fit.verdict.suggestion}.</span>` : nothing}
+            </p>`
+          : nothing
+      }
       <div class="actions">
-        <button class="primary" @click=${() => void this._add(model, true)}>Add and download${fit && fit.bytes ? ` ${formatBytes(fit.bytes)}` : ''}</button>
+        <button class="primary" @click=${() => void this._add(model, true)}>
+          Add and download${fit && fit.bytes ? ` ${formatBytes(fit.bytes)}` : ''}
+        </button>
         <button @click=${() => void this._add(model, false)}>Add without downloading</button>
       </div>
     </div>`;
@@ -163,25 +173,41 @@ export class AddModelDialog extends LitElement {
       </div>
       <section aria-labelledby="hub-title">
         <h3 id="hub-title">From the Hugging Face hub</h3>
-        <p class="muted">An ONNX chat model transformers.js runs (e.g. an onnx-community repo), read from ${app?.settings.preferences.hubUrl ?? 'the hub'}
-          and pinned to the commit it points to now. Nothing big downloads until you say so.</p>
+        <p class="muted">
+          An ONNX chat model transformers.js runs (e.g. an onnx-community repo), read from ${app?.settings.preferences.hubUrl ?? 'the hub'}
+          and pinned to the commit it points to now. Nothing big downloads until you say so.
+        </p>
         <form @submit=${(e: Event) => this._inspect(e)}>
-          <label>Repository <input name="repo" required placeholder="onnx-community/Qwen2.5-0.5B-Instruct" autocomplete="off" spellcheck="false" /></label>
+          <label
+            >Repository
+            <input name="repo" required placeholder="onnx-community/Qwen2.5-0.5B-Instruct" autocomplete="off" spellcheck="false"
+          /></label>
           <label>Revision <input name="revision" placeholder="main" autocomplete="off" spellcheck="false" /></label>
           <button type="submit" ?disabled=${checking}>${checking ? 'Checking…' : 'Check'}</button>
         </form>
-        ${this.checkShown
-          ? this.inspection.render({
-              complete: (model) => (this.addError ? failed(this.addError) : this.renderFound(model)),
-              error: (error) => (isAbortError(error) ? nothing : failed(errorMessage(error))),
-            })
-          : nothing}
+        ${
+          this.checkShown
+            ? this.inspection.render({
+                complete: (model) => (this.addError ? failed(this.addError) : this.renderFound(model)),
+                error: (error) => (isAbortError(error) ? nothing : failed(errorMessage(error))),
+              })
+            : nothing
+        }
       </section>
       <section aria-labelledby="local-title">
         <h3 id="local-title">From a folder on this computer</h3>
-        <p class="muted">A model folder with config.json, the tokenizer files and onnx/. It is copied into this browser's storage and runs with no network.</p>
-        <div class="drop ${this.dragging ? 'over' : ''}" @dragover=${this._dragOver} @dragleave=${() => (this.dragging = false)} @drop=${(e: DragEvent) => void this._drop(e)}>
-          <label class="file">Choose folder…<input type="file" webkitdirectory multiple @change=${(e: Event) => void this._pick(e)} /></label>
+        <p class="muted">
+          A model folder with config.json, the tokenizer files and onnx/. It is copied into this browser's storage and runs with no network.
+        </p>
+        <div
+          class="drop ${this.dragging ? 'over' : ''}"
+          @dragover=${this._dragOver}
+          @dragleave=${() => (this.dragging = false)}
+          @drop=${(e: DragEvent) => void this._drop(e)}
+        >
+          <label class="file"
+            >Choose folder…<input type="file" webkitdirectory multiple @change=${(e: Event) => void this._pick(e)}
+          /></label>
           <span class="muted">or drop it here</span>
         </div>
         ${this.importState === 'importing' ? html`<p role="status">Importing…</p>` : nothing}

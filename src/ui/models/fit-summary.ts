@@ -20,10 +20,18 @@ export class FitSummary extends LitElement {
     const fit = this.fit;
     if (!fit) return nothing;
     const v = fit.verdict;
-    const where = fit.device ? `${fit.device === 'webgpu' ? 'WebGPU' : 'WASM'} · ${fit.dtype ? dtypeLabel(fit.dtype) : ''} · ${formatBytes(fit.bytes)}` : '';
+    const where = fit.device
+      ? `${fit.device === 'webgpu' ? 'WebGPU' : 'WASM'} · ${fit.dtype ? dtypeLabel(fit.dtype) : ''} · ${formatBytes(fit.bytes)}`
+      : '';
     return html`<div class="fit ${v.level}" data-fit=${v.level}>
       <b>${VERDICT_LABEL[v.level]}</b>${where ? html`<span class="muted"> · ${where}</span>` : nothing}
-      ${v.reasons.length ? html`<ul>${v.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : nothing}
+      ${
+        v.reasons.length
+          ? html`<ul>
+              ${v.reasons.map((r) => html`<li>${r}</li>`)}
+            </ul>`
+          : nothing
+      }
       ${v.suggestion ? html`<p class="muted">Suggestion: ${v.suggestion}.</p>` : nothing}
     </div>`;
   }

@@ -27,7 +27,14 @@ export class LoadProgressBar extends LitElement {
         <span>${verb} · ${Math.floor(percent)}%</span>
         <span class="bytes">${formatBytes(p.loaded)} / ${formatBytes(p.total)}</span>
       </div>
-      <div class="bar" role="progressbar" aria-label="Model download" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.floor(percent)}>
+      <div
+        class="bar"
+        role="progressbar"
+        aria-label="Model download"
+        aria-valuemin="0"
+        aria-valuemax="100"
+        aria-valuenow=${Math.floor(percent)}
+      >
         <span style="width:${percent}%"></span>
       </div>
       <div class="sub" title=${p.file}>${p.file} · ${formatBytes(p.fileLoaded)} of ${formatBytes(p.fileTotal)}</div>`;

@@ -72,7 +72,11 @@ export class ModelPanel extends LitElement {
     return html`
       <div class="head">
         <h2>Model</h2>
-        <button class="ghost small" ?disabled=${held} @click=${() => this.renderRoot.querySelector<AddModelDialog>('add-model-dialog')?.open()}>
+        <button
+          class="ghost small"
+          ?disabled=${held}
+          @click=${() => this.renderRoot.querySelector<AddModelDialog>('add-model-dialog')?.open()}
+        >
           + Add a model
         </button>
       </div>
@@ -82,7 +86,14 @@ export class ModelPanel extends LitElement {
           <option value="all" ?selected=${this.task === 'all'}>All tasks</option>
           ${TASKS.map((t) => html`<option value=${t} ?selected=${this.task === t}>${t}</option>`)}
         </select>
-        <label class="check"><input type="checkbox" .checked=${this.onlyFitting} @change=${(e: Event) => (this.onlyFitting = (e.target as HTMLInputElement).checked)} /> Fits this device</label>
+        <label class="check"
+          ><input
+            type="checkbox"
+            .checked=${this.onlyFitting}
+            @change=${(e: Event) => (this.onlyFitting = (e.target as HTMLInputElement).checked)}
+          />
+          Fits this device</label
+        >
       </div>
       <label for="model">Model</label>
       <select id="model" ?disabled=${held} @change=${(e: Event) => void slot.selectModel((e.target as HTMLSelectElement).value)}>
@@ -95,51 +106,71 @@ export class ModelPanel extends LitElement {
             : nothing;
         })}
       </select>
-      ${model
-        ? html`
-            <p class="facts muted">
-              ${[
-                model.parameters === null ? null : `${formatCount(model.parameters)} parameters`,
-                model.contextLength === null ? null : `${formatCount(model.contextLength)} context`,
-                model.license,
-              ]
-                .filter(Boolean)
-                .join(' · ')}
-            </p>
-            ${model.source.kind === 'gateway'
-              ? html`<p class="muted">Runs on the gateway set up under Settings → Gateway.</p>`
-              : html`<div class="grid">
-              <label for="device">Runs on</label>
-              <select id="device" ?disabled=${held} @change=${(e: Event) => slot.setRunPreference({ device: (e.target as HTMLSelectElement).value as DevicePreference })}>
-                <option value="auto" ?selected=${prefs.device === 'auto'}>Auto (best available)</option>
-                <option value="webgpu" ?selected=${prefs.device === 'webgpu'} ?disabled=${!app.capabilities.webgpu}>
-                  WebGPU${app.capabilities.webgpu ? '' : ' (unavailable)'}
-                </option>
-                <option value="wasm" ?selected=${prefs.device === 'wasm'}>WASM (CPU)</option>
-                <option value="gateway" ?selected=${prefs.device === 'gateway'}>Gateway</option>
-              </select>
-              <label for="dtype">Variant</label>
-              <select id="dtype" ?disabled=${held} @change=${(e: Event) => slot.setRunPreference({ dtype: (e.target as HTMLSelectElement).value as Dtype | 'auto' })}>
-                <option value="auto" ?selected=${prefs.dtype === 'auto'}>Auto</option>
-                ${model.variants.map((v) => {
-                  // Each variant's own verdict, so the choice is informed before anything downloads.
-                  const level = fitForModel(model, app.capabilities, prefs.device, v.dtype)?.verdict.level;
-                  const mark = level === 'wont-fit' ? ' · will not fit' : level === 'slow' ? ' · slow here' : '';
-                  return html`<option value=${v.dtype} ?selected=${prefs.dtype === v.dtype} data-fit=${level ?? 'fits'}>
-                    ${dtypeLabel(v.dtype)} · ${formatBytes(variantBytes(model, v.dtype))}${mark}
-                  </option>`;
-                })}
-              </select>
-            </div>`}
-            <fit-summary .fit=${this.fit(app, model)}></fit-summary>
-            ${slot.load.kind === 'confirm' && slot.load.modelId === model.id ? this.renderConfirm(app, model, this.fit(app, model)) : nothing}
-            <load-status></load-status>
-            ${model.notes ? html`<p class="notes muted">${model.notes}</p>` : nothing}
-            ${app.catalog.userModelIds.has(model.id)
-              ? html`<button class="ghost small remove" aria-label="Remove ${model.name} from the list" @click=${() => void this._remove(app, model)}>Remove from the list</button>`
-              : nothing}
-          `
-        : html`<p class="muted">No models in the catalog.</p>`}
+      ${
+        model
+          ? html`
+              <p class="facts muted">
+                ${[
+                  model.parameters === null ? null : `${formatCount(model.parameters)} parameters`,
+                  model.contextLength === null ? null : `${formatCount(model.contextLength)} context`,
+                  model.license,
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
+              </p>
+              ${
+                model.source.kind === 'gateway'
+                  ? html`<p class="muted">Runs on the gateway set up under Settings → Gateway.</p>`
+                  : html`<div class="grid">
+                      <label for="device">Runs on</label>
+                      <select
+                        id="device"
+                        ?disabled=${held}
+                        @change=${(e: Event) => slot.setRunPreference({ device: (e.target as HTMLSelectElement).value as DevicePreference })}
+                      >
+                        <option value="auto" ?selected=${prefs.device === 'auto'}>Auto (best available)</option>
+                        <option value="webgpu" ?selected=${prefs.device === 'webgpu'} ?disabled=${!app.capabilities.webgpu}>
+                          WebGPU${app.capabilities.webgpu ? '' : ' (unavailable)'}
+                        </option>
+                        <option value="wasm" ?selected=${prefs.device === 'wasm'}>WASM (CPU)</option>
+                        <option value="gateway" ?selected=${prefs.device === 'gateway'}>Gateway</option>
+                      </select>
+                      <label for="dtype">Variant</label>
+                      <select
+                        id="dtype"
+                        ?disabled=${held}
+                        @change=${(e: Event) => slot.setRunPreference({ dtype: (e.target as HTMLSelectElement).value as Dtype | 'auto' })}
+                      >
+                        <option value="auto" ?selected=${prefs.dtype === 'auto'}>Auto</option>
+                        ${model.variants.map((v) => {
+                          // Each variant's own verdict, so the choice is informed before anything downloads.
+                          const level = fitForModel(model, app.capabilities, prefs.device, v.dtype)?.verdict.level;
+                          const mark = level === 'wont-fit' ? ' · will not fit' : level === 'slow' ? ' · slow here' : '';
+                          return html`<option value=${v.dtype} ?selected=${prefs.dtype === v.dtype} data-fit=${level ?? 'fits'}>
+                            ${dtypeLabel(v.dtype)} · ${formatBytes(variantBytes(model, v.dtype))}${mark}
+                          </option>`;
+                        })}
+                      </select>
+                    </div>`
+              }
+              <fit-summary .fit=${this.fit(app, model)}></fit-summary>
+              ${slot.load.kind === 'confirm' && slot.load.modelId === model.id ? this.renderConfirm(app, model, this.fit(app, model)) : nothing}
+              <load-status></load-status>
+              ${model.notes ? html`<p class="notes muted">${model.notes}</p>` : nothing}
+              ${
+                app.catalog.userModelIds.has(model.id)
+                  ? html`<button
+                      class="ghost small remove"
+                      aria-label="Remove ${model.name} from the list"
+                      @click=${() => void this._remove(app, model)}
+                    >
+                      Remove from the list
+                    </button>`
+                  : nothing
+              }
+            `
+          : html`<p class="muted">No models in the catalog.</p>`
+      }
       <add-model-dialog></add-model-dialog>
     `;
   }

@@ -30,7 +30,11 @@ export class RecoveryOffers extends LitElement {
     if (!this.offers.length) return nothing;
     return html`${this.offers.map(
       (offer, i) =>
-        html`<button class=${i === 0 ? 'primary' : ''} data-recovery=${offer.kind} @click=${() => this.dispatchEvent(new RecoverEvent(offer))}>
+        html`<button
+          class=${i === 0 ? 'primary' : ''}
+          data-recovery=${offer.kind}
+          @click=${() => this.dispatchEvent(new RecoverEvent(offer))}
+        >
           ${offerLabel(offer)}
         </button>`,
     )}`;

@@ -61,16 +61,19 @@ export class CachePanel extends LitElement {
 
   private renderStorage() {
     const s = this.manager?.storage;
-    if (!s || s.usageBytes === null || s.quotaBytes === null) return html`<p class="muted">This browser does not report its storage use.</p>`;
+    if (!s || s.usageBytes === null || s.quotaBytes === null)
+      return html`<p class="muted">This browser does not report its storage use.</p>`;
     const share = s.quotaBytes > 0 ? Math.min(1, s.usageBytes / s.quotaBytes) : 0;
     return html`<div class="storage">
       <p><b>${formatBytes(s.usageBytes)}</b> used of ${formatBytes(s.quotaBytes)} available to this site</p>
       <progress max="1" .value=${share} aria-label="Storage used"></progress>
       <p class="muted">
-        ${s.persisted === true
-          ? 'Persistent: the browser keeps these files under storage pressure.'
-          : html`The browser may evict these files when space runs low.
-              <button class="link" @click=${() => void this.manager?.requestPersistence()}>Ask to keep them</button>`}
+        ${
+          s.persisted === true
+            ? 'Persistent: the browser keeps these files under storage pressure.'
+            : html`The browser may evict these files when space runs low.
+                <button class="link" @click=${() => void this.manager?.requestPersistence()}>Ask to keep them</button>`
+        }
       </p>
     </div>`;
   }
@@ -84,38 +87,57 @@ export class CachePanel extends LitElement {
       <form class="hub" @submit=${(e: Event) => this._saveHub(e)}>
         <label for="hub">Model hub</label>
         <div class="row">
-          <input id="hub" name="hub" .value=${app.settings.preferences.hubUrl} spellcheck="false" autocomplete="off" aria-describedby="hub-help" />
+          <input
+            id="hub"
+            name="hub"
+            .value=${app.settings.preferences.hubUrl}
+            spellcheck="false"
+            autocomplete="off"
+            aria-describedby="hub-help"
+          />
           <button type="submit">Save</button>
         </div>
         <p id="hub-help" class=${this.hubError ? 'error' : 'muted'} role=${this.hubError ? 'alert' : nothing}>
           ${this.hubError || 'huggingface.co, or a mirror laid out like it ({repo}/resolve/{revision}/{file}).'}
         </p>
       </form>
-      ${this.renderStorage()}
-      ${m.problem ? html`<p class="error" role="alert">${m.problem}</p>` : nothing}
-      ${m.groups.length === 0
-        ? html`<p class="muted">Nothing stored yet.</p>`
-        : html`<ul class="groups">
-            ${m.groups.map(
-              (g) => html`<li data-cache=${g.key}>
-                <div class="what">
-                  <b>${g.label}</b>
-                  <span class="muted">
-                    ${formatBytes(g.bytes)} · ${g.files.length} file${g.files.length === 1 ? '' : 's'} · used ${ago(g.lastUsedAt)}
-                    ${g.model
-                      ? html` · ${g.completeDtypes.length
-                          ? html`<span class="complete">complete: ${g.completeDtypes.map(dtypeLabel).join(', ')}</span>`
-                          : html`<span class="partial">incomplete</span>`}`
-                      : nothing}
-                  </span>
-                </div>
-                <button class="ghost icon" ?disabled=${m.busy} aria-label="Delete the stored files of ${g.label}" @click=${() => void m.deleteGroup(g.key)}>
-                  ${icons.trash}
-                </button>
-              </li>`,
-            )}
-          </ul>
-          <button class="danger-text" ?disabled=${m.busy} @click=${() => void m.deleteAll()}>Delete all stored models</button>`}
+      ${this.renderStorage()} ${m.problem ? html`<p class="error" role="alert">${m.problem}</p>` : nothing}
+      ${
+        m.groups.length === 0
+          ? html`<p class="muted">Nothing stored yet.</p>`
+          : html`<ul class="groups">
+                ${m.groups.map(
+                  (g) =>
+                    html`<li data-cache=${g.key}>
+                      <div class="what">
+                        <b>${g.label}</b>
+                        <span class="muted">
+                          ${formatBytes(g.bytes)} · ${g.files.length} file${g.files.length === 1 ? '' : 's'} · used ${ago(g.lastUsedAt)}
+                          ${
+                            g.model
+                              ? html` ·
+                                ${
+                                  g.completeDtypes.length
+                                    ? html`<span class="complete">complete: ${g.completeDtypes.map(dtypeLabel).join(', ')}</span>`
+                                    : html`<span class="partial">incomplete</span>`
+                                }`
+                              : nothing
+                          }
+                        </span>
+                      </div>
+                      <button
+                        class="ghost icon"
+                        ?disabled=${m.busy}
+                        aria-label="Delete the stored files of ${g.label}"
+                        @click=${() => void m.deleteGroup(g.key)}
+                      >
+                        ${icons.trash}
+                      </button>
+                    </li>`,
+                )}
+              </ul>
+              <button class="danger-text" ?disabled=${m.busy} @click=${() => void m.deleteAll()}>Delete all stored models</button>`
+      }
     `;
   }
 

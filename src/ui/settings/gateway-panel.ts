@@ -41,27 +41,51 @@ export class GatewayPanel extends LitElement {
     return html`
       <h2>Gateway</h2>
       <p class="intro muted">
-        Models too big for the browser run on Foundry Local, the bundled gateway (<code>npm run gateway</code>) or any
-        OpenAI-compatible server.
+        Models too big for the browser run on Foundry Local, the bundled gateway (<code>npm run gateway</code>) or any OpenAI-compatible
+        server.
       </p>
-      <form @submit=${(e: Event) => {
-        e.preventDefault();
-        void gateway.test();
-      }}>
+      <form
+        @submit=${(e: Event) => {
+          e.preventDefault();
+          void gateway.test();
+        }}
+      >
         <label for="gateway-url">Address</label>
-        <input id="gateway-url" type="url" inputmode="url" autocomplete="url" spellcheck="false" .value=${g.baseUrl}
-          placeholder="http://localhost:5273" @change=${(e: Event) => gateway.update({ baseUrl: (e.target as HTMLInputElement).value })} />
+        <input
+          id="gateway-url"
+          type="url"
+          inputmode="url"
+          autocomplete="url"
+          spellcheck="false"
+          .value=${g.baseUrl}
+          placeholder="http://localhost:5273"
+          @change=${(e: Event) => gateway.update({ baseUrl: (e.target as HTMLInputElement).value })}
+        />
         <label for="gateway-key">API key <span class="muted">(optional)</span></label>
-        <input id="gateway-key" type="password" autocomplete="off" spellcheck="false" .value=${g.apiKey} placeholder="not needed for Foundry Local"
-          @change=${(e: Event) => gateway.update({ apiKey: (e.target as HTMLInputElement).value })} />
+        <input
+          id="gateway-key"
+          type="password"
+          autocomplete="off"
+          spellcheck="false"
+          .value=${g.apiKey}
+          placeholder="not needed for Foundry Local"
+          @change=${(e: Event) => gateway.update({ apiKey: (e.target as HTMLInputElement).value })}
+        />
         <label for="gateway-key-storage">Keep the key</label>
-        <select id="gateway-key-storage" @change=${(e: Event) => gateway.update({ keyStorage: (e.target as HTMLSelectElement).value as KeyStorage })}>
+        <select
+          id="gateway-key-storage"
+          @change=${(e: Event) => gateway.update({ keyStorage: (e.target as HTMLSelectElement).value as KeyStorage })}
+        >
           ${(Object.keys(KEY_STORAGE_LABEL) as KeyStorage[]).map(
             (k) => html`<option value=${k} ?selected=${g.keyStorage === k}>${KEY_STORAGE_LABEL[k]}</option>`,
           )}
         </select>
         <label class="check">
-          <input type="checkbox" .checked=${g.fallback} @change=${(e: Event) => gateway.update({ fallback: (e.target as HTMLInputElement).checked })} />
+          <input
+            type="checkbox"
+            .checked=${g.fallback}
+            @change=${(e: Event) => gateway.update({ fallback: (e.target as HTMLInputElement).checked })}
+          />
           Use it when the browser cannot run a model
         </label>
         <button type="submit" ?disabled=${testing}>${testing ? 'Testing…' : 'Test connection'}</button>

@@ -50,13 +50,31 @@ export class SettingsPanel extends LitElement {
     return html`<div class="field ${disabled ? 'dim' : ''}">
       <label for=${field}>${FIELD_LABELS[field]}</label>
       <div class="inputs">
-        ${slider
-          ? html`<input type="range" aria-label="${FIELD_LABELS[field]} slider" min=${limits.min} max=${limits.max} step=${limits.step}
-              .value=${String(params[field] ?? 0)} @input=${(e: Event) => this._number(field, (e.target as HTMLInputElement).value)} />`
-          : nothing}
-        <input id=${field} type="number" inputmode="decimal" min=${limits.min} max=${limits.max} step=${limits.step}
-          .value=${String(params[field] ?? 0)} aria-invalid=${invalid ? 'true' : 'false'} aria-describedby="${field}-help"
-          @change=${(e: Event) => this._number(field, (e.target as HTMLInputElement).value)} />
+        ${
+          slider
+            ? html`<input
+                type="range"
+                aria-label="${FIELD_LABELS[field]} slider"
+                min=${limits.min}
+                max=${limits.max}
+                step=${limits.step}
+                .value=${String(params[field] ?? 0)}
+                @input=${(e: Event) => this._number(field, (e.target as HTMLInputElement).value)}
+              />`
+            : nothing
+        }
+        <input
+          id=${field}
+          type="number"
+          inputmode="decimal"
+          min=${limits.min}
+          max=${limits.max}
+          step=${limits.step}
+          .value=${String(params[field] ?? 0)}
+          aria-invalid=${invalid ? 'true' : 'false'}
+          aria-describedby="${field}-help"
+          @change=${(e: Event) => this._number(field, (e.target as HTMLInputElement).value)}
+        />
       </div>
       <p id="${field}-help" class=${invalid ? 'help invalid' : 'help'} role=${invalid ? 'alert' : nothing}>
         ${invalid ? this.error?.message : disabled ? 'Used when temperature is above 0' : HELP[field]}
@@ -71,21 +89,26 @@ export class SettingsPanel extends LitElement {
     const seedInvalid = this.error?.field === 'seed';
     return html`
       <h2>Settings</h2>
-      ${this.renderField('temperature', params, true)}
-      ${this.renderField('topP', params, true)}
-      ${this.renderField('topK', params, false)}
-      ${this.renderField('maxNewTokens', params, false)}
-      ${this.renderField('minNewTokens', params, false)}
+      ${this.renderField('temperature', params, true)} ${this.renderField('topP', params, true)} ${this.renderField('topK', params, false)}
+      ${this.renderField('maxNewTokens', params, false)} ${this.renderField('minNewTokens', params, false)}
       ${this.renderField('repetitionPenalty', params, false)}
       <div class="field">
         <label for="seed">Seed</label>
         <div class="inputs">
-          <input id="seed" type="number" min="0" step="1" placeholder="random"
-            .value=${params.seed === null ? '' : String(params.seed)} aria-invalid=${seedInvalid ? 'true' : 'false'} aria-describedby="seed-help"
+          <input
+            id="seed"
+            type="number"
+            min="0"
+            step="1"
+            placeholder="random"
+            .value=${params.seed === null ? '' : String(params.seed)}
+            aria-invalid=${seedInvalid ? 'true' : 'false'}
+            aria-describedby="seed-help"
             @change=${(e: Event) => {
               const v = (e.target as HTMLInputElement).value.trim();
               this._apply({ seed: v === '' ? null : Number(v) });
-            }} />
+            }}
+          />
         </div>
         <p id="seed-help" class=${seedInvalid ? 'help invalid' : 'help'} role=${seedInvalid ? 'alert' : nothing}>
           ${seedInvalid ? this.error?.message : `${HELP.seed}; empty = random`}

@@ -14,10 +14,11 @@ export class NoticeList extends LitElement {
     if (!notices?.list.length) return nothing;
     return html`<div class="notices" role="region" aria-label="Notices">
       ${notices.list.map(
-        (n) => html`<div class="notice ${n.level}" role=${n.level === 'error' ? 'alert' : 'status'}>
-          <span>${n.text}</span>
-          <button class="ghost icon" aria-label="Dismiss" @click=${() => notices.dismiss(n.id)}>${icons.close}</button>
-        </div>`,
+        (n) =>
+          html`<div class="notice ${n.level}" role=${n.level === 'error' ? 'alert' : 'status'}>
+            <span>${n.text}</span>
+            <button class="ghost icon" aria-label="Dismiss" @click=${() => notices.dismiss(n.id)}>${icons.close}</button>
+          </div>`,
       )}
     </div>`;
   }

@@ -202,7 +202,7 @@ export const playgroundAppStyles = css`
       display: none;
     }
   }
-        @media (prefers-reduced-motion: reduce) {
+  @media (prefers-reduced-motion: reduce) {
     .sidebar,
     .settings {
       transition: none;

@@ -67,35 +67,56 @@ export class PlaygroundApp extends LitElement {
   protected override render() {
     return html`
       <header>
-        <button class="ghost icon only-narrow ${this.tab === 'bench' ? 'off' : ''}" aria-label="Conversations and model" aria-expanded=${this.drawer === 'sidebar' ? 'true' : 'false'}
-          @click=${() => this._toggle('sidebar')}>${icons.menu}</button>
+        <button
+          class="ghost icon only-narrow ${this.tab === 'bench' ? 'off' : ''}"
+          aria-label="Conversations and model"
+          aria-expanded=${this.drawer === 'sidebar' ? 'true' : 'false'}
+          @click=${() => this._toggle('sidebar')}
+        >
+          ${icons.menu}
+        </button>
         <h1 aria-label="Playground"><span class="logo" aria-hidden="true">◆</span> <span class="name">Playground</span></h1>
         <nav class="tabs" aria-label="View">
           <button class="tab" aria-pressed=${this.tab === 'chat' ? 'true' : 'false'} @click=${() => this._showTab('chat')}>Chat</button>
-          <button class="tab" aria-pressed=${this.tab === 'bench' ? 'true' : 'false'} @click=${() => this._showTab('bench')}>Benchmark</button>
+          <button class="tab" aria-pressed=${this.tab === 'bench' ? 'true' : 'false'} @click=${() => this._showTab('bench')}>
+            Benchmark
+          </button>
         </nav>
         <status-line></status-line>
         <privacy-meter></privacy-meter>
-        <button class="ghost icon only-medium ${this.tab === 'bench' ? 'off' : ''}" aria-label="Settings" aria-expanded=${this.drawer === 'settings' ? 'true' : 'false'}
-          @click=${() => this._toggle('settings')}>${icons.sliders}<span class="label">Settings</span></button>
+        <button
+          class="ghost icon only-medium ${this.tab === 'bench' ? 'off' : ''}"
+          aria-label="Settings"
+          aria-expanded=${this.drawer === 'settings' ? 'true' : 'false'}
+          @click=${() => this._toggle('settings')}
+        >
+          ${icons.sliders}<span class="label">Settings</span>
+        </button>
       </header>
-      ${this.failure
-        ? html`<main class="failure" role="alert"><h2>The playground could not start</h2><p>${this.failure}</p></main>`
-        : html`<div class="body" data-drawer=${this.drawer} data-tab=${this.tab}>
-            <aside class="sidebar" aria-label="Conversations and model">
-              <conversation-list @conversation-chosen=${() => (this.drawer = 'none')}></conversation-list>
-              <model-panel></model-panel>
-            </aside>
-            <main ?hidden=${this.tab !== 'chat'}>${this.app ? html`<chat-view></chat-view>` : html`<p class="booting muted">Starting…</p>`}</main>
-            ${this.tab === 'bench' ? html`<main class="bench"><bench-view></bench-view></main>` : nothing}
-            <aside class="settings" aria-label="Settings">
-              <settings-panel></settings-panel>
-              <latency-chart></latency-chart>
-              <gateway-panel></gateway-panel>
-              <cache-panel></cache-panel>
-            </aside>
-            <div class="scrim" @click=${() => (this.drawer = 'none')}></div>
-          </div>`}
+      ${
+        this.failure
+          ? html`<main class="failure" role="alert">
+              <h2>The playground could not start</h2>
+              <p>${this.failure}</p>
+            </main>`
+          : html`<div class="body" data-drawer=${this.drawer} data-tab=${this.tab}>
+              <aside class="sidebar" aria-label="Conversations and model">
+                <conversation-list @conversation-chosen=${() => (this.drawer = 'none')}></conversation-list>
+                <model-panel></model-panel>
+              </aside>
+              <main ?hidden=${this.tab !== 'chat'}>
+                ${this.app ? html`<chat-view></chat-view>` : html`<p class="booting muted">Starting…</p>`}
+              </main>
+              ${this.tab === 'bench' ? html`<main class="bench"><bench-view></bench-view></main>` : nothing}
+              <aside class="settings" aria-label="Settings">
+                <settings-panel></settings-panel>
+                <latency-chart></latency-chart>
+                <gateway-panel></gateway-panel>
+                <cache-panel></cache-panel>
+              </aside>
+              <div class="scrim" @click=${() => (this.drawer = 'none')}></div>
+            </div>`
+      }
       <notice-list></notice-list>
     `;
   }

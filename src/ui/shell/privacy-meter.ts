@@ -36,29 +36,49 @@ export class PrivacyMeter extends LitElement {
     const log = this.app.value?.requests;
     if (!log) return nothing;
     const external = log.external;
-    const recent = log.entries.filter((e) => e.destination !== 'app').slice(-12).reverse();
+    const recent = log.entries
+      .filter((e) => e.destination !== 'app')
+      .slice(-12)
+      .reverse();
     return html`
-      <button class="meter ${external === 0 ? 'clean' : ''}" aria-expanded=${this.open ? 'true' : 'false'} aria-controls="requests"
-        title="Requests this app made beyond its own origin" @click=${() => (this.open = !this.open)}>
+      <button
+        class="meter ${external === 0 ? 'clean' : ''}"
+        aria-expanded=${this.open ? 'true' : 'false'}
+        aria-controls="requests"
+        title="Requests this app made beyond its own origin"
+        @click=${() => (this.open = !this.open)}
+      >
         <span class="dot" aria-hidden="true"></span>
         <span class="count" data-external=${external}>${external}</span><span class="label"> external</span>
       </button>
-      ${this.open
-        ? html`<div id="requests" class="panel" role="region" aria-label="Network requests">
-            <p class="lead">${external === 0 ? 'Nothing has left this machine beyond this app\u2019s own files.' : `${external} request(s) went beyond this app.`}</p>
-            <table>
-              <tbody>
-                ${ORDER.map((d) => html`<tr data-destination=${d}><th scope="row">${LABEL[d]}</th><td>${log.counts[d]}</td></tr>`)}
-              </tbody>
-            </table>
-            ${recent.length
-              ? html`<h3>Latest beyond this app</h3>
-                  <ul>
-                    ${recent.map((e) => html`<li><span class="tag ${e.destination}">${e.destination}</span> ${shortUrl(e.url)}</li>`)}
-                  </ul>`
-              : nothing}
-          </div>`
-        : nothing}
+      ${
+        this.open
+          ? html`<div id="requests" class="panel" role="region" aria-label="Network requests">
+              <p class="lead">
+                ${external === 0 ? 'Nothing has left this machine beyond this app\u2019s own files.' : `${external} request(s) went beyond this app.`}
+              </p>
+              <table>
+                <tbody>
+                  ${ORDER.map(
+                    (d) =>
+                      html`<tr data-destination=${d}>
+                        <th scope="row">${LABEL[d]}</th>
+                        <td>${log.counts[d]}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>
+              ${
+                recent.length
+                  ? html`<h3>Latest beyond this app</h3>
+                      <ul>
+                        ${recent.map((e) => html`<li><span class="tag ${e.destination}">${e.destination}</span> ${shortUrl(e.url)}</li>`)}
+                      </ul>`
+                  : nothing
+              }
+            </div>`
+          : nothing
+      }
     `;
   }
 

@@ -50,7 +50,9 @@ export class StatusLine extends LitElement {
       return html`<span class="state" role="status">${icons.chip} ${name} · not downloaded yet</span>`;
     }
     if (load.kind === 'error') {
-      return html`<span class="state error" role="status" title=${load.message}>${icons.alert} ${load.modelId} ${load.recovery ? 'stopped: its device failed' : 'could not load'}</span>`;
+      return html`<span class="state error" role="status" title=${load.message}
+        >${icons.alert} ${load.modelId} ${load.recovery ? 'stopped: its device failed' : 'could not load'}</span
+      >`;
     }
     if (load.kind === 'ready') {
       const r = load.route;

@@ -112,17 +112,23 @@ export async function waitForModel(page: Page, timeout = 120_000): Promise<{ bac
  * for the model: for tests of what is on screen, which should not pay for a model load.
  */
 export async function waitForStart(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const kind = (window as AppWindow).playground?.models.primary.load.kind;
-    return kind !== undefined && kind !== 'idle';
-  }, null, { timeout: 60_000, polling: 50 });
+  await page.waitForFunction(
+    () => {
+      const kind = (window as AppWindow).playground?.models.primary.load.kind;
+      return kind !== undefined && kind !== 'idle';
+    },
+    null,
+    { timeout: 60_000, polling: 50 },
+  );
 }
 
 /** The model panel's load state: its kind, and after a failure the message and recovery offers. */
 export async function loadState(page: Page): Promise<{ kind: string; message: string; offers: string[] }> {
   return page.evaluate(() => {
     const l = (window as AppWindow).playground!.models.primary.load;
-    return l.kind === 'error' ? { kind: l.kind, message: l.message, offers: (l.recovery ?? []).map((o) => o.kind) } : { kind: l.kind, message: '', offers: [] };
+    return l.kind === 'error'
+      ? { kind: l.kind, message: l.message, offers: (l.recovery ?? []).map((o) => o.kind) }
+      : { kind: l.kind, message: '', offers: [] };
   });
 }
 

@@ -18,9 +18,7 @@ const CANDIDATES = [
 
 export function findChromium(): string {
   for (const path of CANDIDATES) if (path && fs.existsSync(path)) return path;
-  throw new Error(
-    'No Chromium-based browser found. Install one (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.',
-  );
+  throw new Error('No Chromium-based browser found. Install one (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.');
 }
 
 export const CHROMIUM_ARGS = [

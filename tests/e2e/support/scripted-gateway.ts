@@ -41,7 +41,11 @@ export async function startScriptedGateway(port: number, answer: () => ScriptedA
     }
     if (req.method !== 'POST' || path !== '/v1/chat/completions') {
       res.writeHead(404, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: `no route ${req.method ?? ''} ${path ?? ''}`, type: 'invalid_request_error', param: null, code: null } }));
+      res.end(
+        JSON.stringify({
+          error: { message: `no route ${req.method ?? ''} ${path ?? ''}`, type: 'invalid_request_error', param: null, code: null },
+        }),
+      );
       return;
     }
     req.resume();
