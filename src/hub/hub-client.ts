@@ -81,23 +81,21 @@ export async function fetchHubModel(request: HubRequest): Promise<CatalogModel> 
   const card = isRecord(info['cardData']) ? info['cardData'] : {};
   const tree = await get(`api/models/${repo}/tree/${sha}?recursive=true`, `The file list of ${repo}`);
   if (!Array.isArray(tree)) throw new HubRepoError(`The file list of ${repo} is not a list.`);
-  const entries: HubTreeEntry[] = tree
-    .filter(isRecord)
-    .flatMap((e) =>
-      typeof e['path'] === 'string' && typeof e['size'] === 'number' && typeof e['type'] === 'string'
-        ? [
-            {
-              type: e['type'],
-              path: e['path'],
-              size: e['size'],
-              lfs:
-                isRecord(e['lfs']) && typeof e['lfs']['oid'] === 'string'
-                  ? { oid: e['lfs']['oid'], size: Number(e['lfs']['size']) }
-                  : undefined,
-            },
-          ]
-        : [],
-    );
+  const entries: HubTreeEntry[] = tree.filter(isRecord).flatMap((e) =>
+    typeof e['path'] === 'string' && typeof e['size'] === 'number' && typeof e['type'] === 'string'
+      ? [
+          {
+            type: e['type'],
+            path: e['path'],
+            size: e['size'],
+            lfs:
+              isRecord(e['lfs']) && typeof e['lfs']['oid'] === 'string'
+                ? { oid: e['lfs']['oid'], size: Number(e['lfs']['size']) }
+                : undefined,
+          },
+        ]
+      : [],
+  );
   const resolve = (file: string): string => `${repo}/resolve/${sha}/${file}`;
   const config = await get(resolve('config.json'), `config.json of ${repo}`);
   if (!isRecord(config)) throw new HubRepoError(`config.json of ${repo} is not a JSON object.`);
