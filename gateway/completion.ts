@@ -7,7 +7,7 @@ import type { StopReason } from '../src/engine/engine-types';
 import type { ChatRequest } from './chat-request';
 import type { FinishReason, GatewayContext } from './gateway-context';
 import { ApiError } from './api-error';
-import type { ModelSlot } from './model-slot';
+import type { ServedModel } from './served-model';
 import { pacedSink } from './paced-sink';
 import { StopMatcher } from './stop-sequences';
 
@@ -35,7 +35,7 @@ let nextRequestId = 1;
 /** Runs `request` on `slot`; resolves when the model has stopped. */
 export async function runCompletion(
   ctx: GatewayContext,
-  slot: ModelSlot,
+  slot: ServedModel,
   request: ChatRequest,
   directSink: CompletionSink,
   signal: AbortSignal,

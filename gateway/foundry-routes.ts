@@ -9,10 +9,10 @@ import type { GatewayContext, Route } from './gateway-context';
 import { invalidParam, modelNotFound } from './api-error';
 import { sendEmpty, sendJson } from './http';
 import { isCached, type GatewayModel } from './models';
-import type { ModelSlot } from './model-slot';
+import type { ServedModel } from './served-model';
 import { quote } from './quote';
 
-function slotFor(ctx: GatewayContext, name: string): ModelSlot {
+function slotFor(ctx: GatewayContext, name: string): ServedModel {
   const { slot, suggestion } = ctx.registry.find(name);
   if (!slot) throw modelNotFound(name, suggestion);
   return slot;

@@ -24,6 +24,8 @@ export interface GatewayHooks {
   onGenerationStart?(model: string): void;
   /** Called when a generation has finished running on the model, however it ended. */
   onGenerationEnd?(record: GenerationRecord): void;
+  /** Called when a request joins the queue to wait for its turn (another generation runs). */
+  onQueued?(): void;
 }
 
 /** The gateway's shared state. */

@@ -10,7 +10,7 @@ import { modelNotFound, modelNotLoaded, toApiError } from './api-error';
 import { readJsonBody } from './body';
 import { sendJson } from './http';
 import type { GatewayModel } from './models';
-import type { ModelSlot } from './model-slot';
+import type { ServedModel } from './served-model';
 import { SseWriter } from './sse';
 
 /** OpenAI's model object. */
@@ -42,7 +42,7 @@ interface Envelope {
 async function streamCompletion(
   ctx: GatewayContext,
   r: RouteRequest,
-  slot: ModelSlot,
+  slot: ServedModel,
   request: ChatRequest,
   base: Envelope,
 ): Promise<void> {
@@ -84,7 +84,13 @@ async function streamCompletion(
   sse.done();
 }
 
-async function completeAtOnce(ctx: GatewayContext, r: RouteRequest, slot: ModelSlot, request: ChatRequest, base: Envelope): Promise<void> {
+async function completeAtOnce(
+  ctx: GatewayContext,
+  r: RouteRequest,
+  slot: ServedModel,
+  request: ChatRequest,
+  base: Envelope,
+): Promise<void> {
   const parts: string[] = [];
   const result = await runCompletion(ctx, slot, request, { start: () => undefined, text: (text) => parts.push(text) }, r.signal);
   if (result.finishReason === 'aborted') return;

@@ -16,7 +16,11 @@ export class GenerationQueue {
   private running = false;
   private readonly waiting: Waiter[] = [];
 
-  constructor(private readonly maxWaiting: number) {}
+  /** @param onWait called each time a request joins the line (GatewayHooks.onQueued). */
+  constructor(
+    private readonly maxWaiting: number,
+    private readonly onWait: () => void = () => undefined,
+  ) {}
 
   /** Requests waiting for their turn (not counting the running one). */
   get pending(): number {
@@ -64,6 +68,7 @@ export class GenerationQueue {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiting.push(waiter);
+      this.onWait();
     });
   }
 }

@@ -3,18 +3,18 @@
  * and answers the cached / loaded lists.
  */
 import { isCached, type GatewayModel } from './models';
-import { ModelSlot } from './model-slot';
+import { ServedModel } from './served-model';
 
 /** The served models and their load state. */
 export class ModelRegistry {
-  private readonly slots = new Map<string, ModelSlot>();
+  private readonly slots = new Map<string, ServedModel>();
 
   constructor(
     readonly models: readonly GatewayModel[],
     /** Absolute public/models folder (Foundry's model cache path). */
     readonly cacheDir: string,
   ) {
-    for (const model of models) this.slots.set(model.id, new ModelSlot(model));
+    for (const model of models) this.slots.set(model.id, new ServedModel(model));
   }
 
   /**
@@ -22,7 +22,7 @@ export class ModelRegistry {
    * ids had none). Aliases are not resolved, like Foundry's newer server; `suggestion` names the
    * id an alias stands for so the 404 can say what to send instead.
    */
-  find(name: string): { slot?: ModelSlot; suggestion?: string } {
+  find(name: string): { slot?: ServedModel; suggestion?: string } {
     const exact = this.slots.get(name) ?? this.all().find((s) => s.model.id.replace(/:\d+$/, '') === name);
     if (exact) return { slot: exact };
     const byAlias = this.models.find((m) => m.alias === name);
@@ -30,7 +30,7 @@ export class ModelRegistry {
   }
 
   /** Every slot, in catalog order. */
-  all(): ModelSlot[] {
+  all(): ServedModel[] {
     return [...this.slots.values()];
   }
 

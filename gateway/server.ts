@@ -112,7 +112,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   let url = '';
   const ctx: GatewayContext = {
     registry,
-    queue: new GenerationQueue(options.maxQueue ?? 16),
+    queue: new GenerationQueue(options.maxQueue ?? 16, () => options.hooks?.onQueued?.()),
     hooks: options.hooks ?? {},
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     paceTokensPerSec: options.paceTokensPerSec ?? 0,

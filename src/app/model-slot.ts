@@ -23,7 +23,7 @@ import type { Notices } from './notices';
 import { Notifier } from './notifier';
 import type { Capabilities } from '../engine/capabilities';
 import type { RunChoice, RunChoiceStore } from './preferences';
-import { recoveryOffers, type FailedRun, type RecoveryOffer } from '../placement/recovery-offers';
+import { recoveryOffers, type FailedRun, type RecoveryOffer } from '../placement/fault-offers';
 import { faultedLoad } from './recovery';
 import type { Settings } from './settings';
 

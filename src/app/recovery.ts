@@ -4,7 +4,7 @@
  */
 import type { CatalogModel } from '../catalog/schema';
 import { DeviceUnavailableError } from '../engine/errors';
-import type { FailedRun } from '../placement/recovery-offers';
+import type { FailedRun } from '../placement/fault-offers';
 
 /**
  * The run whose device failed while a model was loading, when that is why the load failed (the

@@ -16,8 +16,12 @@ class Recorder {
   readonly ends: GenerationRecord[] = [];
   private waiters: ((r: GenerationRecord) => void)[] = [];
   private startWaiters: (() => void)[] = [];
+  private queuedWaiters: (() => void)[] = [];
 
   readonly hooks = {
+    onQueued: (): void => {
+      for (const w of this.queuedWaiters.splice(0)) w();
+    },
     onGenerationStart: (): void => {
       for (const w of this.startWaiters.splice(0)) w();
     },
@@ -33,6 +37,10 @@ class Recorder {
 
   nextStart(): Promise<void> {
     return new Promise((resolve) => this.startWaiters.push(resolve));
+  }
+
+  nextQueued(): Promise<void> {
+    return new Promise((resolve) => this.queuedWaiters.push(resolve));
   }
 }
 
@@ -184,22 +192,25 @@ describe('a client that leaves while it waits for its turn', () => {
   });
 
   it('leaves the queue and is logged as disconnected, not as an internal error', async () => {
+    // Armed first: on a quiet machine the long answer can finish in a fraction of a second.
+    const firstEnded = recorder.nextEnd();
     const first = await client.chat.completions.create({ ...long, stream: true } as ChatCompletionCreateParamsStreaming);
     const iterator = first[Symbol.asyncIterator]();
     await iterator.next(); // the first request holds the model; the next one has to wait
     const waiting = new AbortController();
+    const queued = recorder.nextQueued();
     const second = client.chat.completions
       .create({ model: MODEL_ID, messages: [{ role: 'user', content: 'Hi' }], max_completion_tokens: 2 }, { signal: waiting.signal })
       .catch((e: unknown) => e);
-    // Time for the request to reach the gateway and join the queue (nothing observable marks it).
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await queued;
     waiting.abort();
     expect(await second).toBeInstanceOf(OpenAI.APIUserAbortError);
-    await expect.poll(() => log.filter((l) => /^POST \/v1\/chat\/completions disconnected/.test(l)).length).toBe(1);
-    const ended = recorder.nextEnd();
+    const disconnected = (): number => log.filter((l) => /^POST \/v1\/chat\/completions disconnected/.test(l)).length;
+    await expect.poll(disconnected).toBeGreaterThanOrEqual(1);
+    // The request that left the line never ran: no generation ended for it.
     first.controller.abort();
-    expect((await ended).outcome).toBe('aborted');
-    await expect.poll(() => log.filter((l) => /^POST \/v1\/chat\/completions disconnected/.test(l)).length).toBe(2);
+    expect(['aborted', 'length']).toContain((await firstEnded).outcome);
+    expect(recorder.ends).toHaveLength(1);
     expect(log.filter((l) => l.startsWith('error:'))).toEqual([]);
   });
 });

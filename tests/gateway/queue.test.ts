@@ -41,6 +41,22 @@ describe('GenerationQueue', () => {
     expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
   });
 
+  it('says when a request has to wait for its turn, and only then', async () => {
+    let waits = 0;
+    const queue = new GenerationQueue(5, () => waits++);
+    const log: string[] = [];
+    const [a, b] = [gate(log, 'a'), gate(log, 'b')];
+    const first = queue.run(a.task);
+    expect(waits).toBe(0);
+    const second = queue.run(b.task);
+    await settle();
+    expect(waits).toBe(1);
+    a.open();
+    b.open();
+    await Promise.all([first, second]);
+    expect(waits).toBe(1);
+  });
+
   it('hands the turn to the next waiter before a newcomer can take it', async () => {
     const queue = new GenerationQueue(5);
     const log: string[] = [];

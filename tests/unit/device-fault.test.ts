@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { variantBytes } from '../../src/catalog/variants';
 import type { Capabilities } from '../../src/placement/snapshot';
-import { recoveryOffers } from '../../src/placement/recovery-offers';
+import { recoveryOffers } from '../../src/placement/fault-offers';
 import { describeDeviceFault, deviceFaultCause } from '../../src/engine/device-fault';
 import { readCatalog } from '../support/paths';
 

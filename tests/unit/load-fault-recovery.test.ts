@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { faultedLoad } from '../../src/app/recovery';
-import { recoveryOffers } from '../../src/placement/recovery-offers';
+import { recoveryOffers } from '../../src/placement/fault-offers';
 import { toModelRef } from '../../src/catalog/catalog';
 import type { Capabilities } from '../../src/engine/capabilities';
 import { DeviceFaultError, DeviceUnavailableError, ModelLoadError } from '../../src/engine/errors';

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { RecoveryOffer } from '../../placement/recovery-offers';
+import type { RecoveryOffer } from '../../placement/fault-offers';
 import { dtypeLabel } from '../../catalog/dtypes';
 import { formatBytes } from '../shared/format';
 import { controls } from '../shared/styles';

@@ -17,7 +17,7 @@ export type LoadStatus = 'loaded' | 'already_loaded';
 export type UnloadStatus = 'unloaded' | 'not_loaded';
 
 /** A loaded-or-not model with its runner and stop flag. */
-export class ModelSlot {
+export class ServedModel {
   private runner: ModelRunner | null = null;
   /** Each slot has its own flag; request ids are unique across the gateway, so stale ids never match. */
   private readonly flag = new StopFlag();
