@@ -28,6 +28,21 @@ export interface Verified {
 
 const BINARY = /\.(onnx|onnx_data|wasm|bin|safetensors)(\?|$)/;
 
+/**
+ * The file's size as the headers tell it, when they can. Content-Length is the size on the wire:
+ * for a gzip-encoded body (the hub serves its JSON files that way) it is the compressed size, and
+ * the body fetch hands over is the decoded one. Content-Encoding is hidden from a cross-origin
+ * page unless the server exposes it, so only binaries, which hubs and CDNs send as they are, are
+ * taken at their Content-Length; any other file is checked against the catalog's size alone.
+ */
+function fileLength(url: string, headers: Headers): number | undefined {
+  const header = headers.get('content-length');
+  const encoding = headers.get('content-encoding');
+  if (header === null || !BINARY.test(url) || (encoding !== null && encoding !== 'identity')) return undefined;
+  const length = Number(header);
+  return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+}
+
 function fileName(url: string): string {
   return url.split('?')[0]?.split('/').slice(-2).join('/') ?? url;
 }
@@ -136,8 +151,7 @@ export class IntegrityGuard {
             'The model URL or hub mirror is probably wrong.',
         );
       }
-      const header = response.headers.get('content-length');
-      const declared = header === null ? undefined : Number(header);
+      const declared = fileLength(url, response.headers);
       if (declared !== undefined && expected.bytes !== undefined && declared !== expected.bytes) {
         await response.body.cancel();
         throw new IntegrityError(

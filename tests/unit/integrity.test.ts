@@ -3,6 +3,7 @@
  * Responses; expected digests come from node:crypto, independent of the @noble/hashes used inside.
  */
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { IntegrityError, IntegrityGuard, type RetryPolicy } from '../../src/cache/integrity';
 
@@ -106,6 +107,43 @@ describe('IntegrityGuard', () => {
     const guard = new IntegrityGuard();
     const response = await guard.wrap(serve(stream([payload.subarray(0, 10)]), { headers: { 'content-length': '20' } }))(URL_ONNX);
     expect((await failure(readAll(response))).message).toContain('got 10 of 20 bytes');
+  });
+
+  describe('a gzip-encoded JSON file (the hub serves them so): Content-Length is the compressed size', () => {
+    const URL_JSON = 'http://localhost/models/tiny/config.json';
+    const json = new TextEncoder().encode(JSON.stringify({ model_type: 'llama', pad: 'x'.repeat(500) }));
+    const compressed = gzipSync(json).length;
+
+    // What fetch hands a cross-origin page: the decoded body, Content-Length of the wire bytes,
+    // and no Content-Encoding (not exposed). Node's real gzip gives the compressed length.
+    it('is checked against the expected size of the decoded file, not against Content-Length', async () => {
+      expect(compressed).toBeLessThan(json.length);
+      const guard = new IntegrityGuard();
+      guard.expect(URL_JSON, { bytes: json.length, sha256: sha(json) });
+      const response = await guard.wrap(serve(stream([json]), { headers: { 'content-length': String(compressed) } }))(URL_JSON);
+      expect(await readAll(response)).toEqual(json);
+      expect(guard.takeVerified(URL_JSON)).toEqual({ bytes: json.length, sha256: sha(json) });
+    });
+
+    it('is not called truncated when nothing says how large it is', async () => {
+      const guard = new IntegrityGuard();
+      const response = await guard.wrap(serve(stream([json]), { headers: { 'content-length': String(compressed) } }))(URL_JSON);
+      expect(await readAll(response)).toEqual(json);
+    });
+
+    it('still fails when the decoded body is shorter than the expected size', async () => {
+      const guard = new IntegrityGuard();
+      guard.expect(URL_JSON, { bytes: json.length + 1 });
+      const response = await guard.wrap(serve(stream([json]), { headers: { 'content-length': String(compressed) } }))(URL_JSON);
+      expect((await failure(readAll(response))).message).toContain(`truncated download, got ${json.length} of ${json.length + 1} bytes`);
+    });
+
+    it('a binary that says it is encoded is not taken at its Content-Length either', async () => {
+      const guard = new IntegrityGuard();
+      guard.expect(URL_ONNX, { bytes: 1000 });
+      const encoded = serve(stream(chunks), { headers: { 'content-length': '600', 'content-encoding': 'gzip' } });
+      expect(await readAll(await guard.wrap(encoded)(URL_ONNX))).toEqual(payload);
+    });
   });
 
   it('reports an interrupted connection with the bytes received so far when it cannot resume', async () => {
