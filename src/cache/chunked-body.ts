@@ -8,7 +8,7 @@
  * 64 MiB per chunk. Small enough that a write holds little memory (the chunk's pieces plus the
  * Blob made of them) and that no record comes near a browser's per-value limits; large enough that
  * the biggest models stay at a few hundred records (gpt-oss-20b's 12.65 GB: 189; a 2.1 GB
- * external-data file: 33), so the per-transaction cost of IndexedDB does not add up.
+ * external-data file: 32), so the per-transaction cost of IndexedDB does not add up.
  */
 export const DEFAULT_CHUNK_BYTES = 64 * 1024 * 1024;
 

@@ -84,8 +84,10 @@ function staleness(file: StoredFile, expected: { bytes?: number; sha256?: string
   )
     return 'the cached copy does not match the catalog; downloading it again';
   if (!isManifest(record)) return blobs[0]?.size === record.bytes ? null : 'the cached copy is incomplete; downloading it again';
-  const intact = blobs.length === record.chunks && blobs.every((b, i) => b.size === chunkSize(record.bytes, record.chunkBytes, i));
-  return intact ? null : `the cached copy is incomplete (${blobs.length} of ${record.chunks} chunks readable); downloading it again`;
+  const missing = record.chunks - blobs.length;
+  if (missing > 0) return `the cached copy is incomplete (${missing} of its ${record.chunks} chunks missing); downloading it again`;
+  const wrong = blobs.findIndex((b, i) => b.size !== chunkSize(record.bytes, record.chunkBytes, i));
+  return wrong < 0 ? null : `the cached copy is damaged (chunk ${wrong + 1} of ${record.chunks} has the wrong size); downloading it again`;
 }
 
 export class WeightCache {
