@@ -151,7 +151,7 @@ export function commitManifest(store: UseStore, manifest: Manifest): Promise<voi
     const present = manifest.chunks === 0 ? 0 : await promisifyRequest(s.count(manifestRange(manifest)));
     if (present !== manifest.chunks) {
       s.transaction.abort();
-      throw new IncompleteFileError(`only ${present} of its ${manifest.chunks} chunks were stored`);
+      throw new IncompleteFileError(`its chunks were deleted while it was being stored (${present} of ${manifest.chunks} left)`);
     }
     const previous = asFileRecord(await promisifyRequest<unknown>(s.get(manifest.url)));
     s.put(manifest, manifest.url);

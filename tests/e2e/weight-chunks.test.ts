@@ -61,12 +61,14 @@ it('stores a file of many chunks and serves it byte for byte; storing it again r
       const read = async () => {
         const hit = await cache.match(url);
         const body = hit ? await hit.arrayBuffer() : null;
+        // The keys before list(): its sweep would hide chunks a replaced version left behind.
+        const keys = await lab.rawKeys(db);
         return {
           sha: body && (await lab.sha256Hex(body)),
           received: body?.byteLength ?? null,
           contentLength: hit?.headers.get('content-length') ?? null,
+          keys,
           list: await cache.list(),
-          keys: await lab.rawKeys(db),
         };
       };
       await put(lab.fromBase64(first));
@@ -111,7 +113,9 @@ it('a body that fails after two chunks leaves no file and no chunk behind', asyn
         () => 'stored',
         (error: unknown) => (error instanceof Error ? error.message : String(error)),
       );
-      return { failure, midway, hit: (await cache.match(url)) !== undefined, list: await cache.list(), keys: await lab.rawKeys(db) };
+      // Read at once: the sweep of a later list() would also remove chunks the put left behind.
+      const keys = await lab.rawKeys(db);
+      return { failure, midway, keys, hit: (await cache.match(url)) !== undefined, list: await cache.list() };
     },
     { db, url: FILE_URL, chunk: CHUNK, bytes: bytes.toString('base64') },
   );
@@ -142,7 +146,8 @@ it('a write refused halfway (storage full) is a quota notice with the file’s s
       } finally {
         Reflect.set(proto, 'put', put);
       }
-      return { notices, list: await cache.list(), keys: await lab.rawKeys(db) };
+      const keys = await lab.rawKeys(db);
+      return { notices, keys, list: await cache.list() };
     },
     { db, url: FILE_URL, chunk: CHUNK, bytes: bytes.toString('base64') },
   );
@@ -295,4 +300,28 @@ it('chunks left by a crashed put are swept, while those of a put still running i
   ]);
   expect(seen.sha).toBe(sha(bytes));
   expect(seen.list).toEqual([running]);
+});
+
+it('a put whose chunks are cleared away before it commits stores nothing and says so', async () => {
+  const bytes = randomBytes(3 * CHUNK);
+  const seen = await page.evaluate(
+    async ({ db, url, chunk, bytes }) => {
+      const lab = (window as LabWindow).weightCacheLab!;
+      const notices: CacheNotice[] = [];
+      const cache = new lab.WeightCache(new lab.IntegrityGuard(), (n) => notices.push(n), lab.createStore(db, lab.STORE), {
+        chunkBytes: chunk,
+      });
+      // "Delete all" in the cache manager while the worker is still downloading this file.
+      const body = lab.bodyOf(lab.fromBase64(bytes), chunk, async (piece) => {
+        if (piece === 2) await cache.clear();
+      });
+      await cache.put(url, new Response(body));
+      return { notices, keys: await lab.rawKeys(db), hit: (await cache.match(url)) !== undefined };
+    },
+    { db, url: FILE_URL, chunk: CHUNK, bytes: bytes.toString('base64') },
+  );
+  expect(seen.notices).toEqual([
+    { kind: 'store-failed', url: FILE_URL, reason: 'its chunks were deleted while it was being stored (1 of 3 left)' },
+  ]);
+  expect(seen).toMatchObject({ keys: [], hit: false });
 });

@@ -1,9 +1,12 @@
 /**
- * Cutting a body stream into the weight cache's chunks, and which writes count as abandoned.
+ * Cutting a body stream into the weight cache's chunks, which writes count as abandoned, and
+ * hashing a Blob as a stream.
  * Real ReadableStreams (Node has them); the chunked storage itself runs against real IndexedDB in
  * tests/e2e/weight-chunks.test.ts.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { blobSha256 } from '../../src/cache/blob-sha256';
 import { checkChunkBytes, chunkCount, chunkSize, DEFAULT_CHUNK_BYTES, readInChunks } from '../../src/cache/chunked-body';
 import { isAbandoned, newPutId } from '../../src/cache/put-locks';
 
@@ -155,5 +158,13 @@ describe('abandoned puts', () => {
     expect(isAbandoned(id, null, start + 25 * 60 * 60 * 1000)).toBe(true);
     expect(isAbandoned('?', null, start)).toBe(true);
     expect(newPutId(start)).not.toBe(id);
+  });
+});
+
+describe('blobSha256', () => {
+  it('hashes a Blob read as a stream like node:crypto hashes its bytes', async () => {
+    const parts = [randomBytes(70_000), randomBytes(1), randomBytes(200_003)];
+    expect(await blobSha256(new Blob(parts))).toBe(createHash('sha256').update(Buffer.concat(parts)).digest('hex'));
+    expect(await blobSha256(new Blob([]))).toBe(createHash('sha256').digest('hex'));
   });
 });
