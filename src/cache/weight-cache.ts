@@ -13,12 +13,11 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { openStore } from './open-store';
 import { IntegrityGuard } from './integrity';
-import { checkChunkBytes, chunkSize, DEFAULT_CHUNK_BYTES, readInChunks } from './chunked-body';
+import { checkChunkBytes, DEFAULT_CHUNK_BYTES, readInChunks } from './chunked-body';
 import { isAbandoned, newPutId, putsInFlight, whileWriting } from './put-locks';
 import {
   commitManifest,
   fileMeta,
-  isManifest,
   listFiles,
   readFile,
   removeChunks,
@@ -26,6 +25,7 @@ import {
   removeUnclaimedChunks,
   touchFile,
   unclaimedChunkOwners,
+  whyUnusable,
   writeChunk,
   type FileMeta,
   type FileRecord,
@@ -72,22 +72,6 @@ async function freeStorage(): Promise<number | null> {
 
 function isQuotaError(error: unknown): boolean {
   return error instanceof DOMException && (error.name === 'QuotaExceededError' || error.name === 'NS_ERROR_DOM_QUOTA_REACHED');
-}
-
-/** Why a stored file cannot be served, or null when it can. */
-function staleness(file: StoredFile, expected: { bytes?: number; sha256?: string } | undefined): string | null {
-  const { record, blobs } = file;
-  if (!record) return 'the cached record cannot be read; downloading it again';
-  if (
-    (expected?.bytes !== undefined && expected.bytes !== record.bytes) ||
-    (expected?.sha256 !== undefined && expected.sha256 !== record.sha256)
-  )
-    return 'the cached copy does not match the catalog; downloading it again';
-  if (!isManifest(record)) return blobs[0]?.size === record.bytes ? null : 'the cached copy is incomplete; downloading it again';
-  const missing = record.chunks - blobs.length;
-  if (missing > 0) return `the cached copy is incomplete (${missing} of its ${record.chunks} chunks missing); downloading it again`;
-  const wrong = blobs.findIndex((b, i) => b.size !== chunkSize(record.bytes, record.chunkBytes, i));
-  return wrong < 0 ? null : `the cached copy is damaged (chunk ${wrong + 1} of ${record.chunks} has the wrong size); downloading it again`;
 }
 
 export class WeightCache {
@@ -166,7 +150,7 @@ export class WeightCache {
       },
     );
     if (!file) return undefined;
-    const stale = staleness(file, this.guard.expectation(url));
+    const stale = whyUnusable(file, this.guard.expectation(url));
     if (stale) {
       await this.db(
         () => removeFile(this.store, url, file.record),

@@ -15,7 +15,7 @@
  *   their file is stored again (a new revision, an eviction) or deleted.
  */
 import { promisifyRequest, type UseStore } from 'idb-keyval';
-import { chunkCount } from './chunked-body';
+import { chunkCount, chunkSize } from './chunked-body';
 
 /** What is known of a stored file, whatever its layout. */
 export interface FileMeta {
@@ -115,6 +115,22 @@ export function fileMeta(r: FileMeta): FileMeta {
 export interface StoredFile {
   record: FileRecord | null;
   blobs: Blob[];
+}
+
+/** Why a stored file cannot be served, or null when it can. */
+export function whyUnusable(file: StoredFile, expected: { bytes?: number; sha256?: string } | undefined): string | null {
+  const { record, blobs } = file;
+  if (!record) return 'the cached record cannot be read; downloading it again';
+  if (
+    (expected?.bytes !== undefined && expected.bytes !== record.bytes) ||
+    (expected?.sha256 !== undefined && expected.sha256 !== record.sha256)
+  )
+    return 'the cached copy does not match the catalog; downloading it again';
+  if (!isManifest(record)) return blobs[0]?.size === record.bytes ? null : 'the cached copy is incomplete; downloading it again';
+  const missing = record.chunks - blobs.length;
+  if (missing > 0) return `the cached copy is incomplete (${missing} of its ${record.chunks} chunks missing); downloading it again`;
+  const wrong = blobs.findIndex((b, i) => b.size !== chunkSize(record.bytes, record.chunkBytes, i));
+  return wrong < 0 ? null : `the cached copy is damaged (chunk ${wrong + 1} of ${record.chunks} has the wrong size); downloading it again`;
 }
 
 /** Reads a file's record and its chunks in one transaction, so a concurrent put cannot mix two versions. */
