@@ -2,9 +2,10 @@
  * GenerationStream, the page side of one answer, over a real MessageChannel (Node has one): the
  * test posts on the far port what the inference worker would post, and stands in for the rest
  * of the worker (stop message, kill, death) with a recording StreamWorker. Timers are real and
- * short; each timing test only needs a timer to fire eventually, or not within a long margin.
+ * short where a test only needs a timer to fire eventually; where one must NOT fire while events
+ * keep coming, the clock is faked, since a loaded machine stretches any real interval.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DeviceFaultError, GenerationError, WorkerCrashedError, serializeError } from '../../src/engine/errors';
 import type { GenerationEvent } from '../../src/engine/engine-types';
 import { GenerationStream, type StreamWorker } from '../../src/engine/generation-stream';
@@ -65,7 +66,18 @@ function setup(options: { stallTimeoutMs?: number; stopGraceMs?: number; signal?
     now: () => 1000,
     signal: options.signal,
   });
-  return { stream, side, flag, requestId };
+  /** Resolves once the stream's port has received `count` messages (its own listener ran first). */
+  const received = (count: number): Promise<void> =>
+    new Promise((resolve) => {
+      let seen = 0;
+      const onMessage = (): void => {
+        if (++seen < count) return;
+        port1.removeEventListener('message', onMessage);
+        resolve();
+      };
+      port1.addEventListener('message', onMessage);
+    });
+  return { stream, side, flag, requestId, received };
 }
 
 /** Reads the stream to its end: the events, and the error it ended with (if any). */
@@ -175,17 +187,30 @@ describe('GenerationStream', () => {
   });
 
   it('events keep the stall watchdog from firing', async () => {
-    const { stream, side } = setup({ stallTimeoutMs: 250 });
-    side.post({ type: 'start', promptTokens: 5, maxNewTokens: 9 });
-    for (let i = 0; i < 8; i++) {
-      await sleep(50); // 400 ms in all, never near 250 ms without an event
-      side.post({ type: 'token', text: String(i), at: i });
+    // The watchdog's clock is faked (a loaded machine can stretch a real 50 ms sleep past any
+    // timeout); messages still cross the real MessageChannel.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { stream, side, received } = setup({ stallTimeoutMs: 250 });
+      const events = collect(stream);
+      let arrived = received(1);
+      side.post({ type: 'start', promptTokens: 5, maxNewTokens: 9 });
+      await arrived;
+      for (let i = 0; i < 8; i++) {
+        vi.advanceTimersByTime(200); // 1.6 s in all, never 250 ms without an event
+        arrived = received(1);
+        side.post({ type: 'token', text: String(i), at: i });
+        await arrived;
+      }
+      expect(side.kills).toBe(0);
+      side.post({ type: 'end', reason: 'length', trace });
+      const { events: got, error } = await events;
+      expect(error).toBeNull();
+      expect(text(got)).toBe('01234567');
+      expect(side.kills).toBe(0);
+    } finally {
+      vi.useRealTimers();
     }
-    side.post({ type: 'end', reason: 'length', trace });
-    const { events, error } = await collect(stream);
-    expect(error).toBeNull();
-    expect(text(events)).toBe('01234567');
-    expect(side.kills).toBe(0);
   });
 
   it('while stopping, the stall watchdog is off: the grace period decides', async () => {
