@@ -188,7 +188,7 @@ describe('Test connection', () => {
     }, text);
   }
 
-  it('reads a pasted Foundry status into the address, and says when Foundry lists only CPU variants', async () => {
+  it('reads a pasted Foundry status into the address, says when Foundry lists only CPU variants, and labels gateway models apart', async () => {
     const foundry = await startFoundryStandIn();
     const { page, context, errors } = await openApp(browser, baseUrl, { device: 'wasm' });
     try {
@@ -215,6 +215,13 @@ describe('Test connection', () => {
       expect(text).toContain('gpt-oss-20b-generic-cpu:1');
       expect(text).toMatch(/known Foundry Local issue/);
       expect(text).toContain('foundry model run gpt-oss-20b-cuda-gpu');
+
+      // The picker now offers models in the browser and on the gateway: no two read the same.
+      const options = await page.locator('model-panel #model option').allInnerTexts();
+      expect(options).toEqual(expect.arrayContaining(['Qwen2.5 0.5B Instruct · browser', 'Qwen2.5 0.5B Instruct · gateway']));
+      expect(options.filter((o, i) => options.indexOf(o) !== i)).toEqual([]);
+      const groups = await page.locator('model-panel #model optgroup').evaluateAll((els) => els.map((el) => el.getAttribute('label')));
+      expect(groups).toContain('On the gateway');
 
       // A JSON status, pretty-printed over several lines as the newer CLI writes it.
       await paste(page, JSON.stringify({ service: { state: 'Ready', endpoint: `${foundry.url}/v1` } }, null, 2));
