@@ -212,7 +212,7 @@ describe('Test connection', () => {
       await advice.waitFor();
       const text = await advice.innerText();
       expect(text).toMatch(/^Foundry Local is running on the CPU/);
-      expect(text).toContain('gpt-oss-20b-generic-cpu:1');
+      expect(text).toContain('although Foundry also builds gpt-oss-20b and phi-4-mini for the GPU');
       expect(text).toMatch(/known Foundry Local issue/);
       expect(text).toContain('foundry model run gpt-oss-20b-cuda-gpu');
 

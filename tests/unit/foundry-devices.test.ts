@@ -40,7 +40,7 @@ describe('a Foundry server with CPU variants only', () => {
     const advice = deviceAdvice({ generation: 'foundry-service', models: cpuOnly }, adapter());
     expect(advice?.scope).toBe('server');
     expect(advice?.title).toBe('Foundry Local is running on the CPU');
-    expect(advice?.summary).toMatch(/^It lists only CPU variants \(gpt-oss-20b-generic-cpu:1, /);
+    expect(advice?.summary).toMatch(/^All 3 variants it lists are CPU ones, /);
     expect(advice?.summary).toContain('although this device has a GPU (nvidia · ampere)');
     expect(advice?.summary).toMatch(/known Foundry Local issue.*858 and 895/);
     expect(advice?.cpuIds).toEqual(cpuOnly.map((m) => m.id));
@@ -55,13 +55,16 @@ describe('a Foundry server with CPU variants only', () => {
     const ids: ServerModel[] = [{ id: 'Phi-4-mini-instruct-generic-cpu:2' }, { id: 'qwen2.5-0.5b-instruct-generic-cpu:4' }];
     const advice = deviceAdvice({ generation: 'foundry-server', models: ids }, adapter());
     expect(advice?.scope).toBe('server');
+    expect(advice?.summary).toMatch(/^Both variants it lists are CPU ones/);
+    // Phi-4-mini has a GPU variant in Foundry's catalog: the way to it is named.
     expect(advice?.steps.join('\n')).toContain('`foundry model run Phi-4-mini-instruct-generic-gpu`');
   });
 
   it('without a GPU in the browser, still speaks up for a model Foundry also builds for the GPU', () => {
     const advice = deviceAdvice({ generation: 'foundry-service', models: cpuOnly }, swiftshader);
     expect(advice?.scope).toBe('server');
-    expect(advice?.summary).toContain('although Foundry also builds a GPU variant (gpt-oss-20b-cuda-gpu, for NVIDIA GPUs)');
+    expect(advice?.summary).toMatch(/^All 3 variants it lists are CPU ones, although Foundry also builds gpt-oss-20b for the GPU\./);
+    expect(advice?.steps.join('\n')).toContain('`foundry model run gpt-oss-20b-cuda-gpu` (NVIDIA only)');
     expect(advice?.summary).not.toContain('this device has a GPU');
   });
 
@@ -104,7 +107,8 @@ describe('when a GPU variant is listed', () => {
     expect(advice?.summary).toMatch(/^The gateway lists gpt-oss-20b-generic-cpu:1, so it runs on the CPU/);
     // Not a Foundry bug here: Foundry lists a GPU variant, so it sees the GPU.
     expect(advice?.summary).not.toMatch(/known Foundry Local issue/);
-    expect(advice?.summary).toContain('gpt-oss-20b-cuda-gpu, for NVIDIA GPUs');
+    expect(advice?.summary).toMatch(/although Foundry also builds it for the GPU\.$/);
+    expect(advice?.steps.join('\n')).toContain('`foundry model run gpt-oss-20b-cuda-gpu` (NVIDIA only)');
   });
 
   it('counts NPU variants as not running on the CPU', () => {

@@ -23,7 +23,7 @@ export interface GatewayAddress {
 }
 
 const EXPECTED =
-  'a URL such as http://127.0.0.1:52741, the line `foundry service status` prints, or the output of `foundry status --output json`';
+  'a URL such as http://127.0.0.1:52741, the line “foundry service status” prints, or the output of “foundry status --output json”';
 
 // Routes people copy along with the address: Foundry's status routes and OpenAI API paths.
 // "/v1" itself is removed by normalizeGatewayUrl.
@@ -102,7 +102,7 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
 
 function notRunning(): InvalidGatewayUrlError {
   return new InvalidGatewayUrlError(
-    'That status says Foundry Local is not running. Start it (`foundry service start`, or `foundry server start` on CLI 0.10 and newer), ' +
+    'That status says Foundry Local is not running. Start it (foundry service start, or foundry server start on CLI 0.10 and newer), ' +
       'then paste its status again.',
   );
 }

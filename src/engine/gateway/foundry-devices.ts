@@ -58,24 +58,28 @@ function listSome(ids: readonly string[], max = 3): string {
   return ids.length > max ? `${shown} and ${ids.length - max} more` : shown;
 }
 
-function needs(gpuId: string): string {
-  return /-cuda-gpu$/i.test(gpuId) ? `${gpuId}, for NVIDIA GPUs` : gpuId;
+function listAll(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]!}`;
+}
+
+/** "`foundry model run gpt-oss-20b-cuda-gpu` (NVIDIA only)" */
+function runCommand(gpuId: string): string {
+  return `\`foundry model run ${gpuId}\`${/-cuda-gpu$/i.test(gpuId) ? ' (NVIDIA only)' : ''}`;
 }
 
 function runSteps(gpuIds: readonly string[]): string[] {
-  const example = gpuIds[0] ?? '<model>-generic-gpu';
+  const commands = gpuIds.length ? gpuIds.map(runCommand).join(' or ') : '`foundry model run <model>-generic-gpu`';
   return [
-    'See which variants Foundry offers and which are downloaded: `foundry model list --filter device=GPU` ' +
-      '(CLI 0.10: `foundry model ls --variants`) and `foundry cache list`.',
-    `If a GPU variant is listed, run it by its id, which picks that variant whatever Foundry prefers: \`foundry model run ${example}\`.`,
+    'Check what Foundry offers and has downloaded: `foundry model list --filter device=GPU` (CLI 0.10: `foundry model ls --variants`), `foundry cache list`.',
+    // A variant id, unlike an alias, picks that variant whatever Foundry prefers.
+    `If a GPU variant is listed, run it by its id: ${commands}.`,
   ];
 }
 
-const KNOWN_ISSUE =
-  'This is a known Foundry Local issue: on some machines it offers only CPU variants although a GPU is present (foundry-local issues 858 and 895).';
+const KNOWN_ISSUE = 'A known Foundry Local issue: on some machines it offers no GPU variants at all (foundry-local issues 858 and 895).';
 
 const UPDATE_STEP =
-  'If it lists none, update Foundry Local and the GPU driver, then restart it (`foundry service restart`; see `foundry --help` for your version).';
+  'If none is, update Foundry Local and the GPU driver and restart it (`foundry service restart`; `foundry --help` for your version).';
 
 /**
  * What to tell the user about the devices of a Foundry server's models, or null when there is
@@ -100,18 +104,21 @@ export function deviceAdvice(
   // CPU variants of models Foundry also builds for the GPU, with no such variant of theirs listed.
   const missingGpu = cpu.filter((v) => gpuVariantOf(v) !== undefined && !accelerated.some((a) => a.id.model === v.id.model));
   const gpuIds = [...new Set(missingGpu.map((v) => gpuVariantOf(v)!))];
+  const names = [...new Set(missingGpu.map((v) => v.server.alias ?? v.id.model))];
 
   if (accelerated.length === 0) {
     const realGpu = hasHardwareGpu(gpu);
     if (!realGpu && gpuIds.length === 0) return null;
     const cpuIds = cpu.map((v) => v.server.id);
-    const because = realGpu
-      ? `although this device has a GPU (${gpu.name})`
-      : `although Foundry also builds ${gpuIds.length === 1 ? 'a GPU variant' : 'GPU variants'} (${gpuIds.map(needs).join('; ')})`;
+    const because = realGpu ? `this device has a GPU (${gpu.name})` : `Foundry also builds ${listAll(names)} for the GPU`;
+    const what =
+      cpuIds.length === 1
+        ? 'The one variant it lists is a CPU one'
+        : `${cpuIds.length === 2 ? 'Both' : `All ${cpuIds.length}`} variants it lists are CPU ones`;
     return {
       scope: 'server',
       title: 'Foundry Local is running on the CPU',
-      summary: `It lists only CPU variants (${listSome(cpuIds)}), ${because}. ${KNOWN_ISSUE}`,
+      summary: `${what}, although ${because}. ${KNOWN_ISSUE}`,
       steps: [...runSteps(gpuIds), UPDATE_STEP],
       cpuIds,
     };
@@ -119,12 +126,11 @@ export function deviceAdvice(
 
   if (missingGpu.length === 0) return null;
   const cpuIds = missingGpu.map((v) => v.server.id);
-  const names = [...new Set(missingGpu.map((v) => v.server.alias ?? v.id.model))];
   const one = cpuIds.length === 1;
   return {
     scope: 'models',
     title: `Only ${one ? 'a CPU variant' : 'CPU variants'} of ${listSome(names)}`,
-    summary: `The gateway lists ${listSome(cpuIds)}, so ${one ? 'it runs' : 'they run'} on the CPU; Foundry also builds ${gpuIds.map(needs).join('; ')}.`,
+    summary: `The gateway lists ${listSome(cpuIds)}, so ${one ? 'it runs' : 'they run'} on the CPU, although Foundry also builds ${one ? 'it' : 'them'} for the GPU.`,
     steps: runSteps(gpuIds),
     cpuIds,
   };

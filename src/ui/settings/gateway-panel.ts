@@ -93,7 +93,8 @@ export class GatewayPanel extends LitElement {
         @submit=${(e: Event) => {
           e.preventDefault();
           const field = this.renderRoot.querySelector<HTMLInputElement>('#gateway-url');
-          if (!field || this._readAddress(gateway, field)) void gateway.test();
+          // The field holds the stored address unless it was edited without a change event yet.
+          if (!field || field.value === gateway.settings.baseUrl || this._readAddress(gateway, field)) void gateway.test();
         }}
       >
         <label for="gateway-url">Address</label>
