@@ -1,8 +1,8 @@
 /**
  * The gateway path in real Chromium against the real bundled gateway (its own Node process,
  * reached through the preview server's same-origin `/gateway` proxy, as Foundry Local would be):
- * fallback when the browser cannot load a model, and why; a gateway killed mid-answer; and the
- * plain-language answers of "Test connection".
+ * fallback when the browser cannot load a model, and why; a gateway killed mid-answer; the
+ * plain-language answers of "Test connection"; and a pasted Foundry status read into the address.
  */
 import http from 'node:http';
 import type { Browser, Page } from 'playwright-core';
@@ -11,6 +11,7 @@ import { readGolden } from '../support/paths';
 import { launchChromium } from './support/chromium';
 import { type AppWindow, lastAnswer, openApp, typeAndSend, waitForModel, waitIdle } from './support/app';
 import { freePort, startGatewayProcess, type GatewayProcess } from './support/gateway-process';
+import { startFoundryStandIn } from './support/foundry-stand-in';
 
 const golden = readGolden('pocket-chat-1m');
 const baseUrl = inject('baseUrl');
@@ -173,6 +174,71 @@ describe('Test connection', () => {
       await context.close();
       await cors.close();
       await noCors.close();
+    }
+  });
+
+  /** Pastes text into the address field the way a clipboard paste arrives (a paste event with the clipboard's text). */
+  async function paste(page: Page, text: string): Promise<void> {
+    await page.locator('gateway-panel #gateway-url').evaluate((field, pasted) => {
+      (field as HTMLInputElement).focus();
+      (field as HTMLInputElement).select();
+      const data = new DataTransfer();
+      data.setData('text/plain', pasted);
+      field.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true, composed: true }));
+    }, text);
+  }
+
+  it('reads a pasted Foundry status into the address, says when Foundry lists only CPU variants, and labels gateway models apart', async () => {
+    const foundry = await startFoundryStandIn();
+    const { page, context, errors } = await openApp(browser, baseUrl, { device: 'wasm' });
+    try {
+      const field = page.locator('gateway-panel #gateway-url');
+      await field.waitFor();
+      // Foundry's port is its own choice: the panel says where to read it.
+      expect(await page.locator('gateway-panel #gateway-url-help').innerText()).toMatch(
+        /foundry service status.*foundry status --output json/s,
+      );
+
+      // What a terminal copy holds: the command, then the status line.
+      await paste(page, `PS C:\\Users\\me> foundry service status\r\n${foundry.statusLine}\r\n`);
+      await expect.poll(() => field.inputValue()).toBe(foundry.url);
+      expect(await page.locator('gateway-panel .field-note').innerText()).toBe(`Read ${foundry.url} from the pasted status.`);
+      expect(await page.evaluate(() => (window as AppWindow).playground!.gateway.settings.baseUrl)).toBe(foundry.url);
+
+      await page.locator('gateway-panel button[type=submit]').click();
+      await page.locator('gateway-panel .result.ok').waitFor({ timeout: 30_000 });
+      // SwiftShader is no GPU, but gpt-oss-20b and Phi-4-mini also come as GPU variants.
+      const advice = page.locator('gateway-panel device-advice section');
+      await advice.waitFor();
+      const text = await advice.innerText();
+      expect(text).toMatch(/^Foundry Local is running on the CPU/);
+      expect(text).toContain('although Foundry also builds gpt-oss-20b and phi-4-mini for the GPU');
+      expect(text).toMatch(/known Foundry Local issue/);
+      expect(text).toContain('foundry model run gpt-oss-20b-cuda-gpu');
+
+      // The picker now offers models in the browser and on the gateway: no two read the same.
+      const options = await page.locator('model-panel #model option').allInnerTexts();
+      expect(options).toEqual(expect.arrayContaining(['Qwen2.5 0.5B Instruct · browser', 'Qwen2.5 0.5B Instruct · gateway']));
+      expect(options.filter((o, i) => options.indexOf(o) !== i)).toEqual([]);
+      const groups = await page.locator('model-panel #model optgroup').evaluateAll((els) => els.map((el) => el.getAttribute('label')));
+      expect(groups).toContain('On the gateway');
+
+      // A JSON status, pretty-printed over several lines as the newer CLI writes it.
+      await paste(page, JSON.stringify({ service: { state: 'Ready', endpoint: `${foundry.url}/v1` } }, null, 2));
+      await expect
+        .poll(() => page.locator('gateway-panel .field-note').innerText())
+        .toBe(`Read ${foundry.url} from the pasted JSON status.`);
+
+      // Text without an address: the reason beside the field, the text kept, the address unchanged.
+      await paste(page, 'Model management service: unknown state');
+      await expect.poll(() => page.locator('gateway-panel .field-error').innerText()).toMatch(/^Could not find an address in/);
+      expect(await field.inputValue()).toBe('Model management service: unknown state');
+      expect(await field.getAttribute('aria-invalid')).toBe('true');
+      expect(await page.evaluate(() => (window as AppWindow).playground!.gateway.settings.baseUrl)).toBe(foundry.url);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await foundry.close();
     }
   });
 });

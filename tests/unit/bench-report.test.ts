@@ -170,3 +170,32 @@ describe('run as Markdown', () => {
     expect(text).toContain('|20|');
   });
 });
+
+describe('a model in the browser and the same model on the gateway', () => {
+  // The catalog's browser entry, that entry sent to the gateway (its alias), and the gateway's own
+  // entry: one model name ("Qwen2.5 0.5B Instruct") for all three.
+  const samples = [
+    sample({ modelId: 'qwen2.5-0.5b-instruct', backend: 'wasm', dtype: 'q4', ttftMs: 100 }),
+    sample({ modelId: 'qwen2.5-0.5b-instruct', backend: 'gateway', dtype: 'server', ttftMs: 20 }),
+    sample({ modelId: 'qwen2.5-0.5b', backend: 'gateway', dtype: 'server', ttftMs: 30 }),
+  ];
+
+  it('names each target by catalog id and backend in every export, one row each', () => {
+    const rows = runToMarkdown(run(samples))
+      .split('\n')
+      .filter((l) => /^\|qwen/.test(l))
+      .map((l) => l.split('|').slice(1, 4).join('|'));
+    expect(rows.sort()).toEqual([
+      'qwen2.5-0.5b-instruct|gateway · server|20 ms',
+      'qwen2.5-0.5b-instruct|wasm · q4|100 ms',
+      'qwen2.5-0.5b|gateway · server|30 ms',
+    ]);
+    const csv = parseCsvText(samplesToCsv(samples)).slice(1);
+    expect(new Set(csv.map((r) => `${r[0]}|${r[1]}`)).size).toBe(3);
+    expect(parseRunJson(runToJson(run(samples))).samples.map((s) => `${s.modelId}|${s.backend}`)).toEqual([
+      'qwen2.5-0.5b-instruct|wasm',
+      'qwen2.5-0.5b-instruct|gateway',
+      'qwen2.5-0.5b|gateway',
+    ]);
+  });
+});

@@ -32,6 +32,10 @@ export interface ServerModel {
   alias?: string;
   loaded?: boolean;
   cached?: boolean;
+  /** The device the server's catalog names for it (`runtime.deviceType` / `executionProvider`), when it says. */
+  device?: VariantDevice;
+  /** Served by the playground's own gateway, which runs on the CPU by design. */
+  bundled?: boolean;
 }
 
 /** The server id an alias or id resolved to, and how. */
@@ -57,6 +61,24 @@ export function parseVariantId(id: string): VariantId {
     device: (suffix?.[2] as VariantDevice | undefined) ?? null,
     version,
   };
+}
+
+// Execution providers by the device they run on (runtime.executionProvider). OpenVINO runs on
+// any of the three, so only its deviceType can tell.
+const PROVIDER_DEVICE: [RegExp, VariantDevice][] = [
+  [/^CPU/i, 'cpu'],
+  [/^(QNN|VitisAI)/i, 'npu'],
+  [/^(CUDA|TensorRT|NvTensorRT|Dml|DirectML|WebGpu|ROCm|MIGraphX)/i, 'gpu'],
+];
+
+/** The device a Foundry catalog `runtime` names: its deviceType ("CPU", "GPU", "NPU"), else its execution provider. */
+export function runtimeDevice(runtime: unknown): VariantDevice | undefined {
+  if (!runtime || typeof runtime !== 'object') return undefined;
+  const r = runtime as Record<string, unknown>;
+  const type = typeof r['deviceType'] === 'string' ? r['deviceType'].toLowerCase() : '';
+  if (type === 'cpu' || type === 'gpu' || type === 'npu') return type;
+  const provider = typeof r['executionProvider'] === 'string' ? r['executionProvider'] : '';
+  return PROVIDER_DEVICE.find(([pattern]) => pattern.test(provider))?.[1];
 }
 
 /** Whether a variant belongs to an alias: "phi-4-mini" names "phi-4-mini-instruct-…" but not "phi-4-…". */

@@ -9,7 +9,7 @@
  *   loaded        GET /openai/loadedmodels      GET /models/loaded         —
  *   load          GET /openai/load/{id}         GET /models/load/{id}      — (models are always ready)
  */
-import type { ServerModel } from './foundry-alias';
+import { runtimeDevice, type ServerModel } from './foundry-alias';
 import { GatewayError, startCommandsHint } from './gateway-errors';
 import { PROXY_ERROR_HEADER } from './gateway-url';
 
@@ -67,6 +67,19 @@ export function idsFrom(value: unknown): string[] {
     const id = obj?.['id'] ?? obj?.['name'] ?? obj?.['model'];
     return typeof id === 'string' ? [id] : [];
   });
+}
+
+/** What the older service's `/foundry/list` says about one variant. */
+type CatalogFacts = Pick<ServerModel, 'alias' | 'device' | 'bundled'>;
+
+function catalogFacts(entry: Record<string, unknown>): CatalogFacts {
+  const device = runtimeDevice(entry['runtime']);
+  return {
+    ...(typeof entry['alias'] === 'string' ? { alias: entry['alias'] } : {}),
+    ...(device ? { device } : {}),
+    // gateway/foundry-routes.ts marks the bundled gateway's own models so.
+    ...(entry['providerType'] === 'Bundled' ? { bundled: true } : {}),
+  };
 }
 
 /** One gateway's management routes: its generation, its models, which are loaded, loading one. */
@@ -132,21 +145,21 @@ export class FoundryClient {
     return status === 200 ? idsFrom(body) : null;
   }
 
-  /** Aliases and cached state from the older service's catalog; empty elsewhere. */
-  private async aliases(generation: GatewayGeneration): Promise<{ alias: Map<string, string>; cached: Set<string> }> {
-    const alias = new Map<string, string>();
+  /** Aliases, devices and cached state from the older service's catalog; empty elsewhere. */
+  private async catalog(generation: GatewayGeneration): Promise<{ entries: Map<string, CatalogFacts>; cached: Set<string> }> {
+    const entries = new Map<string, CatalogFacts>();
     const cached = new Set<string>();
-    if (generation !== 'foundry-service') return { alias, cached };
+    if (generation !== 'foundry-service') return { entries, cached };
     const list = await this.get('/foundry/list').catch(() => null);
     if (Array.isArray(list?.body)) {
       for (const item of list.body) {
         const obj = asRecord(item);
-        if (typeof obj?.['name'] === 'string' && typeof obj['alias'] === 'string') alias.set(obj['name'], obj['alias']);
+        if (typeof obj?.['name'] === 'string') entries.set(obj['name'], catalogFacts(obj));
       }
     }
     const models = await this.get('/openai/models').catch(() => null);
     for (const id of idsFrom(models?.body)) cached.add(id);
-    return { alias, cached };
+    return { entries, cached };
   }
 
   /** Everything the picker and the alias resolver need, in one round of requests. */
@@ -154,13 +167,13 @@ export class FoundryClient {
     if (signal) return new FoundryClient({ ...this.options, signal }).describe();
     const { generation, endpoints } = await this.generation();
     const ids = await this.listModelIds();
-    const [loaded, { alias, cached }] = await Promise.all([this.loadedIds(generation).catch(() => null), this.aliases(generation)]);
+    const [loaded, { entries, cached }] = await Promise.all([this.loadedIds(generation).catch(() => null), this.catalog(generation)]);
     const loadedSet = new Set(loaded ?? []);
     const models: ServerModel[] = ids.map((id) => {
-      const a = alias.get(id);
+      const facts = entries.get(id);
       return {
         id,
-        ...(a ? { alias: a } : {}),
+        ...facts,
         loaded: loadedSet.has(id),
         // The newer server lists only what it can serve; the older one says what is downloaded.
         cached: generation === 'foundry-service' ? cached.has(id) : true,

@@ -34,5 +34,8 @@ export class GatewayError extends EngineError {
 }
 
 export function startCommandsHint(): string {
-  return 'Start Foundry Local (foundry service start) or the bundled gateway (npm run gateway), then try again.';
+  return (
+    'Start Foundry Local (foundry service start; CLI 0.10 and newer: foundry server start) or the bundled gateway (npm run gateway), ' +
+    'then try again. Foundry Local chooses its port when it starts: foundry service status (or foundry status) prints the address.'
+  );
 }

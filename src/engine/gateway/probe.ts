@@ -75,7 +75,7 @@ export async function explainFetchFailure(root: string, pageUrl: string, fetcher
     return new GatewayError(
       'cors',
       `A server is running at ${root}, but it does not allow requests from this page (no CORS headers; Foundry Local never sends them). ` +
-        'Open the playground with npm start or npm run dev: its server forwards /gateway to the gateway (set GATEWAY_URL when it is not at http://localhost:5273). ' +
+        `Open the playground with npm start or npm run dev, whose server forwards /gateway to one gateway: GATEWAY_URL=${root} npm start. ` +
         'The bundled gateway accepts other pages with --allow-origin <page origin>.',
     );
   }

@@ -41,6 +41,19 @@ export const benchConfigStyles = css`
     color: var(--muted);
     font-size: 0.92em;
   }
+  .targets tr.group th {
+    padding-top: 10px;
+    color: var(--muted);
+    font-size: 0.78em;
+    text-transform: uppercase;
+    letter-spacing: 0.05em;
+  }
+  .targets .id {
+    margin-left: 8px;
+    color: var(--muted);
+    font-family: var(--mono);
+    font-size: 0.85em;
+  }
   .fields {
     display: grid;
     grid-template-columns: repeat(auto-fill, minmax(140px, 180px));

@@ -8,6 +8,7 @@ import { BACKENDS, type BenchPlan, type BenchTarget } from '../../bench/bench-ty
 import type { CatalogModel } from '../../catalog/schema';
 import type { BackendKind } from '../../engine/engine-types';
 import { downloadText } from '../shared/download';
+import { groupModels, modelLabel } from '../shared/model-label';
 import { controls, filePicker } from '../shared/styles';
 import { errorMessage } from '../../errors/error-message';
 import { benchConfigStyles } from './bench-config.styles';
@@ -90,6 +91,28 @@ export class BenchConfig extends LitElement {
     }
   }
 
+  /** One model's row: its label (and id, as results and exports name it), a checkbox per backend. */
+  private renderTarget(plan: BenchPlan, m: CatalogModel) {
+    const label = modelLabel(m);
+    return html`<tr>
+      <th scope="row">${label}<span class="id">${m.id}</span></th>
+      ${BACKENDS.map((backend) => {
+        const target = { modelId: m.id, backend };
+        const possible = backend === 'gateway' || (m.source.kind !== 'gateway' && (backend === 'wasm' || this.webgpu));
+        return html`<td>
+          <input
+            type="checkbox"
+            aria-label="${label} on ${BACKEND_LABEL[backend]}"
+            data-target="${m.id}|${backend}"
+            ?disabled=${!possible || this.running}
+            .checked=${plan.targets.some((t) => same(t, target))}
+            @change=${(e: Event) => this._toggle(target, (e.target as HTMLInputElement).checked)}
+          />
+        </td>`;
+      })}
+    </tr>`;
+  }
+
   private renderTargets(plan: BenchPlan) {
     return html`<table class="targets">
       <thead>
@@ -98,28 +121,15 @@ export class BenchConfig extends LitElement {
           ${BACKENDS.map((b) => html`<th scope="col">${BACKEND_LABEL[b]}</th>`)}
         </tr>
       </thead>
-      <tbody>
-        ${this.catalog.map(
-          (m) =>
-            html`<tr>
-              <th scope="row">${m.name}</th>
-              ${BACKENDS.map((backend) => {
-                const target = { modelId: m.id, backend };
-                const possible = backend === 'gateway' || (m.source.kind !== 'gateway' && (backend === 'wasm' || this.webgpu));
-                return html`<td>
-                  <input
-                    type="checkbox"
-                    aria-label="${m.id} on ${BACKEND_LABEL[backend]}"
-                    data-target="${m.id}|${backend}"
-                    ?disabled=${!possible || this.running}
-                    .checked=${plan.targets.some((t) => same(t, target))}
-                    @change=${(e: Event) => this._toggle(target, (e.target as HTMLInputElement).checked)}
-                  />
-                </td>`;
-              })}
-            </tr>`,
-        )}
-      </tbody>
+      ${groupModels(this.catalog).map(
+        ({ label, models }) =>
+          html`<tbody>
+            <tr class="group">
+              <th scope="rowgroup" colspan=${BACKENDS.length + 1}>${label}</th>
+            </tr>
+            ${models.map((m) => this.renderTarget(plan, m))}
+          </tbody>`,
+      )}
     </table>`;
   }
 

@@ -3,6 +3,7 @@ import { customElement } from 'lit/decorators.js';
 import { recentLatency, type RecentLatency } from '../../bench/recent';
 import { SERIES_COLOURS, type BenchChart } from '../shared/bench-chart';
 import { AppWatch } from '../shared/app-watch';
+import { modelLabel } from '../shared/model-label';
 import { panel } from '../shared/styles';
 import '../shared/bench-chart';
 
@@ -23,19 +24,18 @@ export class LatencyChart extends LitElement {
     const model = app?.models.primary.selected;
     if (!app || !model) return nothing;
     const data = recentLatency(app.chats.conversations, model.id);
-    const signature = JSON.stringify(data);
+    const label = modelLabel(model);
+    const signature = JSON.stringify([label, data]);
     if (signature !== this.signature) {
       this.signature = signature;
       this.chartData = data.labels.length ? data : null;
       this.ttft = {
         labels: data.labels,
-        datasets: [{ label: model.name, data: data.ttftMs, borderColor: SERIES_COLOURS[0], backgroundColor: SERIES_COLOURS[0] }],
+        datasets: [{ label, data: data.ttftMs, borderColor: SERIES_COLOURS[0], backgroundColor: SERIES_COLOURS[0] }],
       };
       this.decode = {
         labels: data.labels,
-        datasets: [
-          { label: model.name, data: data.decodeTokensPerSec, borderColor: SERIES_COLOURS[1], backgroundColor: SERIES_COLOURS[1] },
-        ],
+        datasets: [{ label, data: data.decodeTokensPerSec, borderColor: SERIES_COLOURS[1], backgroundColor: SERIES_COLOURS[1] }],
       };
     }
     const d = this.chartData;
@@ -44,7 +44,7 @@ export class LatencyChart extends LitElement {
         d
           ? html`<bench-chart kind="line" heading="Time to first token" xTitle="Answer" yTitle="ms" .chartData=${this.ttft}></bench-chart>
               <bench-chart kind="line" heading="Decode speed" xTitle="Answer" yTitle="tokens/s" .chartData=${this.decode}></bench-chart>`
-          : html`<p class="muted">Latency of ${model.name}'s answers appears here as you chat.</p>`
+          : html`<p class="muted">Latency of each answer from ${label} appears here as you chat.</p>`
       }`;
   }
 

@@ -8,18 +8,12 @@ import { TASKS, type CatalogModel, type Dtype, type Task } from '../../catalog/s
 import type { DevicePreference } from '../../placement/plans';
 import { formatBytes, formatCount } from '../shared/format';
 import { AppWatch } from '../shared/app-watch';
+import { groupModels, modelLabel } from '../shared/model-label';
 import { controls, panel } from '../shared/styles';
 import './load-status';
 import './fit-summary';
 import './add-model-dialog';
 import type { AddModelDialog } from './add-model-dialog';
-
-const SOURCE_GROUPS: { kind: CatalogModel['source']['kind']; label: string }[] = [
-  { kind: 'bundled', label: 'Bundled · works offline' },
-  { kind: 'hub', label: 'Hugging Face hub · in browser' },
-  { kind: 'local', label: 'Imported · on this device' },
-  { kind: 'gateway', label: 'Local gateway' },
-];
 
 /** Model choice: which model, where it runs, which variant, and its loading state. */
 @customElement('model-panel')
@@ -97,14 +91,15 @@ export class ModelPanel extends LitElement {
       </div>
       <label for="model">Model</label>
       <select id="model" ?disabled=${held} @change=${(e: Event) => void slot.selectModel((e.target as HTMLSelectElement).value)}>
-        ${SOURCE_GROUPS.map(({ kind, label }) => {
-          const models = this.visible(app, model).filter((m) => m.source.kind === kind);
-          return models.length
-            ? html`<optgroup label=${label}>
-                ${models.map((m) => html`<option value=${m.id} ?selected=${m.id === model?.id}>${m.name}${app.catalog.userModelIds.has(m.id) ? ' (added)' : ''}</option>`)}
-              </optgroup>`
-            : nothing;
-        })}
+        ${groupModels(this.visible(app, model)).map(
+          ({ label, models }) =>
+            html`<optgroup label=${label}>
+              ${models.map((m) => {
+                const added = app.catalog.userModelIds.has(m.id) ? ' (added)' : '';
+                return html`<option value=${m.id} ?selected=${m.id === model?.id}>${modelLabel(m)}${added}</option>`;
+              })}
+            </optgroup>`,
+        )}
       </select>
       ${
         model
@@ -161,7 +156,7 @@ export class ModelPanel extends LitElement {
                 app.catalog.userModelIds.has(model.id)
                   ? html`<button
                       class="ghost small remove"
-                      aria-label="Remove ${model.name} from the list"
+                      aria-label="Remove ${modelLabel(model)} from the list"
                       @click=${() => void this._remove(app, model)}
                     >
                       Remove from the list
