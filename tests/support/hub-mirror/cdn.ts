@@ -6,7 +6,10 @@
  *
  * The page that fetches is cross-origin isolated and the request arrives after a cross-origin
  * redirect (its Origin is then "null"): the CDN allows any origin (`*`), exposes the headers a
- * download reads, answers preflights (Range), and marks its bytes cross-origin (CORP).
+ * download reads, answers preflights (Range), and marks its bytes cross-origin (CORP). Checked in
+ * Chromium with the app's COEP (credentialless): its fetches are CORS requests, so without CORP
+ * they still succeed, but without `access-control-allow-origin` on the CDN every download fails
+ * (as a network error, which the app retries). CORP matters to no-cors loads only.
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
