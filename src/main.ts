@@ -14,7 +14,8 @@ import { WeightCache, type CacheNotice } from './cache/weight-cache';
 import { importLocalModel } from './app/local-import';
 import { describeImportFailure } from './cache/cache-problems';
 import { fetchCatalog, toGatewayModelRef, toModelRef } from './catalog/catalog';
-import { DEFAULT_HUB_URL, fetchHubModel } from './hub/hub-client';
+import { DEFAULT_HUB_URL, fetchHubModel, readHubListing } from './hub/hub-client';
+import { HubListingStore } from './cache/hub-listing-store';
 import { BrowserEngine } from './engine/browser-engine';
 import type { WorkerFault } from './engine/worker/api';
 import { detectCapabilities } from './engine/capabilities';
@@ -83,6 +84,7 @@ async function boot(): Promise<void> {
       probeGateway({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, proxy, pageUrl: location.href, signal }),
     userModels: new UserModelStore(),
     inspectHubRepo: (request) => fetchHubModel(request),
+    hubListings: { read: (request) => readHubListing(request), store: new HubListingStore() },
     weights,
     importLocal: (files) => importLocalModel(files, baseUrl, storeOrThrow),
     benchRuns: new BenchStore(),

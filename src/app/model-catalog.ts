@@ -12,6 +12,9 @@ import type { Notices } from './notices';
 import { Notifier } from './notifier';
 import type { Settings } from './settings';
 import { errorMessage } from '../errors/error-message';
+import type { HubListing } from '../hub/hub-listing';
+import { reconcileWithHub } from '../hub/reconcile';
+import { listingKey, type HubListingStore, type StoredListing } from '../cache/hub-listing-store';
 
 export interface ModelCatalogDeps {
   /** The shipped catalog (models.json). */
@@ -24,6 +27,20 @@ export interface ModelCatalogDeps {
   importLocal: (files: readonly PickedFile[]) => Promise<CatalogModel>;
   settings: Pick<Settings, 'preferences'>;
   notices: Pick<Notices, 'notify'>;
+  /** The hub's file listings: read from the hub (hub-client.ts), kept in IndexedDB (hub-listing-store.ts). */
+  hubListings: {
+    read: (request: { hubUrl: string; repo: string; revision: string; signal: AbortSignal }) => Promise<HubListing>;
+    store: Pick<HubListingStore, 'list' | 'save'>;
+  };
+}
+
+/** A hub model checked against the hub's listing of its revision. */
+export interface VerifiedHubModel {
+  model: CatalogModel;
+  /** Where the catalog's entry disagreed with the hub (hub/reconcile.ts), one sentence each. */
+  disagreements: string[];
+  /** The hub was read for this answer (the first download); false when a kept listing answered. */
+  readNow: boolean;
 }
 
 /** The picker's list, and the ids in it the user added (only those can be removed). */
@@ -61,14 +78,24 @@ export class ModelCatalog extends Notifier {
   private added: CatalogModel[] = [];
   private discovered: CatalogModel[] = [];
   private merged: { catalog: CatalogModel[]; userModelIds: Set<string> };
+  private readonly listings = new Map<string, StoredListing>();
+  private readonly verified = new Map<string, VerifiedHubModel>();
+  /** The hub address `merged` was built for: hub entries are rebuilt from that hub's listings. */
+  private builtFor: string;
 
   constructor(private readonly deps: ModelCatalogDeps) {
     super();
+    this.builtFor = deps.settings.preferences.hubUrl;
     this.merged = mergeCatalog(deps.fixed, [], []);
   }
 
-  /** The static catalog, the user's own models, and what a connected gateway lists beyond them. */
+  /**
+   * The static catalog, the user's own models, and what a connected gateway lists beyond them. A
+   * hub model whose files were checked against the hub is listed as the hub has it (exact sizes,
+   * every weight chunk, pinned to the commit), so the cache, the fit check and the loader agree.
+   */
   get models(): readonly CatalogModel[] {
+    if (this.builtFor !== this.deps.settings.preferences.hubUrl) this.merge();
     return this.merged.catalog;
   }
 
@@ -81,9 +108,67 @@ export class ModelCatalog extends Notifier {
     return this.merged.catalog.find((m) => m.id === id);
   }
 
+  private merge(): void {
+    const hubUrl = this.deps.settings.preferences.hubUrl;
+    this.builtFor = hubUrl;
+    this.verified.clear();
+    const merged = mergeCatalog(this.deps.fixed, this.added, this.discovered);
+    merged.catalog = merged.catalog.map((model) => {
+      if (model.source.kind !== 'hub') return model;
+      const listing = this.listings.get(listingKey(hubUrl, model.source.repo, model.source.revision));
+      if (!listing) return model;
+      try {
+        const checked = reconcileWithHub(model, listing);
+        this.verified.set(model.id, { ...checked, readNow: false });
+        return checked.model;
+      } catch {
+        // The listing says the entry cannot be downloaded: the entry stays as the catalog has it,
+        // and the next download reads the hub again and says why.
+        return model;
+      }
+    });
+    this.merged = merged;
+  }
+
   private rebuild(): void {
-    this.merged = mergeCatalog(this.deps.fixed, this.added, this.discovered);
+    this.merge();
     this.changed();
+  }
+
+  /** Reads the hub listings downloads were checked against before; an unreadable store is only a notice. */
+  async loadHubListings(): Promise<void> {
+    try {
+      for (const [key, listing] of await this.deps.hubListings.store.list()) this.listings.set(key, listing);
+      this.rebuild();
+    } catch (error) {
+      this.deps.notices.notify('warning', `The hub file lists kept from earlier downloads are unavailable (${errorMessage(error)}).`);
+    }
+  }
+
+  /**
+   * The hub model `id` as the hub has it at its revision, reading the hub's listing the first time
+   * (it is kept, so later loads, offline ones too, use the same files). Throws, in words, when the
+   * hub cannot be reached or the entry cannot be downloaded from it.
+   */
+  async verifyHubModel(id: string, signal: AbortSignal): Promise<VerifiedHubModel> {
+    const known = this.verified.get(id);
+    if (known && this.builtFor === this.deps.settings.preferences.hubUrl) return known;
+    const model = [...this.deps.fixed, ...this.added].find((m) => m.id === id);
+    if (!model || model.source.kind !== 'hub') throw new Error(`${id} is not a hub model.`);
+    const hubUrl = this.deps.settings.preferences.hubUrl;
+    const { repo, revision } = model.source;
+    const listing = await this.deps.hubListings.read({ hubUrl, repo, revision, signal });
+    const checked = reconcileWithHub(model, listing);
+    const stored: StoredListing = { ...listing, hubUrl: hubUrl.replace(/\/+$/, ''), checkedAt: Date.now() };
+    this.listings.set(listingKey(hubUrl, repo, revision), stored);
+    await this.deps.hubListings.store.save(stored).catch((error: unknown) => {
+      this.deps.notices.notify(
+        'warning',
+        `The hub's file list of ${model.name} could not be kept (${errorMessage(error)}); it is read again next time.`,
+      );
+    });
+    this.rebuild();
+    return { ...checked, readNow: true };
   }
 
   /** Reads the models the user added before; a store that cannot be read leaves the catalog as it is. */

@@ -46,7 +46,7 @@ export interface ModelSlotDeps {
   router: Pick<Router, 'load'>;
   /** Which model this slot runs and where; the primary slot's is the saved preferences. */
   choice: RunChoiceStore;
-  catalog: Pick<ModelCatalog, 'models'>;
+  catalog: Pick<ModelCatalog, 'models' | 'verifyHubModel'>;
   settings: Pick<Settings, 'preferences'>;
   gateway: Pick<GatewayConnection, 'settings'>;
   notices: Pick<Notices, 'notify'>;
@@ -147,10 +147,12 @@ export class ModelSlot extends Notifier {
       return null;
     }
     if (!this.loads.isCurrent(signal)) return null;
+    const target = model.source.kind === 'hub' ? await this.checkWithHub(model, signal) : model;
+    if (!target || !this.loads.isCurrent(signal)) return null;
     const { device, dtype } = this.deps.choice.run;
     const promise = this.deps.router
       .load(
-        model,
+        target,
         { device, dtype, gatewayFallback: this.deps.gateway.settings.fallback },
         {
           signal,
@@ -178,6 +180,30 @@ export class ModelSlot extends Notifier {
       });
     this.loadPromise = promise;
     return promise;
+  }
+
+  /**
+   * A hub model as the hub has it (see ModelCatalog.verifyHubModel), saying where the catalog
+   * disagreed. When the hub cannot be read, a model whose files are all stored still loads from
+   * them; one that would need a download fails, with the hub's reason. Null: the slot says why.
+   */
+  private async checkWithHub(model: CatalogModel, signal: AbortSignal): Promise<CatalogModel | null> {
+    try {
+      const checked = await this.deps.catalog.verifyHubModel(model.id, signal);
+      if (checked.readNow && checked.disagreements.length > 0) {
+        this.deps.notices.notify(
+          'warning',
+          `The hub's files of ${model.name} differ from the catalog; the hub's are used. ${checked.disagreements.join(' ')}`,
+        );
+      }
+      return checked.model;
+    } catch (error) {
+      if (!this.loads.isCurrent(signal) || isAbortError(error)) return null;
+      if (await this.isDownloaded(model)) return model;
+      this.loadPromise = null;
+      this.set({ kind: 'error', modelId: model.id, message: errorMessage(error) });
+      return null;
+    }
   }
 
   /** Stops a model download or load; nothing partial is kept (only complete files are cached). */

@@ -30,7 +30,7 @@ import { GatewayConnection } from './gateway-connection';
 import type { GatewaySettings } from './gateway-settings';
 import { Generation } from './generation';
 import type { PickedFile } from './local-import';
-import { ModelCatalog } from './model-catalog';
+import { ModelCatalog, type ModelCatalogDeps } from './model-catalog';
 import { ModelSlot } from './model-slot';
 import { Notices } from './notices';
 import type { Preferences } from './preferences';
@@ -48,6 +48,8 @@ export interface PlaygroundServices {
   probeGateway: (settings: GatewaySettings, signal: AbortSignal) => Promise<ProbeReport>;
   /** Models the user added, kept in IndexedDB. */
   userModels: Pick<UserModelStore, 'list' | 'save' | 'delete'>;
+  /** The hub's file listings of hub models: read from the hub, kept in IndexedDB (see ModelCatalog). */
+  hubListings: ModelCatalogDeps['hubListings'];
   /** Reads a hub repository into a catalog entry (hub-client.ts). */
   inspectHubRepo: (request: { hubUrl: string; repo: string; revision: string; signal: AbortSignal }) => Promise<CatalogModel>;
   /** The weight cache's index: what is stored, deleting. */
@@ -98,6 +100,7 @@ export class Playground {
       fixed: services.catalog,
       userModels: services.userModels,
       inspectHubRepo: services.inspectHubRepo,
+      hubListings: services.hubListings,
       importLocal: services.importLocal,
       settings,
       notices,
@@ -134,6 +137,7 @@ export class Playground {
     this.chats.followOtherTabs();
     await this.chats.loadSaved();
     await this.catalog.loadUserModels();
+    await this.catalog.loadHubListings();
     const wanted = this.settings.run.modelId;
     // A gateway model from last time is only in the picker once the gateway has listed it again.
     if (this.gateway.settings.connectedBefore || (wanted !== null && !this.catalog.byId(wanted))) await this.gateway.test();

@@ -1,13 +1,16 @@
 /**
- * Reads what hub-repo.ts needs from a Hugging Face hub (or a mirror laid out like it): the
- * commit a revision points to, that commit's file listing, config.json, tokenizer_config.json
- * and the card's license. Every failure becomes a sentence a user can act on.
+ * Reads a Hugging Face hub (or a mirror laid out like it) through `@huggingface/hub`: the commit a
+ * revision points to, that commit's file listing with sizes and SHA-256s (the tree API, followed
+ * across its pages), config.json, tokenizer_config.json and the card's license. Every failure
+ * becomes a sentence a user can act on.
  *
  * It lives in hub/, not catalog/: it is network access with its own failure policy (gated repos,
  * mirrors, wrong addresses), one of the places catalog entries come from, like an imported folder;
  * catalog/ holds only the entries' schema and the data.
  */
-import { HubRepoError, hubRepoToModel, type HubRepoFacts, type HubTreeEntry } from './hub-repo';
+import { HubApiError, listFiles, modelInfo } from '@huggingface/hub';
+import { HubRepoError, hubRepoToModel, type HubRepoFacts } from './hub-repo';
+import { treeEntry, type HubListing } from './hub-listing';
 import type { CatalogModel } from '../catalog/schema';
 import { errorMessage } from '../errors/error-message';
 
@@ -41,72 +44,109 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The request's fetch, with its abort signal on every call (the hub client takes no signal). */
+function signalledFetch(request: HubRequest): typeof fetch {
+  const base = request.fetcher ?? ((input, init) => fetch(input, init));
+  return (input, init) => base(input, { ...init, signal: request.signal ?? null });
+}
+
+/** Turns whatever a hub call threw into a sentence about `what`. */
+function explain(error: unknown, request: HubRequest, repo: string, what: string): Error {
+  if (request.signal?.aborted) return error instanceof Error ? error : new Error(String(error));
+  const hub = request.hubUrl;
+  const at = `${repo}${request.revision ? `@${request.revision}` : ''}`;
+  if (error instanceof HubApiError) {
+    if (error.statusCode === 401 || error.statusCode === 403) {
+      return new HubRepoError(`${repo} is gated or private: accept its license on the hub, or download it and import the folder instead.`);
+    }
+    if (error.statusCode === 404) return new HubRepoError(`${what} was not found on ${hub} (is "${at}" spelled right?).`);
+    return new HubRepoError(`${what}: the hub answered HTTP ${error.statusCode}.`);
+  }
+  if (error instanceof SyntaxError) return new HubRepoError(`${what}: the hub did not answer with JSON (is ${hub} really a model hub?).`);
+  if (error instanceof HubRepoError) return error;
+  return new HubRepoError(
+    `Could not reach the hub at ${hub} (${errorMessage(error)}). Check the hub address in Settings, or your connection.`,
+  );
+}
+
+/** The hub's address as `@huggingface/hub` wants it: no trailing slash. */
+function hubBase(hubUrl: string): string {
+  return hubUrl.replace(/\/+$/, '');
+}
+
+/**
+ * The file listing of a repository at one revision, pinned to the commit the revision points to
+ * now: the sizes and SHA-256s downloads are checked against.
+ */
+export async function readHubListing(request: HubRequest): Promise<HubListing & { license: string | null }> {
+  const repo = normalizeRepoId(request.repo);
+  const revision = request.revision?.trim() || undefined;
+  const fetcher = signalledFetch(request);
+  const hubUrl = hubBase(request.hubUrl);
+  let sha: string;
+  let license: string | null = null;
+  try {
+    const info = await modelInfo({
+      name: repo,
+      hubUrl,
+      fetch: fetcher,
+      additionalFields: ['sha', 'cardData'],
+      // The hub's default branch is "main" (the client would ask for "HEAD", which mirrors may not know).
+      revision: revision ?? 'main',
+    });
+    if (typeof info.sha !== 'string' || !info.sha) throw new HubRepoError(`The hub's description of ${repo} has no commit id.`);
+    sha = info.sha;
+    const card: unknown = info.cardData;
+    if (isRecord(card) && typeof card['license'] === 'string') license = card['license'];
+  } catch (error) {
+    throw explain(error, request, repo, `Repository ${repo}`);
+  }
+  const files = [];
+  try {
+    for await (const entry of listFiles({ repo: { type: 'model', name: repo }, revision: sha, recursive: true, hubUrl, fetch: fetcher })) {
+      const file = treeEntry(entry);
+      if (file) files.push(file);
+    }
+  } catch (error) {
+    throw explain(error, request, repo, `The file list of ${repo}`);
+  }
+  return { repo, revision: revision ?? 'main', sha, files, license };
+}
+
 /** Reads a hub repository at one revision and turns it into a catalog entry pinned to that commit. */
 export async function fetchHubModel(request: HubRequest): Promise<CatalogModel> {
-  const fetcher = request.fetcher ?? fetch;
+  const listing = await readHubListing(request);
+  const { repo, sha } = listing;
+  const fetcher = signalledFetch(request);
   const hub = request.hubUrl.replace(/\/*$/, '/');
-  const repo = normalizeRepoId(request.repo);
-  const revision = request.revision?.trim() ?? '';
 
-  async function get(path: string, what: string, optional = false): Promise<unknown> {
+  async function json(file: string, optional: boolean): Promise<unknown> {
+    const what = `${file} of ${repo}`;
     let response: Response;
     try {
-      response = await fetcher(new URL(path, hub).href, { signal: request.signal ?? null });
+      response = await fetcher(new URL(`${repo}/resolve/${sha}/${file}`, hub).href);
     } catch (error) {
-      if (request.signal?.aborted) throw error;
-      throw new HubRepoError(
-        `Could not reach the hub at ${hub} (${errorMessage(error)}). Check the hub address in Settings, or your connection.`,
-      );
+      throw explain(error, request, repo, what);
     }
     if (response.status === 404 && optional) return null;
-    if (response.status === 401 || response.status === 403) {
-      throw new HubRepoError(`${repo} is gated or private: accept its license on the hub, or download it and import the folder instead.`);
-    }
-    if (response.status === 404)
-      throw new HubRepoError(`${what} was not found on ${hub} (is "${repo}${revision ? `@${revision}` : ''}" spelled right?).`);
-    if (!response.ok) throw new HubRepoError(`${what}: the hub answered HTTP ${response.status}.`);
+    if (!response.ok) throw explain(new HubApiError(response.url, response.status), request, repo, what);
     try {
       return await response.json();
-    } catch {
-      throw new HubRepoError(`${what}: the hub did not answer with JSON (is ${hub} really a model hub?).`);
+    } catch (error) {
+      throw explain(error instanceof SyntaxError ? error : new SyntaxError(errorMessage(error)), request, repo, what);
     }
   }
 
-  const info = await get(
-    revision ? `api/models/${repo}/revision/${encodeURIComponent(revision)}` : `api/models/${repo}`,
-    `Repository ${repo}`,
-  );
-  if (!isRecord(info) || typeof info['sha'] !== 'string') throw new HubRepoError(`The hub's description of ${repo} has no commit id.`);
-  const sha = info['sha'];
-  const card = isRecord(info['cardData']) ? info['cardData'] : {};
-  const tree = await get(`api/models/${repo}/tree/${sha}?recursive=true`, `The file list of ${repo}`);
-  if (!Array.isArray(tree)) throw new HubRepoError(`The file list of ${repo} is not a list.`);
-  const entries: HubTreeEntry[] = tree.filter(isRecord).flatMap((e) =>
-    typeof e['path'] === 'string' && typeof e['size'] === 'number' && typeof e['type'] === 'string'
-      ? [
-          {
-            type: e['type'],
-            path: e['path'],
-            size: e['size'],
-            lfs:
-              isRecord(e['lfs']) && typeof e['lfs']['oid'] === 'string'
-                ? { oid: e['lfs']['oid'], size: Number(e['lfs']['size']) }
-                : undefined,
-          },
-        ]
-      : [],
-  );
-  const resolve = (file: string): string => `${repo}/resolve/${sha}/${file}`;
-  const config = await get(resolve('config.json'), `config.json of ${repo}`);
+  const config = await json('config.json', false);
   if (!isRecord(config)) throw new HubRepoError(`config.json of ${repo} is not a JSON object.`);
-  const tokenizerConfig = await get(resolve('tokenizer_config.json'), `tokenizer_config.json of ${repo}`, true);
+  const tokenizerConfig = await json('tokenizer_config.json', true);
   const facts: HubRepoFacts = {
     repo,
     revision: sha,
-    tree: entries,
+    tree: listing.files,
     config,
     tokenizerConfig: isRecord(tokenizerConfig) ? tokenizerConfig : null,
-    license: typeof card['license'] === 'string' ? card['license'] : null,
+    license: listing.license,
   };
   return hubRepoToModel(facts);
 }

@@ -8,15 +8,9 @@
 import { parseModel, type CatalogFile, type CatalogModel, type Dtype } from '../catalog/schema';
 import { onnxFileForDtype } from '../catalog/dtypes';
 import { DTYPES } from '../catalog/schema';
+import { externalDataChunks, type HubTreeEntry } from './hub-listing';
 
-/** One entry of the hub's tree listing (`/api/models/{repo}/tree/{revision}?recursive=true`). */
-export interface HubTreeEntry {
-  type: string;
-  path: string;
-  size: number;
-  /** Present for LFS files: the file's SHA-256. */
-  lfs?: { oid: string; size: number } | undefined;
-}
+export type { HubTreeEntry } from './hub-listing';
 
 /** What hub-client.ts read about one repository at one commit. */
 export interface HubRepoFacts {
@@ -141,8 +135,8 @@ export function folderToModel(facts: FolderFacts, identity: EntryIdentity): Cata
     const main = onnxFileForDtype(dtype);
     const entry = files.get(main);
     if (!entry) return [];
-    // External weights: model_q4.onnx_data, model_q4.onnx_data_1, ...
-    const data = [...files.values()].filter((e) => e.path.startsWith(`${main}_data`)).sort((a, b) => a.path.localeCompare(b.path));
+    // External weights: model_q4.onnx_data, model_q4.onnx_data_1, ... in chunk order.
+    const data = externalDataChunks(main, [...files.values()]);
     return [{ dtype, files: [entry, ...data].map(fileOf) }];
   });
   if (variants.length === 0) {

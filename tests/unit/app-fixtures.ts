@@ -20,6 +20,7 @@ import { Playground } from '../../src/app/playground';
 import { DEFAULT_PREFERENCES, type Preferences } from '../../src/app/preferences';
 import type { Observable } from '../../src/app/notifier';
 import { readCatalog } from '../support/paths';
+import type { HubListing } from '../../src/hub/hub-listing';
 
 export const BASE_URL = 'http://127.0.0.1:4173/';
 export const catalog = readCatalog().models;
@@ -190,6 +191,24 @@ export interface TestApp {
   cached: Set<string>;
   probes: { settings: GatewaySettings; signal: AbortSignal; report: Deferred<ProbeReport> }[];
   savedPreferences: Preferences[];
+  /** The hub's listings as this test's hub answers them (repo -> listing); every read is recorded. */
+  hub: { listings: Map<string, HubListing>; reads: string[] };
+}
+
+/**
+ * A stand-in for the hub's tree API (no hub here): unless a test sets a listing, the hub agrees
+ * with the catalog entry exactly, at a commit named after the revision.
+ */
+function hubAgreeingWithCatalog(repo: string, revision: string): HubListing {
+  const model = catalog.find((m) => m.source.kind === 'hub' && m.source.repo === repo);
+  if (!model) throw new Error(`Repository ${repo} was not found on the test hub.`);
+  const files = [...model.files, ...model.variants.flatMap((v) => v.files)].map((f) => ({
+    type: 'file',
+    path: f.path,
+    size: f.bytes,
+    lfs: f.sha256 ? { oid: f.sha256, size: f.bytes } : undefined,
+  }));
+  return { repo, revision, sha: revision.padEnd(40, '0').slice(0, 40), files };
 }
 
 export function testApp(options: { preferences?: Partial<Preferences>; gateway?: Partial<GatewaySettings> } = {}): TestApp {
@@ -198,6 +217,7 @@ export function testApp(options: { preferences?: Partial<Preferences>; gateway?:
   const userModels = new MemoryList<CatalogModel>();
   const cached = new Set<string>();
   const probes: TestApp['probes'] = [];
+  const hub: TestApp['hub'] = { listings: new Map(), reads: [] };
   const savedPreferences: Preferences[] = [];
   const preferences: Preferences = {
     ...DEFAULT_PREFERENCES,
@@ -234,6 +254,17 @@ export function testApp(options: { preferences?: Partial<Preferences>; gateway?:
     },
     userModels,
     inspectHubRepo: () => Promise.reject(new Error('no hub here')),
+    hubListings: {
+      read: ({ repo, revision }) => {
+        hub.reads.push(`${repo}@${revision}`);
+        try {
+          return Promise.resolve(hub.listings.get(repo) ?? hubAgreeingWithCatalog(repo, revision));
+        } catch (error) {
+          return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      },
+      store: { list: () => Promise.resolve(new Map()), save: () => Promise.resolve() },
+    },
     weights,
     importLocal: () => Promise.reject(new Error('no disk here')),
     benchRuns: new MemoryList<BenchRun>(),
@@ -241,7 +272,7 @@ export function testApp(options: { preferences?: Partial<Preferences>; gateway?:
     savePreferences: (p) => savedPreferences.push(p),
     saveGateway: () => undefined,
   });
-  return { app, engine, chats, userModels, cached, probes, savedPreferences };
+  return { app, engine, chats, userModels, cached, probes, savedPreferences, hub };
 }
 
 /** Counts the change notifications of each owner of `app`, by name. */

@@ -83,6 +83,72 @@ describe('model slot', () => {
     expect(app.notices.list.map((n) => n.text)).toEqual([expect.stringMatching(/^Stopped loading Qwen2\.5.*stay cached/)]);
   });
 
+  it("downloads a hub model as the hub lists it: the hub's sizes, every chunk, the commit; and says where the catalog differed", async () => {
+    const { app, engine, hub } = testApp();
+    const slot = app.models.primary;
+    const model = catalog.find((m) => m.id === HUB_MODEL)!;
+    const source = model.source as { repo: string; revision: string };
+    const commit = 'f00d'.repeat(10);
+    const q4 = model.variants.find((v) => v.dtype === 'q4')!;
+    hub.listings.set(source.repo, {
+      repo: source.repo,
+      revision: source.revision,
+      sha: commit,
+      files: [
+        ...model.files.map((f) => ({ type: 'file', path: f.path, size: f.path === 'config.json' ? f.bytes + 116 : f.bytes })),
+        { type: 'file', path: q4.files[0]!.path, size: 700_000_000, lfs: { oid: 'a'.repeat(64), size: 700_000_000 } },
+        { type: 'file', path: `${q4.files[0]!.path}_data`, size: 90_000_000, lfs: { oid: 'b'.repeat(64), size: 90_000_000 } },
+      ],
+    });
+    app.settings.setRun({ device: 'wasm', dtype: 'q4' });
+    const loading = slot.selectModel(HUB_MODEL, { download: true });
+    await flush();
+    expect(hub.reads).toEqual([`${source.repo}@${source.revision}`]);
+    expect(engine.loads).toHaveLength(1);
+    const ref = engine.loads[0]!.ref;
+    expect(ref.hub).toEqual({ repo: source.repo, revision: commit });
+    expect(ref.files?.filter((f) => f.path.startsWith('onnx/'))).toEqual([
+      { path: 'onnx/model_q4.onnx', bytes: 700_000_000, sha256: 'a'.repeat(64) },
+      { path: 'onnx/model_q4.onnx_data', bytes: 90_000_000, sha256: 'b'.repeat(64) },
+    ]);
+    engine.finish();
+    await loading;
+    const warning = app.notices.list.map((n) => n.text).find((t) => t.startsWith("The hub's files of"));
+    expect(warning).toMatch(/config\.json: the catalog says .* bytes, the hub has .* bytes\./);
+    expect(warning).toMatch(/the hub keeps its weights in 1 external data file, the catalog lists 0/);
+    // The catalog now lists the model as the hub has it, so the cache and the fit check agree.
+    expect(app.catalog.byId(HUB_MODEL)?.source).toEqual({ kind: 'hub', repo: source.repo, revision: commit });
+    // The listing is kept: the next load asks the hub nothing.
+    const again = slot.selectModel(HUB_MODEL, { download: true });
+    await flush();
+    engine.finish();
+    await again;
+    expect(hub.reads).toHaveLength(1);
+  });
+
+  it('a hub that cannot be read fails a download in words, but never a model whose files are stored', async () => {
+    const { app, engine, hub, cached } = testApp();
+    const slot = app.models.primary;
+    const model = catalog.find((m) => m.id === HUB_MODEL)!;
+    const source = model.source as { repo: string };
+    hub.listings.set(source.repo, { repo: source.repo, revision: 'x', sha: 'x', files: [] });
+    await slot.selectModel(HUB_MODEL, { download: true });
+    expect(slot.load).toEqual({
+      kind: 'error',
+      modelId: HUB_MODEL,
+      message: expect.stringMatching(/cannot be downloaded from .*tokenizer\.json is missing/) as unknown,
+    });
+    expect(engine.loads).toHaveLength(0);
+
+    const dtype = model.variants.find((v) => !v.dtype.includes('16'))!.dtype;
+    for (const url of modelFileUrls(model, dtype, BASE_URL, app.settings.preferences.hubUrl)) cached.add(url);
+    const loading = slot.selectModel(HUB_MODEL);
+    await flush();
+    expect(engine.loads).toHaveLength(1);
+    engine.finish();
+    expect((await loading)?.model.id).toBe(HUB_MODEL);
+  });
+
   it('a held engine refuses a new model with a notice, and the hold stops the running answer first', async () => {
     const { app, engine } = testApp();
     const slot = app.models.primary;
