@@ -25,6 +25,7 @@ const DIR = path.join(HUB_FIXTURES, 'sharded-pocket-chat-1m');
 const ROOT_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'];
 const GRAPH = 'onnx/model_q4f16.onnx';
 const CHUNKS = ['onnx/model_q4f16.onnx_data', 'onnx/model_q4f16.onnx_data_1', 'onnx/model_q4f16.onnx_data_2'];
+const TREE_PAGE = 4;
 const baseUrl = inject('baseUrl');
 const golden = readGolden('pocket-chat-1m');
 const sizeOf = (rel: string): number => fs.statSync(path.join(DIR, rel)).size;
@@ -35,7 +36,9 @@ let mirror: HubMirror;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  mirror = await startHubMirror({ [REPO]: { dir: DIR, revision: REVISION } });
+  // Four entries a page: the app's hub client must follow the tree API's Link pages (exposed to the
+  // page cross-origin) to see every chunk.
+  mirror = await startHubMirror({ [REPO]: { dir: DIR, revision: REVISION } }, { treePageSize: TREE_PAGE });
 });
 afterAll(async () => {
   await browser.close();
@@ -66,6 +69,10 @@ it('a model in three external data chunks: added, checked, downloaded from the C
       const last = downloads.filter((p) => p.file === chunk).at(-1);
       expect(last, chunk).toMatchObject({ fileLoaded: sizeOf(chunk), fileTotal: sizeOf(chunk) });
     }
+    // The listing came in pages (10 entries: 9 files and onnx/), all of them read: the graph and
+    // its chunks are on the second page, the tokenizer on the third.
+    const pages = mirror.requests.filter((r) => r.startsWith(`/api/models/${REPO}/tree/`));
+    expect(pages.length).toBeGreaterThanOrEqual(Math.ceil(10 / TREE_PAGE));
     // Every chunk asked of the hub at the pinned commit, and served by the CDN it redirected to.
     for (const file of [GRAPH, ...CHUNKS]) {
       expect(mirror.requests, file).toContain(`/${REPO}/resolve/${REVISION}/${file}`);
