@@ -34,14 +34,15 @@ export const BUNDLED_PRESET: readonly BenchTarget[] = [
 ];
 
 /**
- * phi-4-mini against gpt-oss-20b on the gateway, plus Phi-4-mini in the browser (WebGPU) and the
- * same catalog entry on the gateway through its alias, which gives "browser at N% of native".
+ * phi-4-mini against gpt-oss-20b, each in the browser (WebGPU) and on the gateway: the same
+ * catalog entry reaches the gateway through its Foundry alias, which gives "browser at N% of
+ * native" for each model and the two models side by side on each backend.
  */
 export const GATEWAY_PRESET: readonly BenchTarget[] = [
-  { modelId: 'phi-4-mini', backend: 'gateway' },
-  { modelId: 'gpt-oss-20b', backend: 'gateway' },
   { modelId: 'phi-4-mini-instruct', backend: 'webgpu' },
   { modelId: 'phi-4-mini-instruct', backend: 'gateway' },
+  { modelId: 'gpt-oss-20b-onnx', backend: 'webgpu' },
+  { modelId: 'gpt-oss-20b-onnx', backend: 'gateway' },
 ];
 
 /** Resolves once the slot is not loading a model. */

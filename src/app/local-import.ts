@@ -6,6 +6,7 @@
  */
 import { folderToModel, HubRepoError, slugId, type HubTreeEntry } from '../hub/hub-repo';
 import type { CatalogModel } from '../catalog/schema';
+import { blobSha256 } from '../cache/blob-sha256';
 
 /** One picked file, with its path inside the picked folder ("my-model/onnx/model_q4.onnx"). */
 export interface PickedFile {
@@ -20,11 +21,6 @@ export interface WeightWriter {
   /** Stores a file, or throws saying why it could not (storage full...). */
   put(url: string, response: Response): Promise<void>;
   delete(url: string): Promise<unknown>;
-}
-
-async function sha256Hex(blob: Blob): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 async function readJson(file: PickedFile | undefined, what: string): Promise<Record<string, unknown> | null> {
@@ -64,7 +60,7 @@ export async function importLocalModel(files: readonly PickedFile[], baseUrl: st
       type: 'file',
       path,
       size: f.file.size,
-      lfs: { oid: await sha256Hex(f.file), size: f.file.size },
+      lfs: { oid: await blobSha256(f.file), size: f.file.size },
     })),
   );
   const model = folderToModel(

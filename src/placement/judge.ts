@@ -9,6 +9,7 @@ import type { Device } from '../catalog/model-ref';
 import type { Dtype } from '../catalog/schema';
 import { kvCacheBytes, kvElementBytes, type ModelShape } from './kv-cache';
 import {
+  GPU_MEMORY_CAUTION_BYTES,
   DEVICE_MEMORY_CAP_GIB,
   FALLBACK_ADAPTER_SLOW_BYTES,
   GIB,
@@ -110,10 +111,16 @@ function blockers(input: RunInput, caps: JudgedCapabilities, estimate: MemoryEst
   return reasons;
 }
 
-function slowdowns(input: RunInput, caps: JudgedCapabilities, weightsBytes: number): string[] {
+function slowdowns(input: RunInput, caps: JudgedCapabilities, estimate: MemoryEstimate): string[] {
   const { device } = input;
+  const weightsBytes = estimate.weightsBytes;
   const weights = formatSize(weightsBytes);
   const reasons: string[] = [];
+  if (device === 'webgpu' && estimate.totalBytes > GPU_MEMORY_CAUTION_BYTES) {
+    reasons.push(
+      `${describeNeed(input, estimate)} in GPU memory, which browsers do not report: on a GPU with less, the load fails or crawls`,
+    );
+  }
   if (device === 'wasm' && weightsBytes > WASM_SLOW_BYTES) {
     reasons.push(`${weights} of weights is a lot for WASM (the CPU): above ${formatSize(WASM_SLOW_BYTES)}, expect a few tokens per second`);
   }
@@ -142,5 +149,5 @@ function slowdowns(input: RunInput, caps: JudgedCapabilities, weightsBytes: numb
 /** Whether one variant can run on one device here, and what it costs when it does. */
 export function judgeRun(input: RunInput, caps: JudgedCapabilities): RunJudgement {
   const estimate = estimateMemory(input);
-  return { blockers: blockers(input, caps, estimate), slowdowns: slowdowns(input, caps, estimate.weightsBytes), estimate };
+  return { blockers: blockers(input, caps, estimate), slowdowns: slowdowns(input, caps, estimate), estimate };
 }

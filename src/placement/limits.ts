@@ -27,6 +27,13 @@ export const WASM_SLOW_BYTES = 1e9;
 /** A fallback adapter (SwiftShader) emulates the GPU on the CPU, slower than ORT's own WASM. */
 export const FALLBACK_ADAPTER_SLOW_BYTES = 200e6;
 
+/**
+ * WebGPU does not tell a page how much memory its GPU has. Past 4 GB of weights and KV cache
+ * (more than many integrated GPUs can give one tab, and half of a common 8 GB card) the need is
+ * worth stating, so a user with a smaller GPU knows before a long download why the load fails.
+ */
+export const GPU_MEMORY_CAUTION_BYTES = 4e9;
+
 /** One WASM thread gets a quarter of what ORT's four threads would: only tiny models stay quick. */
 export const SINGLE_THREAD_SLOW_BYTES = 100e6;
 

@@ -205,9 +205,9 @@ it('marks a model that cannot run as failed, goes on, and stops cleanly on Cance
     // The panel renders the new plan in the next animation frame.
     await expect
       .poll(async () => (await checked()).sort())
-      .toEqual(['gpt-oss-20b|gateway', 'phi-4-mini-instruct|gateway', 'phi-4-mini-instruct|webgpu', 'phi-4-mini|gateway']);
+      .toEqual(['gpt-oss-20b-onnx|gateway', 'gpt-oss-20b-onnx|webgpu', 'phi-4-mini-instruct|gateway', 'phi-4-mini-instruct|webgpu']);
     // Keep one gateway target (it fails: nothing listens) and the bundled model.
-    for (const t of ['gpt-oss-20b|gateway', 'phi-4-mini-instruct|gateway', 'phi-4-mini-instruct|webgpu']) {
+    for (const t of ['gpt-oss-20b-onnx|gateway', 'gpt-oss-20b-onnx|webgpu', 'phi-4-mini-instruct|webgpu']) {
       await page.locator(`bench-config input[data-target="${t}"]`).uncheck();
     }
     await page.locator('bench-config input[data-target="pocket-chat-1m|wasm"]').check();
@@ -232,7 +232,7 @@ it('marks a model that cannot run as failed, goes on, and stops cleanly on Cance
 
     const run = await page.evaluate(() => JSON.parse(JSON.stringify((window as BenchWindow).bench!.runs[0])) as BenchRun);
     expect(run.targets.map((t) => [t.target.modelId, t.status])).toEqual([
-      ['phi-4-mini', 'failed'],
+      ['phi-4-mini-instruct', 'failed'],
       ['pocket-chat-1m', 'cancelled'],
     ]);
     expect(run.targets[0]?.message).toBeTruthy();

@@ -1,8 +1,10 @@
 /**
  * A full storage while caching. Node has no IndexedDB, and Chromium's quota cannot be lowered
  * from a test here (the DevTools override has no effect in Playwright's contexts), so the store
- * below is a double that refuses writes the way IndexedDB does: with a QuotaExceededError.
+ * below is a double that refuses writes the way IndexedDB does: with a QuotaExceededError. The
+ * chunked layout in real IndexedDB is tested in Chromium (tests/e2e/weight-chunks.test.ts).
  */
+import { createHash } from 'node:crypto';
 import type { UseStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { describeCacheProblems, describeImportFailure } from '../../src/cache/cache-problems';
@@ -70,5 +72,31 @@ describe('WeightCache without IndexedDB', () => {
     expect((await cache.list()).map((f) => f.url)).toEqual([URL_Q4]);
     expect(notices.map((n) => n.kind)).toEqual(['unavailable']);
     expect(describeCacheProblems(notices)[0]).toMatch(/IndexedDB is unavailable.*kept in memory for this session/);
+  });
+});
+
+describe('WeightCache in memory, in chunks', () => {
+  const noIndexedDb: UseStore = () => Promise.reject(new DOMException('IndexedDB is not available in this mode.', 'InvalidStateError'));
+
+  it('serves a file stored in many chunks byte for byte, and keeps nothing of a body that fails', async () => {
+    const cache = new WeightCache(new IntegrityGuard(), () => undefined, noIndexedDb, { chunkBytes: 4 });
+    const bytes = Uint8Array.from({ length: 23 }, (_, i) => (i * 37) % 256);
+    await cache.put(URL_Q4, new Response(bytes));
+    const hit = await cache.match(URL_Q4);
+    expect(hit?.headers.get('content-length')).toBe('23');
+    expect(hit && new Uint8Array(await hit.arrayBuffer())).toEqual(bytes);
+    expect(await cache.list()).toMatchObject([{ url: URL_Q4, bytes: 23, sha256: createHash('sha256').update(bytes).digest('hex') }]);
+
+    const other = 'http://localhost/models/tiny/onnx/model.onnx';
+    let sent = 0;
+    const failing = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 3) controller.enqueue(new Uint8Array(5));
+        else controller.error(new Error('connection reset'));
+      },
+    });
+    await expect(cache.put(other, new Response(failing))).rejects.toThrow('connection reset');
+    expect(await cache.match(other)).toBeUndefined();
+    expect((await cache.list()).map((f) => f.url)).toEqual([URL_Q4]);
   });
 });

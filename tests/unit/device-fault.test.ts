@@ -97,16 +97,16 @@ describe('recoveryOffers', () => {
   });
 
   it('offers only what placement would run: no WASM for a model too big for the wasm32 heap', () => {
-    // Phi-4-mini q4f16: 3,425,505,654 bytes plus a 536,870,912-byte fp16 KV cache at 4096 tokens,
-    // over 3.5 GiB (3,758,096,384): "Run on WASM" would be turned down at once.
-    const phi4 = model('phi-4-mini-instruct');
-    expect(recoveryOffers({ model: phi4, device: 'webgpu', dtype: 'q4f16' }, roomy, auto, 'http://x:1')).toEqual([
+    // gpt-oss-20b q4f16: 12,678,406,380 bytes plus a 201,326,592-byte fp16 KV cache at 4096 tokens,
+    // far over 3.5 GiB (3,758,096,384): "Run on WASM" would be turned down at once.
+    const oss = model('gpt-oss-20b-onnx');
+    expect(recoveryOffers({ model: oss, device: 'webgpu', dtype: 'q4f16' }, roomy, auto, 'http://x:1')).toEqual([
       { kind: 'gateway', baseUrl: 'http://x:1' },
     ]);
   });
 
   it('offers a smaller variant only where the choice can run it', () => {
-    // SmolLM2-1.7B: q4 1,412,104,514 bytes, q4f16 1,112,104,514. On a GPU without shader-f16,
+    // SmolLM2-1.7B: q4 1,412,104,630 bytes, q4f16 1,112,104,630 (root files included). On a GPU without shader-f16,
     // q4f16 cannot run on WebGPU: with WebGPU chosen by hand it is no way out after q4 failed there;
     // on Auto it is (the router would run it on WASM).
     const smol = model('smollm2-1.7b-instruct');
@@ -115,7 +115,7 @@ describe('recoveryOffers', () => {
     expect(recoveryOffers(failed, noF16, { device: 'webgpu', dtype: 'q4' }, null)).toEqual([{ kind: 'wasm' }]);
     expect(recoveryOffers(failed, noF16, auto, null)).toEqual([
       { kind: 'wasm' },
-      { kind: 'variant', dtype: 'q4f16', bytes: 1_112_104_514 },
+      { kind: 'variant', dtype: 'q4f16', bytes: 1_112_104_630 },
     ]);
   });
 });

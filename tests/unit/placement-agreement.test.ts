@@ -196,18 +196,23 @@ describe('what the shared verdict decides, worked out by hand', () => {
     expect(fitForModel(qwen, caps, 'webgpu', 'auto')?.verdict.level).toBe('wont-fit');
   });
 
-  it('no WebGPU: the KV cache pushes Phi-4-mini over the wasm32 heap, so it never starts on WASM', async () => {
-    // q4f16: 3,425,505,654 bytes of weights, under 3,758,096,384 on their own; plus a 4096-token
-    // fp16 KV cache of 2·32·8·128·4096·2 = 536,870,912 bytes: 3,962,376,566, over it.
+  it('no WebGPU: gpt-oss-20b never starts on WASM; Phi-4-mini (as the hub lists it) fits, with its KV cache', async () => {
+    // gpt-oss-20b q4f16: 12,678,406,380 bytes of weights and root files, plus a 4096-token fp16 KV
+    // cache of 2·24·8·64·4096·2 = 201,326,592 bytes: far over 3,758,096,384.
     const caps = SNAPSHOTS['no WebGPU']!;
-    const phi4 = model('phi-4-mini-instruct');
-    expect(await attempts(phi4, caps, { device: 'auto', dtype: 'auto', gatewayFallback: false })).toEqual([]);
-    const fit = fitForModel(phi4, caps, 'auto', 'auto');
+    const oss = model('gpt-oss-20b-onnx');
+    expect(await attempts(oss, caps, { device: 'auto', dtype: 'auto', gatewayFallback: false })).toEqual([]);
+    const fit = fitForModel(oss, caps, 'auto', 'auto');
     expect(fit?.verdict.level).toBe('wont-fit');
     expect(fit?.verdict.reasons.join(' ')).toMatch(
-      /needs 4\.0 GB for its weights and a 4096-token KV cache, but WASM can hold at most 3\.8 GB/,
+      /needs 12\.9 GB for its weights and a 4096-token KV cache, but WASM can hold at most 3\.8 GB/,
     );
-    // SmolLM2-1.7B q4: 1,412,104,514 + 2·24·32·64·4096·4 = 1,610,612,736 -> 3,022,717,250: it fits.
+    // Phi-4-mini q4f16: 2,404,505,654 + 2·32·8·128·4096·2 = 536,870,912 -> 2,941,376,566: under it
+    // (the catalog's old single 2.1 GB chunk plus a 1.3 GB graph had put it over).
+    expect(await attempts(model('phi-4-mini-instruct'), caps, { device: 'auto', dtype: 'auto', gatewayFallback: false })).toEqual([
+      'wasm q4f16',
+    ]);
+    // SmolLM2-1.7B q4: 1,412,104,630 + 2·24·32·64·4096·4 = 1,610,612,736 -> 3,022,717,366: it fits.
     expect(await attempts(model('smollm2-1.7b-instruct'), caps, { device: 'auto', dtype: 'auto', gatewayFallback: false })).toEqual([
       'wasm q4',
     ]);

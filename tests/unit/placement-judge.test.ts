@@ -109,7 +109,18 @@ describe('judgeRun: blockers', () => {
 
   it('device memory: exactly half fits, and 8 GB (the browser cap) says nothing', () => {
     expect(ok(judge({ downloadBytes: 2 * GIB }, withCaps({ deviceMemoryGiB: 4 })))).toBe(true);
-    expect(ok(judge({ downloadBytes: 5 * GB }, withCaps({ deviceMemoryGiB: 8 })))).toBe(true);
+    expect(judge({ downloadBytes: 5 * GB }, withCaps({ deviceMemoryGiB: 8 })).blockers).toEqual([]);
+  });
+
+  it('states the GPU memory a WebGPU run needs past 4 GB (browsers do not report it), without blocking it', () => {
+    expect(ok(judge({ downloadBytes: 4 * GB }, roomy))).toBe(true);
+    const big = judge({ downloadBytes: 4 * GB + 1 }, roomy);
+    expect(big.blockers).toEqual([]);
+    expect(big.slowdowns).toEqual([
+      'needs 4.0 GB for its weights in GPU memory, which browsers do not report: on a GPU with less, the load fails or crawls',
+    ]);
+    expect(ok(judge({ device: 'wasm', downloadBytes: 3 * GB }, roomy))).toBe(false);
+    expect(judge({ device: 'wasm', downloadBytes: 3 * GB }, roomy).slowdowns.join(' ')).not.toContain('GPU memory');
   });
 
   it('lists every blocker, and the slowdowns apart', () => {

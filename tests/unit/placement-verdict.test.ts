@@ -52,15 +52,23 @@ describe('fitForModel', () => {
   });
 
   it('sends an f16-only model to WASM on a GPU without shader-f16, and calls 1.2 GB there slow', () => {
-    const fit = fitForModel(model('llama-3.2-1b-instruct'), caps({ webgpu: gpu({ shaderF16: false }) }), 'auto', 'auto');
+    // Llama 3.2 as its old q4f16-only repository had it.
+    const llama = model('llama-3.2-1b-instruct');
+    const f16Only = { ...llama, variants: llama.variants.filter((v) => v.dtype === 'q4f16') };
+    const fit = fitForModel(f16Only, caps({ webgpu: gpu({ shaderF16: false }) }), 'auto', 'auto');
     expect(fit?.device).toBe('wasm');
     expect(fit?.verdict.level).toBe('slow');
     expect(fit?.verdict.reasons.join(' ')).toMatch(/a lot for WASM/);
     expect(fit?.verdict.suggestion).toMatch(/gateway/);
   });
 
+  it('Llama 3.2 from its -ONNX repository runs q4 on WebGPU without shader-f16 (the old q4f16-only build could not)', () => {
+    const fit = fitForModel(model('llama-3.2-1b-instruct'), caps({ webgpu: gpu({ shaderF16: false }) }), 'auto', 'auto');
+    expect(fit).toMatchObject({ device: 'webgpu', dtype: 'q4', verdict: { level: 'fits' } });
+  });
+
   it('rules it out entirely when WebGPU is forced, naming shader-f16', () => {
-    const fit = fitForModel(model('llama-3.2-1b-instruct'), caps({ webgpu: gpu({ shaderF16: false }) }), 'webgpu', 'auto');
+    const fit = fitForModel(model('phi-3.5-mini-instruct'), caps({ webgpu: gpu({ shaderF16: false }) }), 'webgpu', 'auto');
     expect(fit?.device).toBeNull();
     expect(fit?.verdict.level).toBe('wont-fit');
     expect(fit?.verdict.reasons.join(' ')).toMatch(/shader-f16/);
@@ -79,7 +87,8 @@ describe('fitForModel', () => {
     const fit = fitForModel(model('phi-4-mini-instruct'), little, 'auto', 'auto');
     expect(fit).toMatchObject({ device: 'webgpu', dtype: 'q4f16' });
     expect(fit?.verdict.level).toBe('slow');
-    expect(fit?.verdict.reasons).toEqual(["can't cache: needs 3.4 GB, 2.0 GB free, so it downloads again on every visit"]);
+    // 1,000,000 + 1,896,000,000 + 492,000,000 bytes of q4f16 weights, plus 15,505,654 of root files.
+    expect(fit?.verdict.reasons).toEqual(["can't cache: needs 2.4 GB, 2.0 GB free, so it downloads again on every visit"]);
     expect(fitForModel(model('phi-4-mini-instruct'), little, 'auto', 'auto', true)?.verdict.level).toBe('fits');
     // Bundled files ship with the app: there is nothing to store.
     expect(fitForModel(model('pocket-chat-1m'), caps({ storageQuotaBytes: 1, storageUsageBytes: 1 }), 'auto', 'auto')?.verdict.level).toBe(
@@ -88,12 +97,12 @@ describe('fitForModel', () => {
   });
 
   it('will not fit means no run is left: the reasons are what was ruled out, the way out the gateway', () => {
-    // No WebGPU; q4f16 is 3,425,505,654 bytes plus a 536,870,912-byte fp16 KV cache: over 3.5 GiB.
-    const placement = placeModel(
-      model('phi-4-mini-instruct'),
-      caps({ webgpu: null, webgpuUnavailableReason: 'navigator.gpu is missing' }),
-      { device: 'auto', dtype: 'auto' },
-    );
+    // No WebGPU; gpt-oss-20b's q4f16 is 12,678,406,380 bytes plus a 201,326,592-byte fp16 KV cache
+    // (2·24·8·64·4096·2): far over 3.5 GiB.
+    const placement = placeModel(model('gpt-oss-20b-onnx'), caps({ webgpu: null, webgpuUnavailableReason: 'navigator.gpu is missing' }), {
+      device: 'auto',
+      dtype: 'auto',
+    });
     expect(placement.plans).toEqual([]);
     expect(placement.fit).toEqual({
       device: null,
@@ -103,7 +112,7 @@ describe('fitForModel', () => {
         level: 'wont-fit',
         reasons: [
           'WebGPU: navigator.gpu is missing',
-          'WASM q4f16: needs 4.0 GB for its weights and a 4096-token KV cache, but WASM can hold at most 3.8 GB',
+          'WASM q4f16: needs 12.9 GB for its weights and a 4096-token KV cache, but WASM can hold at most 3.8 GB',
         ],
         suggestion: 'run it on the gateway (Foundry Local)',
         estimate: { weightsBytes: 0, kvCacheBytes: 0, totalBytes: 0 },
