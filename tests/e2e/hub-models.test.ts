@@ -2,21 +2,20 @@
  * Bring your own model, end to end in Chromium: a repository id typed into "Add a model" is read
  * from a hub, checked for fit, downloaded with progress, run, listed in the cache manager, loaded
  * again with no hub traffic, deleted and removed. The hub is tests/support/hub-mirror.ts: a real
- * HTTP server on 127.0.0.1 laid out like huggingface.co, serving the bundled model's files (the
- * real hub is out of reach here). Faults it injects must never leave a bad file in the cache.
+ * HTTP server on 127.0.0.1 behaving like huggingface.co (weights redirected to a CDN on a second
+ * origin, JSON gzip-encoded), serving the bundled model's files (the real hub is out of reach
+ * here). Faults it injects, on the CDN for weights, must never leave a bad file in the cache.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { BenchSession } from '../../src/app/bench-session';
-import type { CacheManager } from '../../src/app/cache-manager';
-import type { LoadProgress } from '../../src/engine/engine-types';
 import { PUBLIC_MODELS, readCatalog, readGolden } from '../support/paths';
 import { startHubMirror, type Fault, type HubMirror } from '../support/hub-mirror';
 import { launchChromium } from './support/chromium';
 import { lastAnswer, loadState, openApp, typeAndSend, waitForModel, waitIdle, type AppWindow } from './support/app';
+import { addFromHub as addRepo, cachedUrls, downloadProgress, recordProgress, type HubWindow } from './support/hub';
 
-type HubWindow = AppWindow & { cache?: CacheManager; progressSeen?: LoadProgress[] };
 type BenchWindow = AppWindow & { bench?: BenchSession };
 
 const REPO = 'test-org/pocket-chat-1m';
@@ -40,37 +39,7 @@ const golden = readGolden('pocket-chat-1m');
 const bundled = readCatalog().models.find((m) => m.id === 'pocket-chat-1m')!;
 const q4Bytes = [...bundled.files, ...bundled.variants.find((v) => v.dtype === 'q4')!.files].reduce((n, f) => n + f.bytes, 0);
 
-async function addFromHub(page: Page, download: boolean): Promise<void> {
-  await page.getByRole('button', { name: '+ Add a model' }).click();
-  const dialog = page.locator('add-model-dialog dialog');
-  await dialog.getByLabel('Repository').fill(REPO);
-  await dialog.getByRole('button', { name: 'Check' }).click();
-  await expect
-    .poll(() => dialog.locator(`.found[data-model="${MODEL_ID}"] [data-fit]`).getAttribute('data-fit'), { timeout: 20_000 })
-    .toBe('fits');
-  await dialog.getByRole('button', { name: download ? /^Add and download/ : 'Add without downloading' }).click();
-}
-
-async function cachedUrls(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    const cache = (window as HubWindow).cache!;
-    await cache.refresh();
-    return cache.groups.flatMap((g) => g.files.map((f) => f.url));
-  });
-}
-
-/** Starts recording load progress events (the app's own, as the UI receives them). */
-async function recordProgress(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as HubWindow;
-    w.progressSeen = [];
-    const slot = w.playground!.models.primary;
-    slot.subscribe(() => {
-      const load = slot.load;
-      if (load.kind === 'loading' && load.progress) w.progressSeen!.push(JSON.parse(JSON.stringify(load.progress)) as LoadProgress);
-    });
-  });
-}
+const addFromHub = (page: Page, download: boolean): Promise<void> => addRepo(page, REPO, MODEL_ID, download);
 
 it('adds a hub repository, downloads it with progress, runs it, caches it, and deletes and removes it', async () => {
   const { page, context, errors } = await openApp(browser, baseUrl, { device: 'wasm', hubUrl: mirror.url, gateway: { fallback: false } });
@@ -87,8 +56,7 @@ it('adds a hub repository, downloads it with progress, runs it, caches it, and d
     expect(await verdict.getAttribute('data-fit')).toBe('fits');
     expect(await verdict.innerText()).toMatch(/^Fits this device · WASM · q4 · /);
     // Progress in bytes, for the files of the variant that runs.
-    const progress = await page.evaluate(() => (window as HubWindow).progressSeen!);
-    const downloads = progress.flatMap((p) => (p.phase === 'download' ? [p] : []));
+    const downloads = await downloadProgress(page);
     expect(downloads.length).toBeGreaterThan(1);
     expect(downloads.some((p) => p.loaded < p.total)).toBe(true);
     expect(downloads.every((p) => p.total === q4Bytes)).toBe(true);
@@ -97,6 +65,8 @@ it('adds a hub repository, downloads it with progress, runs it, caches it, and d
     const fileRequests = mirror.requests.filter((r) => r.includes('/resolve/'));
     expect(fileRequests).toContain(`/${REPO}/resolve/${REVISION}/${Q4_FILE}`);
     expect(fileRequests.every((r) => r.startsWith(`/${REPO}/resolve/${REVISION}/`))).toBe(true);
+    // The weights themselves came from the CDN the hub redirected to, as from huggingface.co.
+    expect(mirror.requests).toContain(mirror.cdnRequest(REPO, Q4_FILE));
 
     await typeAndSend(page, golden.cases[0]!.messages[0]!.content);
     await waitIdle(page);
@@ -218,9 +188,13 @@ it('resumes a download the server dropped, from where it stopped, and keeps the 
     expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: 'q4' });
     const q4 = bundled.variants.find((v) => v.dtype === 'q4')!.files[0]!;
     const half = q4.bytes >> 1;
-    expect(mirror.requests.slice(before).filter((r) => r.includes(Q4_FILE) && !r.endsWith('[probe]'))).toEqual([
+    // Each request to the hub is redirected to the CDN, the resumed one with its Range.
+    const cdn = mirror.cdnRequest(REPO, Q4_FILE);
+    expect(mirror.requests.slice(before).filter((r) => (r.includes(Q4_FILE) || r.startsWith(cdn)) && !r.endsWith('[probe]'))).toEqual([
       `/${REPO}/resolve/${REVISION}/${Q4_FILE}`,
+      cdn,
       `/${REPO}/resolve/${REVISION}/${Q4_FILE} [bytes=${half}-]`,
+      `${cdn} [bytes=${half}-]`,
     ]);
     expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE))).toHaveLength(1);
     await typeAndSend(page, golden.cases[0]!.messages[0]!.content);
@@ -261,7 +235,7 @@ it('a benchmark never downloads: a hub model added without downloading fails its
       },
       { model: 'pocket-chat-1m', status: 'ok', message: null },
     ]);
-    expect(mirror.requests.slice(before).filter((r) => r.includes('/onnx/'))).toEqual([]);
+    expect(mirror.requests.slice(before).filter((r) => r.includes('/onnx/') || r.startsWith('cdn:'))).toEqual([]);
     expect(errors).toEqual([]);
   } finally {
     await context.close();

@@ -7,6 +7,8 @@ import { parseCatalog, type Catalog, type CatalogModel } from '../../src/catalog
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const PUBLIC_MODELS = path.join(ROOT, 'public', 'models');
 export const GOLDEN_DIR = path.join(ROOT, 'tools', 'models', 'golden');
+/** Hub repositories laid out like real ones, for the hub mirror (tests/fixtures/hub/<name>/README.md says what each is). */
+export const HUB_FIXTURES = path.join(ROOT, 'tests', 'fixtures', 'hub');
 
 export function readCatalog(): Catalog {
   return parseCatalog(JSON.parse(fs.readFileSync(path.join(PUBLIC_MODELS, 'models.json'), 'utf8')));

@@ -27,6 +27,7 @@ import type {
   ModelRef,
   StopReason,
 } from '../engine-types';
+import { externalDataFormat } from './external-data';
 import { StopOnFlag, samplingOptions, seedSampling } from './generation-controls';
 import { IncrementalDecoder } from './incremental-decoder';
 import { modelSource, withFileSource } from './model-source';
@@ -131,6 +132,9 @@ export class ModelRunner {
     let tokenizer: PreTrainedTokenizer;
     let model: PreTrainedModel;
     try {
+      // Sharded weights (model_q4f16.onnx_data, _data_1...): the count comes from the catalog's
+      // files, so a repository whose config.json does not state it loads too.
+      const externalData = externalDataFormat(ref.files ?? [], ref.dtype);
       [tokenizer, model] = await withFileSource(
         source.env,
         async () =>
@@ -140,6 +144,7 @@ export class ModelRunner {
               ...options,
               dtype: ref.dtype,
               device: this.hooks.executionDevice(device),
+              ...(externalData ? { use_external_data_format: externalData } : {}),
             }),
           ] as const,
       );
