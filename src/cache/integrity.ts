@@ -20,6 +20,20 @@ export class IntegrityError extends Error {
   override name = 'IntegrityError';
 }
 
+/**
+ * A file could not be fetched at all, after the retries: the network failed, or the browser
+ * refused the page the answer (a server, or the CDN it redirects to, without CORS headers looks
+ * exactly like a dead network to a page). Another device would meet the same wall.
+ */
+export class DownloadError extends IntegrityError {
+  override name = 'DownloadError';
+}
+
+/** transformers.js asks for byte 0 of a file to learn its size: a probe, not a download. */
+function isSizeProbe(init: RequestInit | undefined): boolean {
+  return new Headers(init?.headers).get('range') === 'bytes=0-0';
+}
+
 /** What was verified for a URL, read by the weight cache before it stores the file. */
 export interface Verified {
   bytes: number;
@@ -41,6 +55,14 @@ function fileLength(url: string, headers: Headers): number | undefined {
   if (header === null || !BINARY.test(url) || (encoding !== null && encoding !== 'identity')) return undefined;
   const length = Number(header);
   return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 function fileName(url: string): string {
@@ -73,6 +95,9 @@ export class IntegrityGuard {
   private readonly expectations = new Map<string, Expectation>();
   private readonly verified = new Map<string, Verified>();
   private readonly aliases = new Map<string, string>();
+  /** Listeners by the epoch they started: a request reports to the listener that was current when it began. */
+  private readonly failureListeners = new Map<(error: IntegrityError) => void, number>();
+  private epoch = 0;
 
   /**
    * @param base URLs are resolved against it, so "/models/a" and "http://host/models/a" are one
@@ -120,22 +145,53 @@ export class IntegrityGuard {
     return v;
   }
 
+  /**
+   * Calls `listener` with every download that failed for good (size probes aside), until the
+   * returned function is called. The runner fails its load from here: transformers.js 4.3.1 never
+   * settles a load whose external-data chunk failed to download (model-runner.ts).
+   */
+  onFailure(listener: (error: IntegrityError) => void): () => void {
+    // A new epoch: requests still running for an earlier load (transformers.js does not cancel
+    // its other downloads when one fails) cannot fail this one.
+    this.failureListeners.set(listener, ++this.epoch);
+    return () => this.failureListeners.delete(listener);
+  }
+
+  /** Tells the listeners of the request's epoch, and returns the error for the caller to throw. */
+  private failed(error: IntegrityError, epoch: number): IntegrityError {
+    for (const [listener, since] of [...this.failureListeners]) if (since === epoch) listener(error);
+    return error;
+  }
+
   /** A fetch that verifies bodies as they stream; pass it as transformers.js `env.fetch`. */
   wrap(base: typeof fetch): typeof fetch {
     return async (input, init) => {
+      const epoch = this.epoch;
       const requested = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
       const url = this.resolve(requested);
       // An aliased URL is fetched at its pinned address (a Request object keeps its own).
       const target = typeof input === 'string' || input instanceof URL ? url : input;
       const retry = this.retry;
+      // A failed size probe costs only a progress total; the download right after it retries.
+      const probe = isSizeProbe(init);
+      const retries = probe ? 0 : retry.retries;
       let response: Response;
       for (let attempt = 0; ; attempt++) {
         try {
           response = await base(target, init);
-          if (!transient(response.status) || attempt >= retry.retries) break;
+          if (!transient(response.status) || attempt >= retries) break;
         } catch (error) {
           // An abort is the user's decision; a network error may pass.
-          if (init?.signal?.aborted || attempt >= retry.retries) throw error;
+          if (init?.signal?.aborted) throw error;
+          if (attempt >= retries) {
+            const failure = new DownloadError(
+              `${fileName(url)} could not be fetched from ${hostOf(url)}${attempt ? ` (${attempt + 1} attempts)` : ''}: ${errorMessage(error)}. ` +
+                'The connection failed, or the server (or the CDN it redirects to) does not let this page read the file (no CORS headers). ' +
+                'Check the connection and the hub address in Settings, then try again.',
+              { cause: error },
+            );
+            throw probe ? failure : this.failed(failure, epoch);
+          }
         }
         await sleep(retry.delayMs(attempt));
       }
@@ -146,17 +202,23 @@ export class IntegrityGuard {
       const type = response.headers.get('content-type') ?? '';
       if (BINARY.test(url) && /text\/html/i.test(type)) {
         await response.body.cancel();
-        throw new IntegrityError(
-          `${fileName(url)}: the server answered with an HTML page instead of the file (status ${response.status}). ` +
-            'The model URL or hub mirror is probably wrong.',
+        throw this.failed(
+          new IntegrityError(
+            `${fileName(url)}: the server answered with an HTML page instead of the file (status ${response.status}). ` +
+              'The model URL or hub mirror is probably wrong.',
+          ),
+          epoch,
         );
       }
       const declared = fileLength(url, response.headers);
       if (declared !== undefined && expected.bytes !== undefined && declared !== expected.bytes) {
         await response.body.cancel();
-        throw new IntegrityError(
-          `${fileName(url)}: the server sends ${declared} bytes but the catalog expects ${expected.bytes}. ` +
-            'The file changed upstream or the catalog entry is wrong.',
+        throw this.failed(
+          new IntegrityError(
+            `${fileName(url)}: the server sends ${declared} bytes but the catalog expects ${expected.bytes}. ` +
+              'The file changed upstream or the catalog entry is wrong.',
+          ),
+          epoch,
         );
       }
       const want = expected.bytes ?? declared;
@@ -165,6 +227,7 @@ export class IntegrityGuard {
       let reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
       let resumes = 0;
       const verified = this.verified;
+      const failed = (error: IntegrityError): IntegrityError => this.failed(error, epoch);
       /**
        * After a dropped connection, asks for the rest (`Range: bytes=received-`) and carries on
        * hashing where it stopped. Returns the new reader, or why resuming is not possible.
@@ -201,8 +264,10 @@ export class IntegrityGuard {
                 continue;
               }
               controller.error(
-                new IntegrityError(
-                  `${fileName(url)}: the download was interrupted after ${received} bytes (${errorMessage(error)}; ${next}). Nothing of it was kept: try again.`,
+                failed(
+                  new IntegrityError(
+                    `${fileName(url)}: the download was interrupted after ${received} bytes (${errorMessage(error)}; ${next}). Nothing of it was kept: try again.`,
+                  ),
                 ),
               );
               return;
@@ -212,14 +277,18 @@ export class IntegrityGuard {
             const digest = bytesToHex(hash.digest());
             if (want !== undefined && received !== want) {
               controller.error(
-                new IntegrityError(`${fileName(url)}: truncated download, got ${received} of ${want} bytes. Retry to download it again.`),
+                failed(
+                  new IntegrityError(`${fileName(url)}: truncated download, got ${received} of ${want} bytes. Retry to download it again.`),
+                ),
               );
               return;
             }
             if (expected.sha256 && digest !== expected.sha256) {
               controller.error(
-                new IntegrityError(
-                  `${fileName(url)}: SHA-256 mismatch (got ${digest.slice(0, 12)}…, catalog says ${expected.sha256.slice(0, 12)}…). The file is corrupt or was replaced upstream.`,
+                failed(
+                  new IntegrityError(
+                    `${fileName(url)}: SHA-256 mismatch (got ${digest.slice(0, 12)}…, expected ${expected.sha256.slice(0, 12)}…). The file is corrupt or was replaced upstream.`,
+                  ),
                 ),
               );
               return;

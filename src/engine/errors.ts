@@ -116,6 +116,14 @@ export function reviveError(data: SerializedError): Error {
   return error;
 }
 
+/**
+ * True for a model file that could not be downloaded or failed its check (src/cache/integrity.ts:
+ * IntegrityError, DownloadError), by name, so the runner needs no cache code to tell.
+ */
+export function isDownloadFailure(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'IntegrityError' || error.name === 'DownloadError');
+}
+
 /** True for the error `AbortSignal` produces, whatever realm it came from. */
 export function isAbortError(error: unknown): boolean {
   return error instanceof Error && error.name === 'AbortError';

@@ -10,7 +10,7 @@ import type { CatalogModel } from '../catalog/schema';
 import type { Capabilities } from '../placement/snapshot';
 import type { RunChoice, RunPlan } from '../placement/plans';
 import { placeModel } from '../placement/verdict';
-import { DeviceFaultError, DeviceUnavailableError, isAbortError } from './errors';
+import { DeviceFaultError, DeviceUnavailableError, ModelLoadError, isAbortError } from './errors';
 import type { ChatEngine, Engine, GatewayModelRef, LoadOptions, LoadedModel, ModelRef } from './engine-types';
 import { errorMessage } from '../errors/error-message';
 
@@ -68,6 +68,8 @@ export class Router {
     // When the last attempt failed because its device did (lost GPU, out of memory), the page
     // offers recovery for that run rather than just "try another device".
     let faulted: { faultDevice: string; faultDtype: string } | null = null;
+    // Whether every attempt failed on a download (the network, a refused CDN, a corrupt file).
+    let downloads = attempts.length > 0;
     for (const plan of attempts) {
       try {
         const loaded = await this.deps.browser.load(this.deps.toModelRef(model, plan), options);
@@ -77,6 +79,7 @@ export class Router {
       } catch (error) {
         if (isAbortError(error)) throw error;
         faulted = error instanceof DeviceFaultError ? { faultDevice: plan.device, faultDtype: plan.dtype } : null;
+        if (!(error instanceof ModelLoadError && error.details['download'] === true)) downloads = false;
         fallbacks.push(`${plan.device === 'webgpu' ? 'WebGPU' : 'WASM'} ${plan.dtype} failed: ${errorMessage(error)}`);
       }
     }
@@ -98,9 +101,11 @@ export class Router {
     // A device fault's own message already says what to try, and the page offers it as buttons.
     const advice = faulted
       ? ''
-      : prefs.device === 'auto'
-        ? ' Try a smaller model, or run it on a gateway (connection settings).'
-        : ' Try another device in the model settings.';
+      : downloads
+        ? ' Nothing of the failed file was kept: try again.'
+        : prefs.device === 'auto'
+          ? ' Try a smaller model, or run it on a gateway (connection settings).'
+          : ' Try another device in the model settings.';
     throw new DeviceUnavailableError(`${browserStory}.${advice}`, { modelId: model.id, ...faulted });
   }
 

@@ -130,3 +130,35 @@ it('a chunk download dropped halfway on the CDN is resumed there with a Range th
     await context.close();
   }
 });
+
+it('a CDN that does not let the page read its answers (no CORS) fails the download soon, saying so, with nothing cached', async () => {
+  // The same repository behind a CDN that sends no CORS headers: to the page, exactly a dead network.
+  const refused = await startHubMirror({ [REPO]: { dir: DIR, revision: REVISION } }, { cdnCors: false });
+  const { page, context, errors } = await openApp(browser, baseUrl, { device: 'wasm', hubUrl: refused.url, gateway: { fallback: false } });
+  try {
+    await waitForModel(page);
+    await addFromHub(page, REPO, MODEL_ID, true);
+    // Before the fix it stayed "loading" until the five-minute watchdog: transformers.js 4.3.1
+    // never settles a load whose external-data chunk failed to download.
+    await page.waitForFunction(() => (window as AppWindow).playground?.models.primary.load.kind === 'error', null, { timeout: 60_000 });
+    const message = await page.evaluate(() => {
+      const load = (window as AppWindow).playground!.models.primary.load;
+      return load.kind === 'error' ? load.message : '';
+    });
+    expect(message).toMatch(/could not be fetched from 127\.0\.0\.1:\d+ \(4 attempts\)/);
+    expect(message).toContain('does not let this page read the file (no CORS headers)');
+    // Trying another device would meet the same wall: the advice is to try again.
+    expect(message).not.toMatch(/Try another device|smaller model/);
+    expect(message).toContain('try again');
+    // Size probes are not retried (a failed probe costs a progress total); downloads are, three times.
+    const cdn = refused.requests.filter((r) => r.startsWith('cdn:') && !r.endsWith('[preflight]'));
+    const probesPerRound = cdn.filter((r) => r.endsWith('[probe]')).length;
+    expect(probesPerRound).toBeGreaterThan(0);
+    expect(cdn.filter((r) => !r.endsWith('[probe]')).length % 4).toBe(0);
+    expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.includes('/onnx/'))).toEqual([]);
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+    await refused.close();
+  }
+});

@@ -35,6 +35,8 @@ export interface MirrorOptions {
   gzip?: boolean;
   /** Entries per page of the tree API; the rest are linked with `Link: <...>; rel="next"`. */
   treePageSize?: number;
+  /** The CDN sends CORS headers (default); false: the browser refuses the page its answers. */
+  cdnCors?: boolean;
 }
 
 export interface HubMirror {
@@ -94,7 +96,7 @@ export async function startHubMirror(repos: Record<string, MirrorRepo>, options:
   const record = (origin: string, req: http.IncomingMessage, url: URL): void => {
     requests.push(label(origin, req, url));
   };
-  const cdn = await startCdn(faults, record);
+  const cdn = await startCdn(faults, record, options.cdnCors ?? true);
   let origin = '';
 
   const server = http.createServer((req, res) => {

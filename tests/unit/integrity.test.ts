@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { IntegrityError, IntegrityGuard, type RetryPolicy } from '../../src/cache/integrity';
+import { DownloadError, IntegrityError, IntegrityGuard, type RetryPolicy } from '../../src/cache/integrity';
 
 const URL_ONNX = 'http://localhost/models/tiny/onnx/model_q4.onnx';
 const NO_WAIT: RetryPolicy = { retries: 3, delayMs: () => 0 };
@@ -274,5 +274,61 @@ describe('retries and resuming', () => {
       })(URL_ONNX, { signal: abort.signal }),
     ).rejects.toThrow('aborted');
     expect(calls).toBe(1);
+  });
+});
+
+describe('downloads that fail for good', () => {
+  const refused = (): typeof fetch => {
+    const calls: RequestInit[] = [];
+    const f = ((_input: RequestInfo | URL, init?: RequestInit) => {
+      calls.push(init ?? {});
+      return Promise.reject(new TypeError('Failed to fetch'));
+    }) as typeof fetch & { calls: RequestInit[] };
+    f.calls = calls;
+    return f;
+  };
+
+  it('a network failure after the retries says what to check, and is reported to the load watching', async () => {
+    const guard = new IntegrityGuard('http://localhost/', NO_WAIT);
+    const reported: Error[] = [];
+    guard.onFailure((e) => reported.push(e));
+    const base = refused() as typeof fetch & { calls: RequestInit[] };
+    const error = await guard
+      .wrap(base)('http://cdn.example:8080/models/tiny/onnx/model_q4.onnx')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DownloadError);
+    expect((error as Error).message).toBe(
+      'onnx/model_q4.onnx could not be fetched from cdn.example:8080 (4 attempts): Failed to fetch. The connection failed, or the server ' +
+        '(or the CDN it redirects to) does not let this page read the file (no CORS headers). Check the connection and the hub address in Settings, then try again.',
+    );
+    expect(base.calls).toHaveLength(4);
+    expect(reported).toEqual([error]);
+  });
+
+  it('a size probe is tried once and never fails a load', async () => {
+    const guard = new IntegrityGuard('http://localhost/', NO_WAIT);
+    const reported: Error[] = [];
+    guard.onFailure((e) => reported.push(e));
+    const base = refused() as typeof fetch & { calls: RequestInit[] };
+    await expect(guard.wrap(base)(URL_ONNX, { headers: { Range: 'bytes=0-0' } })).rejects.toBeInstanceOf(DownloadError);
+    expect(base.calls).toHaveLength(1);
+    expect(reported).toEqual([]);
+  });
+
+  it('a body that fails its check is reported; a request begun for an earlier load is not reported to the next', async () => {
+    const guard = new IntegrityGuard();
+    const first: Error[] = [];
+    const stopFirst = guard.onFailure((e) => first.push(e));
+    guard.expect(URL_ONNX, { bytes: 1000 });
+    const early = await guard.wrap(serve(stream([payload.subarray(0, 400)])))(URL_ONNX);
+    stopFirst();
+    const second: Error[] = [];
+    guard.onFailure((e) => second.push(e));
+    await failure(readAll(early));
+    expect(first).toEqual([]);
+    expect(second).toEqual([]);
+    const late = await guard.wrap(serve(stream([payload.subarray(0, 400)])))(URL_ONNX);
+    const error = await failure(readAll(late));
+    expect(second).toEqual([error]);
   });
 });

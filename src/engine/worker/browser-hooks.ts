@@ -43,6 +43,7 @@ export function browserRunnerHooks({ guard, cache, devices, threads }: BrowserHo
         guard.expect(f.url, { ...(f.approximate ? {} : { bytes: f.bytes }), ...(f.sha256 ? { sha256: f.sha256 } : {}) });
     },
     aliasUrls: (from, to) => guard.alias(from, to),
+    watchDownloadFailures: (listener) => guard.onFailure(listener),
     takeCacheProblems: () => cache.takeProblems(),
     watchDevice: (device) => devices.watch(device),
     deviceLostReason: (graceMs) => devices.reason(graceMs),

@@ -2,7 +2,8 @@
  * The inference worker's entry point: it owns transformers.js and ONNX Runtime. It configures
  * them once for the browser (transformers-env.ts), then exposes the worker API (api.ts) around the
  * app's ModelRunner, with the browser's runner hooks (browser-hooks.ts), the privacy meter's
- * request log, and fault injection (fault-injection.ts) for recovery tests.
+ * request log, and fault injection (fault-injection.ts) for recovery tests. Download failures that
+ * transformers.js leaves unhandled are not reported twice (reported-rejections.ts).
  */
 import { env } from '@huggingface/transformers';
 import { expose } from 'comlink';
@@ -16,8 +17,10 @@ import { DeviceWatch } from './device-watch';
 import { faultHooks } from './fault-injection';
 import { ModelRunner } from './model-runner';
 import { configureTransformers } from './transformers-env';
+import { dropReportedDownloadRejections } from './reported-rejections';
 
 installErrorTransfer();
+dropReportedDownloadRejections(self);
 
 const guard = new IntegrityGuard(self.location.href);
 const threads = wasmThreadCount(self.crossOriginIsolated, navigator.hardwareConcurrency || 1);

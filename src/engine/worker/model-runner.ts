@@ -15,7 +15,15 @@ import {
   type ProgressInfo,
 } from '@huggingface/transformers';
 import { describeDeviceFault, deviceFaultCause } from '../device-fault';
-import { ContextLengthError, DeviceFaultError, EngineError, GenerationError, ModelLoadError, ModelNotLoadedError } from '../errors';
+import {
+  ContextLengthError,
+  DeviceFaultError,
+  EngineError,
+  GenerationError,
+  ModelLoadError,
+  ModelNotLoadedError,
+  isDownloadFailure,
+} from '../errors';
 import type {
   ChatMessage,
   Device,
@@ -53,6 +61,11 @@ export interface RunnerHooks {
   aliasUrls?(from: string, to: string): void;
   /** Problems the weight cache had since the last call (files it could not store), in words. */
   takeCacheProblems?(): string[];
+  /**
+   * Calls `listener` with each model file download that failed for good during a load, until the
+   * returned function is called (the browser's integrity guard reports them).
+   */
+  watchDownloadFailures?(listener: (error: Error) => void): () => void;
   /** Starts watching the device a model was just loaded on (the browser watches `GPUDevice.lost`). */
   watchDevice?(device: Device): Promise<void>;
   /**
@@ -135,19 +148,32 @@ export class ModelRunner {
       // Sharded weights (model_q4f16.onnx_data, _data_1...): the count comes from the catalog's
       // files, so a repository whose config.json does not state it loads too.
       const externalData = externalDataFormat(ref.files ?? [], ref.dtype);
-      [tokenizer, model] = await withFileSource(
-        source.env,
-        async () =>
-          [
-            await AutoTokenizer.from_pretrained(source.name, options),
-            await AutoModelForCausalLM.from_pretrained(source.name, {
-              ...options,
-              dtype: ref.dtype,
-              device: this.hooks.executionDevice(device),
-              ...(externalData ? { use_external_data_format: externalData } : {}),
-            }),
-          ] as const,
-      );
+      // transformers.js 4.3.1 fetches external-data chunks inside an async Promise executor, so a
+      // chunk that fails to download rejects nothing and the load would hang until the watchdog:
+      // a failed download fails the load here instead (and releases the file-source section).
+      let stopWatching = (): void => undefined;
+      const downloadFailed = new Promise<never>((_, reject) => {
+        stopWatching = this.hooks.watchDownloadFailures?.(reject) ?? stopWatching;
+      });
+      try {
+        [tokenizer, model] = await withFileSource(source.env, () =>
+          Promise.race([
+            (async () =>
+              [
+                await AutoTokenizer.from_pretrained(source.name, options),
+                await AutoModelForCausalLM.from_pretrained(source.name, {
+                  ...options,
+                  dtype: ref.dtype,
+                  device: this.hooks.executionDevice(device),
+                  ...(externalData ? { use_external_data_format: externalData } : {}),
+                }),
+              ] as const)(),
+            downloadFailed,
+          ]),
+        );
+      } finally {
+        stopWatching();
+      }
     } catch (error) {
       const fault = await this.deviceFault(error, device, ref.id, `while ${ref.id} was loading`, 'load');
       if (fault) throw fault;
@@ -155,6 +181,8 @@ export class ModelRunner {
         modelId: ref.id,
         dtype: ref.dtype,
         device,
+        // A file that could not be downloaded or failed its check: another device would not help.
+        download: isDownloadFailure(error),
       });
     }
     const eos = model.generation_config?.eos_token_id;

@@ -41,12 +41,18 @@ interface Published {
 }
 
 /** Starts the CDN; `record` gets each request's label, `faults` are shared with the hub. */
-export async function startCdn(faults: FaultBook, record: (label: string, req: http.IncomingMessage, url: URL) => void): Promise<Cdn> {
+export async function startCdn(
+  faults: FaultBook,
+  record: (label: string, req: http.IncomingMessage, url: URL) => void,
+  cors = true,
+): Promise<Cdn> {
   const published = new Map<string, Published>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://cdn');
     record('cdn:', req, url);
-    res.setHeader('access-control-allow-origin', '*');
+    // Without CORS headers (a proxy that strips them, a CDN that refuses the page) the browser
+    // refuses the page every answer.
+    if (cors) res.setHeader('access-control-allow-origin', '*');
     res.setHeader('access-control-expose-headers', 'content-length, content-range, etag, accept-ranges, content-disposition');
     res.setHeader('cross-origin-resource-policy', 'cross-origin');
     if (req.method === 'OPTIONS') {
