@@ -208,9 +208,8 @@ export class HarmonyStream {
    */
   private salvage(): void {
     const raw = this.header.replaceAll('<|constrain|>', ' ');
-    const header = parseHeader(raw, this.headerHasRole);
-    this.openBody(header);
-    this.emit(salvagedText(raw, header, this.headerHasRole));
+    this.openBody(parseHeader(raw, this.headerHasRole));
+    this.emit(salvagedText(raw, this.headerHasRole));
   }
 
   private openBody(header: Header): void {
@@ -251,7 +250,7 @@ function parseHeader(raw: string, hasRole: boolean): Header {
 }
 
 /** The text of a salvaged header: after the channel name, or after the role word without a channel. */
-function salvagedText(raw: string, header: Header, hasRole: boolean): string {
+function salvagedText(raw: string, hasRole: boolean): string {
   const at = raw.indexOf('<|channel|>');
   let rest: string;
   if (at >= 0) {
