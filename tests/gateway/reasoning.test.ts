@@ -123,7 +123,8 @@ describe('a bundled model, which does not reason', () => {
     let reasoningDeltas = 0;
     for await (const chunk of res) {
       if (chunk.usage) usage = chunk.usage;
-      if ((chunk.choices[0]?.delta as Delta | undefined)?.reasoning_content !== undefined) reasoningDeltas++;
+      const delta: Delta | undefined = chunk.choices[0]?.delta;
+      if (delta?.reasoning_content !== undefined) reasoningDeltas++;
     }
     expect(reasoningDeltas).toBe(0);
     expect(usage?.completion_tokens).toBe(3);

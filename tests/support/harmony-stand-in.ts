@@ -128,7 +128,7 @@ export class ScriptedHarmonyModel implements CausalLM {
     return Promise.resolve(new Tensor('int64', BigInt64Array.from(all[0]!), [1, all[0]!.length]));
   };
 
-  dispose = (): Promise<void[]> => {
+  dispose: CausalLM['dispose'] = () => {
     this.disposed = true;
     return Promise.resolve([]);
   };
