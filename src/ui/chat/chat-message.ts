@@ -154,7 +154,10 @@ export class ChatMessage extends LitElement {
       <span title=${ttftTitle}>TTFT <b>${formatMs(m.ttftMs)}</b></span>
       <span>prefill <b>${formatRate(m.prefillTokensPerSec)}</b></span>
       <span>decode <b>${formatRate(m.decodeTokensPerSec)}</b></span>
-      <span><b>${m.generatedTokens}</b> tokens</span>
+      <span
+        ><b>${m.generatedTokens}</b>
+        tokens${m.reasoningTokens === undefined ? nothing : html` (<b>${m.reasoningTokens}</b> reasoning)`}</span
+      >
       <span>total <b>${formatMs(m.totalMs)}</b></span>
     </span>`;
   }

@@ -40,14 +40,19 @@ function sse(res: http.ServerResponse, payload: unknown): void {
   res.write(`data: ${JSON.stringify(payload)}\n\n`);
 }
 
-export async function startScriptedGateway(port: number, answer: () => ScriptedAnswer): Promise<ScriptedGateway> {
+/** `models`: the ids it lists (default: the bundled models' catalog ids). */
+export async function startScriptedGateway(
+  port: number,
+  answer: () => ScriptedAnswer,
+  models: readonly string[] = MODELS,
+): Promise<ScriptedGateway> {
   let timings: { firstChunkAt: number; lastChunkAt: number } | null = null;
   const bodies: unknown[] = [];
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/v1/models') {
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ object: 'list', data: MODELS.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })) }));
+      res.end(JSON.stringify({ object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })) }));
       return;
     }
     if (req.method !== 'POST' || path !== '/v1/chat/completions') {
@@ -68,7 +73,7 @@ export async function startScriptedGateway(port: number, answer: () => ScriptedA
         bodies.push(null);
       }
       const { text, chunkChars, intervalMs, reasoning = '', reasoningTokens, holds } = answer();
-      const base = { id: 'chatcmpl-scripted', object: 'chat.completion.chunk', created: 0, model: MODELS[0] };
+      const base = { id: 'chatcmpl-scripted', object: 'chat.completion.chunk', created: 0, model: models[0] };
       const chunk = (delta: object, finish: string | null): object => ({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] });
       const pieces = (all: string, field: 'reasoning_content' | 'content'): object[] => {
         const out: object[] = [];
