@@ -7,8 +7,8 @@
  * `do_sample: false`), top-p 0.95 and top-k 50 once sampling is on, repetition penalty 1, a fresh
  * seed per request, and a token budget of whatever the context window leaves after the prompt.
  */
-import type { ChatMessage, GenerationParams, Role } from '../src/engine/engine-types';
-import { DEFAULT_PARAMS, LIMITS } from '../src/settings/generation-settings';
+import type { ChatMessage, GenerationParams, ReasoningEffort, Role } from '../src/engine/engine-types';
+import { DEFAULT_PARAMS, LIMITS, REASONING_EFFORTS } from '../src/settings/generation-settings';
 import { ApiError, invalidParam, missingParam } from './api-error';
 import { describe } from './quote';
 
@@ -126,6 +126,31 @@ function readStop(value: unknown): string[] {
   return list;
 }
 
+/** OpenAI's other levels: valid there, but gpt-oss' template knows only low, medium and high. */
+const OTHER_OPENAI_EFFORTS: ReadonlySet<unknown> = new Set(['none', 'minimal', 'xhigh']);
+
+/**
+ * `reasoning_effort`: low, medium or high, passed to the chat template (gpt-oss reads it; the
+ * bundled models' templates ignore it); absent or null leaves the template's default.
+ */
+function readReasoningEffort(value: unknown): ReasoningEffort | undefined {
+  if (value === undefined || value === null) return undefined;
+  const known = REASONING_EFFORTS.find((level) => level === value);
+  if (known) return known;
+  if (typeof value !== 'string') {
+    throw invalidParam(
+      'reasoning_effort',
+      `Invalid type for 'reasoning_effort': expected a string (low, medium or high), got ${describe(value)}.`,
+      'invalid_type',
+    );
+  }
+  const why = OTHER_OPENAI_EFFORTS.has(value) ? ' (the models here reason at low, medium or high effort only)' : '';
+  throw invalidParam(
+    'reasoning_effort',
+    `Invalid value for 'reasoning_effort': ${describe(value)}. Supported values: low, medium, high${why}.`,
+  );
+}
+
 /** Parameters OpenAI clients may send that this gateway cannot honour: refused, not ignored. */
 function rejectUnsupported(body: Json): void {
   for (const name of ['frequency_penalty', 'presence_penalty'] as const) {
@@ -204,5 +229,7 @@ export function parseChatRequest(body: unknown): ChatRequest {
     // transformers.js seeds a 32-bit generator; OpenAI seeds are int64, so keep the low 32 bits.
     seed: seed === undefined ? null : seed >>> 0,
   };
+  const reasoningEffort = readReasoningEffort(own(body, 'reasoning_effort'));
+  if (reasoningEffort) params.reasoningEffort = reasoningEffort;
   return { model, messages, params, stream, includeUsage, stop: readStop(own(body, 'stop')) };
 }

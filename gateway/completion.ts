@@ -16,6 +16,8 @@ export interface CompletionSink {
   /** The prompt is templated and fits; generation is about to start. */
   start(): void;
   text(delta: string): void;
+  /** Reasoning text (gpt-oss' analysis channel), sent as `reasoning_content`. */
+  reasoning(delta: string): void;
 }
 
 export interface CompletionResult {
@@ -27,6 +29,8 @@ export interface CompletionResult {
    * the EOS token produces no text, so only tokens that can show up in the answer are counted.
    */
   completionTokens: number;
+  /** Of the completion tokens, those spent reasoning (OpenAI's `completion_tokens_details.reasoning_tokens`); null when the model did not reason. */
+  reasoningTokens: number | null;
 }
 
 /** Unique across the gateway, so a stop request for one generation can never hit another. */
@@ -47,7 +51,12 @@ export async function runCompletion(
   signal.addEventListener('abort', stop, { once: true });
   const matcher = new StopMatcher(request.stop);
   // Filled in by the runner's callbacks (an object, so TypeScript does not narrow the fields).
-  const state: { promptTokens: number; reason: StopReason; generated: number } = { promptTokens: 0, reason: 'length', generated: 0 };
+  const state: { promptTokens: number; reason: StopReason; generated: number; reasoning: number | null } = {
+    promptTokens: 0,
+    reason: 'length',
+    generated: 0,
+    reasoning: null,
+  };
   const report = (outcome: FinishReason | 'aborted' | 'error', completionTokens: number): void =>
     ctx.hooks.onGenerationEnd?.({ model: slot.model.id, outcome, promptTokens: state.promptTokens, completionTokens });
   try {
@@ -58,15 +67,18 @@ export async function runCompletion(
             ctx.hooks.onGenerationStart?.(slot.model.id);
             sink.start();
           } else if (event.type === 'token') {
+            // Stop sequences end the answer; reasoning is not matched (nor is it after a match).
             const text = matcher.push(event.text);
             if (text) sink.text(text);
             if (matcher.stopped) stop();
-          } else if (event.type === 'end') {
+          } else if (event.type === 'reasoning') {
+            if (event.text && !matcher.stopped) sink.reasoning(event.text);
+          } else {
             state.reason = event.reason;
             state.promptTokens = event.trace.promptTokens;
             state.generated = event.trace.tokenTimes.length;
+            state.reasoning = event.trace.reasoning?.tokens ?? (event.trace.answerAt === undefined ? null : 0);
           }
-          // 'reasoning' events come only from reasoning models, which are not bundled.
         }),
       signal,
     );
@@ -93,5 +105,5 @@ export async function runCompletion(
   }
   await paced?.drained();
   report(finishReason, completionTokens);
-  return { finishReason, promptTokens: state.promptTokens, completionTokens };
+  return { finishReason, promptTokens: state.promptTokens, completionTokens, reasoningTokens: state.reasoning };
 }

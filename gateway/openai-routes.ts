@@ -22,6 +22,8 @@ interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** For models that reason: how many of the completion tokens were reasoning, as OpenAI reports it. */
+  completion_tokens_details?: { reasoning_tokens: number };
 }
 
 function usage(result: CompletionResult): Usage {
@@ -29,6 +31,7 @@ function usage(result: CompletionResult): Usage {
     prompt_tokens: result.promptTokens,
     completion_tokens: result.completionTokens,
     total_tokens: result.promptTokens + result.completionTokens,
+    ...(result.reasoningTokens === null ? {} : { completion_tokens_details: { reasoning_tokens: result.reasoningTokens } }),
   };
 }
 
@@ -49,7 +52,8 @@ async function streamCompletion(
   const sse = new SseWriter(r.res);
   // With include_usage OpenAI sends `usage: null` on every chunk but the last.
   const usageField = request.includeUsage ? { usage: null } : {};
-  const chunk = (delta: { role?: 'assistant'; content?: string }, finish: FinishReason | null): object => ({
+  // Reasoning goes in `reasoning_content`, the field vLLM, llama.cpp and the playground read.
+  const chunk = (delta: { role?: 'assistant'; content?: string; reasoning_content?: string }, finish: FinishReason | null): object => ({
     id: base.id,
     object: 'chat.completion.chunk',
     created: base.created,
@@ -66,6 +70,7 @@ async function streamCompletion(
       {
         start: () => sse.send(chunk({ role: 'assistant', content: '' }, null)),
         text: (text) => sse.send(chunk({ content: text }, null)),
+        reasoning: (text) => sse.send(chunk({ reasoning_content: text }, null)),
       },
       r.signal,
     );
@@ -92,7 +97,14 @@ async function completeAtOnce(
   base: Envelope,
 ): Promise<void> {
   const parts: string[] = [];
-  const result = await runCompletion(ctx, slot, request, { start: () => undefined, text: (text) => parts.push(text) }, r.signal);
+  const thoughts: string[] = [];
+  const result = await runCompletion(
+    ctx,
+    slot,
+    request,
+    { start: () => undefined, text: (text) => parts.push(text), reasoning: (text) => thoughts.push(text) },
+    r.signal,
+  );
   if (result.finishReason === 'aborted') return;
   sendJson(r.res, 200, {
     id: base.id,
@@ -102,7 +114,12 @@ async function completeAtOnce(
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: parts.join(''), refusal: null },
+        message: {
+          role: 'assistant',
+          content: parts.join(''),
+          refusal: null,
+          ...(thoughts.length ? { reasoning_content: thoughts.join('') } : {}),
+        },
         logprobs: null,
         finish_reason: result.finishReason,
       },

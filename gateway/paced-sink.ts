@@ -13,12 +13,15 @@ export interface PacedSink extends CompletionSink {
 
 export function pacedSink(inner: CompletionSink, perSecond: number, signal: AbortSignal): PacedSink {
   const gapMs = 1000 / perSecond;
-  const queue: string[] = [];
+  // Answer and reasoning pieces in one queue, so they reach the client in the order they came.
+  const queue: { kind: 'text' | 'reasoning'; delta: string }[] = [];
   let running: Promise<void> | null = null;
   const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
   const drain = async (): Promise<void> => {
     while (queue.length && !signal.aborted) {
-      inner.text(queue.shift()!);
+      const piece = queue.shift()!;
+      if (piece.kind === 'text') inner.text(piece.delta);
+      else inner.reasoning(piece.delta);
       await sleep(gapMs);
     }
     running = null;
@@ -26,7 +29,11 @@ export function pacedSink(inner: CompletionSink, perSecond: number, signal: Abor
   return {
     start: () => inner.start(),
     text(delta) {
-      queue.push(delta);
+      queue.push({ kind: 'text', delta });
+      running ??= drain();
+    },
+    reasoning(delta) {
+      queue.push({ kind: 'reasoning', delta });
       running ??= drain();
     },
     drained: () => running ?? Promise.resolve(),

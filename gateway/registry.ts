@@ -2,6 +2,7 @@
  * The served models and their load state: finds a model by id (the way Foundry's server does)
  * and answers the cached / loaded lists.
  */
+import type { RunnerHooks } from '../src/engine/worker/model-runner';
 import { isCached, type GatewayModel } from './models';
 import { ServedModel } from './served-model';
 
@@ -13,8 +14,9 @@ export class ModelRegistry {
     readonly models: readonly GatewayModel[],
     /** Absolute public/models folder (Foundry's model cache path). */
     readonly cacheDir: string,
+    loadModel?: RunnerHooks['loadModel'],
   ) {
-    for (const model of models) this.slots.set(model.id, new ServedModel(model));
+    for (const model of models) this.slots.set(model.id, new ServedModel(model, loadModel));
   }
 
   /**

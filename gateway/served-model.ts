@@ -4,7 +4,7 @@
  * exactly the app's; unloads it; runs its generations and stops them.
  */
 import type { ChatMessage, GenerationEvent, GenerationParams } from '../src/engine/engine-types';
-import { ModelRunner } from '../src/engine/worker/model-runner';
+import { ModelRunner, type RunnerHooks } from '../src/engine/worker/model-runner';
 import { StopFlag } from '../src/engine/worker/stop-flag';
 import { ApiError, modelNotLoaded } from './api-error';
 import { isCached, verifyFiles, type GatewayModel } from './models';
@@ -25,7 +25,11 @@ export class ServedModel {
   /** Loads and unloads of this model happen one after the other, in call order. */
   private transitions: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly model: GatewayModel) {}
+  /** `loadModel`: see GatewayOptions.loadModel. */
+  constructor(
+    readonly model: GatewayModel,
+    private readonly loadModel?: RunnerHooks['loadModel'],
+  ) {}
 
   get loaded(): boolean {
     return this.runner !== null;
@@ -51,7 +55,15 @@ export class ServedModel {
       } catch (error) {
         throw new ApiError(500, errorMessage(error), { code: 'model_files_corrupt' });
       }
-      const runner = new ModelRunner({ now, executionDevice: () => 'cpu', describe: () => 'CPU · onnxruntime-node' }, this.flag);
+      const runner = new ModelRunner(
+        {
+          now,
+          executionDevice: () => 'cpu',
+          describe: () => 'CPU · onnxruntime-node',
+          ...(this.loadModel ? { loadModel: this.loadModel } : {}),
+        },
+        this.flag,
+      );
       await runner.load(
         {
           id: model.alias,

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Dtype } from '../src/catalog/schema';
+import type { RunnerHooks } from '../src/engine/worker/model-runner';
 import { closeAfterAnswer } from './answer-close';
 import { DEFAULT_MAX_BODY_BYTES, checkFraming, hasBody } from './body';
 import type { GatewayContext, GatewayHooks, Route } from './gateway-context';
@@ -53,6 +54,11 @@ export interface GatewayOptions extends Partial<ServerLimits> {
   /** Deliver at most this many tokens per second, to imitate a slow server (`--pace`); default off. */
   paceTokensPerSec?: number;
   hooks?: GatewayHooks;
+  /**
+   * Loads each model's weights (the runner's `loadModel` hook); default transformers.js. Only tests
+   * pass one, to serve a model that cannot run here (a Harmony stand-in behind a real tokenizer).
+   */
+  loadModel?: RunnerHooks['loadModel'];
   /** One line per request (method, path, status, time); never headers. Default: silent. */
   log?: (line: string) => void;
 }
@@ -107,7 +113,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   const publicDir = options.publicDir ?? REPO_PUBLIC;
   const limits = resolveLimits(options);
   const policy = new AccessPolicy(options.allowOrigins, [...(options.allowHosts ?? []), ...(WILDCARD_HOSTS.has(host) ? [] : [host])]);
-  const registry = new ModelRegistry(readBundledModels(publicDir, options.dtype ?? 'q4'), path.join(publicDir, 'models'));
+  const registry = new ModelRegistry(
+    readBundledModels(publicDir, options.dtype ?? 'q4'),
+    path.join(publicDir, 'models'),
+    options.loadModel,
+  );
   const log = options.log ?? ((): void => undefined);
   let url = '';
   const ctx: GatewayContext = {

@@ -163,7 +163,9 @@ export class Generation extends Notifier {
           content += event.text;
           update({ content });
         } else if (event.type === 'reasoning') {
-          this.set({ conversationId: conversation.id, turnId, tokens: ++tokens });
+          tokens += event.count ?? 1;
+          this.set({ conversationId: conversation.id, turnId, tokens });
+          if (!event.text) continue;
           reasoning += event.text;
           update({ reasoning });
         } else if (event.type === 'start' && event.notice) {

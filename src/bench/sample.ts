@@ -30,7 +30,9 @@ export function sampleFromAnswer(context: SampleContext, answer: FinishedAnswer,
   return {
     ...context,
     startedAt: answer.trace.requestAt,
-    ttftMs: m.ttftMs,
+    // The engine's latency: the first token of any kind. For a reasoning model the answer's own
+    // TTFT depends on how long it chose to think (see answer-metrics.ts).
+    ttftMs: m.firstTokenMs ?? m.ttftMs,
     prefillTokensPerSec: m.prefillTokensPerSec,
     decodeTokensPerSec: m.decodeTokensPerSec,
     totalMs: m.totalMs,

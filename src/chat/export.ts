@@ -20,6 +20,10 @@ function answerLine(turn: Turn): string {
       `${m.metrics.promptTokens} prompt + ${m.metrics.generatedTokens} generated tokens`,
       `total ${formatMs(m.metrics.totalMs)}`,
     );
+    if (m.metrics.reasoningTokens !== undefined) {
+      const effort = m.params.reasoningEffort ? ` (effort ${m.params.reasoningEffort})` : '';
+      parts.push(`reasoned ${formatMs(m.metrics.reasoningMs ?? null)} · ${m.metrics.reasoningTokens} reasoning tokens${effort}`);
+    }
   }
   const p = m.params;
   parts.push(

@@ -17,6 +17,12 @@ export interface ChatMessage {
   content: string;
 }
 
+/**
+ * How long a reasoning model thinks before it answers. gpt-oss takes it in its chat template
+ * (`reasoning_effort`), OpenAI-compatible servers as the `reasoning_effort` request field.
+ */
+export type ReasoningEffort = 'low' | 'medium' | 'high';
+
 /** Sampling settings; `temperature: 0` means greedy decoding. */
 export interface GenerationParams {
   temperature: number;
@@ -29,6 +35,11 @@ export interface GenerationParams {
   repetitionPenalty: number;
   /** Fixed seed for reproducible sampling, or null for a fresh one per request. */
   seed: number | null;
+  /**
+   * Sent with every request, to both engines; templates and servers of models that do not reason
+   * ignore it. Absent: the model's own default (medium for gpt-oss).
+   */
+  reasoningEffort?: ReasoningEffort;
 }
 
 /** Where an answer is produced: a browser device, or a gateway. */
@@ -54,6 +65,26 @@ export interface GenerationTrace {
    * `tokenTimes.length` (a remote server that sends several tokens per chunk reports it in `usage`).
    */
   generatedTokens?: number;
+  /**
+   * When the token that began the answer's text was produced, set by engines whose first tokens
+   * may be something else (reasoning, Harmony's markup); null when no answer text came. Absent:
+   * the first token began the answer.
+   */
+  answerAt?: number | null;
+  /** Set when part of the generated tokens were reasoning (see ReasoningTrace). */
+  reasoning?: ReasoningTrace;
+}
+
+/**
+ * The reasoning part of a generation (gpt-oss' analysis channel in the browser, a gateway's
+ * `reasoning_content`). Its tokens are part of `tokenTimes` and of the token budget.
+ */
+export interface ReasoningTrace {
+  /** How many of the generated tokens were reasoning. */
+  tokens: number;
+  /** When the first and the last reasoning token were produced. */
+  firstAt: number;
+  lastAt: number;
 }
 
 /** Why a generation ended: end of sequence, the token budget, or a stop. */
@@ -76,8 +107,11 @@ export type GenerationEvent =
    * `at`: when the last of them was generated.
    */
   | { type: 'token'; text: string; at: number; count?: number }
-  /** Reasoning text of models that stream it apart from the answer (gpt-oss on the gateway). */
-  | { type: 'reasoning'; text: string; at: number }
+  /**
+   * Reasoning text of models that stream it apart from the answer (gpt-oss). `count` and `at` as
+   * for `token`: reasoning tokens count toward the budget like any other.
+   */
+  | { type: 'reasoning'; text: string; at: number; count?: number }
   | { type: 'end'; reason: StopReason; trace: GenerationTrace };
 
 /** Progress while a model loads; bytes are summed over every file of the chosen variant. */

@@ -123,7 +123,7 @@ export class GenerationStream implements AsyncIterable<GenerationEvent> {
       this.end(event);
       return;
     }
-    if (event.type === 'token') this.lastTokenAt = event.at;
+    if (event.type === 'token' || event.type === 'reasoning') this.lastTokenAt = event.at;
     this.watchdog.touch();
     this.queue.push(event);
   }

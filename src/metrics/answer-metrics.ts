@@ -2,30 +2,47 @@
  * Per-answer latency metrics, derived from a GenerationTrace (timestamps taken where tokens are
  * produced). Definitions, so numbers from different backends mean the same thing:
  *
- * - TTFT: request received by the engine -> first generated token.
+ * - TTFT (`ttftMs`): request received by the engine -> the token that began the ANSWER's text.
+ *   This is the TTFT under each answer and in the latency chart: how long a person waits for the
+ *   answer. A reasoning model first reasons, so its TTFT includes the reasoning.
+ * - First token (`firstTokenMs`): request -> the first generated token of any kind, reasoning
+ *   included; the same as TTFT for models that do not reason. The engine's own latency: prefill is
+ *   measured against it, and the benchmark's TTFT is this one (src/bench/sample.ts).
  * - Prefill tokens/s: prompt tokens / (first forward pass start -> first token). When the engine
- *   cannot see the forward pass (a remote gateway), the whole TTFT is used.
- * - Decode tokens/s: (generated tokens - 1) / (first token -> last token). The first token belongs
- *   to prefill, so it is not counted; prompt tokens are never counted.
+ *   cannot see the forward pass (a remote gateway), the time from the request is used.
+ * - Decode tokens/s: (generated tokens - 1) / (first token -> last token), reasoning tokens
+ *   included (the model generates them like any other). The first token belongs to prefill, so it
+ *   is not counted; prompt tokens are never counted.
+ * - Reasoning: how many generated tokens were reasoning, and the time from the first reasoning
+ *   token to the last ("Reasoned for 3.2 s · 412 tokens"); absent when the model did not reason.
  * - Inter-token gaps: time between consecutive generated tokens.
  */
 import type { GenerationTrace } from '../engine/engine-types';
 
 export interface AnswerMetrics {
+  /** To the first answer token (see the module comment); what the latency chart shows. */
   ttftMs: number | null;
+  /** To the first generated token, reasoning included. Absent in answers stored before it existed. */
+  firstTokenMs?: number | null;
   prefillTokensPerSec: number | null;
   decodeTokensPerSec: number | null;
   promptTokens: number;
   generatedTokens: number;
   totalMs: number;
   interTokenMs: number[];
+  /** Generated tokens that were reasoning (part of generatedTokens); absent without reasoning. */
+  reasoningTokens?: number;
+  /** First reasoning token -> last one; absent without reasoning. */
+  reasoningMs?: number;
 }
 
 export function computeMetrics(trace: GenerationTrace): AnswerMetrics {
   const times = trace.tokenTimes;
   const first = times[0];
   const last = times[times.length - 1];
-  const ttftMs = first === undefined ? null : first - trace.requestAt;
+  const firstTokenMs = first === undefined ? null : first - trace.requestAt;
+  const answerAt = trace.answerAt === undefined ? first : trace.answerAt;
+  const ttftMs = answerAt === null || answerAt === undefined ? null : answerAt - trace.requestAt;
   let prefillTokensPerSec: number | null = null;
   if (first !== undefined && trace.promptTokens > 0) {
     const prefillMs = first - (trace.prefillStartAt ?? trace.requestAt);
@@ -39,14 +56,17 @@ export function computeMetrics(trace: GenerationTrace): AnswerMetrics {
   }
   const interTokenMs: number[] = [];
   for (let i = 1; i < times.length; i++) interTokenMs.push(times[i]! - times[i - 1]!);
+  const reasoning = trace.reasoning;
   return {
     ttftMs,
+    firstTokenMs,
     prefillTokensPerSec,
     decodeTokensPerSec,
     promptTokens: trace.promptTokens,
     generatedTokens: generated,
     totalMs: trace.endAt - trace.requestAt,
     interTokenMs,
+    ...(reasoning ? { reasoningTokens: reasoning.tokens, reasoningMs: reasoning.lastAt - reasoning.firstAt } : {}),
   };
 }
 

@@ -106,6 +106,8 @@ export class StreamingMarkdown {
   private slowTailAt = -1;
   private plainBlocks = 0;
   private tailPlain = false;
+  /** The tail shows its text unformatted because Markdown was too slow for it (see slowTailAt). */
+  private tailAsText = false;
   private lastStatus: RenderStatus | null = null;
 
   constructor(
@@ -188,8 +190,8 @@ export class StreamingMarkdown {
       const block = this.queue[this.next++]!;
       first = false;
       const chunk = this.chunkFor(block.text.length);
-      if (this.tailShown !== '' && block.text === this.tailShown) {
-        // The block is exactly what the tail shows (the answer just ended): keep those nodes.
+      if (this.tailShown !== '' && block.text === this.tailShown && !this.tailAsText) {
+        // The block is exactly what the tail shows as Markdown (the answer just ended): keep those nodes.
         chunk.append(this.takeTail());
       } else {
         // The tail showed the start of this block: it renders again once the queue is empty.
@@ -233,10 +235,12 @@ export class StreamingMarkdown {
     if (this.slowTailAt === this.committedChars) {
       this.tailElement.replaceChildren(textFragment(tail));
       this.tailPlain = false;
+      this.tailAsText = true;
     } else {
       const { fragment, plain } = this.render(tail, this.plainTailAt === this.committedChars);
       if (plain) this.plainTailAt = this.committedChars;
       this.tailPlain = plain;
+      this.tailAsText = false;
       this.tailElement.replaceChildren(fragment);
     }
     this.tailShown = tail;

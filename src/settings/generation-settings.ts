@@ -3,7 +3,10 @@
  */
 import { z } from 'zod';
 import { InvalidSettingsError } from '../engine/errors';
-import type { GenerationParams } from '../engine/engine-types';
+import type { GenerationParams, ReasoningEffort } from '../engine/engine-types';
+
+/** The reasoning efforts gpt-oss knows (its template and the Harmony system message). */
+export const REASONING_EFFORTS = ['low', 'medium', 'high'] as const satisfies readonly ReasoningEffort[];
 
 /** Greedy by default: small models answer best, and answers are reproducible. */
 export const DEFAULT_PARAMS: Readonly<GenerationParams> = Object.freeze({
@@ -14,6 +17,8 @@ export const DEFAULT_PARAMS: Readonly<GenerationParams> = Object.freeze({
   minNewTokens: 0,
   repetitionPenalty: 1,
   seed: null,
+  // gpt-oss' own default.
+  reasoningEffort: 'medium',
 });
 
 /** Limits shown next to each field and enforced on every request. */
@@ -42,6 +47,7 @@ const fields = z.strictObject({
   minNewTokens: ranged('minNewTokens', true).optional(),
   repetitionPenalty: ranged('repetitionPenalty', false),
   seed: ranged('seed', true).nullable(),
+  reasoningEffort: z.enum(REASONING_EFFORTS, { error: 'must be low, medium or high' }).optional(),
 });
 
 const schema = fields.refine((p) => (p.minNewTokens ?? 0) <= p.maxNewTokens, {
@@ -58,6 +64,7 @@ export const FIELD_LABELS: Record<keyof GenerationParams, string> = {
   minNewTokens: 'Min new tokens',
   repetitionPenalty: 'Repetition penalty',
   seed: 'Seed',
+  reasoningEffort: 'Reasoning effort',
 };
 
 /** Returns valid params or throws InvalidSettingsError with `details.field` set to the first bad field. */

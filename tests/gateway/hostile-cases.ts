@@ -454,6 +454,48 @@ const nesting: HostileCase[] = [
   },
 ];
 
+const effort = (value: string): string => chat(`{"model":"${MODEL_ID}","messages":${hello},"reasoning_effort":${value}}`);
+/** A valid effort with an unknown model: validation lets it through to the 404. */
+const effortUnknownModel = (value: string): string => chat(`{"model":"no-such-model","messages":${hello},"reasoning_effort":${value}}`);
+const reasoningEffort: HostileCase[] = [
+  {
+    name: 'reasoning_effort "extreme"',
+    bytes: effort('"extreme"'),
+    status: 400,
+    param: 'reasoning_effort',
+    code: 'invalid_value',
+    message: /^Invalid value for 'reasoning_effort': "extreme"\. Supported values: low, medium, high\.$/,
+  },
+  {
+    name: 'reasoning_effort "minimal" (an OpenAI level gpt-oss does not have)',
+    bytes: effort('"minimal"'),
+    status: 400,
+    param: 'reasoning_effort',
+    code: 'invalid_value',
+    message: /low, medium or high effort only/,
+  },
+  { name: 'reasoning_effort "HIGH" (levels are lower case)', bytes: effort('"HIGH"'), status: 400, param: 'reasoning_effort' },
+  { name: 'reasoning_effort 3', bytes: effort('3'), status: 400, param: 'reasoning_effort', code: 'invalid_type' },
+  { name: 'reasoning_effort an object', bytes: effort('{"level":"high"}'), status: 400, param: 'reasoning_effort', code: 'invalid_type' },
+  {
+    name: 'reasoning_effort nested 100k deep',
+    bytes: effort(deep),
+    status: 400,
+    param: 'reasoning_effort',
+    code: 'invalid_type',
+    fatal: true,
+  },
+  {
+    name: 'reasoning_effort of 200 000 characters',
+    bytes: effort(`"${'h'.repeat(200_000)}"`),
+    status: 400,
+    param: 'reasoning_effort',
+    code: 'invalid_value',
+  },
+  { name: 'reasoning_effort "high" is valid', bytes: effortUnknownModel('"high"'), status: 404, code: 'model_not_found' },
+  { name: 'reasoning_effort null is absent', bytes: effortUnknownModel('null'), status: 404, code: 'model_not_found' },
+];
+
 /** Checks `answer` against `c`: status, OpenAI error shape, a short message, the close. */
 export function expectAnswer(answer: SocketAnswer, c: HostileCase): void {
   expect(answer.reset, 'the connection was reset').toBe(false);
@@ -478,4 +520,13 @@ export function expectAnswer(answer: SocketAnswer, c: HostileCase): void {
 }
 
 /** Every case, grouped for the test names. */
-export const HOSTILE_CASES: Record<string, HostileCase[]> = { target, headers, fetchSite, contentTypes, sizes, prototypeKeys, nesting };
+export const HOSTILE_CASES: Record<string, HostileCase[]> = {
+  target,
+  headers,
+  fetchSite,
+  contentTypes,
+  sizes,
+  prototypeKeys,
+  nesting,
+  reasoningEffort,
+};

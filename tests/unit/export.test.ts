@@ -43,6 +43,24 @@ afterEach(() => {
 });
 
 describe('conversationToMarkdown', () => {
+  it('adds the reasoning tokens, time and effort of an answer that reasoned, but not its reasoning text', () => {
+    const reasoned: AnswerMetrics = { ...metrics, reasoningTokens: 412, reasoningMs: 3200 };
+    const md = conversationToMarkdown(
+      chat([
+        {
+          id: 'a',
+          role: 'assistant',
+          content: '4.',
+          reasoning: 'Simple arithmetic.',
+          createdAt: 2,
+          meta: meta({ metrics: reasoned, params: { ...DEFAULT_PARAMS, reasoningEffort: 'high' } }),
+        },
+      ]),
+    );
+    expect(md).toContain(' · reasoned 3.20 s · 412 reasoning tokens (effort high) · ');
+    expect(md).not.toContain('Simple arithmetic.');
+  });
+
   it('writes title, system prompt, turns and one metadata line per answer', () => {
     const md = conversationToMarkdown(
       chat(

@@ -143,3 +143,29 @@ describe('restoreParams', () => {
     });
   });
 });
+
+describe('reasoning effort', () => {
+  it('defaults to medium (gpt-oss’ own default) and accepts low, medium and high', () => {
+    expect(DEFAULT_PARAMS.reasoningEffort).toBe('medium');
+    for (const level of ['low', 'medium', 'high'] as const)
+      expect(validateParams(withField('reasoningEffort', level)).reasoningEffort).toBe(level);
+  });
+
+  it('rejects any other level, naming the field', () => {
+    for (const value of ['extreme', 'HIGH', 'minimal', '', 3, null]) {
+      const error = rejection(withField('reasoningEffort', value));
+      expect(error.details['field']).toBe('reasoningEffort');
+      expect(error.message).toBe('Reasoning effort must be low, medium or high.');
+    }
+  });
+
+  it('is restored from storage, and a stored value that is no level (or none, from before) gives medium', () => {
+    expect(restoreParams({ ...DEFAULT_PARAMS, reasoningEffort: 'high' }).reasoningEffort).toBe('high');
+    expect(restoreParams({ ...DEFAULT_PARAMS, reasoningEffort: 'turbo' }).reasoningEffort).toBe('medium');
+    const { reasoningEffort: _, ...before } = DEFAULT_PARAMS;
+    expect(parsePreferences(JSON.stringify({ params: { ...before, temperature: 0.5 } })).params).toEqual({
+      ...DEFAULT_PARAMS,
+      temperature: 0.5,
+    });
+  });
+});

@@ -1,6 +1,6 @@
 /**
  * Latency metrics from hand-built traces. Every expected number below is worked out in the
- * comment next to it from the definitions in src/bench/metrics.ts, not copied from a run.
+ * comment next to it from the definitions in src/metrics/answer-metrics.ts, not copied from a run.
  */
 import { describe, expect, it } from 'vitest';
 import { computeMetrics, formatMs, formatRate } from '../../src/metrics/answer-metrics';
@@ -80,6 +80,56 @@ describe('computeMetrics', () => {
     const m = computeMetrics(trace({ requestAt: 0, prefillStartAt: 0, tokenTimes: [10, 20], endAt: 20, promptTokens: 0 }));
     expect(m.prefillTokensPerSec).toBeNull();
     expect(m.decodeTokensPerSec).toBeCloseTo(100, 9); // 1 token over 10 ms
+  });
+});
+
+describe('computeMetrics of an answer that reasons first', () => {
+  // Two reasoning tokens (at 100 and 300), then three answer tokens (at 400, 450, 500): the answer's
+  // text began with the token at 400.
+  const reasoned = trace({
+    requestAt: 0,
+    prefillStartAt: 20,
+    tokenTimes: [100, 300, 400, 450, 500],
+    endAt: 510,
+    promptTokens: 40,
+    answerAt: 400,
+    reasoning: { tokens: 2, firstAt: 100, lastAt: 300 },
+  });
+
+  it('takes TTFT at the answer and the first token at the first reasoning token', () => {
+    const m = computeMetrics(reasoned);
+    expect(m.ttftMs).toBe(400); // 400 - 0: what the person waited for the answer
+    expect(m.firstTokenMs).toBe(100); // 100 - 0
+    expect(m.prefillTokensPerSec).toBeCloseTo(500, 9); // 40 tokens over 100 - 20 = 80 ms: the model's prefill
+  });
+
+  it('reports reasoning tokens and time apart, and counts them in the decode rate', () => {
+    const m = computeMetrics(reasoned);
+    expect(m.reasoningTokens).toBe(2);
+    expect(m.reasoningMs).toBe(200); // 300 - 100
+    expect(m.generatedTokens).toBe(5);
+    expect(m.decodeTokensPerSec).toBeCloseTo(10, 9); // 4 tokens after the first over 500 - 100 = 400 ms
+  });
+
+  it('has no answer TTFT when the budget ran out while it reasoned', () => {
+    const m = computeMetrics({ ...reasoned, tokenTimes: [100, 300], answerAt: null });
+    expect(m.ttftMs).toBeNull();
+    expect(m.firstTokenMs).toBe(100);
+    expect(m.reasoningTokens).toBe(2);
+  });
+
+  it('without reasoning, TTFT and first token are the same and no reasoning is reported', () => {
+    const m = computeMetrics(trace({ requestAt: 0, tokenTimes: [30, 40], endAt: 40 }));
+    expect(m.ttftMs).toBe(30);
+    expect(m.firstTokenMs).toBe(30);
+    expect(m.reasoningTokens).toBeUndefined();
+    expect(m.reasoningMs).toBeUndefined();
+  });
+
+  it('a Harmony answer without reasoning still takes TTFT where its text began, after the markup', () => {
+    const m = computeMetrics(trace({ requestAt: 0, tokenTimes: [30, 40, 50, 60], endAt: 60, answerAt: 60 }));
+    expect(m.ttftMs).toBe(60);
+    expect(m.firstTokenMs).toBe(30);
   });
 });
 

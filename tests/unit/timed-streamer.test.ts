@@ -7,6 +7,7 @@ import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
 import { IncrementalDecoder } from '../../src/engine/worker/incremental-decoder';
 import { TimedStreamer } from '../../src/engine/worker/timed-streamer';
+import { PlainText } from '../../src/engine/worker/token-text';
 import type { GenerationEvent } from '../../src/engine/engine-types';
 
 const utf8 = new TextDecoder();
@@ -33,7 +34,7 @@ function stream(ids: number[], times: number[], batchMs: number): { events: Toke
   const streamer = new TimedStreamer(
     tokenizer,
     () => clock,
-    decoder,
+    new PlainText(decoder),
     (e) => events.push(e as TokenEvent),
     batchMs,
   );
@@ -102,7 +103,7 @@ describe('TimedStreamer', () => {
     const streamer = new TimedStreamer(
       tokenizer,
       () => clock,
-      decoder,
+      new PlainText(decoder),
       (e) => events.push(e as TokenEvent),
       16,
     );

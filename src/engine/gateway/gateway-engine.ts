@@ -20,6 +20,7 @@ import type {
   GenerationTrace,
   LoadOptions,
   LoadedModel,
+  ReasoningTrace,
   StopReason,
 } from '../engine-types';
 import { FoundryClient, type GatewayGeneration } from './foundry-client';
@@ -74,6 +75,9 @@ export function chatBody(
     max_tokens: params.maxNewTokens,
     // eslint-disable-next-line @typescript-eslint/no-deprecated
     ...(params.seed === null ? {} : { seed: params.seed }),
+    // Always sent when set: servers of reasoning models (gpt-oss on Foundry Local, vLLM, Ollama,
+    // our gateway) read it; others ignore it.
+    ...(params.reasoningEffort ? { reasoning_effort: params.reasoningEffort } : {}),
   };
   // top_k is not in the OpenAI API (OpenAI itself rejects unknown fields); Foundry takes it, at the
   // top level on the older service and inside `metadata` on the newer server.
@@ -190,6 +194,10 @@ export class GatewayEngine implements Engine<GatewayModelRef> {
     const tokenTimes: number[] = [];
     let promptTokens = 0;
     let generatedTokens: number | undefined;
+    // Chunks of reasoning, until `usage` gives the exact count.
+    let reasoning: ReasoningTrace | null = null;
+    let reasoningTokens: number | undefined;
+    let answerAt: number | null = null;
     let finish: StopReason | null = null;
     let started = false;
     const trace = (): GenerationTrace => ({
@@ -199,6 +207,7 @@ export class GatewayEngine implements Engine<GatewayModelRef> {
       endAt: this.now(),
       promptTokens,
       ...(generatedTokens === undefined ? {} : { generatedTokens }),
+      ...(reasoning ? { answerAt, reasoning: { ...reasoning, tokens: reasoningTokens ?? reasoning.tokens } } : {}),
     });
     const startEvent = (): GenerationEvent => ({
       type: 'start',
@@ -218,22 +227,30 @@ export class GatewayEngine implements Engine<GatewayModelRef> {
         if (chunk.usage) {
           promptTokens = chunk.usage.prompt_tokens;
           generatedTokens = chunk.usage.completion_tokens;
+          reasoningTokens = chunk.usage.completion_tokens_details?.reasoning_tokens ?? reasoningTokens;
         }
         const choice = chunk.choices[0];
         if (!choice) continue;
         const delta = choice.delta as ChunkDelta;
-        const reasoning =
+        const thought =
           typeof delta.reasoning_content === 'string'
             ? delta.reasoning_content
             : typeof delta.reasoning === 'string'
               ? delta.reasoning
               : '';
-        if (reasoning) {
+        if (thought) {
           tokenTimes.push(at);
-          yield { type: 'reasoning', text: reasoning, at };
+          if (reasoning) {
+            reasoning.tokens++;
+            reasoning.lastAt = at;
+          } else {
+            reasoning = { tokens: 1, firstAt: at, lastAt: at };
+          }
+          yield { type: 'reasoning', text: thought, at };
         }
         if (delta.content) {
           tokenTimes.push(at);
+          answerAt ??= at;
           yield { type: 'token', text: delta.content, at };
         }
         if (choice.finish_reason) finish = choice.finish_reason === 'length' ? 'length' : 'eos';

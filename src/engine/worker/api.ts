@@ -91,7 +91,7 @@ export function createWorkerApi(makeRunner: RunnerFactory, hooks: WorkerHooks = 
       armed = null;
       const send = (e: WorkerEvent): void => {
         events.postMessage(e);
-        if (e.type !== 'token' || !fault) return;
+        if ((e.type !== 'token' && e.type !== 'reasoning') || !fault) return;
         tokens += e.count ?? 1;
         // Tokens come in batches: the fault strikes after the batch that reaches its count.
         if (tokens >= fault.afterTokens) {

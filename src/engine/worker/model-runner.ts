@@ -12,6 +12,7 @@ import {
   type DeviceType,
   type PreTrainedModel,
   type PreTrainedTokenizer,
+  type PretrainedModelOptions,
   type ProgressInfo,
 } from '@huggingface/transformers';
 import { describeDeviceFault, deviceFaultCause } from '../device-fault';
@@ -37,13 +38,18 @@ import type {
 } from '../engine-types';
 import { externalDataFormat } from './external-data';
 import { StopOnFlag, samplingOptions, seedSampling } from './generation-controls';
+import { HARMONY_MARKERS, HarmonyStream } from './harmony-stream';
 import { IncrementalDecoder } from './incremental-decoder';
 import { modelSource, withFileSource } from './model-source';
 import { ProgressAggregator } from './progress-aggregator';
 import { guardedMessages } from './special-text';
 import type { StopFlag } from './stop-flag';
 import { TimedStreamer } from './timed-streamer';
+import { HarmonyText, PlainText, type TokenText } from './token-text';
 import { errorMessage } from '../../errors/error-message';
+
+/** What the runner uses of a transformers.js causal language model. */
+export type CausalLM = Pick<PreTrainedModel, 'generate' | 'dispose' | 'generation_config' | 'config'>;
 
 /** What differs between the browser worker and Node. */
 export interface RunnerHooks {
@@ -74,14 +80,31 @@ export interface RunnerHooks {
    * `graceMs` for it.
    */
   deviceLostReason?(graceMs?: number): Promise<string | null>;
+  /**
+   * Loads the weights; default transformers.js' AutoModelForCausalLM. Only tests pass one: a
+   * scripted model behind the real tokenizer, where no real model can run here (there is no small
+   * model that writes Harmony).
+   */
+  loadModel?(name: string, options: PretrainedModelOptions): Promise<CausalLM>;
 }
 
 interface Loaded {
   ref: ModelRef;
   device: Device;
   tokenizer: PreTrainedTokenizer;
-  model: PreTrainedModel;
+  model: CausalLM;
   eosIds: Set<number>;
+  /** The model writes Harmony (gpt-oss): its output is decoded with special tokens and split. */
+  harmony: boolean;
+}
+
+/**
+ * Whether a model writes OpenAI's Harmony format: its tokenizer has the `<|channel|>` special token,
+ * or its config says gpt-oss.
+ */
+export function speaksHarmony(specialTokens: readonly string[], config: unknown): boolean {
+  const type = typeof config === 'object' && config !== null ? (config as { model_type?: unknown }).model_type : undefined;
+  return specialTokens.includes('<|channel|>') || type === 'gpt_oss';
 }
 
 /** How long a failed WebGPU call waits for `GPUDevice.lost` before it counts as an ordinary error. */
@@ -142,8 +165,10 @@ export class ModelRunner {
       (file) => this.hooks.servedFromCache?.(source.fileUrl(file)) ?? false,
     );
     const options = { ...source.options, progress_callback: (p: ProgressInfo) => progress.update(p) };
+    const loadModel = (name: string, o: PretrainedModelOptions): Promise<CausalLM> =>
+      this.hooks.loadModel ? this.hooks.loadModel(name, o) : AutoModelForCausalLM.from_pretrained(name, o);
     let tokenizer: PreTrainedTokenizer;
-    let model: PreTrainedModel;
+    let model: CausalLM;
     try {
       // Sharded weights (model_q4f16.onnx_data, _data_1...): the count comes from the catalog's
       // files, so a repository whose config.json does not state it loads too.
@@ -161,7 +186,7 @@ export class ModelRunner {
             (async () =>
               [
                 await AutoTokenizer.from_pretrained(source.name, options),
-                await AutoModelForCausalLM.from_pretrained(source.name, {
+                await loadModel(source.name, {
                   ...options,
                   dtype: ref.dtype,
                   device: this.hooks.executionDevice(device),
@@ -187,7 +212,7 @@ export class ModelRunner {
     }
     const eos = model.generation_config?.eos_token_id;
     const eosIds = new Set<number>((Array.isArray(eos) ? eos : eos == null ? [] : [eos]).map(Number));
-    this.loaded = { ref, device, tokenizer, model, eosIds };
+    this.loaded = { ref, device, tokenizer, model, eosIds, harmony: speaksHarmony(tokenizer.all_special_tokens, model.config) };
     await this.hooks.watchDevice?.(device);
 
     onProgress({ phase: 'compile', message: device === 'webgpu' ? 'Compiling WebGPU shaders…' : 'Warming up…' });
@@ -225,7 +250,7 @@ export class ModelRunner {
     const requestAt = this.hooks.now();
     const loaded = this.loaded;
     if (!loaded) throw new ModelNotLoadedError();
-    const { tokenizer, model, ref, eosIds } = loaded;
+    const { tokenizer, model, ref, eosIds, harmony } = loaded;
     // A lost device never comes back: fail fast instead of feeding a dead session.
     const stale = await this.deviceFault('', loaded.device, ref.id, 'before this answer started', 'answer', 0);
     if (stale) throw stale;
@@ -235,10 +260,10 @@ export class ModelRunner {
     try {
       // Message text never tokenizes as a special token (a typed "<|assistant|>" would fake a
       // turn); only the markers the template writes do. See special-text.ts.
-      const encoded = tokenizer.apply_chat_template(guardedMessages(messages, tokenizer.all_special_tokens), {
-        add_generation_prompt: true,
-        return_dict: true,
-      }) as { input_ids: Tensor; attention_mask: Tensor };
+      const encoded = tokenizer.apply_chat_template(guardedMessages(messages, tokenizer.all_special_tokens), templateOptions(params)) as {
+        input_ids: Tensor;
+        attention_mask: Tensor;
+      };
       inputIds = encoded.input_ids;
       attentionMask = encoded.attention_mask;
     } catch (error) {
@@ -255,8 +280,8 @@ export class ModelRunner {
     emit({ type: 'start', promptTokens, maxNewTokens, ...(notice ? { notice } : {}) });
 
     seedSampling(params.seed);
-    const decoder = new IncrementalDecoder((ids) => tokenizer.decode(ids, { skip_special_tokens: true }));
-    const streamer = new TimedStreamer(tokenizer, () => this.hooks.now(), decoder, emit, this.tokenBatchMs);
+    const text = tokenText(tokenizer, harmony);
+    const streamer = new TimedStreamer(tokenizer, () => this.hooks.now(), text, emit, this.tokenBatchMs);
     let reason: StopReason = 'length';
     if (this.stopFlag.isRequested(requestId)) {
       reason = 'aborted';
@@ -281,7 +306,7 @@ export class ModelRunner {
           generatedTokens: streamer.tokenTimes.length,
         });
       }
-      const last = decoder.tokenIds.at(-1);
+      const last = text.tokenIds.at(-1);
       if (last !== undefined && eosIds.has(last)) reason = 'eos';
       else if (this.stopFlag.isRequested(requestId)) reason = 'aborted';
     }
@@ -291,6 +316,7 @@ export class ModelRunner {
       tokenTimes: streamer.tokenTimes,
       endAt: this.hooks.now(),
       promptTokens,
+      ...text.traceParts(),
     };
     emit({ type: 'end', reason, trace });
   }
@@ -303,10 +329,37 @@ export class ModelRunner {
 }
 
 /**
+ * The chat template's options. `reasoning_effort` is a template variable (gpt-oss writes
+ * "Reasoning: high" into its system message); templates that do not use it render the same prompt
+ * with or without it. transformers.js passes unknown options on to the template, but its type
+ * does not list them, hence the widened type.
+ */
+function templateOptions(params: GenerationParams): Parameters<PreTrainedTokenizer['apply_chat_template']>[1] {
+  const options: NonNullable<Parameters<PreTrainedTokenizer['apply_chat_template']>[1]> & { reasoning_effort?: string } = {
+    add_generation_prompt: true,
+    return_dict: true,
+  };
+  if (params.reasoningEffort) options.reasoning_effort = params.reasoningEffort;
+  return options;
+}
+
+/**
+ * How generated tokens become text. Most models: special tokens skipped, all text is the answer.
+ * Harmony models: special tokens kept, for HarmonyStream to split reasoning from the answer (and
+ * to drop the tokenizer's other special tokens).
+ */
+function tokenText(tokenizer: PreTrainedTokenizer, harmony: boolean): TokenText {
+  if (!harmony) return new PlainText(new IncrementalDecoder((ids) => tokenizer.decode(ids, { skip_special_tokens: true })));
+  const markers = new Set<string>(HARMONY_MARKERS);
+  const others = tokenizer.all_special_tokens.filter((t) => !markers.has(t));
+  return new HarmonyText(new IncrementalDecoder((ids) => tokenizer.decode(ids, { skip_special_tokens: false })), new HarmonyStream(others));
+}
+
+/**
  * One short generation compiles WebGPU shaders (seconds on the first run) and allocates WASM
  * buffers at load, so the first answer's time-to-first-token measures the model, not the setup.
  */
-async function warmUp(model: PreTrainedModel, tokenizer: PreTrainedTokenizer): Promise<void> {
+async function warmUp(model: CausalLM, tokenizer: PreTrainedTokenizer): Promise<void> {
   const ids = tokenizer.encode('Hello', { add_special_tokens: false }).slice(0, 4);
   const warm = ids.length ? ids : [0];
   const n = warm.length;

@@ -4,7 +4,7 @@
  */
 import { TextStreamer, type PreTrainedTokenizer } from '@huggingface/transformers';
 import type { GenerationEvent } from '../engine-types';
-import type { IncrementalDecoder } from './incremental-decoder';
+import type { TokenText } from './token-text';
 
 /**
  * Receives token ids from generate(), timestamps them and streams text. It extends TextStreamer
@@ -30,7 +30,7 @@ export class TimedStreamer extends TextStreamer {
   constructor(
     tokenizer: PreTrainedTokenizer,
     private readonly now: () => number,
-    private readonly decoder: IncrementalDecoder,
+    private readonly text: TokenText,
     private readonly emit: (event: GenerationEvent) => void,
     private readonly batchMs = 0,
   ) {
@@ -46,7 +46,7 @@ export class TimedStreamer extends TextStreamer {
     }
     const at = this.now();
     this.tokenTimes.push(at);
-    this.decoder.add(Number(value[0]?.[0] ?? -1));
+    this.text.add(Number(value[0]?.[0] ?? -1), at);
     this.held++;
     if (this.tokenTimes.length === 1 || at - this.lastBatchAt >= this.batchMs) this.sendHeld(at);
   }
@@ -58,14 +58,13 @@ export class TimedStreamer extends TextStreamer {
 
   override end(): void {
     this.flush();
-    const rest = this.decoder.flush();
-    if (rest) this.emit({ type: 'token', text: rest, at: this.now(), count: 0 });
+    for (const event of this.text.flush(this.now())) this.emit(event);
   }
 
   private sendHeld(at: number): void {
     const count = this.held;
     this.held = 0;
     this.lastBatchAt = at;
-    this.emit({ type: 'token', text: this.decoder.take(), at, ...(count === 1 ? {} : { count }) });
+    for (const event of this.text.take(at, count)) this.emit(event);
   }
 }

@@ -1,4 +1,4 @@
-/** One chat turn: the user's bubble, the answer's Markdown, code blocks, caret, metrics and notices. */
+/** One chat turn: the user's bubble, the answer's Markdown, code blocks, caret, metrics and notices (reasoning styles itself). */
 import { css } from 'lit';
 
 export const chatMessageStyles = css`
@@ -6,20 +6,6 @@ export const chatMessageStyles = css`
     margin: 0 0 6px;
     font-size: 0.8em;
     color: var(--muted);
-  }
-  .reasoning {
-    margin: 0 0 8px;
-    font-size: 0.88em;
-    color: var(--muted);
-    border-left: 2px solid var(--border);
-    padding-left: 10px;
-  }
-  .reasoning summary {
-    cursor: pointer;
-  }
-  .reasoning p {
-    white-space: pre-wrap;
-    margin: 6px 0 0;
   }
   :host {
     display: block;

@@ -8,6 +8,7 @@ import { copyText } from '../shared/clipboard';
 import { icons } from '../shared/icons';
 import { controls } from '../shared/styles';
 import { chatMessageStyles } from './chat-message.styles';
+import './reasoning-block';
 
 /** Fired by the last user message's editor: resend with new text. */
 export class EditResendEvent extends Event {
@@ -144,11 +145,19 @@ export class ChatMessage extends LitElement {
   private renderMetrics() {
     const m = this.turn.meta?.metrics;
     if (!m) return nothing;
+    // With reasoning, TTFT is to the answer's first token; the first token of all came earlier.
+    const ttftTitle =
+      m.reasoningTokens === undefined
+        ? 'Time to first token'
+        : `Time to the answer's first token (first reasoning token: ${formatMs(m.firstTokenMs ?? null)})`;
     return html`<span class="metrics" title="Measured where tokens are produced">
-      <span>TTFT <b>${formatMs(m.ttftMs)}</b></span>
+      <span title=${ttftTitle}>TTFT <b>${formatMs(m.ttftMs)}</b></span>
       <span>prefill <b>${formatRate(m.prefillTokensPerSec)}</b></span>
       <span>decode <b>${formatRate(m.decodeTokensPerSec)}</b></span>
-      <span><b>${m.generatedTokens}</b> tokens</span>
+      <span
+        ><b>${m.generatedTokens}</b>
+        tokens${m.reasoningTokens === undefined ? nothing : html` (<b>${m.reasoningTokens}</b> reasoning)`}</span
+      >
       <span>total <b>${formatMs(m.totalMs)}</b></span>
     </span>`;
   }
@@ -168,14 +177,17 @@ export class ChatMessage extends LitElement {
       }
       ${
         this.turn.reasoning
-          ? html`<details class="reasoning" ?open=${this.streaming && empty}>
-              <summary>Reasoning</summary>
-              <p>${this.turn.reasoning}</p>
-            </details>`
+          ? html`<reasoning-block
+              .text=${this.turn.reasoning}
+              ?streaming=${this.streaming}
+              ?answering=${!empty}
+              .tokens=${meta?.metrics?.reasoningTokens ?? null}
+              .ms=${meta?.metrics?.reasoningMs ?? null}
+            ></reasoning-block>`
           : nothing
       }
       <div class="markdown" aria-busy=${this.streaming ? 'true' : 'false'}>
-        ${empty && this.streaming ? html`<span class="thinking">Thinking…</span>` : nothing}
+        ${empty && this.streaming && !this.turn.reasoning ? html`<span class="thinking">Thinking…</span>` : nothing}
         <div class="md-body" ${ref(this.body)}></div>
         ${this.streaming && !empty ? html`<span class="caret" aria-hidden="true"></span>` : nothing}
       </div>

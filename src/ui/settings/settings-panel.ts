@@ -1,12 +1,12 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { InvalidSettingsError } from '../../engine/errors';
-import type { GenerationParams } from '../../engine/engine-types';
-import { DEFAULT_PARAMS, FIELD_LABELS, LIMITS } from '../../settings/generation-settings';
+import type { GenerationParams, ReasoningEffort } from '../../engine/engine-types';
+import { DEFAULT_PARAMS, FIELD_LABELS, LIMITS, REASONING_EFFORTS } from '../../settings/generation-settings';
 import { AppWatch } from '../shared/app-watch';
 import { controls, panel } from '../shared/styles';
 
-type NumericField = Exclude<keyof GenerationParams, 'seed'>;
+type NumericField = Exclude<keyof GenerationParams, 'seed' | 'reasoningEffort'>;
 
 const HELP: Record<keyof GenerationParams, string> = {
   temperature: '0 = greedy (always the most likely token)',
@@ -16,6 +16,9 @@ const HELP: Record<keyof GenerationParams, string> = {
   minNewTokens: 'End-of-answer is ignored until this many (0 = off)',
   repetitionPenalty: '1 = off; above 1 discourages repeats',
   seed: 'Same seed + same settings = same answer',
+  // Always sent, so a model that reasons never silently runs at another effort than shown.
+  reasoningEffort:
+    'How long a reasoning model (gpt-oss) thinks before it answers. Sent with every request; models that do not reason ignore it',
 };
 
 /** Sampling settings. Each field validates on change and says what is wrong beside itself. */
@@ -82,6 +85,27 @@ export class SettingsPanel extends LitElement {
     </div>`;
   }
 
+  private renderEffort(params: GenerationParams) {
+    const invalid = this.error?.field === 'reasoningEffort';
+    const effort = params.reasoningEffort ?? DEFAULT_PARAMS.reasoningEffort;
+    return html`<div class="field">
+      <label for="reasoningEffort">${FIELD_LABELS.reasoningEffort}</label>
+      <div class="inputs">
+        <select
+          id="reasoningEffort"
+          aria-describedby="reasoningEffort-help"
+          aria-invalid=${invalid ? 'true' : 'false'}
+          @change=${(e: Event) => this._apply({ reasoningEffort: (e.target as HTMLSelectElement).value as ReasoningEffort })}
+        >
+          ${REASONING_EFFORTS.map((level) => html`<option value=${level} ?selected=${level === effort}>${level}</option>`)}
+        </select>
+      </div>
+      <p id="reasoningEffort-help" class=${invalid ? 'help invalid' : 'help'} role=${invalid ? 'alert' : nothing}>
+        ${invalid ? this.error?.message : HELP.reasoningEffort}
+      </p>
+    </div>`;
+  }
+
   protected override render() {
     const settings = this.app.value?.settings;
     if (!settings) return nothing;
@@ -114,6 +138,7 @@ export class SettingsPanel extends LitElement {
           ${seedInvalid ? this.error?.message : `${HELP.seed}; empty = random`}
         </p>
       </div>
+      ${this.renderEffort(params)}
       <button class="ghost reset" @click=${() => this._apply({ ...DEFAULT_PARAMS })}>Reset to defaults</button>
     `;
   }
@@ -153,7 +178,8 @@ export class SettingsPanel extends LitElement {
         width: 90px;
         font-variant-numeric: tabular-nums;
       }
-      .inputs input[type='number']:only-child {
+      .inputs input[type='number']:only-child,
+      .inputs select {
         width: 100%;
       }
       input[aria-invalid='true'] {

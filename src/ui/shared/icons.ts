@@ -10,6 +10,7 @@ export const icons = {
   edit: icon(svg`<path d="M12 20h9"/><path d="M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z"/>`),
   copy: icon(svg`<rect x="9" y="9" width="13" height="13" rx="2"/><path d="M5 15H4a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2h9a2 2 0 0 1 2 2v1"/>`),
   check: icon(svg`<path d="M20 6 9 17l-5-5"/>`),
+  chevron: icon(svg`<path d="m9 18 6-6-6-6"/>`),
   refresh: icon(svg`<path d="M21 12a9 9 0 1 1-3-6.7L21 8"/><path d="M21 3v5h-5"/>`),
   stop: icon(svg`<rect x="6" y="6" width="12" height="12" rx="2"/>`),
   send: icon(svg`<path d="M22 2 11 13"/><path d="M22 2 15 22l-4-9-9-4Z"/>`),
