@@ -6,6 +6,7 @@ import { del, entries, get, set, type UseStore } from 'idb-keyval';
 import { openStore } from './open-store';
 import { z } from 'zod';
 import type { Conversation } from '../chat/conversation';
+import { REASONING_EFFORTS } from '../settings/generation-settings';
 
 const metrics = z.object({
   ttftMs: z.number().nullable(),
@@ -15,6 +16,10 @@ const metrics = z.object({
   generatedTokens: z.number(),
   totalMs: z.number(),
   interTokenMs: z.array(z.number()),
+  // Absent in answers stored before reasoning was timed apart (answer-metrics.ts).
+  firstTokenMs: z.number().nullable().optional(),
+  reasoningTokens: z.number().int().nonnegative().optional(),
+  reasoningMs: z.number().nonnegative().optional(),
 });
 
 const params = z.object({
@@ -25,6 +30,7 @@ const params = z.object({
   minNewTokens: z.number().optional(),
   repetitionPenalty: z.number(),
   seed: z.number().nullable(),
+  reasoningEffort: z.enum(REASONING_EFFORTS).optional(),
 });
 
 const turn = z.object({

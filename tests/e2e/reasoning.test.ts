@@ -154,6 +154,13 @@ it('streams reasoning apart from the answer, open then collapsed, keeps the pers
 
     const body = gateway.requests().at(-1) as { reasoning_effort?: unknown; messages?: unknown[] };
     expect(body.reasoning_effort).toBe('high');
+
+    // Kept with the conversation: after a reload the block still says how long it reasoned.
+    await page.reload();
+    await expect.poll(async () => (await block(page)).summary, { timeout: 30_000 }).toBe(done.summary);
+    const stored = await page.evaluate(() => (window as AppWindow).playground!.chats.current.turns.at(-1)!);
+    expect(stored.meta?.metrics?.reasoningTokens).toBe(REASONING_TOKENS);
+    expect(stored.meta?.params.reasoningEffort).toBe('high');
     expect(await page.evaluate(() => (window as Window & { __pwned?: unknown }).__pwned ?? null)).toBeNull();
     expect(errors).toEqual([]);
   } finally {
