@@ -80,6 +80,7 @@ export function toGatewayModelRef(model: CatalogModel): GatewayModelRef {
     id: model.id,
     serverModel: model.source.kind === 'gateway' ? model.source.alias : (model.gatewayAlias ?? model.id),
     contextLength: model.contextLength,
+    reasons: model.tasks.includes('reasoning') || /gpt-oss/i.test(model.id),
   };
 }
 

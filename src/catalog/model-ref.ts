@@ -30,4 +30,10 @@ export interface GatewayModelRef {
   /** The name the server knows: a Foundry alias ("phi-4-mini") or a variant id; resolved at load. */
   serverModel: string;
   contextLength: number | null;
+  /**
+   * The request may carry `reasoning_effort`: the model reasons (its catalog entry says so, or its
+   * id names gpt-oss). Sent to others it could be refused (OpenAI's API rejects it for models
+   * that do not reason).
+   */
+  reasons?: boolean;
 }

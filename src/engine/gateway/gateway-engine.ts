@@ -48,6 +48,8 @@ interface Session {
   client: OpenAI;
   management: FoundryClient;
   serverModel: string;
+  /** The model reasons: requests carry the reasoning effort (GatewayModelRef.reasons). */
+  reasons: boolean;
   generation: GatewayGeneration;
   baseUrl: string;
 }
@@ -61,6 +63,7 @@ export function chatBody(
   messages: readonly ChatMessage[],
   params: GenerationParams,
   generation: GatewayGeneration,
+  reasons = false,
 ): ChatBody {
   const body: ChatBody = {
     model,
@@ -75,9 +78,9 @@ export function chatBody(
     max_tokens: params.maxNewTokens,
     // eslint-disable-next-line @typescript-eslint/no-deprecated
     ...(params.seed === null ? {} : { seed: params.seed }),
-    // Always sent when set: servers of reasoning models (gpt-oss on Foundry Local, vLLM, Ollama,
-    // our gateway) read it; others ignore it.
-    ...(params.reasoningEffort ? { reasoning_effort: params.reasoningEffort } : {}),
+    // Only for a model that reasons (gpt-oss on Foundry Local, vLLM, Ollama, our gateway read it):
+    // OpenAI's API refuses the field for the others.
+    ...(params.reasoningEffort && reasons ? { reasoning_effort: params.reasoningEffort } : {}),
   };
   // top_k is not in the OpenAI API (OpenAI itself rejects unknown fields); Foundry takes it, at the
   // top level on the older service and inside `metadata` on the newer server.
@@ -175,7 +178,7 @@ export class GatewayEngine implements Engine<GatewayModelRef> {
       maxRetries: 0,
       fetch: this.fetcher,
     });
-    this.session = { client, management, serverModel: resolution.id, generation: info.generation, baseUrl };
+    this.session = { client, management, serverModel: resolution.id, reasons: ref.reasons ?? false, generation: info.generation, baseUrl };
     options.onProgress?.({ phase: 'ready' });
     return {
       modelId: ref.id,
@@ -279,7 +282,7 @@ export class GatewayEngine implements Engine<GatewayModelRef> {
    * answers 400 "Model not loaded": load it again and retry once, as a person would.
    */
   private async request(session: Session, messages: readonly ChatMessage[], params: GenerationParams, signal?: AbortSignal) {
-    const body = chatBody(session.serverModel, messages, params, session.generation);
+    const body = chatBody(session.serverModel, messages, params, session.generation, session.reasons);
     try {
       return await session.client.chat.completions.create(body, { signal: signal ?? null });
     } catch (error) {
