@@ -33,7 +33,8 @@ let next: ScriptedAnswer;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  gateway = await startScriptedGateway(inject('gatewayPort'), () => next);
+  // It lists gpt-oss-20b as Foundry Local would: the effort is only sent to models that reason.
+  gateway = await startScriptedGateway(inject('gatewayPort'), () => next, ['gpt-oss-20b']);
 });
 afterAll(async () => {
   await gateway.close();
@@ -106,6 +107,7 @@ it('streams reasoning apart from the answer, open then collapsed, keeps the pers
   };
   const { page, errors } = await openApp(browser, inject('baseUrl'), {
     device: 'gateway',
+    modelId: 'gpt-oss-20b',
     gateway: { baseUrl: `http://127.0.0.1:${inject('gatewayPort')}` },
   });
   try {
@@ -182,6 +184,7 @@ it('shows only the end of a long reasoning while it streams, and all of it when 
   };
   const { page } = await openApp(browser, inject('baseUrl'), {
     device: 'gateway',
+    modelId: 'gpt-oss-20b',
     gateway: { baseUrl: `http://127.0.0.1:${inject('gatewayPort')}` },
   });
   try {
