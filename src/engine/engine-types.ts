@@ -36,8 +36,8 @@ export interface GenerationParams {
   /** Fixed seed for reproducible sampling, or null for a fresh one per request. */
   seed: number | null;
   /**
-   * Sent with every request, to both engines; templates and servers of models that do not reason
-   * ignore it. Absent: the model's own default (medium for gpt-oss).
+   * Given to every chat template (those that do not use it ignore it); sent to a gateway only for
+   * a model that reasons (GatewayModelRef.reasons). Absent: the model's own default (medium for gpt-oss).
    */
   reasoningEffort?: ReasoningEffort;
 }

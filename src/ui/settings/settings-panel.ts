@@ -17,8 +17,7 @@ const HELP: Record<keyof GenerationParams, string> = {
   repetitionPenalty: '1 = off; above 1 discourages repeats',
   seed: 'Same seed + same settings = same answer',
   // Always sent, so a model that reasons never silently runs at another effort than shown.
-  reasoningEffort:
-    'How long a reasoning model (gpt-oss) thinks before it answers. Sent with every request; models that do not reason ignore it',
+  reasoningEffort: 'How long a reasoning model (gpt-oss) thinks before it answers. Other models are not sent it',
 };
 
 /** Sampling settings. Each field validates on change and says what is wrong beside itself. */
