@@ -29,6 +29,8 @@ it('an in-browser conversation uses no network, and the meter and the badge say 
   const { page, context, requests, errors } = await openApp(browser, baseUrl, { device: 'wasm', serviceWorkers: 'allow' });
   try {
     await waitForModel(page);
+    // The empty chat promises what the meter then shows.
+    await expect.poll(() => page.locator('chat-view .empty h2').textContent()).toMatch(/entirely in your browser$/);
     const before = requests.length;
     for (const prompt of ['What is 2 plus 3?', 'Hello']) {
       await typeAndSend(page, prompt);
@@ -58,6 +60,9 @@ it('counts a gateway conversation under "Gateway", and the badge shows the reque
   const { page, context, errors } = await openApp(browser, baseUrl, { device: 'gateway', gateway: { baseUrl: gateway.url } });
   try {
     expect((await waitForModel(page)).backend).toBe('gateway');
+    // The empty chat does not promise that nothing leaves the machine: it names where prompts go.
+    await expect.poll(() => page.locator('chat-view .empty').textContent()).toContain(`What you type goes to ${gateway.url}`);
+    expect(await page.locator('chat-view .empty h2').textContent()).toMatch(/on the gateway$/);
     await typeAndSend(page, 'What is 2 plus 3?');
     await waitIdle(page);
     await expect.poll(async () => (await lastAnswer(page)).meta?.networkRequests ?? 0, { timeout: 5_000 }).toBeGreaterThan(0);

@@ -4,6 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ChatComposer, SendPromptEvent } from './chat-composer';
 import type { EditResendEvent } from './chat-message';
 import type { Conversation } from '../../chat/conversation';
+import type { Playground } from '../../app/playground';
 import { icons } from '../shared/icons';
 import { AppWatch } from '../shared/app-watch';
 import { controls } from '../shared/styles';
@@ -78,10 +79,16 @@ export class ChatView extends LitElement {
     }
   }
 
-  private renderEmpty(modelName: string) {
+  /** `gateway`: the address the answers come from, when they come from a gateway, not this browser. */
+  private renderEmpty(modelName: string, gateway: string | null) {
     return html`<div class="empty">
-      <h2>Chat with ${modelName}, entirely in your browser</h2>
-      <p class="muted">Nothing you type leaves this machine. Try one of these:</p>
+      ${
+        gateway === null
+          ? html`<h2>Chat with ${modelName}, entirely in your browser</h2>
+              <p class="muted">Nothing you type leaves this machine. Try one of these:</p>`
+          : html`<h2>Chat with ${modelName} on the gateway</h2>
+              <p class="muted">What you type goes to ${gateway}. Try one of these:</p>`
+      }
       <div class="examples">
         ${EXAMPLES.map((text) => html`<button class="example" @click=${() => this.composer?.fill(text)}>${text}</button>`)}
       </div>
@@ -98,6 +105,17 @@ export class ChatView extends LitElement {
       : html`<p class="privacy" data-network=${used}>
           ${used} network request${used === 1 ? '' : 's'} during this conversation's answers
         </p>`;
+  }
+
+  /** Where answers come from when a gateway gives them (the model lives there, or it is loaded there); null in the browser. */
+  private gatewayAddress(app: Playground): string | null {
+    const slot = app.models.primary;
+    const load = slot.load;
+    const onGateway =
+      load.kind === 'ready'
+        ? load.route.plan === null
+        : slot.selected?.source.kind === 'gateway' || app.settings.preferences.device === 'gateway';
+    return onGateway ? app.gateway.settings.baseUrl : null;
   }
 
   protected override render() {
@@ -131,7 +149,7 @@ export class ChatView extends LitElement {
       ${this.renderPrivacy(conversation)}
       <div class="scroller" @scroll=${this._onScroll}>
         <div class="turns">
-          ${turns.length === 0 ? this.renderEmpty(model?.name ?? 'a local model') : nothing}
+          ${turns.length === 0 ? this.renderEmpty(model?.name ?? 'a local model', this.gatewayAddress(app)) : nothing}
           ${repeat(
             turns,
             (t) => t.id,
