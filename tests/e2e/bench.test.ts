@@ -247,7 +247,9 @@ it('marks a model that cannot run as failed, goes on, and stops cleanly on Cance
     await expect
       .poll(() => shownRow(page, targetKey(summary)))
       .toEqual({ ...expectedRow(summary), samples: `${summary.samples} (+1 failed)` });
-    await expect.poll(() => page.locator('bench-results li[data-status="failed"]').innerText()).toContain('phi-4-mini-instruct on gateway: failed');
+    await expect
+      .poll(() => page.locator('bench-results li[data-status="failed"]').innerText())
+      .toContain('phi-4-mini-instruct on gateway: failed');
     await expect.poll(() => page.locator('bench-results li[data-status="cancelled"]').count()).toBe(1);
     // The chat's model is back and answers, and its live latency chart plots that answer.
     expect((await waitForModel(page)).backend).toBe('wasm');
