@@ -5,16 +5,7 @@
  * comes in as hooks, and it sets no process-wide setting of transformers.js except, for the time
  * a load fetches its files, the ones transformers.js has only as globals (see model-source.ts).
  */
-import {
-  AutoModelForCausalLM,
-  AutoTokenizer,
-  Tensor,
-  type DeviceType,
-  type PreTrainedModel,
-  type PreTrainedTokenizer,
-  type PretrainedModelOptions,
-  type ProgressInfo,
-} from '@huggingface/transformers';
+import { Tensor, type DeviceType, type PreTrainedTokenizer, type ProgressInfo } from '@huggingface/transformers';
 import { describeDeviceFault, deviceFaultCause } from '../device-fault';
 import {
   ContextLengthError,
@@ -36,11 +27,11 @@ import type {
   ModelRef,
   StopReason,
 } from '../engine-types';
-import { externalDataFormat } from './external-data';
+import { fetchModel, type CausalLM, type FetchHooks } from './fetch-model';
 import { StopOnFlag, samplingOptions, seedSampling } from './generation-controls';
 import { HARMONY_MARKERS, HarmonyStream } from './harmony-stream';
 import { IncrementalDecoder } from './incremental-decoder';
-import { modelSource, withFileSource } from './model-source';
+import { modelSource } from './model-source';
 import { ProgressAggregator } from './progress-aggregator';
 import { guardedMessages } from './special-text';
 import type { StopFlag } from './stop-flag';
@@ -48,11 +39,10 @@ import { TimedStreamer } from './timed-streamer';
 import { HarmonyText, PlainText, type TokenText } from './token-text';
 import { errorMessage } from '../../errors/error-message';
 
-/** What the runner uses of a transformers.js causal language model. */
-export type CausalLM = Pick<PreTrainedModel, 'generate' | 'dispose' | 'generation_config' | 'config'>;
+export type { CausalLM } from './fetch-model';
 
 /** What differs between the browser worker and Node. */
-export interface RunnerHooks {
+export interface RunnerHooks extends FetchHooks {
   /** Epoch-based milliseconds with sub-millisecond resolution. */
   now(): number;
   /** The transformers.js device name for our device ('wasm' in browsers, 'cpu' in Node). */
@@ -67,11 +57,6 @@ export interface RunnerHooks {
   aliasUrls?(from: string, to: string): void;
   /** Problems the weight cache had since the last call (files it could not store), in words. */
   takeCacheProblems?(): string[];
-  /**
-   * Calls `listener` with each model file download that failed for good during a load, until the
-   * returned function is called (the browser's integrity guard reports them).
-   */
-  watchDownloadFailures?(listener: (error: Error) => void): () => void;
   /** Starts watching the device a model was just loaded on (the browser watches `GPUDevice.lost`). */
   watchDevice?(device: Device): Promise<void>;
   /**
@@ -80,12 +65,6 @@ export interface RunnerHooks {
    * `graceMs` for it.
    */
   deviceLostReason?(graceMs?: number): Promise<string | null>;
-  /**
-   * Loads the weights; default transformers.js' AutoModelForCausalLM. Only tests pass one: a
-   * scripted model behind the real tokenizer, where no real model can run here (there is no small
-   * model that writes Harmony).
-   */
-  loadModel?(name: string, options: PretrainedModelOptions): Promise<CausalLM>;
 }
 
 interface Loaded {
@@ -165,40 +144,10 @@ export class ModelRunner {
       (file) => this.hooks.servedFromCache?.(source.fileUrl(file)) ?? false,
     );
     const options = { ...source.options, progress_callback: (p: ProgressInfo) => progress.update(p) };
-    const loadModel = (name: string, o: PretrainedModelOptions): Promise<CausalLM> =>
-      this.hooks.loadModel ? this.hooks.loadModel(name, o) : AutoModelForCausalLM.from_pretrained(name, o);
     let tokenizer: PreTrainedTokenizer;
     let model: CausalLM;
     try {
-      // Sharded weights (model_q4f16.onnx_data, _data_1...): the count comes from the catalog's
-      // files, so a repository whose config.json does not state it loads too.
-      const externalData = externalDataFormat(ref.files ?? [], ref.dtype);
-      // transformers.js 4.3.1 fetches external-data chunks inside an async Promise executor, so a
-      // chunk that fails to download rejects nothing and the load would hang until the watchdog:
-      // a failed download fails the load here instead (and releases the file-source section).
-      let stopWatching = (): void => undefined;
-      const downloadFailed = new Promise<never>((_, reject) => {
-        stopWatching = this.hooks.watchDownloadFailures?.(reject) ?? stopWatching;
-      });
-      try {
-        [tokenizer, model] = await withFileSource(source.env, () =>
-          Promise.race([
-            (async () =>
-              [
-                await AutoTokenizer.from_pretrained(source.name, options),
-                await loadModel(source.name, {
-                  ...options,
-                  dtype: ref.dtype,
-                  device: this.hooks.executionDevice(device),
-                  ...(externalData ? { use_external_data_format: externalData } : {}),
-                }),
-              ] as const)(),
-            downloadFailed,
-          ]),
-        );
-      } finally {
-        stopWatching();
-      }
+      [tokenizer, model] = await fetchModel(ref, source, this.hooks.executionDevice(device), options, this.hooks);
     } catch (error) {
       const fault = await this.deviceFault(error, device, ref.id, `while ${ref.id} was loading`, 'load');
       if (fault) throw fault;
