@@ -7,6 +7,7 @@ import { errorMessage } from '../errors/error-message';
 import type { ModelCatalog } from './model-catalog';
 import type { ModelSlot } from './model-slot';
 import { Notifier } from './notifier';
+import { Latest } from './latest';
 import type { Settings } from './settings';
 
 export interface WeightIndex {
@@ -41,6 +42,7 @@ export class CacheManager extends Notifier {
   private estimate: StorageState = { usageBytes: null, quotaBytes: null, persisted: null };
   private lastProblem: string | null = null;
   private working = false;
+  private readonly refreshes = new Latest();
   private readonly storageManager: MaybeStorage | undefined;
 
   constructor(private readonly deps: CacheManagerDeps) {
@@ -75,25 +77,33 @@ export class CacheManager extends Notifier {
     return this.working;
   }
 
+  /**
+   * Reads the cache's index and the storage estimate. Only the newest refresh counts: one that
+   * began before a delete and ends after the refresh that followed it would otherwise show the
+   * deleted files again.
+   */
   async refresh(): Promise<void> {
+    const run = this.refreshes.start();
+    let groups = this.groupList;
+    let problem: string | null = null;
     try {
       const files = await this.deps.weights.list();
-      this.groupList = groupCachedFiles(files, this.deps.catalog.models, this.deps.baseUrl, this.deps.settings.preferences.hubUrl);
-      this.lastProblem = null;
+      groups = groupCachedFiles(files, this.deps.catalog.models, this.deps.baseUrl, this.deps.settings.preferences.hubUrl);
     } catch (error) {
-      this.lastProblem = `The model cache cannot be read: ${errorMessage(error)}`;
+      problem = `The model cache cannot be read: ${errorMessage(error)}`;
     }
     const sm = this.storageManager;
+    let estimate: StorageState;
     try {
-      const estimate = sm?.estimate ? await sm.estimate() : null;
-      this.estimate = {
-        usageBytes: estimate?.usage ?? null,
-        quotaBytes: estimate?.quota ?? null,
-        persisted: sm?.persisted ? await sm.persisted() : null,
-      };
+      const e = sm?.estimate ? await sm.estimate() : null;
+      estimate = { usageBytes: e?.usage ?? null, quotaBytes: e?.quota ?? null, persisted: sm?.persisted ? await sm.persisted() : null };
     } catch {
-      this.estimate = { usageBytes: null, quotaBytes: null, persisted: null };
+      estimate = { usageBytes: null, quotaBytes: null, persisted: null };
     }
+    if (!this.refreshes.isCurrent(run)) return;
+    this.groupList = groups;
+    this.lastProblem = problem;
+    this.estimate = estimate;
     this.changed();
   }
 
