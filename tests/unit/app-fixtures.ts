@@ -223,6 +223,8 @@ export function testApp(options: { preferences?: Partial<Preferences>; gateway?:
     ...DEFAULT_PREFERENCES,
     params: { ...DEFAULT_PREFERENCES.params },
     modelId: 'pocket-chat-1m',
+    // Measuring the variants loads each one first; the tests of measuring turn it on.
+    measureVariants: false,
     ...options.preferences,
   };
   const router = new Router({
