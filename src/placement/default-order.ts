@@ -15,9 +15,10 @@
  * q4 (and bnb4, also 4-bit) come after every other variant, so they run only when nothing else
  * fits (the wasm32 heap); the f16 variants stay last, as the CPU emulates fp16.
  */
+// Type imports only: the build's service worker plugin (tools/vite/service-worker.ts) runs this
+// file inside the Vite config, which loads without a bundler.
 import type { Device } from '../catalog/model-ref';
 import type { CatalogModel, Dtype } from '../catalog/schema';
-import { variantBytes } from '../catalog/variants';
 
 export const WEBGPU_ORDER: readonly Dtype[] = ['q4f16', 'fp16', 'q4', 'fp32', 'q8', 'int8', 'uint8', 'bnb4'];
 const WASM_ORDER: readonly Dtype[] = ['q8', 'int8', 'uint8', 'fp32', 'q4', 'bnb4', 'fp16', 'q4f16'];
@@ -41,6 +42,9 @@ export type OrderedModel = Pick<CatalogModel, 'files' | 'variants'>;
 /** The dtypes to try on `device`, fastest likely first, before any measurement (see the module comment). */
 export function defaultOrder(model: OrderedModel, device: Device): readonly Dtype[] {
   if (device === 'webgpu') return WEBGPU_ORDER;
-  const fp32 = model.variants.some((v) => v.dtype === 'fp32');
-  return fp32 && variantBytes(model, 'fp32') <= WASM_FP32_FIRST_MAX_BYTES ? WASM_ORDER_TINY : WASM_ORDER;
+  const fp32 = model.variants.find((v) => v.dtype === 'fp32');
+  if (!fp32) return WASM_ORDER;
+  // What the variant downloads, as catalog/variants.ts counts it: the shared files and its own.
+  const bytes = [...model.files, ...fp32.files].reduce((n, f) => n + f.bytes, 0);
+  return bytes <= WASM_FP32_FIRST_MAX_BYTES ? WASM_ORDER_TINY : WASM_ORDER;
 }
