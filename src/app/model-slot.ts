@@ -171,13 +171,23 @@ export class ModelSlot extends Notifier {
     const target = model.source.kind === 'hub' ? await this.checkWithHub(model, signal) : model;
     if (!target || !this.loads.isCurrent(signal)) return null;
     const again = options.measureAgain ?? false;
-    if (again || this.measuresFirst()) {
-      await this.measureVariants(target, signal, again);
-      if (!this.loads.isCurrent(signal)) return null;
-    }
+    // One promise for measuring and loading: a prompt sent meanwhile waits for the model that runs.
+    const promise =
+      again || this.measuresFirst()
+        ? this.measureVariants(target, signal, again).then(() =>
+            this.loads.isCurrent(signal) ? this.routeLoad(model, target, signal) : null,
+          )
+        : this.routeLoad(model, target, signal);
+    this.loadPromise = promise;
+    return promise;
+  }
+
+  /** Loads `target` (the catalog's `model`, as checked with the hub) where the router places it, and keeps the outcome as the load state. */
+  private routeLoad(model: CatalogModel, target: CatalogModel, signal: AbortSignal): Promise<Route | null> {
+    const modelId = model.id;
     const { device, dtype } = this.deps.choice.run;
     const measured = this.deps.measurements.speedsFor(target);
-    const promise = this.deps.router
+    return this.deps.router
       .load(
         target,
         { device, dtype, gatewayFallback: this.deps.gateway.settings.fallback, measured },
@@ -205,8 +215,6 @@ export class ModelSlot extends Notifier {
         });
         return null;
       });
-    this.loadPromise = promise;
-    return promise;
   }
 
   /**
@@ -241,7 +249,8 @@ export class ModelSlot extends Notifier {
   /**
    * Measures the variants of `model` that are on this device, on the device the router would use,
    * when this is the first load there with an automatic variant (or `again`), and keeps the result.
-   * Resolves when done, skipped or stopped; only the load's own signal stopping it matters to the caller.
+   * Resolves when done, skipped or stopped, never rejects; only the load's own signal stopping it
+   * matters to the caller.
    */
   private async measureVariants(model: CatalogModel, signal: AbortSignal, again: boolean): Promise<void> {
     const { device } = this.deps.choice.run;
@@ -286,7 +295,8 @@ export class ModelSlot extends Notifier {
       }
     } catch (error) {
       // Skipped or cancelled: nothing is kept, and the next load measures again.
-      if (!isAbortError(error)) throw error;
+      if (!isAbortError(error))
+        notices.notify('warning', `Measuring the variants of ${model.name} failed (${errorMessage(error)}); it loads in the usual order.`);
     } finally {
       signal.removeEventListener('abort', stop);
       if (this.probeSkip === skip) this.probeSkip = null;

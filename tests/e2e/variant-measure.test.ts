@@ -39,8 +39,8 @@ type SeeingWindow = AppWindow & { seen?: Seen };
  * on the context before any page script runs (every reload too): main.ts assigns
  * `window.playground` before it starts loading.
  */
-function watchMeasuring(context: BrowserContext): Promise<void> {
-  return context.addInitScript(() => {
+async function watchMeasuring(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
     const seen: Seen = { steps: [], panel: [], status: [] };
     const w = window as SeeingWindow;
     w.seen = seen;
@@ -66,9 +66,9 @@ function watchMeasuring(context: BrowserContext): Promise<void> {
         ?.querySelector('model-panel')
         ?.shadowRoot?.querySelector('load-status')
         ?.shadowRoot?.querySelector('measure-progress');
-      const text = progress?.shadowRoot?.textContent?.replace(/\s+/g, ' ').trim();
+      const text = progress?.shadowRoot?.textContent.replace(/\s+/g, ' ').trim();
       if (text && seen.panel.at(-1) !== text) seen.panel.push(text);
-      const status = shell?.querySelector('status-line')?.shadowRoot?.textContent?.replace(/\s+/g, ' ').trim();
+      const status = shell?.querySelector('status-line')?.shadowRoot?.textContent.replace(/\s+/g, ' ').trim();
       if (status?.includes('measuring') && seen.status.at(-1) !== status) seen.status.push(status);
       requestAnimationFrame(frame);
     };

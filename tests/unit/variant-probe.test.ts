@@ -140,6 +140,26 @@ describe('variant by measurement', () => {
     expect(slot.load.kind).toBe('idle');
   });
 
+  it('a prompt sent while the variants are measured waits, and is answered by the measured pick', async () => {
+    const { app, engine } = testApp(measuring);
+    engine.msPerToken = { fp32: 3, q8: 1, q4: 2 };
+    const slot = app.models.primary;
+    const loading = slot.selectModel('pocket-chat-1m');
+    await flush();
+    expect(slot.load).toMatchObject({ kind: 'loading', measuring: { dtype: 'fp32' } });
+    const answering = app.generation.send('What is 2 plus 3?');
+    // Each candidate, then the pick, loads when the test lets it.
+    for (let i = 0; i < 4; i++) {
+      await expect.poll(() => engine.loads.length).toBe(i + 1);
+      engine.finish(i, false);
+    }
+    await loading;
+    await answering;
+    const answer = app.chats.current.turns.at(-1)!;
+    expect(answer.content).toBe('2 plus 3 is 5.');
+    expect(answer.meta).toMatchObject({ modelId: 'pocket-chat-1m', dtype: 'q8' });
+  });
+
   it('the benchmark runs the measured pick for a target with an automatic variant', async () => {
     const { app, engine } = testApp(measuring);
     engine.autoFinish = true;
