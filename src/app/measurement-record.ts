@@ -13,7 +13,7 @@ import type { VariantSpeed } from '../placement/measured-order';
 /** One variant's outcome: its decode speed, or why it has none. */
 export interface VariantResult {
   dtype: Dtype;
-  /** Decode tokens/s over the probe's tokens (src/metrics definition); null when it could not be measured. */
+  /** Decode tokens/s at the median step of the probe's answer (src/metrics gaps); null when it could not be measured. */
   decodeTokensPerSec: number | null;
   /** Tokens generated in the probe. */
   tokens: number;

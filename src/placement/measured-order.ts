@@ -12,7 +12,7 @@ import type { Dtype } from '../catalog/schema';
 /** One variant's decode speed, measured on this device. */
 export interface VariantSpeed {
   dtype: Dtype;
-  /** Decode tokens/s (src/metrics definition); only finite positive values count. */
+  /** Decode tokens/s (at the median step of the probe); only finite positive values count. */
   decodeTokensPerSec: number;
 }
 

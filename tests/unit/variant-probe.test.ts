@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { LoadState } from '../../src/app/model-slot';
-import { probeVariants, PROBE_TOKENS, type ProbeStep } from '../../src/app/variant-probe';
+import { probeVariants, PROBE_TOKENS, PROBE_WARMUP_TOKENS, type ProbeStep } from '../../src/app/variant-probe';
 import { modelFileUrls } from '../../src/catalog/catalog';
 import type { Dtype } from '../../src/catalog/schema';
 import type { ChatEngine, GenerationEvent } from '../../src/engine/engine-types';
@@ -178,11 +178,12 @@ describe('variant by measurement', () => {
 });
 
 describe('probeVariants', () => {
-  /** An engine whose answer is `PROBE_TOKENS` tokens `gap` ms apart (or fails). */
-  function engineFor(gap: number | Error): ChatEngine {
+  /** An engine whose answer is `PROBE_TOKENS` tokens `gap` ms apart (or fails); `asked` gets each budget it was asked for. */
+  function engineFor(gap: number | Error, asked: number[] = []): ChatEngine {
     return {
       kind: 'browser',
-      async *chat(): AsyncIterable<GenerationEvent> {
+      async *chat(_messages, params): AsyncIterable<GenerationEvent> {
+        asked.push(params.maxNewTokens);
         await Promise.resolve();
         if (gap instanceof Error) throw gap;
         const tokenTimes = Array.from({ length: PROBE_TOKENS }, (_, i) => 100 + i * gap);
@@ -193,15 +194,16 @@ describe('probeVariants', () => {
     };
   }
 
-  it('records a variant that fails to load or to answer with the reason, and measures the others', async () => {
+  it('records a variant that fails to load or to answer with the reason, and measures the others after a warm-up', async () => {
     const steps: ProbeStep[] = [];
+    const asked: number[] = [];
     const results = await probeVariants(
       'wasm',
       ['fp32', 'q8', 'q4'],
       (dtype) =>
         dtype === 'q8'
           ? Promise.reject(new Error('no such file'))
-          : Promise.resolve(engineFor(dtype === 'q4' ? new Error('out of memory') : 2)),
+          : Promise.resolve(engineFor(dtype === 'q4' ? new Error('out of memory') : 2, dtype === 'fp32' ? asked : [])),
       new AbortController().signal,
       (s) => steps.push(s),
     );
@@ -211,6 +213,29 @@ describe('probeVariants', () => {
       { dtype: 'q4', decodeTokensPerSec: null, tokens: 0, error: 'out of memory' },
     ]);
     expect(steps.map((s) => `${s.dtype} ${s.phase}`)).toEqual(['fp32 loading', 'fp32 decoding', 'q8 loading', 'q4 loading', 'q4 decoding']);
+    // A short warm-up answer, then the timed one.
+    expect(asked).toEqual([PROBE_WARMUP_TOKENS, PROBE_TOKENS]);
+  });
+
+  it('takes the median step, so a few stalled steps do not decide', async () => {
+    const stalled: ChatEngine = {
+      kind: 'browser',
+      async *chat(_messages, params): AsyncIterable<GenerationEvent> {
+        await Promise.resolve();
+        // Steps of 2 ms, five of the 23 stalled to 100 ms (another process had the core): the mean would say 43 tok/s.
+        const gaps = Array.from({ length: params.maxNewTokens - 1 }, (_, i) => (i % 5 === 1 ? 100 : 2));
+        const tokenTimes = gaps.reduce((times, g) => [...times, times.at(-1)! + g], [100]);
+        yield { type: 'end', reason: 'length', trace: { requestAt: 0, prefillStartAt: 0, tokenTimes, endAt: 2000, promptTokens: 5 } };
+      },
+    };
+    const [result] = await probeVariants(
+      'wasm',
+      ['q8'],
+      () => Promise.resolve(stalled),
+      new AbortController().signal,
+      () => undefined,
+    );
+    expect(result).toMatchObject({ dtype: 'q8', decodeTokensPerSec: 500, tokens: PROBE_TOKENS });
   });
 
   it('stops with an AbortError when stopped, measuring nothing more', async () => {
