@@ -15,6 +15,7 @@ import type { ModelCatalog } from './model-catalog';
 import type { ModelSlot } from './model-slot';
 import { Notifier } from './notifier';
 import type { Settings } from './settings';
+import type { VariantMeasurements } from './variant-measurements';
 
 export interface BenchSessionDeps {
   /** The slot whose engine the benchmark borrows (the chat's), and whose model it restores. */
@@ -24,6 +25,8 @@ export interface BenchSessionDeps {
   catalog: Pick<ModelCatalog, 'models'>;
   settings: Pick<Settings, 'preferences'>;
   capabilities: Capabilities;
+  /** Variant speeds measured here: a target with an automatic variant runs the one the chat would. */
+  measurements: Pick<VariantMeasurements, 'speedsFor'>;
   store: Pick<BenchStore, 'list' | 'save' | 'delete'>;
 }
 
@@ -210,7 +213,7 @@ export class BenchSession extends Notifier {
     try {
       route = await this.deps.router.load(
         model,
-        { device, dtype: target.dtype ?? 'auto', gatewayFallback: false },
+        { device, dtype: target.dtype ?? 'auto', gatewayFallback: false, measured: this.deps.measurements.speedsFor(model) },
         { signal: loadAbort.signal },
       );
     } finally {

@@ -8,9 +8,13 @@
  * Loading goes through the router, and so does what follows when that goes wrong: a hub download
  * that waits for a yes, a load the user cancels, a device that fails under a loaded model. Only
  * the latest load counts (Latest): what an older one reports after a newer one started is dropped.
+ *
+ * The first load of a model on a device with an automatic variant measures its variants first
+ * (variant-probe.ts), as part of the load: its steps are the load's progress, Cancel stops both,
+ * and the router then places the model by what was measured (variant-measurements.ts).
  */
 import { modelFileUrls } from '../catalog/catalog';
-import type { CatalogModel } from '../catalog/schema';
+import type { CatalogModel, Dtype } from '../catalog/schema';
 import type { LoadProgress } from '../engine/engine-types';
 import { WorkerCrashedError, isAbortError } from '../engine/errors';
 import type { Route, Router } from '../engine/router';
@@ -25,13 +29,17 @@ import type { Capabilities } from '../engine/capabilities';
 import type { RunChoice, RunChoiceStore } from './preferences';
 import { recoveryOffers, type FailedRun, type RecoveryOffer } from '../placement/fault-offers';
 import { faultedLoad } from './recovery';
+import { modelRevision } from './measurement-record';
 import type { Settings } from './settings';
+import { probePlan, probeVariants, type ProbeStep } from './variant-probe';
+import type { VariantMeasurements } from './variant-measurements';
 
 export type LoadState =
   | { kind: 'idle' }
   /** A hub model not in the cache yet: nothing downloads until the user says so. */
   | { kind: 'confirm'; modelId: string }
-  | { kind: 'loading'; modelId: string; progress: LoadProgress | null }
+  /** `measuring`: set while the variants are measured before the real load (variant-probe.ts). */
+  | { kind: 'loading'; modelId: string; progress: LoadProgress | null; measuring?: ProbeStep }
   | { kind: 'ready'; route: Route }
   /** `recovery`: what to try instead, after the device under the model failed. */
   | { kind: 'error'; modelId: string; message: string; recovery?: RecoveryOffer[] };
@@ -39,6 +47,8 @@ export type LoadState =
 export interface SelectOptions {
   /** The user agreed to download a hub model that is not cached. */
   download?: boolean;
+  /** "Measure again": measure the variants first even when a measurement exists or a variant was chosen. */
+  measureAgain?: boolean;
 }
 
 export interface ModelSlotDeps {
@@ -49,6 +59,8 @@ export interface ModelSlotDeps {
   catalog: Pick<ModelCatalog, 'models' | 'verifyHubModel'>;
   settings: Pick<Settings, 'preferences'>;
   gateway: Pick<GatewayConnection, 'settings'>;
+  /** The variant measurements made on this device, which the router places models by. */
+  measurements: Pick<VariantMeasurements, 'fingerprint' | 'get' | 'save' | 'speedsFor'>;
   notices: Pick<Notices, 'notify'>;
   /** What this device can run: recovery offers are judged against it. */
   capabilities: Capabilities;
@@ -65,6 +77,8 @@ export class ModelSlot extends Notifier {
   private readonly loads = new Latest();
   private loadPromise: Promise<Route | null> | null = null;
   private readonly claims = new Set<() => void>();
+  /** Stops the measurement in progress, and only it: the load goes on without one. */
+  private probeSkip: AbortController | null = null;
 
   constructor(private readonly deps: ModelSlotDeps) {
     super();
@@ -108,13 +122,20 @@ export class ModelSlot extends Notifier {
   /** Whether every file of at least one variant is in the weight cache (always true for bundled and gateway models). */
   async isDownloaded(model: CatalogModel): Promise<boolean> {
     if (model.source.kind !== 'hub' && model.source.kind !== 'local') return true;
+    return (await this.downloadedVariants(model)).size > 0;
+  }
+
+  /** The variants whose every file is on this device: all of a bundled model's, the cached ones of others. */
+  async downloadedVariants(model: CatalogModel): Promise<Set<Dtype>> {
+    const dtypes = model.variants.map((v) => v.dtype);
+    if (model.source.kind !== 'hub' && model.source.kind !== 'local') return new Set(dtypes);
     try {
       const cached = await this.deps.cachedUrls();
       const { baseUrl } = this.deps;
       const { hubUrl } = this.deps.settings.preferences;
-      return model.variants.some((v) => modelFileUrls(model, v.dtype, baseUrl, hubUrl).every((url) => cached.has(url)));
+      return new Set(dtypes.filter((d) => modelFileUrls(model, d, baseUrl, hubUrl).every((url) => cached.has(url))));
     } catch {
-      return false;
+      return new Set();
     }
   }
 
@@ -149,11 +170,27 @@ export class ModelSlot extends Notifier {
     if (!this.loads.isCurrent(signal)) return null;
     const target = model.source.kind === 'hub' ? await this.checkWithHub(model, signal) : model;
     if (!target || !this.loads.isCurrent(signal)) return null;
+    const again = options.measureAgain ?? false;
+    // One promise for measuring and loading: a prompt sent meanwhile waits for the model that runs.
+    const promise =
+      again || this.measuresFirst()
+        ? this.measureVariants(target, signal, again).then(() =>
+            this.loads.isCurrent(signal) ? this.routeLoad(model, target, signal) : null,
+          )
+        : this.routeLoad(model, target, signal);
+    this.loadPromise = promise;
+    return promise;
+  }
+
+  /** Loads `target` (the catalog's `model`, as checked with the hub) where the router places it, and keeps the outcome as the load state. */
+  private routeLoad(model: CatalogModel, target: CatalogModel, signal: AbortSignal): Promise<Route | null> {
+    const modelId = model.id;
     const { device, dtype } = this.deps.choice.run;
-    const promise = this.deps.router
+    const measured = this.deps.measurements.speedsFor(target);
+    return this.deps.router
       .load(
         target,
-        { device, dtype, gatewayFallback: this.deps.gateway.settings.fallback },
+        { device, dtype, gatewayFallback: this.deps.gateway.settings.fallback, measured },
         {
           signal,
           onProgress: (progress) => {
@@ -178,8 +215,6 @@ export class ModelSlot extends Notifier {
         });
         return null;
       });
-    this.loadPromise = promise;
-    return promise;
   }
 
   /**
@@ -204,6 +239,74 @@ export class ModelSlot extends Notifier {
       this.set({ kind: 'error', modelId: model.id, message: errorMessage(error) });
       return null;
     }
+  }
+
+  /** Whether a load measures the variants first, unless measured already: an automatic variant, and measuring on. */
+  private measuresFirst(): boolean {
+    return this.deps.choice.run.dtype === 'auto' && this.deps.settings.preferences.measureVariants;
+  }
+
+  /**
+   * Measures the variants of `model` that are on this device, on the device the router would use,
+   * when this is the first load there with an automatic variant (or `again`), and keeps the result.
+   * Resolves when done, skipped or stopped, never rejects; only the load's own signal stopping it
+   * matters to the caller.
+   */
+  private async measureVariants(model: CatalogModel, signal: AbortSignal, again: boolean): Promise<void> {
+    const { device } = this.deps.choice.run;
+    const plan = probePlan(model, this.deps.capabilities, device, await this.downloadedVariants(model));
+    if (!plan || !this.loads.isCurrent(signal)) return;
+    const { measurements, notices } = this.deps;
+    const fingerprint = measurements.fingerprint(plan.device);
+    if (!fingerprint || (!again && measurements.get(model, plan.device))) return;
+    if (plan.dtypes.length < 2) {
+      const missing = plan.notDownloaded.length ? ` (${plan.notDownloaded.join(', ')} would download first; a measurement never does)` : '';
+      if (again)
+        notices.notify(
+          'info',
+          `${model.name}: nothing to compare, only ${plan.dtypes.join(', ') || 'no variant'} is on this device${missing}.`,
+        );
+      return;
+    }
+    const skip = new AbortController();
+    const stop = (): void => skip.abort();
+    signal.addEventListener('abort', stop, { once: true });
+    this.probeSkip = skip;
+    try {
+      const load = (d: Dtype, s: AbortSignal, onProgress: (p: LoadProgress) => void) =>
+        this.deps.router
+          .load(model, { device: plan.device, dtype: d, gatewayFallback: false }, { signal: s, onProgress })
+          .then((r) => r.engine);
+      const results = await probeVariants(plan.device, plan.dtypes, load, skip.signal, (step) => {
+        if (this.loads.isCurrent(signal)) this.set({ kind: 'loading', modelId: model.id, progress: step.progress, measuring: step });
+      });
+      if (results.filter((r) => r.decodeTokensPerSec !== null).length >= 2) {
+        measurements.save({
+          modelId: model.id,
+          revision: modelRevision(model),
+          device: plan.device,
+          fingerprint,
+          measuredAt: Date.now(),
+          results,
+        });
+      } else {
+        const why = results.flatMap((r) => (r.error ? [`${r.dtype}: ${r.error}`] : [])).join('; ');
+        notices.notify('warning', `The variants of ${model.name} could not be compared (${why}); it loads in the usual order.`);
+      }
+    } catch (error) {
+      // Skipped or cancelled: nothing is kept, and the next load measures again.
+      if (!isAbortError(error))
+        notices.notify('warning', `Measuring the variants of ${model.name} failed (${errorMessage(error)}); it loads in the usual order.`);
+    } finally {
+      signal.removeEventListener('abort', stop);
+      if (this.probeSkip === skip) this.probeSkip = null;
+    }
+    if (this.loads.isCurrent(signal)) this.set({ kind: 'loading', modelId: model.id, progress: null });
+  }
+
+  /** Stops measuring the variants; the model loads at once, in the usual order, and is measured again next time. */
+  skipMeasuring(): void {
+    this.probeSkip?.abort();
   }
 
   /** Stops a model download or load; nothing partial is kept (only complete files are cached). */

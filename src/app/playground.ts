@@ -7,6 +7,7 @@
  *   settings    Settings          saved preferences: sampling, hub address, the primary run choice
  *   catalog     ModelCatalog      shipped, user-added and gateway-listed models
  *   gateway     GatewayConnection gateway settings and "Test connection"
+ *   measurements VariantMeasurements  variant speeds measured on this device, per model
  *   models      ModelSlots        one ModelSlot per engine: its load state and its EngineHold
  *   chats       ChatHistory       the conversations and which one is open
  *   generation  Generation        the answer being generated
@@ -35,6 +36,7 @@ import { ModelSlot } from './model-slot';
 import { Notices } from './notices';
 import type { Preferences } from './preferences';
 import { Settings } from './settings';
+import { VariantMeasurements } from './variant-measurements';
 
 export interface PlaygroundServices {
   /** The primary slot's engines (BrowserEngine + gateway), behind the router. */
@@ -65,6 +67,8 @@ export interface PlaygroundServices {
   /** Saves preferences (default: localStorage); tests keep them in memory. */
   savePreferences?: (preferences: Preferences) => void;
   saveGateway?: (settings: GatewaySettings) => void;
+  /** Where variant measurements are kept (default: localStorage; null: this session only). */
+  measurementStorage?: Pick<Storage, 'getItem' | 'setItem'> | null;
 }
 
 /**
@@ -84,6 +88,7 @@ export class Playground {
   readonly settings: Settings;
   readonly catalog: ModelCatalog;
   readonly gateway: GatewayConnection;
+  readonly measurements: VariantMeasurements;
   readonly models: ModelSlots;
   readonly chats: ChatHistory;
   readonly generation: Generation;
@@ -107,12 +112,14 @@ export class Playground {
     });
     const catalog = this.catalog;
     this.gateway = new GatewayConnection({ initial: services.gateway, probe: services.probeGateway, catalog, save: services.saveGateway });
+    this.measurements = new VariantMeasurements(services.capabilities, services.measurementStorage);
     const primary = new ModelSlot({
       router: services.router,
       choice: settings,
       catalog,
       settings,
       gateway: this.gateway,
+      measurements: this.measurements,
       notices,
       capabilities: services.capabilities,
       cachedUrls: async () => new Set((await services.weights.list()).map((f) => f.url)),
@@ -127,6 +134,7 @@ export class Playground {
       catalog,
       settings,
       capabilities: services.capabilities,
+      measurements: this.measurements,
       store: services.benchRuns,
     });
     this.cache = new CacheManager({ weights: services.weights, baseUrl: services.baseUrl, catalog, settings, slots: [primary] });

@@ -1,6 +1,7 @@
 /**
  * User preferences that outlive a session (localStorage): sampling settings, the chosen model,
- * device and dtype. Read defensively: anything invalid falls back to its default.
+ * device and dtype, whether variants are measured. Read defensively: anything invalid falls back
+ * to its default.
  */
 import { DEFAULT_HUB_URL } from '../hub/hub-client';
 import { DTYPES, type Dtype } from '../catalog/schema';
@@ -15,6 +16,11 @@ export interface Preferences {
   dtype: Dtype | 'auto';
   /** Where hub models download from: huggingface.co, or a mirror laid out like it. */
   hubUrl: string;
+  /**
+   * Whether the first load of a model on this device with an automatic variant measures its
+   * variants first (a few seconds, once; see src/app/variant-probe.ts).
+   */
+  measureVariants: boolean;
 }
 
 /** Which model a slot runs, on which device and in which variant. */
@@ -46,6 +52,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   device: 'auto',
   dtype: 'auto',
   hubUrl: DEFAULT_HUB_URL,
+  measureVariants: true,
 };
 
 /** An http(s) URL ending in "/", or null when `value` is not one. */
@@ -77,6 +84,7 @@ export function parsePreferences(raw: string | null): Preferences {
     device: device === 'webgpu' || device === 'wasm' || device === 'gateway' ? device : 'auto',
     dtype: typeof dtype === 'string' && (DTYPES as readonly string[]).includes(dtype) ? (dtype as Dtype) : 'auto',
     hubUrl: normalizeHubUrl(obj['hubUrl']) ?? DEFAULT_HUB_URL,
+    measureVariants: obj['measureVariants'] !== false,
   };
 }
 

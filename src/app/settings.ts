@@ -45,6 +45,11 @@ export class Settings extends Notifier implements RunChoiceStore {
     this.update({ hubUrl });
   }
 
+  /** Whether a first load with an automatic variant measures the variants first. */
+  setMeasureVariants(on: boolean): void {
+    this.update({ measureVariants: on });
+  }
+
   private update(change: Partial<Preferences>): void {
     this.prefs = { ...this.prefs, ...change };
     this.save(this.prefs);

@@ -14,7 +14,7 @@ import { DeviceFaultError, DeviceUnavailableError, ModelLoadError, isAbortError 
 import type { ChatEngine, Engine, GatewayModelRef, LoadOptions, LoadedModel, ModelRef } from './engine-types';
 import { errorMessage } from '../errors/error-message';
 
-/** The user's run choice (device, variant), and whether the gateway may step in. */
+/** The user's run choice (device, variant; the speeds measured here), and whether the gateway may step in. */
 export interface RunPreferences extends RunChoice {
   /** Whether a model the browser cannot run may go to the gateway on its own. */
   gatewayFallback: boolean;

@@ -3,14 +3,18 @@
  * user's choice allows is judged by judge.ts; the ones it blocks are ruled out with the reason,
  * never tried. The router walks the remaining plans and falls back to the next when a load fails.
  *
- * Auto order (fastest likely first): WebGPU with an f16 variant (needs shader-f16), WebGPU with
- * f32 activations (q4, fp32, q8), then WASM (q4, q8, fp32).
+ * Auto order (fastest likely first): WebGPU, then WASM; within a device, the variants measured
+ * on this device fastest first (measured-order.ts), then the rest in the device's default order
+ * (default-order.ts: on WebGPU the f16 variants, then q4, fp32, q8; on WASM q8, or fp32 for a tiny
+ * model, with q4 after every other variant). An explicit dtype is never reordered.
  */
 import type { Device } from '../catalog/model-ref';
 import type { CatalogModel, Dtype } from '../catalog/schema';
 import { largestFileBytes, variantBytes } from '../catalog/variants';
+import { defaultOrder } from './default-order';
 import { judgeRun, type JudgedCapabilities, type RunJudgement } from './judge';
 import { KV_ESTIMATE_TOKENS, needsShaderF16 } from './limits';
+import { measuredOrder, speedNote, type MeasuredSpeeds } from './measured-order';
 import type { WebGpuInfo } from './snapshot';
 
 /** 'gateway' sends every request to the configured gateway, skipping the browser. */
@@ -20,6 +24,11 @@ export type DevicePreference = 'auto' | Device | 'gateway';
 export interface RunChoice {
   device: DevicePreference;
   dtype: Dtype | 'auto';
+  /**
+   * Decode speeds measured on this device for this model (src/app/variant-measurements.ts); with
+   * `dtype: 'auto'` they reorder each device's variants, fastest first. Ignored for a chosen dtype.
+   */
+  measured?: MeasuredSpeeds;
 }
 
 /** One run the router may try. */
@@ -28,6 +37,8 @@ export interface RunPlan {
   dtype: Dtype;
   /** Why this plan, in words, for the status line. */
   reason: string;
+  /** Set when a measurement put this variant first on its device: "q8: 1.6× faster than q4 on this CPU". */
+  measured?: string;
 }
 
 /** One (device, dtype) the choice allows, with its verdict. */
@@ -51,8 +62,6 @@ export interface PlanResult {
 /** The model fields placement reads. */
 export type PlacedModel = Pick<CatalogModel, 'source' | 'files' | 'variants' | 'shape' | 'contextLength'>;
 
-const WEBGPU_ORDER: Dtype[] = ['q4f16', 'fp16', 'q4', 'fp32', 'q8', 'int8', 'uint8', 'bnb4'];
-const WASM_ORDER: Dtype[] = ['q4', 'q8', 'int8', 'uint8', 'fp32', 'bnb4', 'fp16', 'q4f16'];
 const LABEL: Record<Device, string> = { webgpu: 'WebGPU', wasm: 'WASM' };
 
 /** "WebGPU q4f16: its largest weight file is 483 MB, ..." */
@@ -134,7 +143,10 @@ function judgeAll(model: PlacedModel, caps: JudgedCapabilities, device: Device, 
 export function planRuns(model: PlacedModel, caps: JudgedCapabilities, choice: RunChoice, stored = false): PlanResult {
   if (choice.device === 'gateway') return { candidates: [], plans: [], ruledOut: ['you chose the gateway'] };
   const available = new Set(model.variants.map((v) => v.dtype));
-  const wanted = (order: Dtype[]): Dtype[] => (choice.dtype === 'auto' ? order : [choice.dtype]).filter((d) => available.has(d));
+  const wanted = (device: Device): Dtype[] =>
+    (choice.dtype === 'auto' ? measuredOrder(defaultOrder(model, device), choice.measured?.[device]) : [choice.dtype]).filter((d) =>
+      available.has(d),
+    );
   const result: PlanResult = { candidates: [], plans: [], ruledOut: [] };
   if (choice.dtype !== 'auto' && !available.has(choice.dtype)) {
     result.ruledOut.push(`this model has no ${choice.dtype} variant (it has ${[...available].join(', ')})`);
@@ -143,7 +155,7 @@ export function planRuns(model: PlacedModel, caps: JudgedCapabilities, choice: R
   let webgpuBlocked: Candidate[] = [];
 
   if (choice.device !== 'wasm') {
-    const candidates = judgeAll(model, caps, 'webgpu', wanted(WEBGPU_ORDER), stored);
+    const candidates = judgeAll(model, caps, 'webgpu', wanted('webgpu'), stored);
     result.candidates.push(...candidates);
     // Without an adapter every WebGPU candidate has the same blocker: say it once.
     if (!gpu) result.ruledOut.push(`WebGPU: ${caps.webgpuUnavailableReason ?? 'not available'}`);
@@ -159,9 +171,30 @@ export function planRuns(model: PlacedModel, caps: JudgedCapabilities, choice: R
           : result.plans.length > 0
             ? 'fallback after WebGPU'
             : (skipped(webgpuBlocked) ?? 'fallback after WebGPU');
-    const candidates = judgeAll(model, caps, 'wasm', wanted(WASM_ORDER), stored);
+    const candidates = judgeAll(model, caps, 'wasm', wanted('wasm'), stored);
     result.candidates.push(...candidates);
     wasmPlans(result, candidates, `${why}; WASM on ${caps.wasmThreads} thread${caps.wasmThreads === 1 ? '' : 's'}`);
   }
+  if (choice.dtype === 'auto' && choice.measured) {
+    for (const device of ['webgpu', 'wasm'] as const) noteMeasured(result.plans, device, choice.measured[device]);
+  }
   return result;
+}
+
+/**
+ * Says so in the reason of a device's first plan when a measurement put it there, compared with
+ * the other measured variants that can still run on that device.
+ */
+function noteMeasured(plans: RunPlan[], device: Device, speeds: MeasuredSpeeds[Device]): void {
+  const mine = plans.filter((p) => p.device === device);
+  const first = mine[0];
+  if (!first || !speeds) return;
+  const note = speedNote(
+    first.dtype,
+    speeds.filter((s) => mine.some((p) => p.dtype === s.dtype)),
+    device,
+  );
+  if (!note) return;
+  first.measured = note;
+  first.reason = `${first.reason}; ${note} (measured)`;
 }

@@ -10,6 +10,7 @@ import type { CatalogModel, Dtype } from '../catalog/schema';
 import { dtypeLabel } from '../catalog/dtypes';
 import { formatSize, type MemoryEstimate } from './judge';
 import { needsShaderF16 } from './limits';
+import type { MeasuredSpeeds } from './measured-order';
 import { planRuns, type Candidate, type DevicePreference, type PlanResult, type RunChoice } from './plans';
 import type { Capabilities } from './snapshot';
 
@@ -45,13 +46,14 @@ export interface Placement extends PlanResult {
 const GATEWAY_SUGGESTION = 'run it on the gateway (Foundry Local)';
 
 /**
- * The smallest other variant the same device can run, as the suggestion for a slow one (never an
- * f16 one on WASM: the CPU emulates fp16, so smaller there is slower).
+ * The smallest other variant the same device can run, as the suggestion for a slow one. Never an
+ * f16 or 4-bit one on WASM: the CPU emulates fp16, and WASM has no 4-bit kernels (default-order.ts),
+ * so smaller there is slower.
  */
 function smallerOnSameDevice(first: Candidate, runnable: readonly Candidate[]): Candidate | undefined {
   return runnable
     .filter((c) => c.device === first.device && c.dtype !== first.dtype && c.bytes < first.bytes)
-    .filter((c) => !(c.device === 'wasm' && needsShaderF16(c.dtype)))
+    .filter((c) => !(c.device === 'wasm' && (needsShaderF16(c.dtype) || c.dtype === 'q4' || c.dtype === 'bnb4')))
     .sort((a, b) => a.bytes - b.bytes)[0];
 }
 
@@ -95,13 +97,17 @@ export function placeModel(model: CatalogModel, caps: Capabilities, choice: RunC
   return { ...result, fit: choice.device === 'gateway' ? null : fitOf(result) };
 }
 
-/** The model panel's view of placeModel(): where it would run first, and how well. */
+/**
+ * The model panel's view of placeModel(): where it would run first, and how well. `measured`: the
+ * speeds measured on this device for this model, as the router gets them.
+ */
 export function fitForModel(
   model: CatalogModel,
   caps: Capabilities,
   device: DevicePreference,
   dtype: Dtype | 'auto',
   stored = false,
+  measured?: MeasuredSpeeds,
 ): ModelFit | null {
-  return placeModel(model, caps, { device, dtype }, stored).fit;
+  return placeModel(model, caps, { device, dtype, measured }, stored).fit;
 }

@@ -21,7 +21,10 @@ type BenchWindow = AppWindow & { bench?: BenchSession };
 const REPO = 'test-org/pocket-chat-1m';
 const REVISION = '0123456789abcdef0123456789abcdef01234567';
 const MODEL_ID = 'hub-test-org-pocket-chat-1m';
-const Q4_FILE = 'onnx/model_q4.onnx';
+// The variant an automatic choice runs on WASM for a model this small (fp32 goes first there up to
+// 64 MB, src/placement/default-order.ts), and its one weight file.
+const DTYPE = 'fp32';
+const WEIGHT_FILE = 'onnx/model.onnx';
 const baseUrl = inject('baseUrl');
 let browser: Browser;
 let mirror: HubMirror;
@@ -37,7 +40,7 @@ afterAll(async () => {
 
 const golden = readGolden('pocket-chat-1m');
 const bundled = readCatalog().models.find((m) => m.id === 'pocket-chat-1m')!;
-const q4Bytes = [...bundled.files, ...bundled.variants.find((v) => v.dtype === 'q4')!.files].reduce((n, f) => n + f.bytes, 0);
+const variantBytes = [...bundled.files, ...bundled.variants.find((v) => v.dtype === DTYPE)!.files].reduce((n, f) => n + f.bytes, 0);
 
 const addFromHub = (page: Page, download: boolean): Promise<void> => addRepo(page, REPO, MODEL_ID, download);
 
@@ -49,34 +52,34 @@ it('adds a hub repository, downloads it with progress, runs it, caches it, and d
     await addFromHub(page, true);
     await page.waitForFunction((id) => (window as AppWindow).playground?.models.primary.selected?.id === id, MODEL_ID);
     const loaded = await waitForModel(page);
-    expect(loaded).toMatchObject({ backend: 'wasm', dtype: 'q4' });
+    expect(loaded).toMatchObject({ backend: 'wasm', dtype: DTYPE });
     expect(await page.evaluate(() => (window as AppWindow).playground!.models.primary.selected?.id)).toBe(MODEL_ID);
     // The model panel's verdict names the run the router made, from the same placement.
     const verdict = page.locator('model-panel fit-summary [data-fit]');
     expect(await verdict.getAttribute('data-fit')).toBe('fits');
-    expect(await verdict.innerText()).toMatch(/^Fits this device · WASM · q4 · /);
+    expect(await verdict.innerText()).toMatch(new RegExp(`^Fits this device · WASM · ${DTYPE} · `));
     // Progress in bytes, for the files of the variant that runs.
     const downloads = await downloadProgress(page);
     expect(downloads.length).toBeGreaterThan(1);
     expect(downloads.some((p) => p.loaded < p.total)).toBe(true);
-    expect(downloads.every((p) => p.total === q4Bytes)).toBe(true);
+    expect(downloads.every((p) => p.total === variantBytes)).toBe(true);
     // Pinned to the commit: every request, size probes included, went to resolve/<sha>/ (the
     // tokenizer probe transformers.js 4.3 sends to "main" is aliased to the commit).
     const fileRequests = mirror.requests.filter((r) => r.includes('/resolve/'));
-    expect(fileRequests).toContain(`/${REPO}/resolve/${REVISION}/${Q4_FILE}`);
+    expect(fileRequests).toContain(`/${REPO}/resolve/${REVISION}/${WEIGHT_FILE}`);
     expect(fileRequests.every((r) => r.startsWith(`/${REPO}/resolve/${REVISION}/`))).toBe(true);
     // The weights themselves came from the CDN the hub redirected to, as from huggingface.co.
-    expect(mirror.requests).toContain(mirror.cdnRequest(REPO, Q4_FILE));
+    expect(mirror.requests).toContain(mirror.cdnRequest(REPO, WEIGHT_FILE));
 
     await typeAndSend(page, golden.cases[0]!.messages[0]!.content);
     await waitIdle(page);
     const answer = await lastAnswer(page);
-    expect(answer.content).toBe(golden.cases[0]!.texts['q4']);
+    expect(answer.content).toBe(golden.cases[0]!.texts[DTYPE]);
     expect(answer.meta?.modelId).toBe(MODEL_ID);
 
-    // The cache manager lists it, complete for q4.
+    // The cache manager lists it, complete for the variant that ran.
     const row = page.locator(`cache-panel li[data-cache="${MODEL_ID}"]`);
-    await expect.poll(() => row.innerText(), { timeout: 10_000 }).toMatch(/complete: q4/);
+    await expect.poll(() => row.innerText(), { timeout: 10_000 }).toMatch(new RegExp(`complete: ${DTYPE}`));
 
     // A reload loads it again with no request to the hub at all.
     const before = mirror.requests.length;
@@ -126,7 +129,7 @@ it('html, truncated, corrupt and dropped downloads of a weight file each fail wi
     await waitForModel(page);
     // One page, as a user retrying: each Try again meets the next fault, the last one none.
     for (const [index, [fault, times, message]] of faults.entries()) {
-      mirror.fault(Q4_FILE, fault, times);
+      mirror.fault(WEIGHT_FILE, fault, times);
       if (index === 0) {
         await addFromHub(page, true);
         await page.waitForFunction((id) => (window as AppWindow).playground?.models.primary.selected?.id === id, MODEL_ID);
@@ -136,13 +139,13 @@ it('html, truncated, corrupt and dropped downloads of a weight file each fail wi
       await page.waitForFunction(() => (window as AppWindow).playground?.models.primary.load.kind === 'error', null, { timeout: 60_000 });
       expect((await loadState(page)).message, fault).toMatch(message);
       expect(
-        (await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE)),
+        (await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(WEIGHT_FILE)),
         fault,
       ).toEqual([]);
     }
     await page.locator('model-panel').getByRole('button', { name: 'Try again' }).click();
-    expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: 'q4' });
-    expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE))).toHaveLength(1);
+    expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: DTYPE });
+    expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(WEIGHT_FILE))).toHaveLength(1);
   } finally {
     await context.close();
   }
@@ -152,25 +155,25 @@ it('cancels a download that stalls; nothing of the file is cached, and downloadi
   const { page, context, errors } = await openApp(browser, baseUrl, { device: 'wasm', hubUrl: mirror.url, gateway: { fallback: false } });
   try {
     await waitForModel(page);
-    mirror.fault(Q4_FILE, 'stall');
+    mirror.fault(WEIGHT_FILE, 'stall');
     await recordProgress(page);
     await addFromHub(page, true);
     // Half of the weights arrive, then the connection goes quiet.
     await page.waitForFunction(
-      () =>
+      (file) =>
         (window as HubWindow).progressSeen?.some(
-          (p) => p.phase === 'download' && p.file.endsWith('model_q4.onnx') && p.fileLoaded > 0 && p.fileLoaded < p.fileTotal,
+          (p) => p.phase === 'download' && p.file.endsWith(file) && p.fileLoaded > 0 && p.fileLoaded < p.fileTotal,
         ),
-      null,
+      WEIGHT_FILE,
       { timeout: 30_000 },
     );
     await page.locator('model-panel').getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => page.evaluate(() => (window as AppWindow).playground!.models.primary.load.kind)).toBe('confirm');
-    expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE))).toEqual([]);
+    expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(WEIGHT_FILE))).toEqual([]);
 
     await page.locator('model-panel .confirm button').click();
-    expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: 'q4' });
-    expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE))).toHaveLength(1);
+    expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: DTYPE });
+    expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(WEIGHT_FILE))).toHaveLength(1);
     expect(errors).toEqual([]);
   } finally {
     await context.close();
@@ -182,24 +185,24 @@ it('resumes a download the server dropped, from where it stopped, and keeps the 
   try {
     await waitForModel(page);
     const before = mirror.requests.length;
-    mirror.fault(Q4_FILE, 'drop', 1);
+    mirror.fault(WEIGHT_FILE, 'drop', 1);
     await addFromHub(page, true);
     await page.waitForFunction((id) => (window as AppWindow).playground?.models.primary.selected?.id === id, MODEL_ID);
-    expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: 'q4' });
-    const q4 = bundled.variants.find((v) => v.dtype === 'q4')!.files[0]!;
-    const half = q4.bytes >> 1;
+    expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: DTYPE });
+    const weights = bundled.variants.find((v) => v.dtype === DTYPE)!.files[0]!;
+    const half = weights.bytes >> 1;
     // Each request to the hub is redirected to the CDN, the resumed one with its Range.
-    const cdn = mirror.cdnRequest(REPO, Q4_FILE);
-    expect(mirror.requests.slice(before).filter((r) => (r.includes(Q4_FILE) || r.startsWith(cdn)) && !r.endsWith('[probe]'))).toEqual([
-      `/${REPO}/resolve/${REVISION}/${Q4_FILE}`,
+    const cdn = mirror.cdnRequest(REPO, WEIGHT_FILE);
+    expect(mirror.requests.slice(before).filter((r) => (r.includes(WEIGHT_FILE) || r.startsWith(cdn)) && !r.endsWith('[probe]'))).toEqual([
+      `/${REPO}/resolve/${REVISION}/${WEIGHT_FILE}`,
       cdn,
-      `/${REPO}/resolve/${REVISION}/${Q4_FILE} [bytes=${half}-]`,
+      `/${REPO}/resolve/${REVISION}/${WEIGHT_FILE} [bytes=${half}-]`,
       `${cdn} [bytes=${half}-]`,
     ]);
-    expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(Q4_FILE))).toHaveLength(1);
+    expect((await cachedUrls(page)).filter((u) => u.includes('/resolve/') && u.endsWith(WEIGHT_FILE))).toHaveLength(1);
     await typeAndSend(page, golden.cases[0]!.messages[0]!.content);
     await waitIdle(page);
-    expect((await lastAnswer(page)).content).toBe(golden.cases[0]!.texts['q4']);
+    expect((await lastAnswer(page)).content).toBe(golden.cases[0]!.texts[DTYPE]);
     expect(errors).toEqual([]);
   } finally {
     await context.close();

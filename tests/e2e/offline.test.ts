@@ -1,7 +1,7 @@
 /**
  * Offline after one visit: the service worker (dist/sw.js) keeps the app shell and the bundled
- * models' q4 weights, the inference worker keeps the weights it used and ONNX Runtime's wasm in
- * IndexedDB. With the browser context offline, the page reloads, says it is offline, loads the
+ * models' weights of the variant each device tries first (fp32 on WASM for these tiny models),
+ * the inference worker keeps the weights it used and ONNX Runtime's wasm in IndexedDB. With the browser context offline, the page reloads, says it is offline, loads the
  * bundled model and answers with the golden text; then the other bundled model, never loaded
  * online, loads and answers with its golden text too.
  */
@@ -37,11 +37,11 @@ it('after one visit, reloads and chats with the network off, and says it is offl
     await page.reload();
     expect(await page.evaluate(() => navigator.onLine)).toBe(false);
     await expect.poll(() => page.locator('status-line .offline').innerText()).toBe('Offline');
-    expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: 'q4' });
+    expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: 'fp32' });
     const c = golden.cases[0]!;
     await typeAndSend(page, c.messages[0]!.content);
     await waitIdle(page);
-    expect((await lastAnswer(page)).content).toBe(c.texts['q4']);
+    expect((await lastAnswer(page)).content).toBe(c.texts['fp32']);
 
     // The other bundled model was never loaded online: its weights come from the precache.
     const golden3m = readGolden('pocket-chat-3m');
@@ -50,11 +50,11 @@ it('after one visit, reloads and chats with the network off, and says it is offl
       app.chats.newConversation();
       void app.models.primary.selectModel('pocket-chat-3m');
     });
-    expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: 'q4' });
+    expect(await waitForModel(page)).toMatchObject({ backend: 'wasm', dtype: 'fp32' });
     const c3 = golden3m.cases[0]!;
     await typeAndSend(page, c3.messages[0]!.content);
     await waitIdle(page);
-    expect((await lastAnswer(page)).content).toBe(c3.texts['q4']);
+    expect((await lastAnswer(page)).content).toBe(c3.texts['fp32']);
     // Every request the page made after going offline was answered by the service worker or
     // failed (the gateway probe); none reached a server.
     // blob: URLs (ONNX Runtime's loader, made by transformers.js) never leave the page.

@@ -8,7 +8,7 @@ import type { BenchRun } from '../../src/bench/bench-types';
 import type { ChatChange } from '../../src/cache/chat-store';
 import type { CachedFileInfo } from '../../src/cache/cache-groups';
 import { toGatewayModelRef, toModelRef } from '../../src/catalog/catalog';
-import type { CatalogModel } from '../../src/catalog/schema';
+import type { CatalogModel, Dtype } from '../../src/catalog/schema';
 import type { Conversation } from '../../src/chat/conversation';
 import type { Capabilities } from '../../src/engine/capabilities';
 import type { Engine, GenerationEvent, LoadOptions, LoadedModel, ModelRef } from '../../src/engine/engine-types';
@@ -78,6 +78,10 @@ export class ScriptedEngine implements Engine {
   failWith: Error | null = null;
   /** Finish every load at once, without progress (for tests about what happens after loading). */
   autoFinish = false;
+  /** Milliseconds between the answer's tokens (in its trace), per dtype of the loaded model; 1 unless set. */
+  msPerToken: Partial<Record<Dtype, number>> = {};
+  /** The model the last finished load loaded. */
+  private current: ModelRef | null = null;
 
   load(ref: ModelRef, options: LoadOptions = {}): Promise<LoadedModel> {
     const done = deferred<LoadedModel>();
@@ -103,6 +107,7 @@ export class ScriptedEngine implements Engine {
         });
       }
     }
+    this.current = load.ref;
     load.done.resolve({
       modelId: load.ref.id,
       backend: load.ref.device ?? 'wasm',
@@ -116,18 +121,19 @@ export class ScriptedEngine implements Engine {
   async *chat(_messages: unknown, params: { maxNewTokens: number }, signal?: AbortSignal): AsyncIterable<GenerationEvent> {
     yield { type: 'start', promptTokens: 4, maxNewTokens: params.maxNewTokens };
     const times: number[] = [];
+    const gap = (this.current && this.msPerToken[this.current.dtype]) ?? 1;
     for (const [i, text] of this.answer.entries()) {
       await new Promise((resolve) => setTimeout(resolve, 0));
       if (signal?.aborted) break;
       if (i === 1 && this.failWith) throw this.failWith;
-      times.push(1000 + i);
-      yield { type: 'token', text, at: 1000 + i };
+      times.push(1000 + i * gap);
+      yield { type: 'token', text, at: 1000 + i * gap };
       this.onToken(i);
     }
     yield {
       type: 'end',
       reason: signal?.aborted ? 'aborted' : 'eos',
-      trace: { requestAt: 990, prefillStartAt: 990, tokenTimes: times, endAt: 1010, promptTokens: 4 },
+      trace: { requestAt: 990, prefillStartAt: 990, tokenTimes: times, endAt: Math.max(1010, times.at(-1) ?? 0), promptTokens: 4 },
     };
   }
 
@@ -223,6 +229,8 @@ export function testApp(options: { preferences?: Partial<Preferences>; gateway?:
     ...DEFAULT_PREFERENCES,
     params: { ...DEFAULT_PREFERENCES.params },
     modelId: 'pocket-chat-1m',
+    // Measuring the variants loads each one first; the tests of measuring turn it on.
+    measureVariants: false,
     ...options.preferences,
   };
   const router = new Router({

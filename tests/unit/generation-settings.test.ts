@@ -140,6 +140,7 @@ describe('restoreParams', () => {
       device: 'wasm',
       dtype: 'q4',
       hubUrl: 'https://huggingface.co/',
+      measureVariants: true,
     });
   });
 });

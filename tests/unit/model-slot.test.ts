@@ -231,6 +231,7 @@ describe('two slots', () => {
       catalog: app.catalog,
       settings: app.settings,
       gateway: app.gateway,
+      measurements: app.measurements,
       notices: app.notices,
       capabilities,
       cachedUrls: () => Promise.resolve(new Set()),

@@ -168,22 +168,24 @@ describe('what the shared verdict decides, worked out by hand', () => {
   it('small buffer limits: a hub model whose files exceed 128 MiB skips WebGPU and says why in the route reason', async () => {
     // Qwen2.5-0.5B's q4f16 graph is one 483,003,582-byte file, its q4 one 786,156,820 bytes, its
     // q8 one 512,096,557 bytes: all over the 134,217,728-byte default storage-buffer binding.
-    // On WASM, q4 is 793,195,050 bytes plus a 4096-token fp32 KV cache of
-    // 2·24·2·64·4096·4 = 100,663,296 bytes: far under the 3.5 GiB (3,758,096,384-byte) heap budget.
+    // On WASM q8 goes first (no 4-bit kernels there): 512,096,557 + 7,038,230 bytes of root files
+    // = 519,134,787, plus a 4096-token fp32 KV cache of 2·24·2·64·4096·4 = 100,663,296 bytes: far
+    // under the 3.5 GiB (3,758,096,384-byte) heap budget.
     const caps = SNAPSHOTS['small buffer limits']!;
     const qwen = model('qwen2.5-0.5b-instruct');
-    expect(await attempts(qwen, caps, { device: 'auto', dtype: 'auto', gatewayFallback: false })).toEqual(['wasm q4']);
+    expect(await attempts(qwen, caps, { device: 'auto', dtype: 'auto', gatewayFallback: false })).toEqual(['wasm q8']);
     const r = await route(qwen, caps);
-    expect(r.plan).toMatchObject({ device: 'wasm', dtype: 'q4' });
+    expect(r.plan).toMatchObject({ device: 'wasm', dtype: 'q8' });
     expect(r.reason).toMatch(
       /^WebGPU q4f16: its largest weight file is 483 MB, but this GPU's buffers hold at most 134 MB; .*WASM on 4 threads$/,
     );
     const fit = fitForModel(qwen, caps, 'auto', 'auto');
-    expect(fit).toMatchObject({ device: 'wasm', dtype: 'q4', bytes: 793_195_050 });
-    // The bundled models' biggest file is 13,677,252 bytes: WebGPU still comes first for them.
+    expect(fit).toMatchObject({ device: 'wasm', dtype: 'q8', bytes: 519_134_787 });
+    // The bundled models' biggest file is 13,677,252 bytes: WebGPU still comes first for them. On
+    // WASM their fp32 variant (13.7 MB with the root files, under 64 MB) goes first.
     expect(await attempts(model('pocket-chat-3m'), caps, { device: 'auto', dtype: 'auto', gatewayFallback: false })).toEqual([
       'webgpu q4',
-      'wasm q4',
+      'wasm fp32',
     ]);
   });
 
@@ -220,12 +222,12 @@ describe('what the shared verdict decides, worked out by hand', () => {
 
   it('small device memory: half of 2 GiB (1,073,741,824 bytes) bounds weights plus KV cache on every device', async () => {
     // Qwen2.5-0.5B: q4f16 490,041,812 + 50,331,648 (fp16 KV) = 540,373,460 fits on WebGPU; on
-    // WASM q4 793,195,050 + 100,663,296 = 893,858,346 fits, and so does q8 (519,134,787 + 100,663,296).
+    // WASM q8, tried first there, 519,134,787 + 100,663,296 = 619,798,083 fits.
     // Qwen2.5-1.5B: the smallest, q4f16, is 1,227,038,231 bytes on its own: nothing fits.
     const caps = SNAPSHOTS['small device memory']!;
     expect(await attempts(model('qwen2.5-0.5b-instruct'), caps, { device: 'auto', dtype: 'auto', gatewayFallback: false })).toEqual([
       'webgpu q4f16',
-      'wasm q4',
+      'wasm q8',
     ]);
     expect(await attempts(model('qwen2.5-1.5b-instruct'), caps, { device: 'auto', dtype: 'auto', gatewayFallback: false })).toEqual([]);
     expect(fitForModel(model('qwen2.5-1.5b-instruct'), caps, 'auto', 'auto')?.verdict.reasons[0]).toMatch(
@@ -238,7 +240,7 @@ describe('what the shared verdict decides, worked out by hand', () => {
     // weight cache drops files it has no room for and the load goes on (weight-cache.ts).
     const caps = SNAPSHOTS['little storage quota']!;
     const qwen = model('qwen2.5-0.5b-instruct');
-    expect(await attempts(qwen, caps, { device: 'auto', dtype: 'auto', gatewayFallback: false })).toEqual(['webgpu q4f16', 'wasm q4']);
+    expect(await attempts(qwen, caps, { device: 'auto', dtype: 'auto', gatewayFallback: false })).toEqual(['webgpu q4f16', 'wasm q8']);
     const fit = fitForModel(qwen, caps, 'auto', 'auto');
     expect(fit?.verdict.level).toBe('slow');
     expect(fit?.verdict.reasons.join(' ')).toMatch(/can't cache: needs 490 MB, 400 MB free/);

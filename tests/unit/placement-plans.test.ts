@@ -43,9 +43,9 @@ const plan = (m: PlacedModel, caps: JudgedCapabilities, device: RunChoice['devic
 const order = (r: PlanResult): string[] => r.plans.map((p) => `${p.device}/${p.dtype}`);
 
 describe('planRuns: the order', () => {
-  it('without WebGPU plans only WASM, q4 then q8 then fp32, and says why', () => {
+  it('without WebGPU plans only WASM, a tiny model fp32 then q8 then q4, and says why', () => {
     const r = plan(variants('fp32', 'q8', 'q4'), noGpu, 'auto');
-    expect(order(r)).toEqual(['wasm/q4', 'wasm/q8', 'wasm/fp32']);
+    expect(order(r)).toEqual(['wasm/fp32', 'wasm/q8', 'wasm/q4']);
     expect(r.ruledOut).toEqual(['WebGPU: navigator.gpu is missing']);
     expect(r.plans[0]?.reason).toBe('no WebGPU: navigator.gpu is missing; WASM on 4 threads');
   });
@@ -57,8 +57,8 @@ describe('planRuns: the order', () => {
       'webgpu/fp16',
       'webgpu/q4',
       'webgpu/fp32',
-      'wasm/q4',
       'wasm/fp32',
+      'wasm/q4',
       'wasm/fp16',
       'wasm/q4f16',
     ]);

@@ -74,12 +74,25 @@ describe('fitForModel', () => {
     expect(fit?.verdict.reasons.join(' ')).toMatch(/shader-f16/);
   });
 
-  it('calls a 1.5 GB q4 model on one WASM thread slow, and suggests its smaller variant', () => {
+  it('calls a 1.6 GB q8 model on one WASM thread slow, and suggests the gateway: its smaller q4f16 is slower on a CPU', () => {
     const fit = fitForModel(model('qwen2.5-1.5b-instruct'), caps({ webgpu: null, wasmThreads: 1 }), 'auto', 'auto');
     expect(fit?.device).toBe('wasm');
-    expect(fit?.dtype).toBe('q4');
+    expect(fit?.dtype).toBe('q8');
     expect(fit?.verdict.level).toBe('slow');
-    expect(fit?.verdict.suggestion).toMatch(/int8 \(q8\) variant/);
+    expect(fit?.verdict.suggestion).toBe('run it on the gateway (Foundry Local)');
+  });
+
+  it('never suggests a smaller 4-bit variant on WASM, where it has no kernels of its own', () => {
+    const big = { ...model('qwen2.5-1.5b-instruct'), variants: model('qwen2.5-1.5b-instruct').variants.filter((v) => v.dtype !== 'q4f16') };
+    const q4 = big.variants.find((v) => v.dtype === 'q4')!;
+    // A q4 smaller than the q8 it would replace: still slower on WASM.
+    const smaller = {
+      ...big,
+      variants: [...big.variants.filter((v) => v !== q4), { ...q4, files: q4.files.map((f) => ({ ...f, bytes: 1e9 })) }],
+    };
+    const fit = fitForModel(smaller, caps({ webgpu: null, wasmThreads: 1 }), 'auto', 'auto');
+    expect(fit).toMatchObject({ device: 'wasm', dtype: 'q8', verdict: { level: 'slow' } });
+    expect(fit?.verdict.suggestion).toBe('run it on the gateway (Foundry Local)');
   });
 
   it('warns, without blocking, when the storage left is smaller than its download, and not once it is stored', () => {
@@ -126,7 +139,7 @@ describe('fitForModel', () => {
       dtype: 'auto',
     });
     // q4f16's 483 MB graph fits a 500 MB buffer; q4's 786 MB and q8's 512 MB ones do not.
-    expect(placement.plans.map((p) => `${p.device} ${p.dtype}`)).toEqual(['webgpu q4f16', 'wasm q4', 'wasm q8', 'wasm q4f16']);
+    expect(placement.plans.map((p) => `${p.device} ${p.dtype}`)).toEqual(['webgpu q4f16', 'wasm q8', 'wasm q4', 'wasm q4f16']);
     expect(placement.fit).toMatchObject({ device: 'webgpu', dtype: 'q4f16', bytes: 490_041_812, verdict: { level: 'fits' } });
   });
 

@@ -32,10 +32,11 @@ const defaults: Preferences = {
   device: 'auto',
   dtype: 'auto',
   hubUrl: 'https://huggingface.co/',
+  measureVariants: true,
 };
 
 describe('preferences', () => {
-  it('default to greedy settings, no model, automatic device and dtype', () => {
+  it('default to greedy settings, no model, automatic device and dtype, variants measured', () => {
     expect(DEFAULT_PREFERENCES).toEqual(defaults);
     expect(loadPreferences(new MemoryStorage())).toEqual(defaults);
     expect(loadPreferences(null)).toEqual(defaults);
@@ -49,6 +50,7 @@ describe('preferences', () => {
       device: 'wasm',
       dtype: 'q8',
       hubUrl: 'http://127.0.0.1:8080/mirror/',
+      measureVariants: false,
     };
     savePreferences(prefs, storage);
     expect(storage.data.has(KEY)).toBe(true);
@@ -68,6 +70,7 @@ describe('preferences', () => {
       device: 'cuda',
       dtype: 'q4',
       hubUrl: 'javascript:alert(1)',
+      measureVariants: 'no',
     });
     expect(parsePreferences(raw)).toEqual({ ...defaults, params: { ...DEFAULT_PARAMS, topK: 10 }, dtype: 'q4' });
     expect(parsePreferences(JSON.stringify({ device: 'gateway' })).device).toBe('gateway');

@@ -105,6 +105,13 @@ const browser = await launchChromium();
 let exitCode = 0;
 try {
   const context = await browser.newContext();
+  // No variant measurement at the first load: runs compared across commits must run the same
+  // variant every time, and a measurement picks by the machine's weather of the moment. The
+  // targets then run the placement's default order (src/placement/default-order.ts).
+  await context.addInitScript(() => {
+    if (!localStorage.getItem('playground.preferences.v1'))
+      localStorage.setItem('playground.preferences.v1', JSON.stringify({ measureVariants: false }));
+  });
   if (values.gateway) {
     await context.addInitScript((url) => {
       localStorage.setItem('playground.gateway.v1', JSON.stringify({ baseUrl: url }));

@@ -1,11 +1,14 @@
 /**
  * Writes `dist/sw.js`: a service worker that precaches the app shell (HTML, JS, CSS, the catalog
- * and the bundled models' small JSON files) and the q4 weights of every bundled model (what the
- * router picks first on both WebGPU and WASM, a few MB in all), so that after one visit the page
- * opens with the network off and every bundled model runs, not only the one loaded online. Other
- * variants and ONNX Runtime's wasm (27 MB, loaded by the first model of the first visit) are not
- * duplicated here: the inference worker keeps them in IndexedDB once used. The cache name carries
- * a hash of the precached files, so a new build installs a new cache and drops the old one.
+ * and the bundled models' small JSON files) and, of every bundled model, the weights of the
+ * variant the router tries first on WebGPU and on WASM before anything was measured
+ * (src/placement/default-order.ts: q4 on WebGPU, fp32 on WASM for these tiny models; about 21 MB
+ * in all), so that after one visit the page opens with the network off and every bundled model
+ * runs, not only the one loaded online. Other variants and ONNX Runtime's wasm (27 MB, loaded by
+ * the first model of the first visit) are not duplicated here: the inference worker keeps them in
+ * IndexedDB once used (a variant measurement loads each variant, so the measured pick is there
+ * too). The cache name carries a hash of the precached files, so a new build installs a new cache
+ * and drops the old one.
  *
  * Node-only: used by vite.config.ts, never bundled.
  */
@@ -13,11 +16,30 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Plugin } from 'vite';
+import type { Catalog, CatalogModel } from '../../src/catalog/schema';
+import { defaultOrder } from '../../src/placement/default-order.ts';
 
-/** Precached: everything in dist but host configuration, wasm, and weights other than bundled q4. */
-export function shouldPrecache(relPath: string): boolean {
+/**
+ * The weight files (paths under dist) of each bundled model's first variant on each device without
+ * a measurement: what a model never loaded online needs to load offline.
+ */
+export function firstVariantFiles(models: readonly CatalogModel[]): Set<string> {
+  const files = new Set<string>();
+  for (const model of models) {
+    if (model.source.kind !== 'bundled') continue;
+    const dir = model.source.path.replace(/\/+$/, '');
+    for (const device of ['webgpu', 'wasm'] as const) {
+      const dtype = defaultOrder(model, device).find((d) => model.variants.some((v) => v.dtype === d));
+      for (const file of model.variants.find((v) => v.dtype === dtype)?.files ?? []) files.add(`${dir}/${file.path}`);
+    }
+  }
+  return files;
+}
+
+/** Precached: everything in dist but host configuration, wasm, and weights other than `weights` (firstVariantFiles). */
+export function shouldPrecache(relPath: string, weights: ReadonlySet<string>): boolean {
   if (relPath === 'sw.js' || relPath === '_headers') return false;
-  if (/^models\/[^/]+\/onnx\/model_q4\.onnx$/.test(relPath)) return true;
+  if (weights.has(relPath)) return true;
   return !/\.(onnx|onnx_data|wasm)$/.test(relPath) && !/(^|\/)onnx\//.test(relPath);
 }
 
@@ -75,7 +97,12 @@ export function serviceWorker(): Plugin {
       outDir = path.resolve(config.root, config.build.outDir);
     },
     closeBundle() {
-      const files = listFiles(outDir).filter(shouldPrecache).sort();
+      // The catalog as shipped (its schema is checked by the tests and by the app when it loads it).
+      const catalog = JSON.parse(fs.readFileSync(path.join(outDir, 'models', 'models.json'), 'utf8')) as Catalog;
+      const weights = firstVariantFiles(catalog.models);
+      const files = listFiles(outDir)
+        .filter((f) => shouldPrecache(f, weights))
+        .sort();
       const hash = crypto.createHash('sha256');
       for (const f of files) hash.update(f).update(fs.readFileSync(path.join(outDir, f)));
       fs.writeFileSync(path.join(outDir, 'sw.js'), serviceWorkerSource(files, hash.digest('hex').slice(0, 16)));

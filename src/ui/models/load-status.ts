@@ -3,6 +3,7 @@ import { customElement } from 'lit/decorators.js';
 import { AppWatch } from '../shared/app-watch';
 import { controls } from '../shared/styles';
 import './load-progress';
+import './measure-progress';
 import './recovery-offers';
 import type { RecoverEvent } from './recovery-offers';
 
@@ -20,6 +21,14 @@ export class LoadStatus extends LitElement {
     const model = slot?.selected;
     if (!slot || !model) return nothing;
     const load = slot.load;
+    if (load.kind === 'loading' && load.modelId === model.id && load.measuring) {
+      return html`<measure-progress .step=${load.measuring}></measure-progress>
+        ${load.progress ? html`<load-progress .progress=${load.progress}></load-progress>` : nothing}
+        <div class="actions">
+          <button class="ghost small cancel" @click=${() => slot.skipMeasuring()}>Skip measuring</button>
+          <button class="ghost small cancel" @click=${() => slot.cancelLoad()}>Cancel</button>
+        </div>`;
+    }
     if (load.kind === 'loading' && load.modelId === model.id) {
       return html`<load-progress .progress=${load.progress}></load-progress>
         <button class="ghost small cancel" @click=${() => slot.cancelLoad()}>Cancel</button>`;
@@ -37,9 +46,10 @@ export class LoadStatus extends LitElement {
     if (load.kind === 'ready' && load.route.model.id === model.id) {
       const r = load.route;
       return html`<p class="ready">
-        <span class="dot" aria-hidden="true"></span>
-        <span>Ready on <b>${r.loaded.detail}</b> · ${r.loaded.dtype} · loaded in ${(r.loaded.loadMs / 1000).toFixed(1)} s</span>
-      </p>`;
+          <span class="dot" aria-hidden="true"></span>
+          <span>Ready on <b>${r.loaded.detail}</b> · ${r.loaded.dtype} · loaded in ${(r.loaded.loadMs / 1000).toFixed(1)} s</span>
+        </p>
+        ${r.plan?.measured ? html`<p class="measured">Picked by measurement: ${r.plan.measured}</p>` : nothing}`;
     }
     return nothing;
   }
@@ -80,8 +90,18 @@ export class LoadStatus extends LitElement {
       .error button:not(.primary) {
         color: var(--text);
       }
-      load-progress {
+      load-progress,
+      measure-progress {
         margin-top: 10px;
+      }
+      .measured {
+        margin: 4px 0 0 14px;
+        color: var(--muted);
+        font-size: 0.92em;
+      }
+      .actions {
+        display: flex;
+        gap: 4px;
       }
       .small {
         padding: 2px 8px;

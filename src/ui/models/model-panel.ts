@@ -12,6 +12,7 @@ import { groupModels, modelLabel } from '../shared/model-label';
 import { controls, panel } from '../shared/styles';
 import './load-status';
 import './fit-summary';
+import './variant-speeds';
 import './add-model-dialog';
 import type { AddModelDialog } from './add-model-dialog';
 
@@ -19,13 +20,20 @@ import type { AddModelDialog } from './add-model-dialog';
 @customElement('model-panel')
 export class ModelPanel extends LitElement {
   // The primary slot's panel; a second slot's would take its slot as a property.
-  private readonly app = new AppWatch(this, (app) => [app.catalog, app.settings, app.models.primary, app.models.primary.hold]);
+  private readonly app = new AppWatch(this, (app) => [
+    app.catalog,
+    app.settings,
+    app.measurements,
+    app.models.primary,
+    app.models.primary.hold,
+  ]);
   @state() private task: Task | 'all' = 'all';
   @state() private onlyFitting = false;
 
+  /** The verdict the router acts on: same choice, same speeds measured here. */
   private fit(app: Playground, model: CatalogModel): ModelFit | null {
     const prefs = app.settings.preferences;
-    return fitForModel(model, app.capabilities, prefs.device, prefs.dtype);
+    return fitForModel(model, app.capabilities, prefs.device, prefs.dtype, false, app.measurements.speedsFor(model));
   }
 
   /** The picker's models after the filters; the selected one always stays, so the select is honest. */
@@ -151,6 +159,7 @@ export class ModelPanel extends LitElement {
               <fit-summary .fit=${this.fit(app, model)}></fit-summary>
               ${slot.load.kind === 'confirm' && slot.load.modelId === model.id ? this.renderConfirm(app, model, this.fit(app, model)) : nothing}
               <load-status></load-status>
+              ${model.source.kind === 'gateway' ? nothing : html`<variant-speeds .model=${model} .device=${this.fit(app, model)?.device ?? null}></variant-speeds>`}
               ${model.notes ? html`<p class="notes muted">${model.notes}</p>` : nothing}
               ${
                 app.catalog.userModelIds.has(model.id)

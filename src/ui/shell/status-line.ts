@@ -37,8 +37,10 @@ export class StatusLine extends LitElement {
     const load = app.models.primary.load;
     if (load.kind === 'loading') {
       const p = load.progress;
-      const what =
-        p?.phase === 'download' && p.total > 0
+      const m = load.measuring;
+      const what = m
+        ? `measuring ${m.dtype} (${m.index + 1} of ${m.total})`
+        : p?.phase === 'download' && p.total > 0
           ? `${Math.floor((p.loaded / p.total) * 100)}%`
           : p?.phase === 'compile'
             ? p.message
@@ -59,11 +61,15 @@ export class StatusLine extends LitElement {
       const device = r.plan?.device ?? 'gateway';
       const fell = r.fallbacks.length > 0 || device === 'gateway' || (device === 'wasm' && app.settings.preferences.device === 'auto');
       const short = device === 'webgpu' ? 'WebGPU' : device === 'wasm' ? 'WASM' : 'Gateway';
+      // The measured pick comes first and on its own: at the end of a long reason it would be cut off.
+      const measured = r.plan?.measured;
+      const why = measured ? r.reason.replace(`; ${measured} (measured)`, '') : r.reason;
       return html`<span class="state ready" role="status" title=${r.reason}>
           <span class="dot" aria-hidden="true"></span>
           <b class="long">${r.loaded.detail}</b><b class="short">${short}</b><span class="sep">·</span>${r.loaded.dtype}
         </span>
-        ${fell ? html`<span class="why" title=${r.reason}>${r.reason}</span>` : nothing}`;
+        ${measured ? html`<span class="measured" title="Picked by measuring the variants on this device">${measured}</span>` : nothing}
+        ${fell ? html`<span class="why" title=${r.reason}>${why}</span>` : nothing}`;
     }
     return html`<span class="muted">No model loaded</span>`;
   }
@@ -90,6 +96,7 @@ export class StatusLine extends LitElement {
     }
     @media (max-width: 760px) {
       .long,
+      .measured,
       .why {
         display: none;
       }
@@ -120,6 +127,10 @@ export class StatusLine extends LitElement {
     }
     .sep {
       color: var(--muted);
+    }
+    .measured {
+      flex: none;
+      white-space: nowrap;
     }
     .why {
       color: var(--muted);

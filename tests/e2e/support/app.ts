@@ -30,6 +30,13 @@ export interface OpenOptions {
    * of offline use and of the service worker itself need it; the rest block it.
    */
   serviceWorkers?: 'allow' | 'block';
+  /**
+   * Whether a first load with an automatic variant measures the variants first (the app's
+   * default). Off unless a test asks: measuring loads every variant before the one that runs, which
+   * most tests would pay for without testing it, and then run whichever was fastest on a noisy
+   * machine; off, an automatic variant is the placement's default order, the same on every run.
+   */
+  measureVariants?: boolean;
   /** Runs on the new context before the page opens (request routing, for instance). */
   beforeOpen?: (context: BrowserContext) => Promise<unknown>;
 }
@@ -56,6 +63,7 @@ export async function openApp(browser: Browser, baseUrl: string, options: OpenOp
     device: options.device ?? 'auto',
     dtype: options.dtype ?? 'auto',
     hubUrl: options.hubUrl ?? DEFAULT_HUB_URL,
+    measureVariants: options.measureVariants ?? false,
   };
   await context.addInitScript((value) => {
     if (!localStorage.getItem('playground.preferences.v1')) localStorage.setItem('playground.preferences.v1', value);
