@@ -4,7 +4,7 @@
  * is used only where it was made and only for the files it was made with.
  */
 import { z } from 'zod';
-import { dependencies } from '../../package.json';
+import { ORT_VERSION } from './ort-version';
 import type { Device } from '../catalog/model-ref';
 import { DTYPES, type CatalogModel, type Dtype } from '../catalog/schema';
 import type { Capabilities } from '../placement/snapshot';
@@ -60,7 +60,7 @@ export function deviceFingerprint(
   caps: Pick<Capabilities, 'webgpu' | 'wasmThreads' | 'hardwareConcurrency'>,
   device: Device,
 ): string | null {
-  const ort = `onnxruntime-web ${dependencies['onnxruntime-web']}`;
+  const ort = `ORT ${ORT_VERSION}`;
   if (device === 'wasm') return `wasm · ${caps.wasmThreads} threads of ${caps.hardwareConcurrency} cores · ${ort}`;
   const gpu = caps.webgpu;
   if (!gpu) return null;
