@@ -4,6 +4,7 @@
  * it is kept (src/cache/hub-listing-store.ts) so a model downloaded once loads offline with the
  * same checks.
  */
+import { chunkIndex } from '../catalog/dtypes';
 
 /** One entry of the hub's tree listing (`/api/models/{repo}/tree/{revision}?recursive=true`). */
 export interface HubTreeEntry {
@@ -39,13 +40,6 @@ export function treeEntry(entry: unknown): HubTreeEntry | null {
   const sha = isRecord(lfs) && typeof lfs['oid'] === 'string' && /^[0-9a-f]{64}$/.test(lfs['oid']) ? lfs['oid'] : null;
   const lfsSize = isRecord(lfs) && typeof lfs['size'] === 'number' ? lfs['size'] : size;
   return { type, path, size, lfs: sha ? { oid: sha, size: lfsSize } : undefined };
-}
-
-/** The chunk number of an external-data file of `main` ("…onnx_data" 0, "…onnx_data_3" 3), or null. */
-export function chunkIndex(main: string, path: string): number | null {
-  if (path === `${main}_data`) return 0;
-  const match = path.startsWith(`${main}_data_`) ? /^[1-9]\d*$/.exec(path.slice(main.length + 6)) : null;
-  return match ? Number(match[0]) : null;
 }
 
 /** The external-data files of `main` in the listing, in chunk order (…_data, …_data_1, …_data_2, …, …_data_10). */

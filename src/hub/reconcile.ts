@@ -7,9 +7,9 @@
  * words for the user and the maintainer (never a silent refusal); only what cannot be downloaded at
  * all (a required file or every listed variant missing) is an error.
  */
-import { onnxFileForDtype } from '../catalog/dtypes';
+import { chunkIndex, onnxFileForDtype } from '../catalog/dtypes';
 import type { CatalogFile, CatalogModel, CatalogVariant } from '../catalog/schema';
-import { chunkIndex, externalDataChunks, type HubListing, type HubTreeEntry } from './hub-listing';
+import { externalDataChunks, type HubListing, type HubTreeEntry } from './hub-listing';
 import { HubRepoError } from './hub-repo';
 
 /** Root files transformers.js fetches for a chat model; the first three it cannot do without. */

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseModel, type CatalogModel } from '../../src/catalog/schema';
-import { chunkIndex, externalDataChunks, treeEntry, type HubListing, type HubTreeEntry } from '../../src/hub/hub-listing';
+import { chunkIndex } from '../../src/catalog/dtypes';
+import { externalDataChunks, treeEntry, type HubListing, type HubTreeEntry } from '../../src/hub/hub-listing';
 import { reconcileWithHub } from '../../src/hub/reconcile';
 
 const SHA = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00';

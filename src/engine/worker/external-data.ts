@@ -8,16 +8,12 @@
  * browser with nothing saying which file was missing. The catalog entry, which was checked
  * against the hub's file list, is enough this way.
  */
-import { onnxFileForDtype } from '../../catalog/dtypes';
+import { chunkFileName, chunkIndex, onnxFileForDtype } from '../../catalog/dtypes';
 import type { Dtype } from '../../catalog/schema';
 
 /** The catalog's chunk files do not form the names transformers.js asks for (a gap). */
 export class ExternalDataListError extends Error {
   override readonly name = 'ExternalDataListError';
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
@@ -27,18 +23,13 @@ function escapeRegExp(text: string): string {
  */
 export function externalDataFormat(files: readonly { path: string }[], dtype: Dtype): Record<string, number> | undefined {
   const main = onnxFileForDtype(dtype);
-  const chunk = new RegExp(`^${escapeRegExp(main)}_data(?:_([1-9]\\d*))?$`);
-  const indices = new Set<number>();
-  for (const file of files) {
-    const match = chunk.exec(file.path);
-    if (match) indices.add(match[1] === undefined ? 0 : Number(match[1]));
-  }
+  const indices = new Set(files.flatMap((file) => chunkIndex(main, file.path) ?? []));
   if (indices.size === 0) return undefined;
   const count = Math.max(...indices) + 1;
   // transformers.js asks for chunks 0..count-1 by name: each must be listed (and so checked).
   for (let i = 0; i < count; i++) {
     if (indices.has(i)) continue;
-    const name = (n: number): string => `${main}_data${n === 0 ? '' : `_${n}`}`;
+    const name = (n: number): string => chunkFileName(main, n);
     throw new ExternalDataListError(
       `its files list ${name(count - 1)} but not ${name(i)}: external data chunks are numbered from ${name(0)} without gaps, so the model entry is incomplete (add the missing file, or add the model again from the hub).`,
     );

@@ -1,3 +1,4 @@
+import { progressBar } from '../shared/styles';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { LoadProgress } from '../../engine/engine-types';
@@ -40,61 +41,41 @@ export class LoadProgressBar extends LitElement {
       <div class="sub" title=${p.file}>${p.file} · ${formatBytes(p.fileLoaded)} of ${formatBytes(p.fileTotal)}</div>`;
   }
 
-  static override styles = css`
-    :host {
-      display: block;
-      font-size: 0.85em;
-    }
-    .label {
-      display: flex;
-      justify-content: space-between;
-      gap: 8px;
-      margin-bottom: 4px;
-    }
-    .bytes {
-      color: var(--muted);
-      font-variant-numeric: tabular-nums;
-    }
-    .bar {
-      height: 6px;
-      border-radius: 999px;
-      background: var(--surface-2);
-      overflow: hidden;
-      border: 1px solid var(--border);
-    }
-    .bar span {
-      display: block;
-      height: 100%;
-      background: var(--accent);
-      transition: width 120ms linear;
-    }
-    .bar.indeterminate span {
-      width: 30%;
-      animation: slide 1.2s ease-in-out infinite;
-    }
-    @keyframes slide {
-      from {
-        transform: translateX(-100%);
+  static override styles = [
+    progressBar,
+    css`
+      .bytes {
+        color: var(--muted);
+        font-variant-numeric: tabular-nums;
       }
-      to {
-        transform: translateX(340%);
-      }
-    }
-    .sub {
-      margin-top: 4px;
-      color: var(--muted);
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-    }
-    @media (prefers-reduced-motion: reduce) {
       .bar.indeterminate span {
-        animation: none;
-        width: 100%;
-        opacity: 0.4;
+        width: 30%;
+        animation: slide 1.2s ease-in-out infinite;
       }
-    }
-  `;
+      @keyframes slide {
+        from {
+          transform: translateX(-100%);
+        }
+        to {
+          transform: translateX(340%);
+        }
+      }
+      .sub {
+        margin-top: 4px;
+        color: var(--muted);
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .bar.indeterminate span {
+          animation: none;
+          width: 100%;
+          opacity: 0.4;
+        }
+      }
+    `,
+  ];
 }
 
 declare global {

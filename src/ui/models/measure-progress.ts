@@ -1,3 +1,4 @@
+import { progressBar } from '../shared/styles';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ProbeStep } from '../../app/variant-probe';
@@ -34,39 +35,19 @@ export class MeasureProgress extends LitElement {
       </div>`;
   }
 
-  static override styles = css`
-    :host {
-      display: block;
-      font-size: 0.85em;
-    }
-    .label {
-      display: flex;
-      justify-content: space-between;
-      gap: 8px;
-      margin-bottom: 4px;
-    }
-    .phase,
-    .sub {
-      color: var(--muted);
-    }
-    .bar {
-      height: 6px;
-      border-radius: 999px;
-      background: var(--surface-2);
-      overflow: hidden;
-      border: 1px solid var(--border);
-    }
-    .bar span {
-      display: block;
-      height: 100%;
-      background: var(--accent);
-      transition: width 120ms linear;
-    }
-    .sub {
-      margin-top: 4px;
-      font-variant-numeric: tabular-nums;
-    }
-  `;
+  static override styles = [
+    progressBar,
+    css`
+      .phase,
+      .sub {
+        color: var(--muted);
+      }
+      .sub {
+        margin-top: 4px;
+        font-variant-numeric: tabular-nums;
+      }
+    `,
+  ];
 }
 
 declare global {

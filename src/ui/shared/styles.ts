@@ -118,3 +118,33 @@ export const filePicker = css`
     opacity: 0;
   }
 `;
+
+/** A labelled progress bar: `.label` above a `.bar` whose `span` width is the share done, `.sub` below. */
+export const progressBar = css`
+  :host {
+    display: block;
+    font-size: 0.85em;
+  }
+  .label {
+    display: flex;
+    justify-content: space-between;
+    gap: 8px;
+    margin-bottom: 4px;
+  }
+  .bar {
+    height: 6px;
+    border-radius: 999px;
+    background: var(--surface-2);
+    overflow: hidden;
+    border: 1px solid var(--border);
+  }
+  .bar span {
+    display: block;
+    height: 100%;
+    background: var(--accent);
+    transition: width 120ms linear;
+  }
+  .sub {
+    margin-top: 4px;
+  }
+`;
