@@ -4,14 +4,14 @@
  * on in memory. The list changes only through chat-history-rules.ts, so it is never empty.
  */
 import type { ChatChange, ChatStore } from '../cache/chat-store';
-import { createConversation, type Conversation } from '../chat/conversation';
+import { createConversation, type Conversation, type Turn } from '../chat/conversation';
 import { errorMessage } from '../errors/error-message';
 import { withEmptyOpen, withReplaced, withStored, withoutConversation, type ConversationList } from './chat-history-rules';
 import type { Notices } from './notices';
 import { Notifier } from './notifier';
 
 export interface ChatHistoryDeps {
-  store: Pick<ChatStore, 'list' | 'get' | 'save' | 'delete' | 'onChange'>;
+  store: Pick<ChatStore, 'list' | 'get' | 'save' | 'patchTurn' | 'delete' | 'onChange'>;
   notices: Pick<Notices, 'notify'>;
 }
 
@@ -98,6 +98,21 @@ export class ChatHistory extends Notifier {
     if (conversation.turns.length === 0 || !this.list.conversations.some((c) => c.id === conversation.id)) return;
     try {
       await this.deps.store.save(conversation);
+    } catch (error) {
+      this.deps.notices.notify('warning', `Could not save this conversation: ${errorMessage(error)}`);
+    }
+  }
+
+  /**
+   * Changes one turn here and in the saved copy, without writing back the rest of this tab's copy
+   * (another tab may have added turns since this one last saved).
+   */
+  async patchTurn(conversationId: string, turnId: string, patch: (turn: Turn) => Turn): Promise<void> {
+    const conversation = this.list.conversations.find((c) => c.id === conversationId);
+    if (!conversation?.turns.some((t) => t.id === turnId)) return;
+    this.replace({ ...conversation, turns: conversation.turns.map((t) => (t.id === turnId ? patch(t) : t)) });
+    try {
+      await this.deps.store.patchTurn(conversationId, turnId, patch);
     } catch (error) {
       this.deps.notices.notify('warning', `Could not save this conversation: ${errorMessage(error)}`);
     }

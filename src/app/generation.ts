@@ -33,7 +33,7 @@ const REQUEST_REPORT_DELAY_MS = 300;
 export interface GenerationDeps {
   /** The slot whose model answers (the primary one). */
   slot: Pick<ModelSlot, 'load' | 'pending' | 'selected' | 'afterEngineFault' | 'claim' | 'hold'>;
-  chats: Pick<ChatHistory, 'current' | 'conversations' | 'replace' | 'persist' | 'claim'>;
+  chats: Pick<ChatHistory, 'current' | 'conversations' | 'replace' | 'persist' | 'patchTurn' | 'claim'>;
   settings: Pick<Settings, 'preferences'>;
   /** Every request the page and worker make; answers record how many they caused. */
   requests?: Pick<RequestLog, 'between'> | undefined;
@@ -198,15 +198,7 @@ export class Generation extends Notifier {
     const log = this.deps.requests;
     if (!log) return;
     await new Promise((resolve) => setTimeout(resolve, REQUEST_REPORT_DELAY_MS));
-    const conversation = this.deps.chats.conversations.find((c) => c.id === conversationId);
-    const turn = conversation?.turns.find((t) => t.id === turnId);
-    if (!conversation || !turn?.meta) return;
     const count = log.between(from, to).length;
-    const updated = {
-      ...conversation,
-      turns: conversation.turns.map((t) => (t.id === turnId && t.meta ? { ...t, meta: { ...t.meta, networkRequests: count } } : t)),
-    };
-    this.deps.chats.replace(updated);
-    await this.deps.chats.persist(updated);
+    await this.deps.chats.patchTurn(conversationId, turnId, (t) => (t.meta ? { ...t, meta: { ...t.meta, networkRequests: count } } : t));
   }
 }

@@ -41,7 +41,7 @@ import { VariantMeasurements } from './variant-measurements';
 export interface PlaygroundServices {
   /** The primary slot's engines (BrowserEngine + gateway), behind the router. */
   router: Router;
-  chats: Pick<ChatStore, 'list' | 'get' | 'save' | 'delete' | 'onChange'>;
+  chats: Pick<ChatStore, 'list' | 'get' | 'save' | 'patchTurn' | 'delete' | 'onChange'>;
   catalog: readonly CatalogModel[];
   capabilities: Capabilities;
   preferences: Preferences;

@@ -2,10 +2,10 @@
  * Conversations in IndexedDB. Records are validated on read: one that does not parse is skipped
  * and reported, never allowed to blank the page.
  */
-import { del, entries, get, set, type UseStore } from 'idb-keyval';
+import { del, entries, get, set, update, type UseStore } from 'idb-keyval';
 import { openStore } from './open-store';
 import { z } from 'zod';
-import type { Conversation } from '../chat/conversation';
+import type { Conversation, Turn } from '../chat/conversation';
 import { REASONING_EFFORTS } from '../settings/generation-settings';
 
 const metrics = z.object({
@@ -113,6 +113,28 @@ export class ChatStore {
   async save(conversation: Conversation): Promise<void> {
     await set(conversation.id, conversation, this.store);
     this.announce({ kind: 'saved', id: conversation.id });
+  }
+
+  /**
+   * Changes one turn of the stored copy in a single transaction, leaving every other turn as it is
+   * stored: a late addition to an answer (its request count) must not write back this tab's copy of
+   * the conversation over turns another tab added meanwhile. Nothing happens when the conversation
+   * or the turn is not stored (or does not parse).
+   */
+  async patchTurn(conversationId: string, turnId: string, patch: (turn: Turn) => Turn): Promise<boolean> {
+    const outcome = { patched: false }; // set inside the transaction's callback
+    await update<unknown>(
+      conversationId,
+      (old) => {
+        const parsed = conversationSchema.safeParse(old);
+        if (!parsed.success || !parsed.data.turns.some((t) => t.id === turnId)) return old;
+        outcome.patched = true;
+        return { ...parsed.data, turns: parsed.data.turns.map((t) => (t.id === turnId ? patch(t) : t)) };
+      },
+      this.store,
+    );
+    if (outcome.patched) this.announce({ kind: 'saved', id: conversationId });
+    return outcome.patched;
   }
 
   async delete(id: string): Promise<void> {

@@ -53,6 +53,79 @@ it('two tabs on one conversation: each sees the other\u2019s answers and neither
   }
 });
 
+it('a late note on an answer (its request count) does not write back a stale copy over newer turns', async () => {
+  // Another tab's save whose broadcast has not arrived yet is what this tab cannot see: written
+  // here straight into IndexedDB, between the end of the answer and the request count (300 ms).
+  const { page, context, errors } = await openApp(browser, baseUrl, { device: 'wasm' });
+  try {
+    await waitForModel(page);
+    await typeAndSend(page, 'What is 2 plus 3?');
+    const id = await page.evaluate(() => (window as AppWindow).playground!.chats.currentId);
+    const countedBeforeOurWrite = await page.evaluate(
+      (key) =>
+        new Promise<boolean>((resolve, reject) => {
+          const open = indexedDB.open('playground-chats');
+          open.onerror = () => reject(new Error(String(open.error)));
+          open.onsuccess = () => {
+            const db = open.result;
+            const tryWrite = (): void => {
+              if ((window as AppWindow).playground!.generation.generating) return void setTimeout(tryWrite, 5);
+              const tx = db.transaction('conversations', 'readwrite');
+              const store = tx.objectStore('conversations');
+              const read = store.get(key);
+              read.onsuccess = () => {
+                type Stored = {
+                  turns: { id: string; role: string; content: string; createdAt: number; meta?: { networkRequests?: number } }[];
+                };
+                const stored = read.result as Stored | undefined;
+                if (!stored || stored.turns.length !== 2) return void setTimeout(tryWrite, 5); // our own save not there yet
+                const now = Date.now();
+                const more = [
+                  { id: 'other-tab-user', role: 'user', content: 'Hello', createdAt: now },
+                  { id: 'other-tab-answer', role: 'assistant', content: 'Hi there.', createdAt: now },
+                ];
+                store.put({ ...stored, turns: [...stored.turns, ...more], updatedAt: now }, key);
+                tx.oncomplete = () => resolve(stored.turns[1]!.meta?.networkRequests !== undefined);
+              };
+              tx.onerror = () => reject(new Error(String(tx.error)));
+            };
+            tryWrite();
+          };
+        }),
+      id,
+    );
+    expect(countedBeforeOurWrite).toBe(false); // else this test came too late to show anything
+    // The count lands on the stored answer, and the other tab's turns are still there.
+    const storedCount = (): Promise<number | null> =>
+      page.evaluate(
+        (key) =>
+          new Promise<number | null>((resolve, reject) => {
+            const open = indexedDB.open('playground-chats');
+            open.onerror = () => reject(new Error(String(open.error)));
+            open.onsuccess = () => {
+              const read = open.result.transaction('conversations').objectStore('conversations').get(key);
+              read.onsuccess = () => {
+                const stored = read.result as { turns: { meta?: { networkRequests?: number } }[] } | undefined;
+                resolve(stored?.turns[1]?.meta?.networkRequests ?? null);
+              };
+            };
+          }),
+        id,
+      );
+    await expect.poll(storedCount, { timeout: 10_000, interval: 50 }).not.toBeNull();
+    await page.reload();
+    await waitForModel(page);
+    await page.evaluate((want) => (window as AppWindow).playground!.chats.switchTo(want), id);
+    const after = await turns(page);
+    expect(after.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(after[1]!.meta?.networkRequests).toBe(0);
+    expect(after[3]!.content).toBe('Hi there.');
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
 it('skips a corrupt conversation record with a notice and loads the others', async () => {
   const { page, context, errors } = await openApp(browser, baseUrl, { device: 'wasm' });
   try {

@@ -9,7 +9,7 @@ import type { ChatChange } from '../../src/cache/chat-store';
 import type { CachedFileInfo } from '../../src/cache/cache-groups';
 import { toGatewayModelRef, toModelRef } from '../../src/catalog/catalog';
 import type { CatalogModel, Dtype } from '../../src/catalog/schema';
-import type { Conversation } from '../../src/chat/conversation';
+import type { Conversation, Turn } from '../../src/chat/conversation';
 import type { Capabilities } from '../../src/engine/capabilities';
 import type { Engine, GenerationEvent, LoadOptions, LoadedModel, ModelRef } from '../../src/engine/engine-types';
 import type { ProbeReport } from '../../src/engine/gateway/probe';
@@ -156,6 +156,12 @@ export class MemoryChats {
   save(conversation: Conversation): Promise<void> {
     this.saved.set(conversation.id, conversation);
     return Promise.resolve();
+  }
+  patchTurn(conversationId: string, turnId: string, patch: (turn: Turn) => Turn): Promise<boolean> {
+    const stored = this.saved.get(conversationId);
+    if (!stored?.turns.some((t) => t.id === turnId)) return Promise.resolve(false);
+    this.saved.set(conversationId, { ...stored, turns: stored.turns.map((t) => (t.id === turnId ? patch(t) : t)) });
+    return Promise.resolve(true);
   }
   delete(id: string): Promise<void> {
     this.saved.delete(id);
