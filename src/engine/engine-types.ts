@@ -138,8 +138,22 @@ export interface LoadedModel {
   /** null when a gateway does not say. */
   contextLength: number | null;
   loadMs: number;
+  /** Where loadMs went, for in-browser loads. */
+  phases?: LoadPhases;
   /** What went wrong while caching the files (storage full...), in words; the model runs anyway. */
   cacheProblems?: string[];
+}
+
+/** Where an in-browser load's time went, in ms; together they make up about all of loadMs. */
+export interface LoadPhases {
+  /** Start -> the last model file fetched: downloaded, or read from the weight cache when `fromCache`. */
+  filesMs: number;
+  /** The last file -> tokenizer and ONNX Runtime session ready (graph parsing, weight upload). */
+  sessionMs: number;
+  /** One short generation: WebGPU shader compilation, WASM buffers, the thread pool's start. */
+  warmUpMs: number;
+  /** Every file came from the weight cache: a warm load. */
+  fromCache: boolean;
 }
 
 /** Cancelling a load, and hearing how far it got. */

@@ -146,7 +146,15 @@ export class ModelRunner {
       onProgress,
       (file) => this.hooks.servedFromCache?.(source.fileUrl(file)) ?? false,
     );
-    const options = { ...source.options, progress_callback: (p: ProgressInfo) => progress.update(p) };
+    // The last file's end splits fetching from building the session (transformers.js does both in one call).
+    let filesDoneAt = started;
+    const options = {
+      ...source.options,
+      progress_callback: (p: ProgressInfo) => {
+        if (p.status === 'done') filesDoneAt = this.hooks.now();
+        progress.update(p);
+      },
+    };
     let tokenizer: PreTrainedTokenizer;
     let model: CausalLM;
     try {
@@ -162,6 +170,7 @@ export class ModelRunner {
         download: isDownloadFailure(error),
       });
     }
+    const sessionReadyAt = this.hooks.now();
     const eos = model.generation_config?.eos_token_id;
     const eosIds = new Set<number>((Array.isArray(eos) ? eos : eos == null ? [] : [eos]).map(Number));
     this.loaded = {
@@ -189,13 +198,21 @@ export class ModelRunner {
       });
     }
     onProgress({ phase: 'ready' });
+    const readyAt = this.hooks.now();
+    const files = ref.files ?? [];
     return {
       modelId: ref.id,
       backend: device,
       dtype: ref.dtype,
       detail: this.hooks.describe(device),
       contextLength: ref.contextLength,
-      loadMs: this.hooks.now() - started,
+      loadMs: readyAt - started,
+      phases: {
+        filesMs: filesDoneAt - started,
+        sessionMs: sessionReadyAt - filesDoneAt,
+        warmUpMs: readyAt - sessionReadyAt,
+        fromCache: files.length > 0 && files.every((f) => this.hooks.servedFromCache?.(source.fileUrl(f.path)) ?? false),
+      },
       cacheProblems: this.hooks.takeCacheProblems?.() ?? [],
     };
   }
