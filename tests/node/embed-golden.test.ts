@@ -8,7 +8,7 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { AutoTokenizer, env, pipeline, type FeatureExtractionPipeline, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { PUBLIC_MODELS } from '../support/paths';
-import { EMBED_MODEL_ID, readEmbedGolden, readEmbedReport, readRetrievalSet } from '../support/embed-golden';
+import { EMBED_MODEL_ID, readEmbedGolden, readEmbedReport, readRetrievalSets } from '../support/embed-golden';
 
 env.localModelPath = `${PUBLIC_MODELS}/`;
 env.allowRemoteModels = false;
@@ -29,7 +29,7 @@ const HIT_MARGIN = 0.01;
 const BATCH = 32;
 
 const golden = readEmbedGolden();
-const retrieval = readRetrievalSet();
+const retrieval = readRetrievalSets();
 const report = readEmbedReport();
 
 function dot(a: readonly number[], b: readonly number[]): number {
@@ -109,26 +109,29 @@ for (const dtype of DTYPES) {
       expectGolden(out.tolist() as number[][]);
     });
 
-    for (const split of ['held_out_questions', 'held_out_facts']) {
-      it(`finds the passage of ${split.replaceAll('_', ' ')} as often as the PyTorch reference`, async () => {
-        const rows = retrieval.splits[split] ?? [];
-        const reference = report.retrieval[split]?.[`embedding_${dtype}`]?.['hit@1'] ?? Number.NaN;
-        expect(rows.length).toBeGreaterThan(0);
-        const pool = await embed(
-          extractor,
-          retrieval.pool.map((p) => p.text),
-        );
-        const questions = await embed(
-          extractor,
-          rows.map((r) => r.query),
-        );
-        const hit = hitAt1(
-          questions,
-          pool,
-          rows.map((r) => r.target),
-        );
-        expect(hit).toBeGreaterThanOrEqual(reference - HIT_MARGIN);
-      });
+    for (const pool of ['passages', 'chunks'] as const) {
+      for (const split of ['held_out_questions', 'held_out_facts']) {
+        it(`finds the ${pool} that answer ${split.replaceAll('_', ' ')} as often as the PyTorch reference`, async () => {
+          const set = retrieval[pool];
+          const rows = set.splits[split] ?? [];
+          const reference = report.retrieval[pool]?.[split]?.[`embedding_${dtype}`]?.['hit@1'] ?? Number.NaN;
+          expect(rows.length).toBeGreaterThan(0);
+          const texts = await embed(
+            extractor,
+            set.pool.map((p) => p.text),
+          );
+          const questions = await embed(
+            extractor,
+            rows.map((r) => r.query),
+          );
+          const hit = hitAt1(
+            questions,
+            texts,
+            rows.map((r) => r.target),
+          );
+          expect(hit).toBeGreaterThanOrEqual(reference - HIT_MARGIN);
+        });
+      }
     }
   });
 }

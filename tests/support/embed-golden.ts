@@ -21,11 +21,14 @@ export interface EmbedGolden {
   cases: EmbedGoldenCase[];
 }
 
-/** A pool of passages and, per split, questions with the index of the passage that answers each. */
+/** A pool of texts (the facts each states) and, per split, questions with the index of the text that answers each. */
 export interface RetrievalSet {
-  pool: { id: string; text: string }[];
+  pool: { text: string; facts: string[] }[];
   splits: Record<string, { query: string; target: number; family: string }[]>;
 }
+
+/** The pools the PyTorch reference measured: one passage per fact, and the same passages in chunks. */
+export type RetrievalSets = Record<'passages' | 'chunks', RetrievalSet>;
 
 export interface Accuracy {
   n: number;
@@ -33,9 +36,9 @@ export interface Accuracy {
   'hit@3': number;
 }
 
-/** What the PyTorch reference measured, per split and method (`bm25`, `embedding_fp32`, `fused_q8`...). */
+/** What the PyTorch reference measured, per pool, split and method (`bm25`, `embedding_fp32`, `fused_q8`...). */
 export interface EmbedReport {
-  retrieval: Record<string, Record<string, Accuracy>>;
+  retrieval: Record<string, Record<string, Record<string, Accuracy>>>;
 }
 
 function readJson(file: string): unknown {
@@ -43,5 +46,5 @@ function readJson(file: string): unknown {
 }
 
 export const readEmbedGolden = (): EmbedGolden => readJson(`golden/${EMBED_MODEL_ID}.json`) as EmbedGolden;
-export const readRetrievalSet = (): RetrievalSet => readJson(`golden/${EMBED_MODEL_ID}-retrieval.json`) as RetrievalSet;
+export const readRetrievalSets = (): RetrievalSets => readJson(`golden/${EMBED_MODEL_ID}-retrieval.json`) as RetrievalSets;
 export const readEmbedReport = (): EmbedReport => readJson(`reports/${EMBED_MODEL_ID}.json`) as EmbedReport;

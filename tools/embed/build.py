@@ -113,7 +113,7 @@ def catalog_entry(cfg: BertConfig, out: str, n_params: int) -> dict:
         "variants": [{"dtype": dtype, "files": [file_entry(f"onnx/{file}")]} for dtype, file in DTYPE_FILES.items()],
         "notes": f"Tiny BERT-style sentence encoder ({cfg.num_hidden_layers} layers, hidden {cfg.hidden_size}, "
                  f"{cfg.hidden_size}-dimensional vectors) trained here contrastively on synthetic question-passage "
-                 "and paraphrase pairs. Mean pooling, normalised. Made to be fused with BM25, not to replace it.",
+                 "and paraphrase pairs. Mean pooling, normalised. It knows only the words of its corpus: on other text, keyword search (BM25) carries.",
     }
 
 
@@ -153,17 +153,19 @@ def main() -> None:
         write_configs(cfg, out, tok)
 
     print(f"== {MODEL_ID}: retrieval report", flush=True)
-    rset = retrieval_set(corpus)
-    write_json(os.path.join(embed_dir, "golden", f"{MODEL_ID}-retrieval.json"), rset)
+    sets = retrieval_set(corpus)
+    write_json(os.path.join(embed_dir, "golden", f"{MODEL_ID}-retrieval.json"), sets)
     models = {dtype: load_reference(cfg, os.path.join(out, "onnx", file)) for dtype, file in DTYPE_FILES.items()}
     n_params = models["fp32"].num_parameters()
     report = {
         "id": MODEL_ID, "parameters": n_params, "config": cfg.to_dict(), "opset": OPSET,
         "vocabulary": len(tok.tokens), "training": training,
-        "retrieval": retrieval_report(rset, models, Encoder(tok, cfg.max_position_embeddings)),
+        "retrieval": retrieval_report(sets, models, Encoder(tok, cfg.max_position_embeddings)),
     }
     write_json(report_path, report)
-    print(json.dumps(report["retrieval"], indent=1), flush=True)
+    for pool, splits in report["retrieval"].items():
+        for split, methods in splits.items():
+            print(f"  {pool}/{split}: " + ", ".join(f"{m} {a['hit@1']:.3f}" for m, a in methods.items() if m != "by_family"))
     print(f"== {MODEL_ID}: golden", flush=True)
     write_json(os.path.join(embed_dir, "golden", f"{MODEL_ID}.json"), make_golden(cfg, tok, os.path.join(out, "onnx")))
     write_json(os.path.join(embed_dir, "catalog-entry.json"), catalog_entry(cfg, out, n_params))

@@ -57,7 +57,7 @@ def state_dict_from_onnx(path: str) -> dict[str, torch.Tensor]:
     for name, value in weights.items():
         if name.endswith("_t"):
             name, value = name[:-2], value.T
-        state[name] = torch.from_numpy(np.ascontiguousarray(value, dtype=np.float32))
+        state[name] = torch.from_numpy(np.array(value, dtype=np.float32, order="C", copy=True))
     return state
 
 

@@ -10,7 +10,7 @@ Held out, chosen by a hash of the item (never by Python's salted `hash`):
 Training pairs, drawn from the trained part only:
 - question -> passage (any phrasing of the fact),
 - passage <-> passage (two phrasings of one fact) and question <-> question,
-- question -> chunk: the passage among one to three other facts' passages, as a document chunk.
+- question -> chunk: the passage among one to seven other facts' passages, as a document chunk.
 """
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ from facts_written import ALL_WRITTEN
 HELD_OUT_FACT_PERCENT = 10
 HELD_OUT_QUESTION_PERCENT = 20
 NEVER_HELD_OUT_WHOLE = {"workshop"}
+# How many other facts' passages share a chunk with the answer: mostly a few, up to seven, so
+# chunks reach about 240 tokens and every position the app's chunks use gets trained.
+CHUNK_OTHERS = (1, 1, 2, 2, 3, 4, 5, 6, 7)
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,7 @@ class PairSampler:
         question = self.rng.choice(questions)
         passage = self.rng.choice(fact.passages)
         if kind == "chunk":
-            others = self.rng.sample(self.corpus.train_facts, self.rng.randint(1, 3))
+            others = self.rng.sample(self.corpus.train_facts, self.rng.choice(CHUNK_OTHERS))
             others = [o for o in others if o.id != fact.id]
             parts = [(passage, fact.id)] + [(self.rng.choice(o.passages), o.id) for o in others]
             self.rng.shuffle(parts)
