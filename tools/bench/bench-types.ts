@@ -1,0 +1,39 @@
+/** What the engine benchmark's driver, page and workers exchange. */
+import type { ModelRef } from '../../src/engine/engine-types';
+import type { OrtBuild } from './profiled-ort';
+
+/** A model variant to open in the page (bare loops, the app's runner) or in Node. */
+export interface BareRequest {
+  /** Origin-relative folder holding the model folder (`/models/`, `/bench-models/`). */
+  modelsPath: string;
+  modelId: string;
+  dtype: 'fp32' | 'q4' | 'q8' | 'fp16' | 'q4f16';
+  device: 'wasm' | 'webgpu';
+  prompt: string;
+  tokens: number;
+  /** Bare loops only: the ONNX Runtime wasm build to run on; default the app's (asyncify). */
+  ortBuild?: OrtBuild;
+}
+
+/**
+ * An app path to open: `tokenBatchMs` as BrowserEngineOptions (the app's default when absent);
+ * `ref`: the ModelRef to load, for a model the catalog does not list (else the catalog's own).
+ */
+export interface AppRequest extends BareRequest {
+  name: string;
+  tokenBatchMs?: number;
+  ref?: ModelRef;
+}
+
+/** One timed generation. Epoch ms (performance.timeOrigin + performance.now()) throughout. */
+export interface RoundTimes {
+  /** Arrival of each token in the page (app) or in the worker or process that generated it. */
+  arrived: number[];
+  /** App path only: when the inference worker produced each token. */
+  produced?: number[];
+  /** When the generation was asked for (the page for the app). */
+  requestAt: number;
+  /** When the model started reading the prompt, where known. */
+  prefillStartAt: number | null;
+  promptTokens: number;
+}

@@ -1,0 +1,58 @@
+/** The engine benchmark report: decode speed against context position, as a table and a text plot. */
+import { plotLines, type PlotSeries } from './ascii-plot';
+import type { Path } from './bench-paths';
+import { profileCells, PROFILE_HEADER } from './report-limits';
+import { PATH_LABELS } from './report-speed';
+import { decodeRate, fmt } from './round-stats';
+import type { SweepPoint } from './sweep-run';
+import { bytesPerStep, ceilingShare } from './traffic';
+import type { VariantResult } from './variant-bench';
+
+const MARKS: Partial<Record<Path, string>> = { bare: 'b', plain: 'p', jspi: 'j', node: 'n' };
+
+/** Decode tok/s of a point; the share of the ceiling at its mean past position. */
+function pointRate(p: SweepPoint): number {
+  return decodeRate(p.tokenTimes);
+}
+
+export function contextSection(r: VariantResult): string[] {
+  if (!r.sweep) return [];
+  const entries = Object.entries(r.sweep.points) as [Path, SweepPoint[]][];
+  if (!entries.length) return [];
+  const k = r.sweep.plan.decodeTokens;
+  const lines = [
+    `#### ${r.modelId} ${r.dtype} on ${r.device}: decode tok/s against context (${k} tokens per point)`,
+    '',
+    '```',
+    ...plotLines(
+      entries.map(
+        ([path, points]) =>
+          ({ mark: MARKS[path] ?? '?', points: points.map((p) => ({ x: p.position, y: pointRate(p) })) }) satisfies PlotSeries,
+      ),
+    ),
+    `  ${entries.map(([path]) => `${MARKS[path] ?? '?'} = ${PATH_LABELS[path]}`).join(', ')}; x: context tokens`,
+    '```',
+    '',
+  ];
+  const header = `| context | ${entries.map(([path]) => `${PATH_LABELS[path]} decode tok/s | % of ceiling | prefill tok/s`).join(' | ')} |`;
+  lines.push(header, `|---:|${entries.map(() => '---:|---:|---:|').join('')}`);
+  for (let i = 0; i < r.sweep.plan.positions.length; i++) {
+    const cells = entries.map(([path, points]) => {
+      const p = points[i];
+      if (!p) return '– | – | –';
+      const bandwidth = path === 'node' ? r.bandwidth.nativeAll : r.bandwidth.browser;
+      const bytes = bytesPerStep(r.weights, p.position + (k - 2) / 2);
+      const shareText = bandwidth ? `${Math.round(ceilingShare(pointRate(p), bytes, bandwidth.bytesPerSecond) * 100)}%` : '–';
+      return `${fmt(pointRate(p))} | ${shareText} | ${fmt((p.prefillTokens * 1000) / p.prefillMs)}`;
+    });
+    lines.push(`| ${r.sweep.plan.positions[i]} | ${cells.join(' | ')} |`);
+  }
+  // Where the time goes as the context grows, on the first browser path swept.
+  const profiled = entries.find(([path]) => path !== 'node');
+  if (profiled) {
+    lines.push('', `Step profile of ${PATH_LABELS[profiled[0]]} against context:`, '');
+    lines.push(`| context | ${PROFILE_HEADER} |`, '|---:|---:|---:|---:|---:|---:|---:|');
+    for (const p of profiled[1]) lines.push(`| ${p.position} | ${profileCells(p.profile)} |`);
+  }
+  return [...lines, ''];
+}
