@@ -1,6 +1,6 @@
 /** The engine benchmark's command line (documented at the top of engine-bench.ts), checked. */
 import { parseArgs } from 'node:util';
-import { PATHS, type Path } from './bench-paths';
+import { PATHS, type Path } from './bench-types';
 import { BENCH_DTYPES, type BenchDtype } from './model-folders';
 
 export const SECTIONS = ['bandwidth', 'profile', 'sweep', 'cold-start'] as const;

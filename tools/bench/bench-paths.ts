@@ -14,18 +14,11 @@
 import type { Page } from 'playwright-core';
 import type { ModelRef } from '../../src/engine/engine-types';
 import { callPage } from './bench-browser';
-import type { BareRequest, RoundTimes } from './bench-types';
+import type { BareRequest, Path, Rated, RoundTimes } from './bench-types';
+
 import type { ModelFolder } from './model-folders';
 import { openNode, type NodePath } from './node-path';
 import { decodeRate, prefillRate, timeToFirstToken } from './round-stats';
-
-export const PATHS = ['app', 'appPerToken', 'runner', 'bare', 'bare2', 'plain', 'jspi', 'node'] as const;
-export type Path = (typeof PATHS)[number];
-/** Paths that are a bare loop in a worker of the page. */
-export const BARE_PATHS: readonly Path[] = ['bare', 'bare2', 'plain', 'jspi'];
-
-/** 'appWorker' is the app as produced in its worker (before the trip to the page). */
-export type Rated = Path | 'appWorker';
 
 export interface PathFigures {
   /** Per measured round: decode tok/s, prefill tok/s, time to first token (ms). */

@@ -41,7 +41,7 @@ function sendFile(req: IncomingMessage, res: ServerResponse, file: string): void
 }
 
 /** Serves each folder model's files at /bench-models/<id>/...; 404 for anything else under it. */
-function serveModelFolders(folders: readonly ModelFolder[]): Plugin {
+export function serveModelFolders(folders: readonly ModelFolder[]): Plugin {
   const byId = new Map(folders.filter((f) => !f.bundled).map((f) => [f.id, f.dir]));
   return {
     name: 'engine-bench-model-folders',

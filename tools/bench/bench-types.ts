@@ -1,4 +1,4 @@
-/** What the engine benchmark's driver, page and workers exchange. */
+/** What the engine benchmark's driver, page and workers exchange, and the names of its paths (bench-paths.ts). */
 import type { ModelRef } from '../../src/engine/engine-types';
 import type { OrtBuild } from './profiled-ort';
 
@@ -37,3 +37,12 @@ export interface RoundTimes {
   prefillStartAt: number | null;
   promptTokens: number;
 }
+
+/** The paths a row compares (what each is: bench-paths.ts). */
+export const PATHS = ['app', 'appPerToken', 'runner', 'bare', 'bare2', 'plain', 'jspi', 'node'] as const;
+export type Path = (typeof PATHS)[number];
+/** Paths that are a bare loop in a worker of the page. */
+export const BARE_PATHS: readonly Path[] = ['bare', 'bare2', 'plain', 'jspi'];
+
+/** 'appWorker' is the app as produced in its worker (before the trip to the page). */
+export type Rated = Path | 'appWorker';

@@ -1,6 +1,6 @@
 /** The engine benchmark report: decode speed against context position, as a table and a text plot. */
 import { plotLines, type PlotSeries } from './ascii-plot';
-import type { Path } from './bench-paths';
+import type { Path } from './bench-types';
 import { profileCells, PROFILE_HEADER } from './report-limits';
 import { PATH_LABELS } from './report-speed';
 import { decodeRate, fmt } from './round-stats';
@@ -10,7 +10,7 @@ import type { VariantResult } from './variant-bench';
 
 const MARKS: Partial<Record<Path, string>> = { bare: 'b', plain: 'p', jspi: 'j', node: 'n' };
 
-/** Decode tok/s of a point; the share of the ceiling at its mean past position. */
+/** Decode tok/s of a point's answer. */
 function pointRate(p: SweepPoint): number {
   return decodeRate(p.tokenTimes);
 }

@@ -28,13 +28,12 @@ const share = (part: number | null, whole: number): string =>
 /** One profile as table cells: step, ORT run, copies + ORT JS, generate loop, bytes in/out. */
 export function profileCells(p: StepProfile | null | undefined): string {
   if (!p) return '– | – | – | – | – | –';
-  const copyRate = p.copyMs ? `, ${gbps(((p.bytesIn + p.bytesOut) / p.copyMs) * 1000)} GB/s` : '';
   return [
     ms(p.stepMs),
     `${ms(p.kernelMs ?? p.runMs)}${share(p.kernelMs ?? p.runMs, p.stepMs)}${p.kernelMs === null ? ' (run, copies included)' : ''}`,
     `${ms(p.copyMs)}${share(p.copyMs, p.stepMs)}`,
     `${ms(p.loopMs)}${share(p.loopMs, p.stepMs)}`,
-    `${mb(p.bytesIn)} / ${mb(p.bytesOut)}${copyRate}`,
+    `${mb(p.bytesIn)} / ${mb(p.bytesOut)}`,
     String(p.steps),
   ].join(' | ');
 }

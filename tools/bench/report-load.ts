@@ -14,7 +14,7 @@ function loadCells(t: LoadTimeline, peak: HeapPeak | null | undefined): string {
 
 export function coldStartTable(results: readonly VariantResult[]): string[] {
   const lines = [
-    '| model | dtype | device | load | files from | MB | files ms (download or cache read) | session creation ms | warm-up ms | first token ms | total ms | peak JS heap MB (+ over the page before), separate loads |',
+    '| model | dtype | device | load | files from | MB | files ms (download or cache read) | session creation ms (with ORT’s wasm: fetched, compiled) | warm-up ms | first token ms | total ms | peak JS heap MB (+ over the page before), separate loads |',
     '|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const ratios: string[] = [];

@@ -2,7 +2,7 @@
  * The engine benchmark report's speed tables: every path's decode rate, prefill rate, time to
  * first token and share of the bandwidth ceiling; the paired ratios; the targets.
  */
-import type { Path, Rated } from './bench-paths';
+import type { Path, Rated } from './bench-types';
 import { fmt, median, paired, ratioCell } from './round-stats';
 import { ceilingShare, meanBytesPerDecodedToken } from './traffic';
 import type { VariantResult } from './variant-bench';
