@@ -72,7 +72,12 @@ const bare = {
     configureOrt(r);
     env.localModelPath = r.modelsPath;
     const tokenizer = await AutoTokenizer.from_pretrained(r.modelId, { local_files_only: true });
-    const model = await AutoModelForCausalLM.from_pretrained(r.modelId, { dtype: r.dtype, device: r.device, local_files_only: true });
+    const model = await AutoModelForCausalLM.from_pretrained(r.modelId, {
+      dtype: r.dtype,
+      device: r.device,
+      local_files_only: true,
+      ...(r.externalData ? { use_external_data_format: r.externalData } : {}),
+    });
     const timer = new SessionTimer(decoderSession(model), r.device === 'wasm');
     loaded = { model, tokenizer, inputs: chatInputs(tokenizer, r.prompt), request: r, timer };
   },

@@ -68,7 +68,7 @@ export async function openPaths(
   try {
     const withRef = ref ? { ref } : {};
     for (const path of paths) {
-      if (path === 'node') node = await openNode(folder, request.dtype, request.prompt, request.tokens);
+      if (path === 'node') node = await openNode(folder, request);
       else if (path === 'app') await callPage(page, 'openApp', { ...request, ...withRef, name: path });
       else if (path === 'appPerToken') await callPage(page, 'openApp', { ...request, ...withRef, name: path, tokenBatchMs: 0 });
       else if (path === 'runner') await callPage(page, 'openRunner', { ...request, ...withRef, name: path });

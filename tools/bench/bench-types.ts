@@ -13,6 +13,8 @@ export interface BareRequest {
   tokens: number;
   /** Bare loops only: the ONNX Runtime wasm build to run on; default the app's (asyncify). */
   ortBuild?: OrtBuild;
+  /** External data chunks of the variant's ONNX file (`{ "model.onnx": 2 }`), as the app computes them. */
+  externalData?: Record<string, number>;
 }
 
 /**

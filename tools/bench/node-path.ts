@@ -7,9 +7,9 @@
  */
 import path from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
-import type { RoundTimes } from './bench-types';
+import type { BareRequest, RoundTimes } from './bench-types';
 import type { SweepPlan } from './context-plan';
-import type { BenchDtype, ModelFolder } from './model-folders';
+import type { ModelFolder } from './model-folders';
 import { decoderSession, SessionTimer, summarizeSteps, type StepProfile } from './step-profile';
 import { fillerTokens, runSweep, type SweepPoint } from './sweep-run';
 import { chatInputs, timedRound } from './timed-round';
@@ -21,13 +21,18 @@ export interface NodePath {
   close(): Promise<void>;
 }
 
-export async function openNode(folder: ModelFolder, dtype: BenchDtype, prompt: string, tokens: number): Promise<NodePath> {
+export async function openNode(folder: ModelFolder, request: BareRequest): Promise<NodePath> {
+  const { dtype, prompt, tokens } = request;
   env.localModelPath = path.dirname(folder.dir) + path.sep;
   env.allowRemoteModels = false;
   env.useFSCache = false;
   const name = path.basename(folder.dir);
   const tokenizer = await AutoTokenizer.from_pretrained(name);
-  const model = await AutoModelForCausalLM.from_pretrained(name, { dtype, device: 'cpu' });
+  const model = await AutoModelForCausalLM.from_pretrained(name, {
+    dtype,
+    device: 'cpu',
+    ...(request.externalData ? { use_external_data_format: request.externalData } : {}),
+  });
   const inputs = chatInputs(tokenizer, prompt);
   const timer = new SessionTimer(decoderSession(model), false);
   return {

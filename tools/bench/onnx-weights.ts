@@ -3,9 +3,10 @@
  * weights and the KV cache per position. This is the numerator of "% of the bandwidth ceiling".
  *
  * Every initializer counts in full, once per step (a decode step touches every matmul weight,
- * norm and bias), except tables that are only ever gathered from (`Gather` data, the data, scales
- * and zero points of `GatherBlockQuantized`): of those a step reads one row, as an embedding
- * lookup does. A table that is also multiplied (tied embeddings as the LM head) counts in full.
+ * norm and bias), except tables that are only ever gathered from: `Gather` data, the data, scales
+ * and zero points of `GatherBlockQuantized` (embeddings), and the rotary cos/sin caches of
+ * `GroupQueryAttention` and `RotaryEmbedding` (read at the step's position). Of those a step reads
+ * one row. A table that is also multiplied (tied embeddings as the LM head) counts in full.
  * The KV cache: the graph's `past_key_values.*` inputs, element size times their fixed dimensions
  * (batch 1), per position of context.
  *
@@ -24,7 +25,7 @@ export interface OnnxWeights {
   gatheredRowBytes: number;
   /** KV cache bytes per position of context, over all layers, keys and values. */
   kvBytesPerPosition: number;
-  /** Nodes in the graph, and the most frequent operators (how much per-step bookkeeping there is). */
+  /** Nodes in the graph, and how many of each operator (`domain:op`; how much per-step bookkeeping there is). */
   nodes: number;
   ops: Record<string, number>;
 }
@@ -35,8 +36,13 @@ const ELEMENT_BYTES: Record<number, number> = {
   17: 1, 18: 1, 19: 1, 20: 1, 21: 0.5, 22: 0.5, 23: 0.5,
 }; // prettier-ignore
 
-/** Consumer inputs that a gather reads one row of (by operator, the input positions). */
-const ROW_INPUTS: Record<string, readonly number[]> = { Gather: [0], GatherBlockQuantized: [0, 2, 3] };
+/** Consumer inputs that are read one row per step (by domain and operator, the input positions). */
+const ROW_INPUTS: Record<string, readonly number[]> = {
+  ':Gather': [0],
+  'com.microsoft:GatherBlockQuantized': [0, 2, 3],
+  'com.microsoft:GroupQueryAttention': [7, 8],
+  'com.microsoft:RotaryEmbedding': [2, 3],
+};
 
 interface Initializer {
   name: string;
@@ -78,18 +84,21 @@ function readInitializer(file: ProtoFile, tensor: Field): Initializer {
 }
 
 interface Node {
-  opType: string;
+  /** `domain:op_type`; the default domain is empty (`:Gather`). */
+  op: string;
   inputs: string[];
 }
 
 function readNode(file: ProtoFile, node: Field): Node {
   const inputs: string[] = [];
   let opType = '';
+  let domain = '';
   for (const f of file.fields(node.start, node.end)) {
     if (f.number === 1) inputs.push(file.string(f));
     else if (f.number === 4) opType = file.string(f);
+    else if (f.number === 7) domain = file.string(f);
   }
-  return { opType, inputs };
+  return { op: `${domain === 'ai.onnx' ? '' : domain}:${opType}`, inputs };
 }
 
 /** Bytes per position of one graph input, if it is a KV cache input; else 0. */
@@ -133,7 +142,7 @@ export function readOnnxWeights(path: string): OnnxWeights {
     const onlyGathered = new Map<string, boolean>();
     for (const node of nodes) {
       node.inputs.forEach((input, i) => {
-        const rowInput = ROW_INPUTS[node.opType]?.includes(i) ?? false;
+        const rowInput = ROW_INPUTS[node.op]?.includes(i) ?? false;
         onlyGathered.set(input, (onlyGathered.get(input) ?? true) && rowInput);
       });
     }
@@ -158,7 +167,7 @@ export function readOnnxWeights(path: string): OnnxWeights {
         weights.streamedBytes += init.bytes;
       }
     }
-    for (const node of nodes) weights.ops[node.opType] = (weights.ops[node.opType] ?? 0) + 1;
+    for (const node of nodes) weights.ops[node.op] = (weights.ops[node.op] ?? 0) + 1;
     return weights;
   });
 }

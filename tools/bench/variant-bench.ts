@@ -8,6 +8,7 @@
  */
 import os from 'node:os';
 import type { Page } from 'playwright-core';
+import { externalDataFormat } from '../../src/engine/worker/external-data';
 import { errorMessage } from '../../src/errors/error-message';
 import type { BandwidthSample } from './bandwidth-wasm';
 import { callPage, openBenchPage } from './bench-browser';
@@ -116,6 +117,7 @@ export async function benchVariant(page: Page, job: VariantJob): Promise<Variant
     coldStart: null,
     errors: [],
   };
+  const externalData = externalDataFormat(variant.files, variant.dtype);
   const request: BareRequest = {
     modelsPath: folder.servedAt,
     modelId: folder.id,
@@ -123,6 +125,7 @@ export async function benchVariant(page: Page, job: VariantJob): Promise<Variant
     device,
     prompt: options.prompt,
     tokens: options.tokens,
+    ...(externalData ? { externalData } : {}),
   };
   const ref = folder.bundled ? undefined : folderModelRef(folder, variant, device, baseUrl);
   const open = await attempt(result, 'loading the paths', () => openPaths(page, paths, request, ref, folder));
