@@ -36,7 +36,12 @@ const appWorker = (): Worker => new Worker(new URL('../../src/engine/worker/infe
 
 async function openApp(r: AppRequest): Promise<void> {
   const engine = new BrowserEngine({ createWorker: appWorker, ...(r.tokenBatchMs === undefined ? {} : { tokenBatchMs: r.tokenBatchMs }) });
-  await engine.load(await appModelRef(r));
+  try {
+    await engine.load(await appModelRef(r));
+  } catch (error) {
+    engine.terminate();
+    throw error;
+  }
   apps.set(r.name, { engine, request: r });
 }
 

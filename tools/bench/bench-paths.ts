@@ -39,17 +39,23 @@ export interface OpenPaths {
   close(): Promise<void>;
 }
 
-/** Opens `paths` for `request` (the app paths load `ref`), each in a worker of its own. */
+/**
+ * Opens `paths` for `request` (the app paths load `ref`), each in a worker of its own. A path that
+ * fails to load (a variant too large for one build, say) is reported to `onFailure` and left out;
+ * the others run.
+ */
 export async function openPaths(
   page: Page,
   paths: readonly Path[],
   request: BareRequest,
   ref: ModelRef | undefined,
   folder: ModelFolder,
+  onFailure: (path: Path, error: unknown) => void,
 ): Promise<OpenPaths> {
   let node: NodePath | null = null;
+  const opened: Path[] = [];
   const open: OpenPaths = {
-    paths,
+    paths: opened,
     get node() {
       return node;
     },
@@ -65,18 +71,22 @@ export async function openPaths(
       await node?.close();
     },
   };
-  try {
-    const withRef = ref ? { ref } : {};
-    for (const path of paths) {
+  const withRef = ref ? { ref } : {};
+  for (const path of paths) {
+    try {
       if (path === 'node') node = await openNode(folder, request);
       else if (path === 'app') await callPage(page, 'openApp', { ...request, ...withRef, name: path });
       else if (path === 'appPerToken') await callPage(page, 'openApp', { ...request, ...withRef, name: path, tokenBatchMs: 0 });
       else if (path === 'runner') await callPage(page, 'openRunner', { ...request, ...withRef, name: path });
       else await callPage(page, 'openBare', { ...request, name: path, ortBuild: path === 'plain' || path === 'jspi' ? path : 'asyncify' });
+      opened.push(path);
+    } catch (error) {
+      onFailure(path, error);
     }
-  } catch (error) {
+  }
+  if (!opened.length) {
     await open.close().catch(() => undefined);
-    throw error;
+    throw new Error('no path could load the model');
   }
   return open;
 }

@@ -2,7 +2,7 @@
 import { plotLines, type PlotSeries } from './ascii-plot';
 import type { Path } from './bench-types';
 import { profileCells, PROFILE_HEADER } from './report-limits';
-import { PATH_LABELS } from './report-speed';
+import { PATH_LABELS, pathBandwidth } from './report-speed';
 import { decodeRate, fmt } from './round-stats';
 import type { SweepPoint } from './sweep-run';
 import { bytesPerStep, ceilingShare } from './traffic';
@@ -40,9 +40,9 @@ export function contextSection(r: VariantResult): string[] {
     const cells = entries.map(([path, points]) => {
       const p = points[i];
       if (!p) return '– | – | –';
-      const bandwidth = path === 'node' ? r.bandwidth.nativeAll : r.bandwidth.browser;
+      const bandwidth = pathBandwidth(r, path);
       const bytes = bytesPerStep(r.weights, p.position + (k - 2) / 2);
-      const shareText = bandwidth ? `${Math.round(ceilingShare(pointRate(p), bytes, bandwidth.bytesPerSecond) * 100)}%` : '–';
+      const shareText = bandwidth === null ? '–' : `${Math.round(ceilingShare(pointRate(p), bytes, bandwidth) * 100)}%`;
       return `${fmt(pointRate(p))} | ${shareText} | ${fmt((p.prefillTokens * 1000) / p.prefillMs)}`;
     });
     lines.push(`| ${r.sweep.plan.positions[i]} | ${cells.join(' | ')} |`);

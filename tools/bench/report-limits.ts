@@ -1,5 +1,5 @@
 /** The engine benchmark report: the bandwidth ceiling, and where a decode step's time goes. */
-import { PATH_LABELS, decodeMedian, gbps, mb, roundBytesPerToken } from './report-speed';
+import { PATH_LABELS, decodeMedian, gbps, mb, pathBandwidth, roundBytesPerToken } from './report-speed';
 import { fmt } from './round-stats';
 import type { StepProfile } from './step-profile';
 import { ceilingTokensPerSecond } from './traffic';
@@ -14,8 +14,9 @@ export function ceilingTable(results: readonly VariantResult[], tokens: number):
     const w = r.weights;
     const bytes = roundBytesPerToken(r, tokens);
     const { browser, nativeOne, nativeAll } = r.bandwidth;
+    const native = pathBandwidth(r, 'node');
     lines.push(
-      `| ${r.modelId} | ${r.dtype} | ${r.device} | ${mb(w.streamedBytes)} | ${(w.gatheredRowBytes / 1024).toFixed(1)} | ${(w.kvBytesPerPosition / 1024).toFixed(1)} | ${mb(bytes)} | ${gbps(browser?.bytesPerSecond)} (${browser?.threads ?? '–'}) | ${gbps(nativeOne?.bytesPerSecond)} / ${gbps(nativeAll?.bytesPerSecond)} (${nativeAll?.threads ?? '–'}) | ${fmt(browser ? ceilingTokensPerSecond(browser.bytesPerSecond, bytes) : null)} | ${fmt(nativeAll ? ceilingTokensPerSecond(nativeAll.bytesPerSecond, bytes) : null)} | ${w.nodes} |`,
+      `| ${r.modelId} | ${r.dtype} | ${r.device} | ${mb(w.streamedBytes)} | ${(w.gatheredRowBytes / 1024).toFixed(1)} | ${(w.kvBytesPerPosition / 1024).toFixed(1)} | ${mb(bytes)} | ${gbps(browser?.bytesPerSecond)} (${browser?.threads ?? '–'}) | ${gbps(nativeOne?.bytesPerSecond)} / ${gbps(nativeAll?.bytesPerSecond)} (${nativeAll?.threads ?? '–'}) | ${fmt(browser ? ceilingTokensPerSecond(browser.bytesPerSecond, bytes) : null)} | ${fmt(native === null ? null : ceilingTokensPerSecond(native, bytes))} | ${w.nodes} |`,
     );
   }
   return lines;

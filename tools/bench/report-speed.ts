@@ -33,11 +33,20 @@ export function roundBytesPerToken(r: VariantResult, tokens: number): number {
   return meanBytesPerDecodedToken(r.weights, r.measured?.promptTokens ?? 0, tokens);
 }
 
-/** Share of the bandwidth ceiling of a path's median decode rate (browser paths: the worker's bandwidth). */
+/**
+ * The bandwidth (bytes/s) that bounds a path: the bare worker's for the browser paths; natively
+ * the higher of one thread and every core (a busy machine can make all cores read less than one).
+ */
+export function pathBandwidth(r: VariantResult, path: Rated): number | null {
+  if (path !== 'node') return r.bandwidth.browser?.bytesPerSecond ?? null;
+  const native = [r.bandwidth.nativeOne?.bytesPerSecond, r.bandwidth.nativeAll?.bytesPerSecond].filter((b) => b !== undefined);
+  return native.length ? Math.max(...native) : null;
+}
+
+/** Share of the bandwidth ceiling of a path's median decode rate. */
 export function pathCeilingShare(r: VariantResult, path: Rated, tokens: number): number | null {
-  const bandwidth = path === 'node' ? r.bandwidth.nativeAll : r.bandwidth.browser;
-  if (!bandwidth) return null;
-  return ceilingShare(decodeMedian(r, path), roundBytesPerToken(r, tokens), bandwidth.bytesPerSecond);
+  const bandwidth = pathBandwidth(r, path);
+  return bandwidth === null ? null : ceilingShare(decodeMedian(r, path), roundBytesPerToken(r, tokens), bandwidth);
 }
 
 /** Long form: one line per variant and path. */

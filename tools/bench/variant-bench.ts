@@ -73,8 +73,11 @@ async function attempt<T>(result: VariantResult, what: string, part: () => Promi
   }
 }
 
-async function measureBandwidth(page: Page, result: VariantResult, bytes: number): Promise<void> {
-  result.bandwidth.browser = await attempt(result, 'browser bandwidth', () => callPage(page, 'bandwidth', { name: 'bare', bytes }));
+async function measureBandwidth(page: Page, open: OpenPaths, result: VariantResult, bytes: number): Promise<void> {
+  // In a bare loop's worker: a thread like the app's inference worker.
+  const worker = open.paths.find((p) => BARE_PATHS.includes(p));
+  if (worker)
+    result.bandwidth.browser = await attempt(result, 'browser bandwidth', () => callPage(page, 'bandwidth', { name: worker, bytes }));
   result.bandwidth.nativeOne = await attempt(result, 'native bandwidth', () => measureNativeBandwidth(bytes, 1));
   const threads = os.availableParallelism();
   const all = await attempt(result, 'native bandwidth, all cores', () => measureNativeBandwidth(bytes, threads));
@@ -128,10 +131,15 @@ export async function benchVariant(page: Page, job: VariantJob): Promise<Variant
     ...(externalData ? { externalData } : {}),
   };
   const ref = folder.bundled ? undefined : folderModelRef(folder, variant, device, baseUrl);
-  const open = await attempt(result, 'loading the paths', () => openPaths(page, paths, request, ref, folder));
+  const failedToLoad = (path: Path, error: unknown): void => {
+    result.errors.push(`loading ${path}: ${errorMessage(error)}`);
+    console.error(`  ${path} could not load: ${errorMessage(error)}`);
+  };
+  const open = await attempt(result, 'loading the paths', () => openPaths(page, paths, request, ref, folder, failedToLoad));
   if (open) {
+    result.paths = [...open.paths];
     try {
-      if (!options.skip.has('bandwidth')) await measureBandwidth(page, result, options.bandwidthBytes);
+      if (!options.skip.has('bandwidth')) await measureBandwidth(page, open, result, options.bandwidthBytes);
       result.measured = await attempt(result, 'rounds', () => measureRounds(open, options.rounds));
       await profileAndSweep(page, open, result, job);
     } finally {
