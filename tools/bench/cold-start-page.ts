@@ -23,39 +23,68 @@ const now = (): number => performance.timeOrigin + performance.now();
 
 type MemoryMeasuring = Performance & { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> };
 
-/** Polls the heap until the returned function is called; that resolves with the peak. */
-function watchHeap(measure: () => Promise<{ bytes: number }>, baselineBytes: number): () => Promise<HeapPeak> {
-  const peak: HeapPeak = { baselineBytes, peakBytes: baselineBytes, samples: 0, measureMs: 0 };
-  const state = { running: true };
-  const loop = (async () => {
-    while (state.running) {
-      const start = now();
-      const { bytes } = await measure();
-      peak.measureMs += now() - start;
-      peak.samples++;
-      peak.peakBytes = Math.max(peak.peakBytes, bytes);
-      await new Promise((r) => setTimeout(r, HEAP_POLL_MS));
-    }
-  })();
-  return async () => {
-    state.running = false;
-    await loop;
-    return peak;
-  };
+/**
+ * The heap's peak over a load: a poll every HEAP_POLL_MS, and a sample at each phase change (the
+ * session exists, the warm-up is done, the answer is in), so a fast load is not missed between polls.
+ */
+class HeapWatch {
+  private readonly peak: HeapPeak;
+  private readonly pending = new Set<Promise<void>>();
+  private running = true;
+  private readonly loop: Promise<void>;
+
+  constructor(
+    private readonly measure: () => Promise<{ bytes: number }>,
+    baselineBytes: number,
+  ) {
+    this.peak = { baselineBytes, peakBytes: baselineBytes, samples: 0, measureMs: 0 };
+    this.loop = (async () => {
+      while (this.running) {
+        await this.sample();
+        await new Promise((r) => setTimeout(r, HEAP_POLL_MS));
+      }
+    })();
+  }
+
+  /** One measurement now; resolves when it is in. */
+  sample(): Promise<void> {
+    const start = now();
+    const done = this.measure()
+      .then(({ bytes }) => {
+        this.peak.measureMs += now() - start;
+        this.peak.samples++;
+        this.peak.peakBytes = Math.max(this.peak.peakBytes, bytes);
+      })
+      // A measurement the browser refuses leaves the peak as it was (`samples` says how many counted).
+      .catch(() => undefined);
+    this.pending.add(done);
+    return done.finally(() => this.pending.delete(done));
+  }
+
+  async stop(): Promise<HeapPeak> {
+    this.running = false;
+    await this.loop;
+    await Promise.all(this.pending);
+    return this.peak;
+  }
 }
 
 async function timedLoad(createWorker: () => Worker, ref: ModelRef, request: AppRequest, pollHeap: boolean): Promise<LoadTimeline> {
   const measure = pollHeap ? (performance as MemoryMeasuring).measureUserAgentSpecificMemory?.bind(performance) : undefined;
-  const stopHeap = measure ? watchHeap(measure, (await measure()).bytes) : null;
+  const heapWatch = measure ? new HeapWatch(measure, (await measure()).bytes) : null;
   const engine = new BrowserEngine({ createWorker });
   const events: LoadTimeline['events'] = [];
   const onProgress = (p: LoadProgress): void => {
     const at = now();
-    events.push(
-      p.phase === 'download'
-        ? { at, phase: p.phase, file: p.file, fromCache: p.fromCache, loaded: p.loaded, total: p.total }
-        : { at, phase: p.phase },
-    );
+    if (p.phase !== 'download') {
+      events.push({ at, phase: p.phase });
+      void heapWatch?.sample();
+      return;
+    }
+    // A large file reports every chunk: of a run of events for one file, the first and the latest are kept.
+    const sameFile = (e: LoadTimeline['events'][number] | undefined): boolean => e?.phase === 'download' && e.file === p.file;
+    if (sameFile(events.at(-1)) && sameFile(events.at(-2))) events.pop();
+    events.push({ at, phase: p.phase, file: p.file, fromCache: p.fromCache, loaded: p.loaded, total: p.total });
   };
   let timeline: Omit<LoadTimeline, 'heap'>;
   let heap: HeapPeak | null;
@@ -68,11 +97,13 @@ async function timedLoad(createWorker: () => Worker, ref: ModelRef, request: App
     for await (const event of engine.chat([{ role: 'user', content: request.prompt }], greedyParams(2))) {
       if (event.type === 'token' && firstTokenAt === null) firstTokenAt = now();
     }
+    // While the worker still holds the model.
+    await heapWatch?.sample();
     timeline = { startAt, events, loadedAt, firstRequestAt, firstTokenAt };
   } finally {
     engine.terminate();
     // Stopped on failure too, or the polling would go on for the life of the page.
-    heap = stopHeap ? await stopHeap() : null;
+    heap = heapWatch ? await heapWatch.stop() : null;
   }
   return { ...timeline, heap };
 }

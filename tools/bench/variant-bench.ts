@@ -93,6 +93,12 @@ async function profileAndSweep(page: Page, open: OpenPaths, result: VariantResul
   }
   if (options.skip.has('sweep') || options.contextMax === 0) return;
   const plan = planSweep(folder.window, options.contextMax, options.contextStep, options.contextTokens);
+  if (!plan.positions.length) {
+    result.errors.push(
+      `context sweep: no position fits a window of ${folder.window} tokens with ${options.contextTokens} tokens to decode`,
+    );
+    return;
+  }
   result.sweep = { plan, points: {} };
   for (const path of options.sweepPaths.filter((p) => open.paths.includes(p))) {
     console.log(`  context sweep on ${path}: ${plan.positions.length} points to ${plan.positions.at(-1) ?? 0}…`);
