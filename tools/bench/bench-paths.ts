@@ -34,6 +34,8 @@ export interface Measured {
 
 export interface OpenPaths {
   paths: readonly Path[];
+  /** How long each path took to load, ms (one after the other, so no two competed). */
+  loadMs: Partial<Record<Path, number>>;
   node: NodePath | null;
   round(path: Path): Promise<RoundTimes>;
   close(): Promise<void>;
@@ -56,6 +58,7 @@ export async function openPaths(
   const opened: Path[] = [];
   const open: OpenPaths = {
     paths: opened,
+    loadMs: {},
     get node() {
       return node;
     },
@@ -73,6 +76,7 @@ export async function openPaths(
   };
   const withRef = ref ? { ref } : {};
   for (const path of paths) {
+    const start = performance.now();
     try {
       if (path === 'node') node = await openNode(folder, request);
       else if (path === 'app') await callPage(page, 'openApp', { ...request, ...withRef, name: path });
@@ -80,6 +84,7 @@ export async function openPaths(
       else if (path === 'runner') await callPage(page, 'openRunner', { ...request, ...withRef, name: path });
       else await callPage(page, 'openBare', { ...request, name: path, ortBuild: path === 'plain' || path === 'jspi' ? path : 'asyncify' });
       opened.push(path);
+      open.loadMs[path] = performance.now() - start;
     } catch (error) {
       onFailure(path, error);
     }

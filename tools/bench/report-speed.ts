@@ -52,15 +52,15 @@ export function pathCeilingShare(r: VariantResult, path: Rated, tokens: number):
 /** Long form: one line per variant and path. */
 export function pathTable(results: readonly VariantResult[], tokens: number): string[] {
   const lines = [
-    '| model | dtype | device | path | decode tok/s | prefill tok/s | TTFT ms | % of bandwidth ceiling |',
-    '|---|---|---|---|---:|---:|---:|---:|',
+    '| model | dtype | device | path | decode tok/s | prefill tok/s | TTFT ms | % of bandwidth ceiling | load ms |',
+    '|---|---|---|---|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     const figures = r.measured?.figures ?? {};
     for (const path of Object.keys(figures) as Rated[]) {
       const f = figures[path]!;
       lines.push(
-        `| ${rowKey(r)} | ${PATH_LABELS[path]} | ${fmt(median(f.decode))} | ${fmt(median(f.prefill))} | ${fmt(median(f.ttft))} | ${pct(pathCeilingShare(r, path, tokens))} |`,
+        `| ${rowKey(r)} | ${PATH_LABELS[path]} | ${fmt(median(f.decode))} | ${fmt(median(f.prefill))} | ${fmt(median(f.ttft))} | ${pct(pathCeilingShare(r, path, tokens))} | ${fmt(r.loadMs[path === 'appWorker' ? 'app' : path])} |`,
       );
     }
   }

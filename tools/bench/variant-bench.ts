@@ -32,6 +32,8 @@ export interface VariantResult {
   fileBytes: number;
   weights: OnnxWeights;
   paths: Path[];
+  /** Each path's load, ms, as the driver saw it (bare loops: model files from the server, ORT's wasm start, session). */
+  loadMs: Partial<Record<Path, number>>;
   measured: Measured | null;
   bandwidth: {
     /** One thread of the bare worker, WASM SIMD loads; `threads` is ORT's WASM thread count there. */
@@ -119,6 +121,7 @@ export async function benchVariant(page: Page, job: VariantJob): Promise<Variant
     fileBytes: variantBytes(variant),
     weights: readOnnxWeights(`${folder.dir}/${main.path}`),
     paths,
+    loadMs: {},
     measured: null,
     bandwidth: { browser: null, nativeOne: null, nativeAll: null },
     profiles: {},
@@ -144,6 +147,7 @@ export async function benchVariant(page: Page, job: VariantJob): Promise<Variant
   const open = await attempt(result, 'loading the paths', () => openPaths(page, paths, request, ref, folder, failedToLoad));
   if (open) {
     result.paths = [...open.paths];
+    result.loadMs = open.loadMs;
     try {
       if (!options.skip.has('bandwidth')) await measureBandwidth(page, open, result, options.bandwidthBytes);
       result.measured = await attempt(result, 'rounds', () => measureRounds(open, options.rounds));
