@@ -13,12 +13,12 @@
  * the quartiles. bare / bare2 (a second bare loop in a worker of its own) is an A/A control: the
  * resolution of the whole measurement on a shared machine.
  *
- * Per variant it also reports: prefill tok/s and time to first token; memory bandwidth (WASM SIMD
- * loads in the bare worker, memchr natively) and bytes read per decoded token, as "% of the
- * bandwidth ceiling" (traffic.ts, onnx-weights.ts); a step profile (step-profile.ts: ORT's run,
- * the tensor copies to and from the wasm heap, transformers.js' loop); decode tok/s against context
- * position (context-plan.ts); the app's cold and warm load from the page (cold-start-page.ts).
- * Targets are printed next to the results, never asserted.
+ * Per variant it also reports: prefill tok/s, time to first token and each path's load time;
+ * memory bandwidth (WASM SIMD loads in the bare worker, memchr natively) and bytes read per
+ * decoded token, as "% of the bandwidth ceiling" (traffic.ts, onnx-weights.ts); a step profile
+ * (step-profile.ts: ORT's run, the tensor copies to and from the wasm heap, transformers.js'
+ * loop); decode tok/s against context position (context-plan.ts); the app's cold and warm load
+ * from the page (cold-start-page.ts). Targets are printed next to the results, never asserted.
  *
  *   npm run bench:engine -- [options]
  *
