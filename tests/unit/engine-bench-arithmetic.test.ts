@@ -36,15 +36,18 @@ describe('bytes per token and the bandwidth ceiling', () => {
 });
 
 describe('the context sweep plan', () => {
-  it('visits 0 (a one-token prompt), step, 2 step, ... while the answer still fits the window', () => {
-    expect(planSweep(512, 4096, 256, 16).positions).toEqual([1, 256]); // 512 + 16 > 512
+  it('visits 0 (a one-token prompt), step, 2 step, ... and last the latest start whose answer fits the window', () => {
+    expect(planSweep(512, 4096, 256, 16).positions).toEqual([1, 256, 496]); // 512 + 16 > 512; 496 + 16 = 512
     const full = planSweep(4096, 4096, 256, 16).positions;
-    expect(full).toHaveLength(16);
-    expect(full.at(-1)).toBe(3840);
+    expect(full).toHaveLength(17);
+    expect(full.slice(-2)).toEqual([3840, 4080]);
+    // No last point too close to the previous one: its answer would overlap that point's.
+    expect(planSweep(520, 4096, 256, 16).positions).toEqual([1, 256, 504]);
+    expect(planSweep(280, 4096, 256, 16).positions).toEqual([1, 256]); // 264 is within 16 of 256
   });
 
   it('is capped by --context-max below the window', () => {
-    expect(planSweep(32768, 1000, 256, 16).positions).toEqual([1, 256, 512, 768]); // 768 + 16 <= 1000
+    expect(planSweep(32768, 1000, 256, 16).positions).toEqual([1, 256, 512, 768, 984]);
     expect(planSweep(32768, 0, 256, 16).positions).toEqual([]);
   });
 

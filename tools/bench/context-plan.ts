@@ -19,9 +19,10 @@ export class SweepPlanError extends Error {
 }
 
 /**
- * Positions 0, step, 2 step, ... while a point's decoding still fits in `min(window, cap)`.
- * `decodeTokens` must be below `step`: each point's answer stays in the context the next point
- * extends, so it has to end before the next position.
+ * Positions 0, step, 2 step, ... while a point's decoding still fits in `min(window, cap)`, and a
+ * last one as close to that limit as a point can start (its answer ends at the limit). `decodeTokens`
+ * must be below `step`: each point's answer stays in the context the next point extends, so it
+ * has to end before the next position.
  */
 export function planSweep(window: number, cap: number, step: number, decodeTokens: number): SweepPlan {
   if (!(step > 0 && Number.isInteger(step))) throw new SweepPlanError(`--context-step must be a positive whole number (got ${step})`);
@@ -34,6 +35,9 @@ export function planSweep(window: number, cap: number, step: number, decodeToken
   const limit = Math.min(window, cap);
   const positions: number[] = [];
   for (let p = 0; Math.max(p, 1) + decodeTokens <= limit; p += step) positions.push(Math.max(p, 1));
+  const last = positions.at(-1);
+  const end = limit - decodeTokens;
+  if (last !== undefined && end > last + decodeTokens) positions.push(end);
   return { positions, decodeTokens };
 }
 

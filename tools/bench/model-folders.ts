@@ -58,7 +58,8 @@ function readFolder(id: string, dir: string, bundled: boolean): ModelFolder {
   if (!Number.isFinite(window)) throw new ModelFolderError(`${configPath} has no max_position_embeddings: the context window is unknown`);
   const shared = fs
     .readdirSync(dir)
-    .filter((f) => /\.(json|txt)$/.test(f) && fs.statSync(path.join(dir, f)).isFile())
+    // models.json: a catalog a builder may leave next to the model; the app never fetches it.
+    .filter((f) => /\.(json|txt)$/.test(f) && f !== 'models.json' && fs.statSync(path.join(dir, f)).isFile())
     .map((f) => ({ path: f, bytes: fs.statSync(path.join(dir, f)).size }));
   const variants = BENCH_DTYPES.flatMap((d) => variantOf(dir, d) ?? []);
   if (!variants.length)
