@@ -23,6 +23,8 @@ export function contextSection(r: VariantResult): string[] {
   const lines = [
     `#### ${r.modelId} ${r.dtype} on ${r.device}: decode tok/s against context (${k} tokens per point)`,
     '',
+    'One path after the other (not alternated like the rounds), so compare the shape of a curve more than two curves.',
+    '',
     '```',
     ...plotLines(
       entries.map(

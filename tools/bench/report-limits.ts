@@ -19,6 +19,11 @@ export function ceilingTable(results: readonly VariantResult[], tokens: number):
       `| ${r.modelId} | ${r.dtype} | ${r.device} | ${mb(w.streamedBytes)} | ${(w.gatheredRowBytes / 1024).toFixed(1)} | ${(w.kvBytesPerPosition / 1024).toFixed(1)} | ${mb(bytes)} | ${gbps(browser?.bytesPerSecond)} (${browser?.threads ?? '–'}) | ${gbps(nativeOne?.bytesPerSecond)} / ${gbps(nativeAll?.bytesPerSecond)} (${nativeAll?.threads ?? '–'}) | ${fmt(browser ? ceilingTokensPerSecond(browser.bytesPerSecond, bytes) : null)} | ${fmt(native === null ? null : ceilingTokensPerSecond(native, bytes))} | ${w.nodes} |`,
     );
   }
+  if (results.some((r) => (r.bandwidth.browser?.threads ?? 1) > 1))
+    lines.push(
+      '',
+      'ORT runs more than one WASM thread here, but the browser bandwidth is one thread’s: browser shares of the ceiling are upper bounds.',
+    );
   return lines;
 }
 
