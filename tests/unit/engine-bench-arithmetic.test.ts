@@ -9,6 +9,7 @@ import { OVERLAP_MARK, plotLines } from '../../tools/bench/ascii-plot';
 import { BenchOptionsError, defaultPaths, LARGE_VARIANT_BYTES, parseBenchOptions } from '../../tools/bench/bench-options';
 import { extendTo, planSweep, SweepPlanError } from '../../tools/bench/context-plan';
 import { loadPhases, type LoadTimeline } from '../../tools/bench/load-phases';
+import { plainVerdict } from '../../tools/bench/report-load';
 import { decodeRate, prefillRate, timeToFirstToken } from '../../tools/bench/round-stats';
 import { summarizeSteps, type RunRecord } from '../../tools/bench/step-profile';
 import { bytesPerStep, ceilingShare, ceilingTokensPerSecond, meanBytesPerDecodedToken } from '../../tools/bench/traffic';
@@ -166,6 +167,16 @@ describe('the text plot', () => {
     ]);
     expect(lines[0]).toContain(OVERLAP_MARK);
     expect(plotLines([{ mark: 'b', points: [] }])).toEqual(['(no data)']);
+  });
+});
+
+describe('the plain ORT build, by the numbers', () => {
+  it('is worth serving only when it decodes at least 5% faster than asyncify', () => {
+    expect(plainVerdict(1.2, '14', '3.5')).toMatch(/^plain decodes 20% faster than asyncify: worth serving/);
+    expect(plainVerdict(0.82, '14', '3.5')).toMatch(/^plain decodes 18% slower than asyncify \(0\.82\): keep asyncify alone/);
+    expect(plainVerdict(1.02, '14', '3.5')).toMatch(
+      /^plain is within 5% of asyncify \(1\.02\): not worth a second 14 MB wasm \(3\.5 MB gzip\)/,
+    );
   });
 });
 
