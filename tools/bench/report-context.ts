@@ -23,16 +23,14 @@ export function contextSection(r: VariantResult): string[] {
   const lines = [
     `#### ${r.modelId} ${r.dtype} on ${r.device}: decode tok/s against context (${k} tokens per point)`,
     '',
-    'One path after the other (not alternated like the rounds), so compare the shape of a curve more than two curves.',
+    'One path after the other (not alternated like the rounds), so compare the shape of a curve more than two curves; each plot is scaled to its own path.',
     '',
     '```',
-    ...plotLines(
-      entries.map(
-        ([path, points]) =>
-          ({ mark: MARKS[path] ?? '?', points: points.map((p) => ({ x: p.position, y: pointRate(p) })) }) satisfies PlotSeries,
-      ),
-    ),
-    `  ${entries.map(([path]) => `${MARKS[path] ?? '?'} = ${PATH_LABELS[path]}`).join(', ')}; x: context tokens`,
+    ...entries.flatMap(([path, points]) => [
+      `${PATH_LABELS[path]}, decode tok/s (x: context tokens)`,
+      ...plotLines([{ mark: MARKS[path] ?? '*', points: points.map((p) => ({ x: p.position, y: pointRate(p) })) } satisfies PlotSeries]),
+      '',
+    ]),
     '```',
     '',
   ];
