@@ -10,12 +10,14 @@
  *   resolution of the whole measurement).
  * - plain, jspi: the bare loop on ORT's plain and JSPI wasm builds (see profiled-ort.ts).
  * - node: transformers.js on onnxruntime-node in this process.
+ *
+ * The bare loops and the runner alone run on the benchmark's profiled ORT factory (profiled-ort.ts:
+ * two clock reads a step) so that they can be profiled; the app runs on its own, unwrapped.
  */
 import type { Page } from 'playwright-core';
 import type { ModelRef } from '../../src/engine/engine-types';
 import { callPage } from './bench-browser';
 import type { BareRequest, Path, Rated, RoundTimes } from './bench-types';
-
 import type { ModelFolder } from './model-folders';
 import { openNode, type NodePath } from './node-path';
 import { decodeRate, prefillRate, timeToFirstToken } from './round-stats';
