@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DTYPES, formatPath } from '../catalog/schema';
 import type { BackendKind } from '../engine/engine-types';
 import { errorMessage } from '../errors/error-message';
+import { expectationFields } from './expectations';
 
 /** The engine's backends, as a tuple zod can check against. */
 export const BACKENDS = ['webgpu', 'wasm', 'gateway'] as const satisfies readonly BackendKind[];
@@ -22,13 +23,17 @@ export const chatMessageSchema = z.strictObject({
   content: z.string(),
 });
 
-/** One prompt: a conversation whose last message is the user's, answered by the model. */
+/**
+ * One prompt: a conversation whose last message is the user's, answered by the model; with
+ * optional expectations (reference answer, facets, length limits, task) that score its answers.
+ */
 export const benchPromptSchema = z.strictObject({
   id: z.string().min(1, 'must not be empty'),
   messages: z
     .array(chatMessageSchema)
     .min(1, 'needs at least one message')
     .refine((m) => m[m.length - 1]?.role === 'user', { message: 'the last message must be from the user' }),
+  ...expectationFields,
 });
 
 const promptList = z
