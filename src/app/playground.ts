@@ -71,6 +71,8 @@ export interface PlaygroundServices {
   saveGateway?: (settings: GatewaySettings) => void;
   /** Where variant measurements are kept (default: localStorage; null: this session only). */
   measurementStorage?: Pick<Storage, 'getItem' | 'setItem'> | null;
+  /** The gateway process's resident memory, where the gateway reports it (the benchmark's memory column). */
+  gatewayMemory?: (signal: AbortSignal) => Promise<number | null>;
   /** Where reference prices and device power are kept (default: localStorage; null: this session only). */
   estimateStorage?: Pick<Storage, 'getItem' | 'setItem'> | null;
 }
@@ -141,6 +143,9 @@ export class Playground {
       capabilities: services.capabilities,
       measurements: this.measurements,
       store: services.benchRuns,
+      weights: services.weights,
+      baseUrl: services.baseUrl,
+      gatewayMemory: services.gatewayMemory,
     });
     this.cache = new CacheManager({ weights: services.weights, baseUrl: services.baseUrl, catalog, settings, slots: [primary] });
     this.estimates = new EstimateSettingsStore(services.estimateStorage);

@@ -112,6 +112,17 @@ export const benchEnvironmentSchema = z.strictObject({
   appVersion: z.string(),
 });
 
+/** What a target occupied while it answered; each figure null when it could not be had, and `notes` says why. */
+export const targetResourcesSchema = z.strictObject({
+  /** The page's memory, workers included (performance.measureUserAgentSpecificMemory), during the target's answers. */
+  pageMemoryBytes: count.nullable(),
+  /** The bytes of the files that ran, as stored in this browser's weight cache; null for a gateway target. */
+  diskBytes: count.nullable(),
+  /** The gateway process's resident set size, when its /status reports one; null for a browser target. */
+  gatewayRssBytes: count.nullable(),
+  notes: z.array(z.string()),
+});
+
 /** How one target went, and what actually ran for it. */
 export const targetResultSchema = z.strictObject({
   target: benchTargetSchema,
@@ -123,6 +134,8 @@ export const targetResultSchema = z.strictObject({
   /** "WebGPU · google · swiftshader", "gateway · http://…" */
   detail: z.string(),
   files: z.array(z.strictObject({ path: z.string().min(1), sha256: z.string().nullable() })),
+  /** Absent in runs saved before it was measured, and for targets that never answered. */
+  resources: targetResourcesSchema.optional(),
 });
 
 export const benchRunSchema = z.strictObject({
@@ -143,6 +156,7 @@ export type RunDtype = z.infer<typeof runDtypeSchema>;
 export type BenchSample = z.infer<typeof benchSampleSchema>;
 export type BenchEnvironment = z.infer<typeof benchEnvironmentSchema>;
 export type TargetResult = z.infer<typeof targetResultSchema>;
+export type TargetResources = z.infer<typeof targetResourcesSchema>;
 export type BenchRun = z.infer<typeof benchRunSchema>;
 
 /** Thrown when imported or stored benchmark data does not match; `issues` name each bad field. */
