@@ -269,6 +269,7 @@ export class BenchSession extends Notifier {
       wasmThreads: caps.wasmThreads,
       crossOriginIsolated: caps.crossOriginIsolated,
       appVersion: version,
+      deviceMemoryGiB: caps.deviceMemoryGiB,
     };
   }
 }

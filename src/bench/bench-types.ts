@@ -110,6 +110,8 @@ export const benchEnvironmentSchema = z.strictObject({
   wasmThreads: count.nullable(),
   crossOriginIsolated: z.boolean(),
   appVersion: z.string(),
+  /** navigator.deviceMemory (GiB, rounded down, at most 8); null when the browser does not say, absent in older runs. */
+  deviceMemoryGiB: finite.nonnegative('must not be negative').nullable().optional(),
 });
 
 /** What a target occupied while it answered; each figure null when it could not be had, and `notes` says why. */

@@ -87,13 +87,13 @@ export function estimateEnergy(answers: readonly BenchSample[], watts: number): 
   return { watts, totalJ, perAnswerJ: totalJ / timed.length, per1kTokensJ: tokens > 0 ? (totalJ / tokens) * 1000 : null };
 }
 
-/** "$0.0042", "$1.23", "$0": two significant digits below a cent, else cents. */
+/** "$0.0042", "$0.025", "$1.23", "$0": two significant digits below a dollar, else cents. */
 export function formatUsd(usd: number | null): string {
   if (usd === null || !Number.isFinite(usd)) return '–';
   if (usd === 0) return '$0';
   // toPrecision switches to exponent notation below 1e-6.
   if (usd < 1e-6) return '< $0.000001';
-  if (usd < 0.01) return `$${usd.toPrecision(2)}`;
+  if (usd < 1) return `$${usd.toPrecision(2)}`;
   return `$${usd.toFixed(2)}`;
 }
 

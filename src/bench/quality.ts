@@ -30,6 +30,15 @@ export interface QualitySummary {
   length: { within: number; of: number };
 }
 
+/** The summary of no scored answer. */
+export const NO_QUALITY: QualitySummary = Object.freeze({
+  score: null,
+  scored: 0,
+  exact: { hits: 0, of: 0 },
+  facets: { found: 0, of: 0 },
+  length: { within: 0, of: 0 },
+});
+
 /** Scores of these samples' answers; only `task`'s prompts when a task is given. */
 export function summarizeQuality(samples: readonly BenchSample[], prompts: readonly BenchPrompt[], task?: Task): QualitySummary {
   const byId = new Map(prompts.map((p) => [p.id, p]));

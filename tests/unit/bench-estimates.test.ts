@@ -85,8 +85,10 @@ describe('estimateEnergy', () => {
 });
 
 describe('formatting', () => {
-  it('writes dollars with cents, or two significant digits below a cent', () => {
+  it('writes dollars with cents, or two significant digits below a dollar', () => {
     expect(formatUsd(3)).toBe('$3.00');
+    expect(formatUsd(0.025)).toBe('$0.025');
+    expect(formatUsd(0.5)).toBe('$0.50');
     expect(formatUsd(0.0042)).toBe('$0.0042');
     expect(formatUsd(0.000123)).toBe('$0.00012');
     expect(formatUsd(4e-8)).toBe('< $0.000001');
