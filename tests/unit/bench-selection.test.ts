@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsvText } from '../../src/bench/csv';
 import { buildSelection, runTasks } from '../../src/bench/selection';
+import { qualityScatter } from '../../src/bench/selection-chart';
 import { selectionToCsv } from '../../src/bench/selection-csv';
 import { selectionToMarkdown } from '../../src/bench/selection-markdown';
 import type { BenchPrompt, BenchRun, TargetResult } from '../../src/bench/bench-types';
@@ -206,5 +207,19 @@ describe('several tasks', () => {
     const [header, row] = parseCsvText(selectionToCsv(report));
     const record = Object.fromEntries(header!.map((h, i) => [h, row![i]]));
     expect(record).toMatchObject({ quality: '0.75', quality_chat: '0.5', quality_code: '1', recommended_for: 'chat' });
+  });
+});
+
+describe('qualityScatter', () => {
+  it('plots each scored target at its mean answer time and quality in percent, and names the rest', () => {
+    const withUnscored = { ...selectionRun, samples: [...selectionRun.samples, sample({ dtype: 'fp32', promptId: 'other', totalMs: 50 })] };
+    // 1M: (200 ms, 50%); 3M: (300 ms, 100%); the fp32 target answered a prompt that is not in the set, so it has no score.
+    expect(qualityScatter(buildSelection(withUnscored, catalog, estimates))).toEqual({
+      points: [
+        { label: 'pocket-chat-1m · WASM q8', x: 200, y: 50 },
+        { label: 'pocket-chat-3m · WASM q8', x: 300, y: 100 },
+      ],
+      unplotted: ['pocket-chat-1m · WASM fp32'],
+    });
   });
 });
