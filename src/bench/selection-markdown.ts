@@ -112,6 +112,9 @@ function noteLines(run: BenchRun, report: SelectionReport): string[] {
       ? '- Deterministic: greedy decoding (temperature 0, seed 0), so the same model gives the same answers, and scores, on every run.'
       : `- Sampled at temperature ${run.plan.temperature} (seed 0): answers, and their scores, can differ between runs and backends.`,
   );
+  for (const t of run.targets.filter((x) => x.status !== 'ok')) {
+    lines.push(`- ${cell(t.target.modelId)} on ${t.target.backend}: ${t.status}${t.message ? ` — ${cell(t.message)}` : ''}`);
+  }
   for (const row of report.rows) for (const note of row.resources?.notes ?? []) lines.push(`- ${cell(row.label)}: ${cell(note)}`);
   return lines;
 }

@@ -125,6 +125,19 @@ describe('selectionToMarkdown', () => {
     expect(markdown).toContain('Deterministic: greedy decoding (temperature 0, seed 0)');
   });
 
+  it('names the targets that did not finish, and why', () => {
+    const failed: TargetResult = {
+      ...result('pocket-chat-3m', undefined),
+      target: { modelId: 'phi-4-mini', backend: 'gateway' },
+      status: 'failed',
+      message: 'nothing listens',
+    };
+    const withFailure = { ...selectionRun, targets: [...selectionRun.targets, failed] };
+    expect(selectionToMarkdown(withFailure, buildSelection(withFailure, catalog, estimates))).toContain(
+      '- phi-4-mini on gateway: failed — nothing listens',
+    );
+  });
+
   it('leaves cost and energy out, and says so, until a price and a power are set', () => {
     const plain = selectionToMarkdown(selectionRun, buildSelection(selectionRun, catalog, { prices: [], deviceWatts: null }));
     expect(plain).toContain('|Model|Backend|Quality|Latency mean|Latency p95|TTFT mean|TTFT p95|Decode tok/s|Memory|Disk|Licence|\n');

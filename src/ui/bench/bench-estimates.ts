@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { EstimateSettingsStore } from '../../app/estimate-settings';
 import { EXAMPLE_PRICE, type EstimateSettings } from '../../bench/estimates';
+import { BenchValidationError } from '../../bench/bench-types';
 import { errorMessage } from '../../errors/error-message';
 import { icons } from '../shared/icons';
 import { controls } from '../shared/styles';
@@ -17,6 +18,16 @@ function toDraft(settings: EstimateSettings): Draft {
     prices: settings.prices.map((p) => ({ name: p.name, input: String(p.inputPerMTok), output: String(p.outputPerMTok) })),
     watts: settings.deviceWatts === null ? '' : String(settings.deviceWatts),
   };
+}
+
+const FIELD_LABELS: Record<string, string> = { name: 'name', inputPerMTok: '$ / 1M input', outputPerMTok: '$ / 1M output' };
+
+/** "prices[1].inputPerMTok: must not be negative" -> "Price 2, $ / 1M input: must not be negative": the words on screen. */
+function fieldLabel(issue: string): string {
+  return issue
+    .replace(/^deviceWatts:/, 'Device power:')
+    .replace(/^prices\[(\d+)\]\.(\w+):/, (_, i: string, field: string) => `Price ${Number(i) + 1}, ${FIELD_LABELS[field] ?? field}:`)
+    .replace(/^prices:/, 'Prices:');
 }
 
 /** An empty field is "not a number", so the error names it, rather than counting as 0. */
@@ -56,7 +67,7 @@ export class BenchEstimates extends LitElement {
       });
       this.error = '';
     } catch (error) {
-      this.error = errorMessage(error).replace(/^Invalid estimate settings: /, '');
+      this.error = error instanceof BenchValidationError ? error.issues.map(fieldLabel).join('; ') : errorMessage(error);
     }
   }
 
