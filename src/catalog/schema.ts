@@ -58,6 +58,16 @@ const model = z
     contextLength: z.number().int().positive().nullable(),
     license: z.string().min(1),
     tasks: z.array(z.enum(TASKS)).min(1),
+    /**
+     * The system memory (GB) a device should have to run the model comfortably: a rough need
+     * written by hand, not measured; the benchmark recommends only models whose need this device
+     * meets. Absent: not stated, so not checked.
+     */
+    minRamGb: z
+      .number({ error: 'must be a number of gigabytes' })
+      .positive('must be more than 0 (leave it out when unknown)')
+      .max(4096, 'must be at most 4096 GB')
+      .optional(),
     /** The Foundry alias of the same model, so it can also run on the gateway (browser vs native). */
     gatewayAlias: z.string().min(1).optional(),
     /** Attention shape from config.json, for the KV-cache estimate of the fit check. */
