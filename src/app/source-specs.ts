@@ -1,0 +1,27 @@
+/**
+ * Whose tokens grounded prompts are counted in, and for what window: the loaded model's own
+ * tokenizer when it runs in this browser (its ref is the one the engine loaded), an estimate when
+ * a gateway runs it (the server keeps its tokenizer), and the embedding model to rank with.
+ */
+import type { CatalogModel } from '../catalog/schema';
+import type { ModelRef } from '../engine/engine-types';
+import type { Route } from '../engine/router';
+import type { RunPlan } from '../placement/plans';
+import type { TokenizerSpec } from '../rag/retrieval-types';
+
+/** The window assumed for a gateway model whose server does not say (most serve at least this). */
+export const ASSUMED_CONTEXT = 4096;
+
+/** Builds the engine reference of a browser model for a plan (catalog.ts' toModelRef, bound to the app's addresses). */
+export type ModelRefFor = (model: CatalogModel, plan: Pick<RunPlan, 'device' | 'dtype'>) => ModelRef;
+
+/** The tokenizer of the model `route` runs: its own in the browser, the estimate on a gateway. */
+export function tokenizerFor(route: Route | null, modelRef: ModelRefFor): TokenizerSpec {
+  if (!route?.plan) return { kind: 'estimate' };
+  return { kind: 'model', ref: modelRef(route.model, route.plan), label: `${route.model.name}'s tokenizer` };
+}
+
+/** The context window of the model `route` runs (or of `selected`, before one runs). */
+export function contextFor(route: Route | null, selected: CatalogModel | undefined): number {
+  return route?.loaded.contextLength ?? route?.model.contextLength ?? selected?.contextLength ?? ASSUMED_CONTEXT;
+}
