@@ -60,7 +60,15 @@ export async function runBenchmark(plan: BenchPlan, deps: RunnerDeps): Promise<B
     targets: targets.map((t) => ({ ...t })),
     samples: [...samples],
   });
-  const params: GenerationParams = { ...deps.baseParams, temperature: plan.temperature, maxNewTokens: plan.maxNewTokens, seed: 0 };
+  // Cold prompts: a prompt run again would otherwise start from the previous run's KV cache, and
+  // its TTFT and prefill would measure the cache, not the model.
+  const params: GenerationParams = {
+    ...deps.baseParams,
+    temperature: plan.temperature,
+    maxNewTokens: plan.maxNewTokens,
+    seed: 0,
+    reuseCache: false,
+  };
   let done = 0;
   // A function, not the property: the signal flips during awaits, which narrowing cannot see.
   const aborted = (): boolean => deps.signal.aborted;

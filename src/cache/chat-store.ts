@@ -14,6 +14,7 @@ const metrics = z.object({
   prefillTokensPerSec: z.number().nullable(),
   decodeTokensPerSec: z.number().nullable(),
   promptTokens: z.number(),
+  cachedPromptTokens: z.number().int().nonnegative().optional(),
   generatedTokens: z.number(),
   totalMs: z.number(),
   interTokenMs: z.array(z.number()),
@@ -34,6 +35,7 @@ const params = z.object({
   repetitionPenalty: z.number(),
   seed: z.number().nullable(),
   reasoningEffort: z.enum(REASONING_EFFORTS).optional(),
+  reuseCache: z.boolean().optional(),
 });
 
 const turn = z.object({

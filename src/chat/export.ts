@@ -28,7 +28,7 @@ function answerLine(turn: Turn): string {
       `TTFT ${formatMs(m.metrics.ttftMs)}`,
       `prefill ${formatRate(m.metrics.prefillTokensPerSec)}`,
       `decode ${formatRate(m.metrics.decodeTokensPerSec)}`,
-      `${m.metrics.promptTokens} prompt + ${m.metrics.generatedTokens} generated tokens`,
+      `${m.metrics.promptTokens} prompt${m.metrics.cachedPromptTokens ? ` (${m.metrics.cachedPromptTokens} from the cache)` : ''} + ${m.metrics.generatedTokens} generated tokens`,
       `total ${formatMs(m.metrics.totalMs)}`,
     );
     if (m.metrics.retrievalMs !== undefined) parts.push(`retrieval ${formatMs(m.metrics.retrievalMs)}`);

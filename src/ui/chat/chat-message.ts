@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { createRef, ref } from 'lit/directives/ref.js';
-import { formatMs, formatRate } from '../../metrics/answer-metrics';
+import { formatMs, formatRate, type AnswerMetrics } from '../../metrics/answer-metrics';
 import type { Turn } from '../../chat/conversation';
 import { StreamingMarkdown, type RenderStatus } from '../../render/streaming-markdown';
 import { copyText } from '../shared/clipboard';
@@ -27,6 +27,14 @@ export class RegenerateEvent extends Event {
 }
 
 const BACKEND_LABEL = { webgpu: 'WebGPU', wasm: 'WASM', gateway: 'Gateway' } as const;
+
+/** "58 prompt tokens, 42 of them from the previous answer's cache (not read again)". */
+function prefillTitle(m: AnswerMetrics): string {
+  const cached = m.cachedPromptTokens ?? 0;
+  return cached
+    ? `${m.promptTokens} prompt tokens, ${cached} of them from the previous answer's cache (not read again); the rate counts the ${m.promptTokens - cached} read`
+    : `${m.promptTokens} prompt tokens read`;
+}
 
 /** Copy buttons for code blocks are ours, added with DOM APIs after sanitizing, never parsed from model output. */
 function addCopyButtons(fragment: DocumentFragment): void {
@@ -152,7 +160,10 @@ export class ChatMessage extends LitElement {
         : `Time to the answer's first token (first reasoning token: ${formatMs(m.firstTokenMs ?? null)})`;
     return html`<span class="metrics" title="Measured where tokens are produced">
       <span title=${ttftTitle}>TTFT <b>${formatMs(m.ttftMs)}</b></span>
-      <span>prefill <b>${formatRate(m.prefillTokensPerSec)}</b></span>
+      <span title=${prefillTitle(m)}
+        >prefill
+        <b>${formatRate(m.prefillTokensPerSec)}</b>${m.cachedPromptTokens ? html` · <b>${m.cachedPromptTokens}</b> cached` : nothing}</span
+      >
       <span>decode <b>${formatRate(m.decodeTokensPerSec)}</b></span>
       <span
         ><b>${m.generatedTokens}</b>
