@@ -72,6 +72,11 @@ export class Sources extends Notifier {
     return this.records.filter((r) => r.conversationId === conversationId);
   }
 
+  /** The embedding model passages are ranked with, or null (BM25 alone). */
+  get embedderId(): string | null {
+    return this.deps.embedder()?.id ?? null;
+  }
+
   has(conversationId: string): boolean {
     return this.records.some((r) => r.conversationId === conversationId);
   }
