@@ -32,6 +32,7 @@ import { SourceStore } from './cache/source-store';
 import { browserReaders } from './rag/ingest/browser-readers';
 import { readSourceFile } from './rag/ingest/read-source';
 import { RetrievalClient } from './rag/retrieval-client';
+import { embedderFor } from './app/source-specs';
 import './ui/shell/playground-app';
 import { errorMessage } from './errors/error-message';
 
@@ -111,7 +112,7 @@ async function boot(): Promise<void> {
       contents: new SourceContentStore(),
       readFile: (file) => readSourceFile(file, browserReaders),
       modelRef,
-      embedder: () => null,
+      embedder: () => embedderFor(playground?.catalog.models ?? [], modelRef),
     },
   });
   shell.app = playground;

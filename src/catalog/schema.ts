@@ -11,6 +11,13 @@ export type Dtype = (typeof DTYPES)[number];
 export const TASKS = ['chat', 'code', 'reasoning', 'tools', 'multilingual', 'summarize'] as const;
 export type Task = (typeof TASKS)[number];
 
+/**
+ * What a model does, as transformers.js names its pipeline: chat models generate text, embedding
+ * models turn text into vectors (retrieval's semantic half). Absent in an entry: text-generation.
+ */
+export const PIPELINES = ['text-generation', 'feature-extraction'] as const;
+export type Pipeline = (typeof PIPELINES)[number];
+
 const SLUG = /^[a-z0-9][a-z0-9._-]*$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 const HUB_REPO = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
@@ -58,6 +65,8 @@ const model = z
     contextLength: z.number().int().positive().nullable(),
     license: z.string().min(1),
     tasks: z.array(z.enum(TASKS)).min(1),
+    /** See PIPELINES; absent means text-generation. */
+    task: z.enum(PIPELINES, { error: `must be one of ${PIPELINES.map((p) => `"${p}"`).join(', ')}` }).optional(),
     /** The Foundry alias of the same model, so it can also run on the gateway (browser vs native). */
     gatewayAlias: z.string().min(1).optional(),
     /** Attention shape from config.json, for the KV-cache estimate of the fit check. */
@@ -69,6 +78,14 @@ const model = z
     notes: z.string().default(''),
   })
   .superRefine((m, ctx) => {
+    // Embeddings are computed in the browser's retrieval worker; a gateway cannot stand in for it.
+    if (m.task === 'feature-extraction' && m.source.kind === 'gateway') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['task'],
+        message: 'an embedding model must run in the browser (bundled, hub or local source)',
+      });
+    }
     if (m.source.kind !== 'gateway') {
       if (m.variants.length === 0) {
         ctx.addIssue({ code: 'custom', path: ['variants'], message: 'a browser model needs at least one dtype variant' });
@@ -110,6 +127,11 @@ const catalog = z
       seen.add(m.id);
     });
   });
+
+/** Whether a catalog model is an embedding model (it never answers in the chat). */
+export function isEmbeddingModel(model: Pick<CatalogModel, 'task'>): boolean {
+  return model.task === 'feature-extraction';
+}
 
 export type CatalogFile = z.infer<typeof fileEntry>;
 export type CatalogVariant = z.infer<typeof variant>;

@@ -111,11 +111,16 @@ export function createRetrievalService(stores: IndexStores, providers: Retrieval
       if (!vectors?.size) semanticNote = `No passage has vectors of ${request.embedder.id}: passages were ranked by BM25 alone.`;
       else {
         const embedStart = providers.now();
-        const embedder = await providers.embedder(request.embedder);
-        const [query] = await embedder.embed([request.question]);
+        try {
+          const embedder = await providers.embedder(request.embedder);
+          const [query] = await embedder.embed([request.question]);
+          stats.queriesEmbedded++;
+          if (query) semantic = { query, vectors };
+        } catch (error) {
+          // The words still find passages: the answer goes on with BM25 and says why.
+          semanticNote = `The embedding model could not read the question (${errorText(error)}): passages were ranked by BM25 alone.`;
+        }
         embeddingMs = providers.now() - embedStart;
-        stats.queriesEmbedded++;
-        if (query) semantic = { query, vectors };
       }
     }
     const ranked = rankPassages({

@@ -194,3 +194,33 @@ describe('parseModel', () => {
     expect(() => parseModel(m)).toThrow('variants[0].files[0].sha256: must be 64 lowercase hex characters');
   });
 });
+
+describe('task (what a model does)', () => {
+  it('accepts an embedding model and leaves chat models without the field', () => {
+    const catalog = parseCatalog({ schemaVersion: 1, models: [bundled('chat'), { ...bundled('embed'), task: 'feature-extraction' }] });
+    expect(catalog.models.map((m) => m.task)).toEqual([undefined, 'feature-extraction']);
+  });
+
+  it('names the field and the allowed values for an unknown task', () => {
+    expect(issues({ schemaVersion: 1, models: [{ ...bundled(), task: 'embeddings' }] })).toEqual([
+      'models[0].task: must be one of "text-generation", "feature-extraction"',
+    ]);
+  });
+
+  it('refuses an embedding model on a gateway: embeddings are computed in the browser', () => {
+    const gateway = {
+      id: 'gw-embed',
+      name: 'E',
+      source: { kind: 'gateway', alias: 'e' },
+      architecture: 'bert',
+      parameters: null,
+      contextLength: null,
+      license: 'x',
+      tasks: ['chat'],
+      task: 'feature-extraction',
+    };
+    expect(issues({ schemaVersion: 1, models: [gateway] })).toEqual([
+      'models[0].task: an embedding model must run in the browser (bundled, hub or local source)',
+    ]);
+  });
+});
