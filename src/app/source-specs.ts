@@ -35,8 +35,16 @@ export function contextFor(route: Route | null, selected: CatalogModel | undefin
 export function embedderFor(models: readonly CatalogModel[], modelRef: ModelRefFor): EmbedderSpec | null {
   const candidates = models.filter(isEmbeddingModel);
   const model = candidates.find((m) => m.source.kind === 'bundled') ?? candidates[0];
-  if (!model) return null;
+  if (!model?.embedding) return null;
   const dtype = defaultOrder(model, 'wasm').find((d) => model.variants.some((v) => v.dtype === d));
   if (!dtype) return null;
-  return { id: `${model.id} (${dtype})`, ref: modelRef(model, { device: 'wasm', dtype }) };
+  const { pooling, normalize, dimensions } = model.embedding;
+  return {
+    id: `${model.id} (${dtype})`,
+    name: model.name,
+    ref: modelRef(model, { device: 'wasm', dtype }),
+    pooling,
+    normalize,
+    dimensions,
+  };
 }

@@ -72,9 +72,9 @@ export class Sources extends Notifier {
     return this.records.filter((r) => r.conversationId === conversationId);
   }
 
-  /** The embedding model passages are ranked with, or null (BM25 alone). */
-  get embedderId(): string | null {
-    return this.deps.embedder()?.id ?? null;
+  /** The name of the embedding model passages are ranked with, or null (BM25 alone). */
+  get embedderName(): string | null {
+    return this.deps.embedder()?.name ?? null;
   }
 
   has(conversationId: string): boolean {

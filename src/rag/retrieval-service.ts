@@ -57,7 +57,12 @@ export function createRetrievalService(stores: IndexStores, providers: Retrieval
     const started = providers.now();
     const counter = await providers.counter(request.tokenizer);
     const sizes = chunkSizes(request.contextLength);
-    const chunks = chunkText(request.sourceId, request.text, { ...sizes, count: (t) => counter.text(t) });
+    const count = await passageCounter(counter, sizes.chunkTokens, request.embedder);
+    // Each passage's own count is in the chat model's tokens, whatever bounded its size.
+    const chunks = chunkText(request.sourceId, request.text, { ...sizes, count }).map((c) => ({
+      ...c,
+      tokens: counter.text(passageText(c)),
+    }));
     const indexMs = providers.now() - started;
     const warnings: string[] = [];
     let vectors: { embedder: string; dims: number; data: Float32Array } | null = null;
@@ -93,6 +98,26 @@ export function createRetrievalService(stores: IndexStores, providers: Retrieval
       indexMs,
       embeddingMs,
     };
+  }
+
+  /**
+   * How passages are measured while cutting: in the chat model's tokens, and, with an embedding
+   * model whose window is smaller than a passage, also in its tokens, scaled so that a passage
+   * within `chunkTokens` is within both windows (the pipeline would cut the rest off unread).
+   */
+  async function passageCounter(counter: TokenCounter, chunkTokens: number, embedder: EmbedderSpec | null): Promise<(t: string) => number> {
+    const chat = (t: string): number => counter.text(t);
+    // The embedding model's [CLS] and [SEP] take two of its tokens.
+    const limit = embedder ? embedder.ref.contextLength - 2 : Infinity;
+    if (!embedder || limit >= chunkTokens || limit < 1) return chat;
+    let embedTokens: TokenCounter;
+    try {
+      embedTokens = await providers.counter({ kind: 'model', ref: embedder.ref, label: `${embedder.id}'s tokenizer` });
+    } catch {
+      return chat; // the embedding model will fail to load too, and the source says so
+    }
+    const scale = chunkTokens / limit;
+    return (t) => Math.max(chat(t), Math.ceil(embedTokens.text(t) * scale));
   }
 
   async function ground(request: GroundRequest): Promise<GroundResult> {

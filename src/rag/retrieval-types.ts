@@ -11,7 +11,13 @@ export type TokenizerSpec = { kind: 'model'; ref: ModelRef; label: string } | { 
 /** The embedding model to run (a catalog entry with task "feature-extraction"); `id` names its vectors. */
 export interface EmbedderSpec {
   id: string;
+  /** For people: "Pocket Embed". */
+  name: string;
   ref: ModelRef;
+  /** From the catalog's `embedding` block: how the pipeline makes one vector of a text, and its size. */
+  pooling: 'mean' | 'cls' | 'first_token' | 'eos' | 'last_token';
+  normalize: boolean;
+  dimensions: number;
 }
 
 export interface IndexRequest {

@@ -12,7 +12,7 @@ import { expect, it } from 'vitest';
 import { MARKDOWN_HEADER } from '../../src/bench/markdown';
 import { formatMs, formatRate } from '../../src/metrics/answer-metrics';
 import { parseRunJson, parseSamplesCsv } from '../../src/bench/report';
-import { ROOT, bundledModels } from '../support/paths';
+import { ROOT, bundledChatModels } from '../support/paths';
 
 interface Finished {
   code: number | null;
@@ -46,7 +46,7 @@ const known = (values: (number | null)[]): number[] => values.filter((v): v is n
 
 it('writes Markdown, JSON and CSV reports for the bundled models and fails on a model that cannot run', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cli-'));
-  const models = bundledModels().map((m) => m.id);
+  const models = bundledChatModels().map((m) => m.id);
   const prompts = path.join(dir, 'prompts.json');
   fs.writeFileSync(
     prompts,

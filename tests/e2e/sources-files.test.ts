@@ -109,7 +109,8 @@ it('refuses bad files beside the field, in words, and lists none of them', async
     );
     // Each can be dismissed on its own.
     await page.locator('sources-panel .error').first().getByRole('button', { name: 'Dismiss' }).click();
-    expect(await failureTexts(page)).toHaveLength(5);
+    await expect.poll(() => failureTexts(page)).toHaveLength(5);
+    expect(await failureTexts(page)).toEqual(texts.slice(1));
     expect(errors).toEqual([]);
   } finally {
     await context.close();

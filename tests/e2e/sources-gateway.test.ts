@@ -64,11 +64,15 @@ it('sends the grounded prompt to the gateway, says so, and makes each citation o
         content:
           'Context:\n[1] Pasted: Foundry Local › Foundry Local\nFoundry Local runs language models on your own device, with an OpenAI-compatible API.\n\n' +
           '[2] Pasted: Foundry Local › SLMs\nSmall language models need less memory and answer quickly on a laptop.\n\n' +
+          // No word of the question is in it, but the embedding model ranks every passage: it fits, so it goes in.
+          '[3] Pasted: Foundry Local › RAG\nRetrieval augmented generation adds passages from your documents to the prompt.\n\n' +
           'Question: What do Foundry Local and small language models do?',
       },
     ]);
     const grounding = (await lastAnswer(page)).meta!.grounding!;
     expect(grounding.counter).toBe('an estimate (3 characters a token)');
+    expect(grounding.semantic).toBe('pocket-embed (fp32)');
+    expect(grounding.passages[2]!.lexical).toBeUndefined();
 
     // [1] and [2] are buttons; [9] names no passage and stays text.
     const message = page.locator('chat-message').last();

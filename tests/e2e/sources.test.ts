@@ -1,7 +1,7 @@
 /**
  * Grounded answers in Chromium with the bundled model on WASM: text pasted into the Sources panel
- * is indexed in the retrieval worker (in the model's own tokens), a question is sent with the
- * passages retrieved for it, the answer keeps them (inspectable, with scores), and nothing is
+ * is indexed in the retrieval worker (in the model's own tokens, with the bundled embedding
+ * model's vectors), a question is sent with the passages retrieved for it (BM25 and similarity fused), the answer keeps them (inspectable, with scores), and nothing is
  * requested while asking; after a reload the sources are listed again and a question is answered
  * from the stored index without indexing anything again. A stored record that does not parse is
  * skipped with a notice.
@@ -15,6 +15,7 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { lastAnswer, openApp, typeAndSend, waitForModel, waitIdle } from './support/app';
 import { launchChromium } from './support/chromium';
 import { currentSources, openSources, pasteSource, retrievalStats } from './support/sources';
+import { readCatalog } from '../support/paths';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -65,20 +66,33 @@ it('answers from pasted text with the passages it retrieved, requesting nothing,
     const before = requests.length;
     await pasteSource(page, DOCUMENT);
 
-    // Listed with its size and passage count, and stored.
+    // Listed with its size, passages and vectors, and stored.
     const [source] = await currentSources(page);
     expect(source).toMatchObject({ name: 'Pasted: Harbor Lantern', kind: 'pasted', bytes: Buffer.byteLength(DOCUMENT) });
     expect(source!.chunking.counter).toBe("Pocket Chat 1M's tokenizer");
+    expect(source!.embedding).toEqual({ model: 'pocket-embed (fp32)', dims: 128 });
     expect(source!.chunkCount).toBeGreaterThanOrEqual(3);
     const row = page.locator(`sources-panel li[data-source="${source!.id}"]`);
     expect(await row.locator('.name').innerText()).toBe('Pasted: Harbor Lantern');
-    expect(await row.locator('.facts').innerText()).toBe(`pasted · ${source!.bytes} B · ${source!.chunkCount} passages`);
+    expect(await row.locator('.facts').innerText()).toBe(
+      `pasted · ${source!.bytes} B · ${source!.chunkCount} passages · vectors of pocket-embed (fp32)`,
+    );
     expect(await storedSources(page)).toEqual([expect.objectContaining({ id: source!.id, chunkCount: source!.chunkCount })]);
-    // Adding it loaded the retrieval worker's script from this app, and nothing else: the
-    // tokenizer came from the weight cache.
-    const whileAdding = requests.slice(before).map((r) => new URL(r.url()));
-    expect(whileAdding.map((u) => u.pathname.replace(/-[\w-]+\.js$/, '.js'))).toEqual(['/assets/retrieval.worker.js']);
+    // Adding it loaded, from this app, the retrieval worker's script and, on first use, the bundled
+    // embedding model's files (its fp32 variant); the chat model's tokenizer came from the weight cache.
+    const embed = readCatalog().models.find((m) => m.id === 'pocket-embed')!;
+    const embedFiles = [...embed.files, ...embed.variants.find((v) => v.dtype === 'fp32')!.files].map(
+      (f) => `/models/pocket-embed/${f.path}`,
+    );
+    // A blob: URL is memory of the page (ONNX Runtime's loader, made from its cached copy), not the network.
+    const whileAdding = requests
+      .slice(before)
+      .map((r) => new URL(r.url()))
+      .filter((u) => u.protocol !== 'blob:');
     expect(whileAdding.every((u) => u.origin === new URL(baseUrl).origin)).toBe(true);
+    expect(new Set(whileAdding.map((u) => u.pathname.replace(/-[\w-]+\.js$/, '.js')))).toEqual(
+      new Set(['/assets/retrieval.worker.js', ...embedFiles]),
+    );
 
     const asking = requests.length;
     await typeAndSend(page, QUESTION);
@@ -89,6 +103,8 @@ it('answers from pasted text with the passages it retrieved, requesting nothing,
     expect(grounding.passages[0]).toMatchObject({ n: 1, sourceName: 'Pasted: Harbor Lantern', heading: 'Harbor Lantern › Battery' });
     expect(grounding.passages[0]!.text).toContain('The lantern battery is replaced every four years');
     expect(grounding.passages[0]!.lexical?.rank).toBe(1);
+    expect(grounding.semantic).toBe('pocket-embed (fp32)');
+    expect(grounding.passages[0]!.semantic).toBeDefined();
     // The model read exactly the grounded prompt the worker counted, and it left the room promised.
     expect(answer.meta!.metrics!.promptTokens).toBe(grounding.promptTokens);
     expect(grounding.promptTokens + grounding.answerTokens).toBeLessThanOrEqual(512);
@@ -105,7 +121,9 @@ it('answers from pasted text with the passages it retrieved, requesting nothing,
     const first = sources.locator('li[data-n="1"]');
     expect(await first.locator('.where').innerText()).toBe('Pasted: Harbor Lantern › Harbor Lantern › Battery');
     expect(await first.locator('.text').innerText()).toBe(grounding.passages[0]!.text);
-    expect(await first.locator('.scores').innerText()).toMatch(/^BM25 #1 \(\d+\.\d\d\) · fused 0\.\d{4} · \d+ tokens$/);
+    expect(await first.locator('.scores').innerText()).toBe(
+      `BM25 #1 (${grounding.passages[0]!.lexical!.score.toFixed(2)}) · similarity #${grounding.passages[0]!.semantic!.rank} (${grounding.passages[0]!.semantic!.score.toFixed(2)}) · fused ${grounding.passages[0]!.fused.toFixed(4)} · ${grounding.passages[0]!.tokens} tokens`,
+    );
     expect(await page.locator('chat-message').last().locator('.metrics').innerText()).toMatch(/retrieval \d/);
 
     // After a reload: the same source, and an answer from the stored index.
@@ -125,12 +143,24 @@ it('answers from pasted text with the passages it retrieved, requesting nothing,
     await waitIdle(page);
     const again = (await lastAnswer(page)).meta!.grounding!;
     expect(again.passages[0]!.chunkId).toBe(grounding.passages[0]!.chunkId);
-    // The worker of the reloaded page indexed nothing: it loaded the stored BM25 index as it was.
-    expect(await retrievalStats(page)).toMatchObject({ sourcesIndexed: 0, passagesEmbedded: 0, lexicalLoaded: 1, lexicalRebuilt: 0 });
-    // Only the retrieval worker's own script was fetched, from this app.
-    expect(requests.slice(reloaded).map((r) => new URL(r.url()).pathname.replace(/-[\w-]+\.js$/, '.js'))).toEqual([
-      '/assets/retrieval.worker.js',
-    ]);
+    // The worker of the reloaded page indexed and embedded nothing: it loaded the stored BM25 index
+    // and vectors, and embedded only the question.
+    expect(again.semantic).toBe('pocket-embed (fp32)');
+    expect(await retrievalStats(page)).toMatchObject({
+      sourcesIndexed: 0,
+      passagesEmbedded: 0,
+      queriesEmbedded: 1,
+      lexicalLoaded: 1,
+      lexicalRebuilt: 0,
+    });
+    // Only the retrieval worker's own script was fetched, from this app: the embedding model came from the weight cache.
+    expect(
+      requests
+        .slice(reloaded)
+        .map((r) => new URL(r.url()))
+        .filter((u) => u.protocol !== 'blob:')
+        .map((u) => u.pathname.replace(/-[\w-]+\.js$/, '.js')),
+    ).toEqual(['/assets/retrieval.worker.js']);
     expect(errors).toEqual([]);
   } finally {
     await context.close();

@@ -47,7 +47,14 @@ function conceptEmbedder(id: string, fail?: (text: string) => boolean): Embedder
   };
 }
 
-const SPEC: EmbedderSpec = { id: 'concepts', ref: { id: 'concepts', location: 'nowhere', dtype: 'fp32', contextLength: 128 } };
+const SPEC: EmbedderSpec = {
+  id: 'concepts',
+  name: 'Concepts',
+  ref: { id: 'concepts', location: 'nowhere', dtype: 'fp32', contextLength: 128 },
+  pooling: 'mean',
+  normalize: true,
+  dimensions: DIMS,
+};
 
 function service(stores: MemorySources, embedder: Embedder) {
   return createRetrievalService(stores.stores, {
@@ -96,6 +103,39 @@ describe('retrieval service with an embedding model', () => {
     expect(grounding.embeddingMs).toBeGreaterThanOrEqual(0);
     expect(messages.at(-1)!.content).toContain('[1] care.md › Care\nThe lantern runs on a power cell.');
     expect(await s.stats()).toMatchObject({ sourcesIndexed: 1, passagesEmbedded: 2, queriesEmbedded: 1 });
+  });
+
+  it('cuts passages that fit the embedding model’s window too, when it is smaller than the chat model’s passages', async () => {
+    const stores = new MemorySources();
+    const s = service(stores, conceptEmbedder('concepts'));
+    // A 14-token window (12 without [CLS] and [SEP]); passages for a 4,096-token chat model would be 320 tokens.
+    const small: EmbedderSpec = { ...SPEC, ref: { ...SPEC.ref, contextLength: 14 } };
+    const text = Array.from({ length: 12 }, (_, i) => `The lantern ${i} runs on a power cell for ${i} hours.`).join(' ');
+    await s.index({
+      conversationId: 'c',
+      sourceId: 'd',
+      text,
+      existing: [],
+      tokenizer: { kind: 'estimate' },
+      contextLength: 4096,
+      embedder: small,
+    });
+    const chunks = stores.content.get('d')!.chunks;
+    expect(chunks.length).toBeGreaterThan(6);
+    for (const c of chunks) expect(estimatedTokens.text(c.text)).toBeLessThanOrEqual(12);
+    // Their counts are still the chat model's (here the estimate, for both).
+    for (const c of chunks) expect(c.tokens).toBe(estimatedTokens.text(c.text));
+    // Without an embedding model the same text makes one passage.
+    await service(stores, conceptEmbedder('concepts')).index({
+      conversationId: 'c2',
+      sourceId: 'e',
+      text,
+      existing: [],
+      tokenizer: { kind: 'estimate' },
+      contextLength: 4096,
+      embedder: null,
+    });
+    expect(stores.content.get('e')!.chunks).toHaveLength(1);
   });
 
   it('loads stored vectors in a new service instead of embedding the passages again', async () => {

@@ -44,7 +44,7 @@ export function workerProviders(options: { device: 'wasm' | 'cpu'; prepare?: Pre
       const key = `${spec.id}|${refKey(spec.ref)}|${spec.ref.dtype}`;
       if (embedder?.key !== key) {
         loads.embedders++;
-        const loading = loadFeatureExtractor(spec.ref, spec.id, options.device, options.prepare);
+        const loading = loadFeatureExtractor(spec, options.device, options.prepare);
         const current = { key, loading };
         embedder = current;
         loading.catch(() => {

@@ -104,7 +104,7 @@ export class SourcesPanel extends LitElement {
     const summary = sources.length
       ? `${sources.length} document${sources.length === 1 ? '' : 's'} · ${passages} passage${passages === 1 ? '' : 's'}`
       : 'none';
-    const semantic = app.sources.embedderId;
+    const semantic = app.sources.embedderName;
     return html`<details
       class="sources ${this.dragging ? 'over' : ''}"
       ?open=${this.open || adding.length > 0 || failures.length > 0}
@@ -120,7 +120,7 @@ export class SourcesPanel extends LitElement {
       <div class="body">
         <p class="muted about">
           Answers in this conversation use only these documents and cite them as [1], [2]…
-          ${semantic ? `Passages are found by their words (BM25) and meaning (${semantic}).` : 'Passages are found by their words (BM25).'}
+          ${semantic ? `Passages are found by their words (BM25) and by their meaning (${semantic}).` : 'Passages are found by their words (BM25).'}
         </p>
         ${
           this.gateway
