@@ -23,7 +23,8 @@ import { BrowserEngine } from './engine/browser-engine';
 import type { WorkerFault } from './engine/worker/api';
 import { detectCapabilities } from './engine/capabilities';
 import { GatewayEngine } from './engine/gateway/gateway-engine';
-import { discoverProxy, PROXY_PATH } from './engine/gateway/gateway-url';
+import { discoverProxy, effectiveRoot, PROXY_PATH } from './engine/gateway/gateway-url';
+import { FoundryClient } from './engine/gateway/foundry-client';
 import { observeResources, RequestLog } from './privacy/request-log';
 import { probeGateway } from './engine/gateway/probe';
 import { Router } from './engine/router';
@@ -106,6 +107,11 @@ async function boot(): Promise<void> {
     benchRuns: new BenchStore(),
     baseUrl,
     requests,
+    gatewayMemory: (signal) => {
+      const settings = playground?.gateway.settings ?? gatewaySettings;
+      const { root } = effectiveRoot(settings.baseUrl, proxy);
+      return new FoundryClient({ root, ...(settings.apiKey ? { apiKey: settings.apiKey } : {}) }).processMemoryBytes(signal);
+    },
     sources: {
       store: new SourceStore(),
       retrieval,

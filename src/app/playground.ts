@@ -14,6 +14,7 @@
  *   generation  Generation        the answer being generated
  *   bench       BenchSession      the benchmark tab (holds the primary slot's engine while it runs)
  *   cache       CacheManager      what is stored on this device
+ *   estimates   EstimateSettingsStore  reference prices and device power for the benchmark's estimates
  * Modules here import each other in one direction only (tools/check-cycles.ts checks it): an
  * owner that must act on another gets it, or a narrow Pick of it, as a constructor dependency.
  */
@@ -27,6 +28,7 @@ import type { Router } from '../engine/router';
 import type { RequestLog } from '../privacy/request-log';
 import { BenchSession } from './bench-session';
 import { CacheManager, type WeightIndex } from './cache-manager';
+import { EstimateSettingsStore } from './estimate-settings';
 import { ChatHistory } from './chat-history';
 import { GatewayConnection } from './gateway-connection';
 import type { GatewaySettings } from './gateway-settings';
@@ -73,6 +75,10 @@ export interface PlaygroundServices {
   measurementStorage?: Pick<Storage, 'getItem' | 'setItem'> | null;
   /** Sources and retrieval: their store, the retrieval worker, reading files, model refs, the embedding model. */
   sources: Pick<SourcesDeps, 'store' | 'retrieval' | 'contents' | 'readFile' | 'modelRef' | 'embedder'>;
+  /** The gateway process's resident memory, where the gateway reports it (the benchmark's memory column). */
+  gatewayMemory?: (signal: AbortSignal) => Promise<number | null>;
+  /** Where reference prices and device power are kept (default: localStorage; null: this session only). */
+  estimateStorage?: Pick<Storage, 'getItem' | 'setItem'> | null;
 }
 
 /**
@@ -99,6 +105,7 @@ export class Playground {
   readonly generation: Generation;
   readonly bench: BenchSession;
   readonly cache: CacheManager;
+  readonly estimates: EstimateSettingsStore;
 
   constructor(services: PlaygroundServices) {
     const { notices } = this;
@@ -143,8 +150,12 @@ export class Playground {
       capabilities: services.capabilities,
       measurements: this.measurements,
       store: services.benchRuns,
+      weights: services.weights,
+      baseUrl: services.baseUrl,
+      gatewayMemory: services.gatewayMemory,
     });
     this.cache = new CacheManager({ weights: services.weights, baseUrl: services.baseUrl, catalog, settings, slots: [primary] });
+    this.estimates = new EstimateSettingsStore(services.estimateStorage);
   }
 
   /** Loads stored conversations and added models, then the preferred model. */

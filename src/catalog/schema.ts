@@ -79,6 +79,16 @@ const model = z
         normalize: z.boolean(),
       })
       .optional(),
+    /**
+     * The system memory (GB) a device should have to run the model comfortably: a rough need
+     * written by hand, not measured; the benchmark recommends only models whose need this device
+     * meets. Absent: not stated, so not checked.
+     */
+    minRamGb: z
+      .number({ error: 'must be a number of gigabytes' })
+      .positive('must be more than 0 (leave it out when unknown)')
+      .max(4096, 'must be at most 4096 GB')
+      .optional(),
     /** The Foundry alias of the same model, so it can also run on the gateway (browser vs native). */
     gatewayAlias: z.string().min(1).optional(),
     /** Attention shape from config.json, for the KV-cache estimate of the fit check. */

@@ -1,6 +1,7 @@
 /** Catalog validation: valid entries pass with defaults, and each error names its field path. */
 import { describe, expect, it } from 'vitest';
 import { CatalogValidationError, formatPath, parseCatalog, parseModel } from '../../src/catalog/schema';
+import { readCatalog } from '../support/paths';
 
 const HASH = 'a'.repeat(64);
 
@@ -183,6 +184,22 @@ describe('sizes, shapes and aliases', () => {
       /^models\[0\]\.shape\.kvHeads: /,
     );
     expect(issues({ schemaVersion: 1, models: [{ ...hub(), gatewayAlias: '' }] })[0]).toMatch(/^models\[0\]\.gatewayAlias: /);
+  });
+});
+
+describe('minRamGb', () => {
+  it('is optional, and when given a positive number of gigabytes; errors name the field', () => {
+    expect(parseModel(hub()).minRamGb).toBeUndefined();
+    expect(parseModel({ ...hub(), minRamGb: 0.5 }).minRamGb).toBe(0.5);
+    expect(issues(catalog({ ...hub(), minRamGb: 0 }))).toEqual(['models[0].minRamGb: must be more than 0 (leave it out when unknown)']);
+    expect(issues(catalog(bundled(), { ...hub(), minRamGb: '8 GB' }))).toEqual(['models[1].minRamGb: must be a number of gigabytes']);
+  });
+
+  it('is stated for every hub and gateway model of the shipped catalog', () => {
+    const missing = readCatalog()
+      .models.filter((m) => m.source.kind !== 'bundled' && m.minRamGb === undefined)
+      .map((m) => m.id);
+    expect(missing).toEqual([]);
   });
 });
 
