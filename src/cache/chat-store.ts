@@ -7,6 +7,7 @@ import { openStore } from './open-store';
 import { z } from 'zod';
 import type { Conversation, Turn } from '../chat/conversation';
 import { REASONING_EFFORTS } from '../settings/generation-settings';
+import { groundingSchema } from './grounding-schema';
 
 const metrics = z.object({
   ttftMs: z.number().nullable(),
@@ -21,6 +22,8 @@ const metrics = z.object({
   firstTokenMs: z.number().nullable().optional(),
   reasoningTokens: z.number().int().nonnegative().optional(),
   reasoningMs: z.number().nonnegative().optional(),
+  retrievalMs: z.number().nonnegative().optional(),
+  embeddingMs: z.number().nonnegative().optional(),
 });
 
 const params = z.object({
@@ -55,6 +58,7 @@ const turn = z.object({
       error: z.string().optional(),
       notice: z.string().optional(),
       networkRequests: z.number().int().nonnegative().optional(),
+      grounding: groundingSchema.optional(),
     })
     .optional(),
 });

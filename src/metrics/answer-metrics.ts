@@ -17,6 +17,8 @@
  * - Reasoning: how many generated tokens were reasoning, and the time from the first reasoning
  *   token to the last ("Reasoned for 3.2 s · 412 tokens"); absent when the model did not reason.
  * - Inter-token gaps: time between consecutive generated tokens.
+ * - Retrieval (grounded answers only): ranking and fitting the passages in the retrieval worker,
+ *   before the engine gets the request; not part of TTFT, which starts at the engine.
  */
 import type { GenerationTrace } from '../engine/engine-types';
 
@@ -37,6 +39,10 @@ export interface AnswerMetrics {
   reasoningTokens?: number;
   /** First reasoning token -> last one; absent without reasoning. */
   reasoningMs?: number;
+  /** Grounded answers: ranking the passages and building the prompt, before the request (embedding the question included). */
+  retrievalMs?: number;
+  /** Grounded answers with an embedding model: embedding the question (part of retrievalMs). */
+  embeddingMs?: number;
 }
 
 export function computeMetrics(trace: GenerationTrace): AnswerMetrics {

@@ -13,7 +13,7 @@ import { MARKDOWN_HEADER } from '../../src/bench/markdown';
 import { formatMs, formatRate } from '../../src/metrics/answer-metrics';
 import { parseRunJson, parseSamplesCsv } from '../../src/bench/report';
 import { parseCsvText } from '../../src/bench/csv';
-import { ROOT, bundledModels } from '../support/paths';
+import { ROOT, bundledChatModels } from '../support/paths';
 
 interface Finished {
   code: number | null;
@@ -47,7 +47,7 @@ const known = (values: (number | null)[]): number[] => values.filter((v): v is n
 
 it('writes Markdown, JSON and CSV reports for the bundled models and fails on a model that cannot run', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cli-'));
-  const models = bundledModels().map((m) => m.id);
+  const models = bundledChatModels().map((m) => m.id);
   const prompts = path.join(dir, 'prompts.json');
   fs.writeFileSync(
     prompts,

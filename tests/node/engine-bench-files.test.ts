@@ -14,7 +14,7 @@ import { bandwidthModuleBytes, bandwidthProbe, measureWasmBandwidth, READ_STRIDE
 import { serveModelFolders } from '../../tools/bench/bench-server';
 import { chooseVariants, folderModelRef, ModelFolderError, resolveModel } from '../../tools/bench/model-folders';
 import { readOnnxWeights } from '../../tools/bench/onnx-weights';
-import { PUBLIC_MODELS, ROOT, bundledModels } from '../support/paths';
+import { PUBLIC_MODELS, ROOT, bundledChatModels } from '../support/paths';
 
 interface LlamaConfig {
   vocab_size: number;
@@ -27,7 +27,7 @@ interface LlamaConfig {
   max_position_embeddings: number;
 }
 
-describe.each(bundledModels().map((m) => ({ id: m.id, parameters: m.parameters })))(
+describe.each(bundledChatModels().map((m) => ({ id: m.id, parameters: m.parameters })))(
   'what a decode step of $id reads',
   ({ id, parameters }) => {
     const dir = path.join(PUBLIC_MODELS, id);

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import fs from 'node:fs';
-import { parseCatalog, type Catalog, type CatalogModel } from '../../src/catalog/schema';
+import { isEmbeddingModel, parseCatalog, type Catalog, type CatalogModel } from '../../src/catalog/schema';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const PUBLIC_MODELS = path.join(ROOT, 'public', 'models');
@@ -14,8 +14,14 @@ export function readCatalog(): Catalog {
   return parseCatalog(JSON.parse(fs.readFileSync(path.join(PUBLIC_MODELS, 'models.json'), 'utf8')));
 }
 
+/** Every bundled model: the chat models and the embedding model. */
 export function bundledModels(): CatalogModel[] {
   return readCatalog().models.filter((m) => m.source.kind === 'bundled');
+}
+
+/** The bundled chat models (the ones with PyTorch golden answers in tools/models/golden/). */
+export function bundledChatModels(): CatalogModel[] {
+  return bundledModels().filter((m) => !isEmbeddingModel(m));
 }
 
 /** One golden case: chat messages, their templated ids, and the reference greedy ids per dtype. */

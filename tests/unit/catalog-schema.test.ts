@@ -211,3 +211,55 @@ describe('parseModel', () => {
     expect(() => parseModel(m)).toThrow('variants[0].files[0].sha256: must be 64 lowercase hex characters');
   });
 });
+
+describe('task (what a model does) and embedding models', () => {
+  const embed = (): Record<string, unknown> => ({
+    ...bundled('embed'),
+    tasks: undefined,
+    task: 'feature-extraction',
+    embedding: { dimensions: 128, pooling: 'mean', normalize: true },
+  });
+
+  it('accepts an embedding model with its vectors described, and leaves chat models without a task', () => {
+    const catalog = parseCatalog({ schemaVersion: 1, models: [bundled('chat'), embed()] });
+    expect(catalog.models.map((m) => [m.task, m.tasks, m.embedding])).toEqual([
+      [undefined, ['chat'], undefined],
+      ['feature-extraction', [], { dimensions: 128, pooling: 'mean', normalize: true }],
+    ]);
+  });
+
+  it('names the field and the allowed values for an unknown task or pooling', () => {
+    expect(issues({ schemaVersion: 1, models: [{ ...bundled(), task: 'embeddings' }] })).toEqual([
+      'models[0].task: must be one of "text-generation", "feature-extraction"',
+    ]);
+    expect(issues({ schemaVersion: 1, models: [{ ...embed(), embedding: { dimensions: 128, pooling: 'max', normalize: true } }] })).toEqual(
+      ['models[0].embedding.pooling: must be one of "mean", "cls", "first_token", "eos", "last_token"'],
+    );
+  });
+
+  it('wants an embedding model described, a chat model with a task, and no embedding block on a chat model', () => {
+    expect(issues({ schemaVersion: 1, models: [{ ...embed(), embedding: undefined }] })).toEqual([
+      'models[0].embedding: an embedding model needs its vectors described: dimensions, pooling, normalize',
+    ]);
+    expect(issues({ schemaVersion: 1, models: [{ ...bundled(), tasks: [] }] })).toEqual([
+      'models[0].tasks: a chat model needs at least one task',
+    ]);
+    expect(
+      issues({ schemaVersion: 1, models: [{ ...bundled(), embedding: { dimensions: 8, pooling: 'cls', normalize: false } }] }),
+    ).toEqual(['models[0].embedding: only an embedding model (task "feature-extraction") has one']);
+  });
+
+  it('refuses an embedding model on a gateway: embeddings are computed in the browser', () => {
+    const gateway = {
+      ...embed(),
+      source: { kind: 'gateway', alias: 'e' },
+      parameters: null,
+      contextLength: null,
+      files: [],
+      variants: [],
+    };
+    expect(issues({ schemaVersion: 1, models: [gateway] })).toEqual([
+      'models[0].task: an embedding model must run in the browser (bundled, hub or local source)',
+    ]);
+  });
+});

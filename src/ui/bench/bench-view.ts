@@ -50,7 +50,7 @@ export class BenchView extends LitElement {
             <bench-config
               .session=${s}
               .plan=${s.plan}
-              .catalog=${app.catalog.models}
+              .catalog=${app.catalog.chatModels}
               .progress=${s.progress}
               ?running=${s.running}
               ?webgpu=${Boolean(app.capabilities.webgpu)}
