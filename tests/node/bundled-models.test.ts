@@ -20,6 +20,16 @@ for (const model of bundledChatModels()) {
       tokenizer = await AutoTokenizer.from_pretrained(model.id);
     });
 
+    it('holds only answers every kernel must agree on: no case is too close to call on any dtype', () => {
+      const undecided = golden.cases.flatMap((c) =>
+        Object.entries(c.min_logit_margin)
+          .filter(([, margin]) => margin < golden.decidable_margin)
+          .map(([dtype]) => `${dtype}: ${JSON.stringify(c.messages)}`),
+      );
+      expect(undecided).toEqual([]);
+      expect(golden.cases.filter((c) => c.too_close_to_call !== undefined)).toEqual([]);
+    });
+
     it('chat-templates and tokenizes every golden prompt like the Python reference', () => {
       for (const c of golden.cases) {
         const text = tokenizer.apply_chat_template(c.messages, { tokenize: false, add_generation_prompt: true });

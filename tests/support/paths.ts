@@ -31,11 +31,20 @@ export interface GoldenCase {
   output_ids: Record<string, number[]>;
   /** The decoded answer per dtype (Python reference decoder, special tokens skipped). */
   texts: Record<string, string>;
+  /** Per dtype, the smallest gap between the top two logits over the answer's steps. */
   min_logit_margin: Record<string, number>;
+  /**
+   * Dtypes whose gap fell below `decidable_margin` somewhere: a different but correct kernel may pick
+   * the other token there, so no backend can be held to that answer. golden.py writes it; the shipped
+   * goldens must have none (tests/node/bundled-models.test.ts), since every test holds every dtype.
+   */
+  too_close_to_call?: string[];
 }
 
 export interface Golden {
   reference: string;
+  /** The smallest top-2 logit gap a case needs on a dtype for that answer to be held to. */
+  decidable_margin: number;
   max_new_tokens: number;
   eos_token_ids: number[];
   cases: GoldenCase[];

@@ -98,7 +98,7 @@ describe('selectionToMarkdown', () => {
     expect(markdown).toContain(
       '- Recommended here for **chat**: **pocket-chat-3m · WASM q8**. The best quality for chat ' +
         '(100%; 50% for pocket-chat-1m · WASM q8), answering in 300 ms on average against 200 ms. ' +
-        'The catalog states no memory need for it, so none was checked.',
+        'It needs 1 GB of memory; this device reports 8 GB.',
     );
   });
 
@@ -173,7 +173,7 @@ describe('selectionToCsv', () => {
       gateway_rss_bytes: '',
       disk_bytes: '1324626',
       licence: 'MIT',
-      min_ram_gb: '',
+      min_ram_gb: '1',
       catalog_tasks: 'chat',
       energy_j_per_answer: '4',
       energy_j_per_1k_tokens: '800',

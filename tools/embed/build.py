@@ -107,7 +107,11 @@ def catalog_entry(cfg: BertConfig, out: str, n_params: int) -> dict:
         "parameters": n_params,
         "contextLength": cfg.max_position_embeddings,
         "license": "MIT",
-        "tasks": ["embedding"],
+        # Task tags are what a chat model is good at; an embedder has none, its pipeline says what it is.
+        "tasks": [],
+        "task": "feature-extraction",
+        # A rough need written by hand (the weights are a few MB): any device that runs the page.
+        "minRamGb": 1,
         "embedding": {"dimensions": cfg.hidden_size, "pooling": "mean", "normalize": True},
         "files": [file_entry(f) for f in ("config.json", "tokenizer.json", "tokenizer_config.json")],
         "variants": [{"dtype": dtype, "files": [file_entry(f"onnx/{file}")]} for dtype, file in DTYPE_FILES.items()],

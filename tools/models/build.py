@@ -135,6 +135,8 @@ def catalog_entry(spec: ModelSpec, out: str, n_params: int) -> dict:
         "contextLength": spec.cfg.max_position_embeddings,
         "license": "MIT",
         "tasks": ["chat"],
+        # A rough need written by hand (the weights are a few MB): any device that runs the page.
+        "minRamGb": 1,
         "files": shared,
         "variants": variants,
         "notes": spec.description,
