@@ -7,6 +7,7 @@ import { version } from '../../package.json';
 import { defaultPlan } from '../bench/plan';
 import { runBenchmark, type BenchProgress, type LoadedTarget } from '../bench/bench-runner';
 import type { BenchEnvironment, BenchPlan, BenchRun, BenchTarget } from '../bench/bench-types';
+import { BenchGrounding, type BenchGroundingDeps } from './bench-grounding';
 import type { BenchStore } from '../cache/bench-store';
 import type { Capabilities } from '../engine/capabilities';
 import type { Route, Router } from '../engine/router';
@@ -39,6 +40,8 @@ export interface BenchSessionDeps {
   pageMemory?: () => Promise<PageMemoryReading>;
   /** The gateway process's resident memory, where the gateway reports it. */
   gatewayMemory?: (signal: AbortSignal) => Promise<number | null>;
+  /** Retrieval for grounded prompts (the chat's retrieval worker); without it their RAG-on requests fail, saying so. */
+  grounding?: Omit<BenchGroundingDeps, 'runId'>;
 }
 
 /** The bundled models on WASM: runs offline, on any machine. */
@@ -185,9 +188,17 @@ export class BenchSession extends Notifier {
     this.set({ running: true, problem: null, progress: null });
     await settled(slot);
     let result: BenchRun | null = null;
+    const runId = `run-${Date.now()}`;
+    const grounding = this.deps.grounding ? new BenchGrounding({ ...this.deps.grounding, runId }) : null;
     try {
       result = await runBenchmark(this.state.plan, {
-        load: (target, signal) => this.load(target, signal, options.download ?? false),
+        id: runId,
+        load: async (target, signal) => {
+          const { loaded, route } = await this.load(target, signal, options.download ?? false);
+          grounding?.remember(loaded, route);
+          return loaded;
+        },
+        ...(grounding ? { ground: grounding.ground, cleanUp: grounding.cleanUp } : {}),
         environment: this.environment(),
         baseParams: this.deps.settings.preferences.params,
         signal: abort.signal,
@@ -209,7 +220,7 @@ export class BenchSession extends Notifier {
     return result;
   }
 
-  private async load(target: BenchTarget, signal: AbortSignal, allowDownload: boolean): Promise<LoadedTarget> {
+  private async load(target: BenchTarget, signal: AbortSignal, allowDownload: boolean): Promise<{ loaded: LoadedTarget; route: Route }> {
     const model = this.deps.catalog.models.find((m) => m.id === target.modelId);
     if (!model) throw new Error(`"${target.modelId}" is not in the catalog.`);
     const device = target.backend;
@@ -233,12 +244,13 @@ export class BenchSession extends Notifier {
     }
     const variant = model.variants.find((v) => v.dtype === route.loaded.dtype);
     const files = route.loaded.backend === 'gateway' ? [] : [...model.files, ...(variant?.files ?? [])];
-    return {
+    const loaded: LoadedTarget = {
       engine: route.engine,
       loaded: route.loaded,
       files: files.map((f) => ({ path: f.path, sha256: f.sha256 ?? null })),
       notice: route.fallbacks.length ? route.reason : null,
     };
+    return { loaded, route };
   }
 
   private resourceDeps(): Parameters<typeof measureTargetResources>[0] {

@@ -153,6 +153,7 @@ export class Playground {
       weights: services.weights,
       baseUrl: services.baseUrl,
       gatewayMemory: services.gatewayMemory,
+      grounding: { retrieval: services.sources.retrieval, modelRef: services.sources.modelRef, embedder: services.sources.embedder },
     });
     this.cache = new CacheManager({ weights: services.weights, baseUrl: services.baseUrl, catalog, settings, slots: [primary] });
     this.estimates = new EstimateSettingsStore(services.estimateStorage);

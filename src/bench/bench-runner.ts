@@ -3,10 +3,22 @@
  * finished stream into a BenchSample. Loading and chatting are injected (the app passes the
  * Router), so the runner decides only order, bookkeeping, failure and cancellation.
  */
-import type { ChatEngine, GenerationParams, LoadedModel } from '../engine/engine-types';
-import { planRequests } from './plan';
+import type { ChatEngine, ChatMessage, GenerationParams, LoadedModel } from '../engine/engine-types';
+import { citedPassages } from '../rag/citations';
+import { planRequests, type PlannedRequest } from './plan';
 import { failedSample, readAnswer, sampleFromAnswer, type SampleContext } from './sample';
-import type { BenchEnvironment, BenchPlan, BenchRun, BenchSample, BenchTarget, TargetResources, TargetResult } from './bench-types';
+import type {
+  BenchDocument,
+  BenchEnvironment,
+  BenchPlan,
+  BenchPrompt,
+  BenchRun,
+  BenchSample,
+  BenchTarget,
+  RagSample,
+  TargetResources,
+  TargetResult,
+} from './bench-types';
 import { errorMessage } from '../errors/error-message';
 
 /** A loaded target: the engine to ask, what loaded, and the files (with hashes) that ran. */
@@ -17,6 +29,25 @@ export interface LoadedTarget {
   /** A router notice worth keeping with the result ("fell back to WASM"), or null. */
   notice: string | null;
 }
+
+/** A grounded prompt's messages with passages retrieved from the plan's documents. */
+export interface GroundedPrompt {
+  messages: ChatMessage[];
+  /** The document of each passage in the prompt: [1] is passages[0]. */
+  passages: string[];
+  /** Documents of passages retrieved but left out (no room), best first. */
+  leftOut: string[];
+  retrievalMs: number;
+}
+
+/** Retrieves passages of `documents` for `prompt`'s question, as the chat would for a conversation holding them. */
+export type GroundPrompt = (
+  target: LoadedTarget,
+  prompt: BenchPrompt,
+  documents: readonly BenchDocument[],
+  maxNewTokens: number,
+  signal: AbortSignal,
+) => Promise<GroundedPrompt>;
 
 /** Where the run is: requests done of total, and the target being measured. */
 export interface BenchProgress {
@@ -43,6 +74,10 @@ export interface RunnerDeps {
   measureResources?: (target: BenchTarget, loaded: LoadedModel, signal: AbortSignal) => Promise<TargetResources>;
   /** Called with the run after every sample, so a UI can chart it while it grows. */
   onSample?: (run: BenchRun) => void;
+  /** Grounds a grounded prompt's RAG-on requests; without it they fail, saying so. */
+  ground?: GroundPrompt;
+  /** Called once the run is over, finished or not (the app drops the documents' index). */
+  cleanUp?: () => Promise<void>;
   signal: AbortSignal;
   id?: string;
   now?: () => number;
@@ -150,13 +185,16 @@ export async function runBenchmark(plan: BenchPlan, deps: RunnerDeps): Promise<B
       };
       const sentAt = now();
       let sample: BenchSample;
+      let grounded: GroundedPrompt | null = null;
       try {
-        const answering = readAnswer(loaded.engine.chat(request.prompt.messages, params, deps.signal));
+        grounded = request.rag ? await groundRequest(deps, loaded, request, plan, params.maxNewTokens) : null;
+        const answering = readAnswer(loaded.engine.chat(grounded?.messages ?? request.prompt.messages, params, deps.signal));
         if (request === measureWith) resources = startMeasuring(deps, target, loaded.loaded);
         sample = sampleFromAnswer(context, await answering);
       } catch (error) {
         sample = failedSample(context, sentAt, aborted() ? 'cancelled' : describe(error));
       }
+      if (request.rag !== null) sample = { ...sample, rag: ragSample(request.rag, sample.output, grounded) };
       samples.push(sample);
       done++;
       if (aborted()) Object.assign(result, { status: 'cancelled', message: 'cancelled while running' });
@@ -173,5 +211,29 @@ export async function runBenchmark(plan: BenchPlan, deps: RunnerDeps): Promise<B
     }
   }
   progress(null, 'finished');
+  await deps.cleanUp?.().catch(() => undefined);
   return { ...run(), finishedAt: now() };
+}
+
+function groundRequest(
+  deps: RunnerDeps,
+  loaded: LoadedTarget,
+  request: PlannedRequest,
+  plan: BenchPlan,
+  maxNewTokens: number,
+): Promise<GroundedPrompt> {
+  if (!deps.ground) return Promise.reject(new Error('this benchmark cannot retrieve passages (no retrieval service)'));
+  return deps.ground(loaded, request.prompt, plan.documents, maxNewTokens, deps.signal);
+}
+
+/** What a grounded request retrieved and what its answer cited; the control, or a request whose retrieval failed, has none. */
+function ragSample(on: boolean, output: string, grounded: GroundedPrompt | null): RagSample {
+  if (!grounded) return { on, retrieved: [], cited: [], retrievalMs: null };
+  const cited = citedPassages(output, grounded.passages.length).cited.map((n) => grounded.passages[n - 1]!);
+  return {
+    on: true,
+    retrieved: [...grounded.passages, ...grounded.leftOut],
+    cited: [...new Set(cited)],
+    retrievalMs: grounded.retrievalMs,
+  };
 }

@@ -24,6 +24,16 @@ export const chatMessageSchema = z.strictObject({
 });
 
 /**
+ * A grounded prompt is asked twice per round: once with passages of the set's documents retrieved
+ * into the prompt, as the chat does with a conversation's sources (RAG on), and once as it is (RAG
+ * off), so a run shows what retrieval adds. `source` names the document that holds the answer, or
+ * is null when none does (the model should say the context does not say).
+ */
+export const groundingSchema = z.strictObject({
+  source: z.string().min(1, 'must not be empty (null when no document holds the answer)').nullable(),
+});
+
+/**
  * One prompt: a conversation whose last message is the user's, answered by the model; with
  * optional expectations (reference answer, facets, length limits, task) that score its answers.
  */
@@ -34,6 +44,7 @@ export const benchPromptSchema = z.strictObject({
     .min(1, 'needs at least one message')
     .refine((m) => m[m.length - 1]?.role === 'user', { message: 'the last message must be from the user' }),
   ...expectationFields,
+  grounded: groundingSchema.optional(),
 });
 
 const promptList = z
@@ -47,11 +58,47 @@ const promptList = z
     });
   });
 
-/** A named prompt set, the unit of JSON import and export. */
-export const promptSetSchema = z.strictObject({
-  name: z.string().min(1, 'must not be empty'),
-  prompts: promptList,
+/** A reference document of a prompt set: what grounded prompts retrieve from. */
+export const benchDocumentSchema = z.strictObject({
+  name: z.string().trim().min(1, 'must not be empty'),
+  text: z.string().refine((t) => t.trim() !== '', 'must not be empty'),
 });
+
+const documentList = z
+  .array(benchDocumentSchema)
+  .default([])
+  .superRefine((documents, ctx) => {
+    const seen = new Set<string>();
+    documents.forEach((d, i) => {
+      if (seen.has(d.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate document name "${d.name}"` });
+      seen.add(d.name);
+    });
+  });
+
+/** A grounded prompt needs documents, and its `source` must be one of them. */
+function checkGrounding(
+  value: { prompts: readonly z.infer<typeof benchPromptSchema>[]; documents: readonly { name: string }[] },
+  ctx: z.RefinementCtx,
+): void {
+  const names = new Set(value.documents.map((d) => d.name));
+  value.prompts.forEach((p, i) => {
+    if (!p.grounded) return;
+    const path = ['prompts', i, 'grounded', 'source'];
+    if (!names.size)
+      ctx.addIssue({ code: 'custom', path: ['prompts', i, 'grounded'], message: 'a grounded prompt needs the set to have documents' });
+    else if (p.grounded.source !== null && !names.has(p.grounded.source))
+      ctx.addIssue({ code: 'custom', path, message: `"${p.grounded.source}" is not one of the set's documents` });
+  });
+}
+
+/** A named prompt set, the unit of JSON import and export. */
+export const promptSetSchema = z
+  .strictObject({
+    name: z.string().min(1, 'must not be empty'),
+    prompts: promptList,
+    documents: documentList,
+  })
+  .superRefine(checkGrounding);
 
 /** What to run: a model on a backend; `dtype` absent lets the router choose. */
 export const benchTargetSchema = z.strictObject({
@@ -60,15 +107,31 @@ export const benchTargetSchema = z.strictObject({
   dtype: z.enum(DTYPES).optional(),
 });
 
-export const benchPlanSchema = z.strictObject({
-  targets: z.array(benchTargetSchema).min(1, 'needs at least one target'),
-  promptSetName: z.string(),
-  prompts: promptList,
-  rounds: count.min(1, 'must be at least 1'),
-  warmupRounds: count,
-  maxNewTokens: count.min(1, 'must be at least 1'),
-  // Greedy by default: the same prompt then yields the same tokens on every round and backend.
-  temperature: finite.min(0, 'must not be negative').default(0),
+export const benchPlanSchema = z
+  .strictObject({
+    targets: z.array(benchTargetSchema).min(1, 'needs at least one target'),
+    promptSetName: z.string(),
+    prompts: promptList,
+    /** The prompt set's documents (absent in runs saved before grounded prompts existed). */
+    documents: documentList,
+    rounds: count.min(1, 'must be at least 1'),
+    warmupRounds: count,
+    maxNewTokens: count.min(1, 'must be at least 1'),
+    // Greedy by default: the same prompt then yields the same tokens on every round and backend.
+    temperature: finite.min(0, 'must not be negative').default(0),
+  })
+  .superRefine(checkGrounding);
+
+/** What retrieval gave a grounded prompt's request, and what its answer cited. */
+export const ragSampleSchema = z.strictObject({
+  /** true: passages of the documents were in the prompt; false: the control, asked without them. */
+  on: z.boolean(),
+  /** The document of each passage retrieved, best first: the prompt's [1], [2], … then those left out. */
+  retrieved: z.array(z.string()),
+  /** The documents the answer's marks name ([2] -> the document of passage 2), in order, without repeats. */
+  cited: z.array(z.string()),
+  /** Ranking, fitting and building the prompt; null for the control. */
+  retrievalMs: finite.nonnegative('must not be negative').nullable(),
 });
 
 /** The dtype that actually ran; a gateway does not say, so it is "server". */
@@ -97,6 +160,8 @@ export const benchSampleSchema = z.strictObject({
   stopReason: z.enum(['eos', 'length', 'aborted']).nullable(),
   /** Why the request failed; null when it did not. Never empty, so CSV can tell it from null. */
   error: z.string().min(1, 'must not be empty (use null)').nullable(),
+  /** Only for a grounded prompt's requests. */
+  rag: ragSampleSchema.optional(),
 });
 
 /** Where a run happened; per-target details (backend, dtype, file hashes) are on each target. */
@@ -151,6 +216,8 @@ export const benchRunSchema = z.strictObject({
 });
 
 export type BenchPrompt = z.infer<typeof benchPromptSchema>;
+export type BenchDocument = z.infer<typeof benchDocumentSchema>;
+export type RagSample = z.infer<typeof ragSampleSchema>;
 export type PromptSet = z.infer<typeof promptSetSchema>;
 export type BenchTarget = z.infer<typeof benchTargetSchema>;
 export type BenchPlan = z.infer<typeof benchPlanSchema>;

@@ -7,19 +7,13 @@ import { formatMs, formatRate } from '../metrics/answer-metrics';
 import { MIN_SAMPLES_P95, type Stats } from './stats';
 import { compareToNative, describeComparison, summarizeTargets } from './summary';
 import type { BenchRun } from './bench-types';
+import { groundedMarkdown } from './grounded-markdown';
+import { escapeCell } from './markdown-cell';
 
 export const MARKDOWN_HEADER = '|Model|Backend|TTFT p50|TTFT p95|Decode tok/s|Total p95|Samples|';
 
 /** Marks a p95 computed from fewer than MIN_SAMPLES_P95 samples. */
 export const FEW_SAMPLES_MARK = '†';
-
-/** A table cell: a "|" would end the cell and a line break the row. */
-function escapeCell(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n|\r/g, ' ');
-}
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -83,5 +77,6 @@ export function runToMarkdown(run: BenchRun): string {
   if (comparisons.length) {
     lines.push('', ...comparisons.map((c) => `- ${escapeCell(describeComparison(c))}`));
   }
+  lines.push(...groundedMarkdown(run));
   return `${lines.join('\n')}\n`;
 }

@@ -4,7 +4,7 @@
  */
 import type { BackendKind } from '../engine/engine-types';
 import { builtinPromptSet } from './prompts';
-import { benchPlanSchema, parseWith, type BenchPlan, type BenchPrompt, type BenchTarget } from './bench-types';
+import { benchPlanSchema, parseWith, type BenchPlan, type BenchPrompt, type BenchTarget, type PromptSet } from './bench-types';
 
 /** Defaults of the benchmark panel: short answers, one warm-up, greedy decoding. */
 export const DEFAULT_PLAN_SETTINGS = Object.freeze({ rounds: 3, warmupRounds: 1, maxNewTokens: 64, temperature: 0 });
@@ -14,10 +14,19 @@ export function crossTargets(modelIds: readonly string[], backends: readonly Bac
   return modelIds.flatMap((modelId) => backends.map((backend) => ({ modelId, backend })));
 }
 
+/** The plan's fields that come from a prompt set. */
+export function planFromSet(set: PromptSet): Pick<BenchPlan, 'promptSetName' | 'prompts' | 'documents'> {
+  return { promptSetName: set.name, prompts: set.prompts, documents: set.documents };
+}
+
+/** The prompt set a plan runs, as exported and re-imported. */
+export function setOfPlan(plan: Pick<BenchPlan, 'promptSetName' | 'prompts' | 'documents'>): PromptSet {
+  return { name: plan.promptSetName, prompts: plan.prompts, documents: plan.documents };
+}
+
 /** A plan with the built-in prompts and default settings, for the given targets. */
 export function defaultPlan(targets: readonly BenchTarget[]): BenchPlan {
-  const prompts = builtinPromptSet();
-  return { targets: [...targets], promptSetName: prompts.name, prompts: prompts.prompts, ...DEFAULT_PLAN_SETTINGS };
+  return { targets: [...targets], ...planFromSet(builtinPromptSet()), ...DEFAULT_PLAN_SETTINGS };
 }
 
 /** Validates a plan (from the panel or a file), or throws a BenchValidationError naming fields. */
@@ -32,6 +41,8 @@ export interface PlannedRequest {
   /** 0-based over all rounds of the target, warm-up rounds first. */
   round: number;
   warmup: boolean;
+  /** A grounded prompt's request: with retrieved passages (true) or its control without (false); null otherwise. */
+  rag: boolean | null;
 }
 
 /**
@@ -43,7 +54,12 @@ export function planRequests(plan: BenchPlan): PlannedRequest[] {
   const out: PlannedRequest[] = [];
   for (const target of plan.targets) {
     for (let round = 0; round < plan.warmupRounds + plan.rounds; round++) {
-      for (const prompt of plan.prompts) out.push({ target, prompt, round, warmup: round < plan.warmupRounds });
+      const warmup = round < plan.warmupRounds;
+      for (const prompt of plan.prompts) {
+        // RAG on, then its control: back to back, so both meet the same weather.
+        if (prompt.grounded) for (const rag of [true, false]) out.push({ target, prompt, round, warmup, rag });
+        else out.push({ target, prompt, round, warmup, rag: null });
+      }
     }
   }
   return out;

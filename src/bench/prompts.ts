@@ -20,6 +20,7 @@ const user = (content: string): BenchPrompt['messages'] => [{ role: 'user', cont
 export function builtinPromptSet(): PromptSet {
   return {
     name: 'Built-in (pocket-chat)',
+    documents: [],
     prompts: [
       { id: 'add', messages: user('What is 2 plus 3?'), facets: [{ regex: '\\b5\\b|\\bfive\\b', flags: 'i' }], length: { maxChars: 200 } },
       { id: 'hello', messages: user('Hello'), length: { minChars: 2, maxChars: 200 } },

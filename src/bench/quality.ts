@@ -53,6 +53,9 @@ export function summarizeQuality(samples: readonly BenchSample[], prompts: reado
   for (const s of samples) {
     const prompt = byId.get(s.promptId);
     if (s.warmup || s.error !== null || !prompt || !isScored(prompt)) continue;
+    // A grounded prompt's control (asked without its passages) shows what retrieval adds
+    // (grounded-summary.ts); the model's quality is how it answers as the chat would ask it.
+    if (s.rag && !s.rag.on) continue;
     if (task !== undefined && promptTask(prompt) !== task) continue;
     const score = scoreAnswer(prompt, s.output);
     if (score.quality === null) continue;

@@ -33,7 +33,7 @@ export function parseRunJson(text: string): BenchRun {
   return parseWith(benchRunSchema, outer.run, 'benchmark run', ['run']);
 }
 
-type Kind = 'string' | 'nullableString' | 'number' | 'nullableNumber' | 'boolean' | 'numberList';
+type Kind = 'string' | 'nullableString' | 'number' | 'nullableNumber' | 'boolean' | 'numberList' | 'optionalJson';
 
 /** CSV column -> sample field, in column order. One table drives both export and import. */
 const COLUMNS = [
@@ -55,13 +55,19 @@ const COLUMNS = [
   ['stop_reason', 'stopReason', 'nullableString'],
   ['error', 'error', 'nullableString'],
   ['output', 'output', 'string'],
+  // A grounded prompt's retrieval as JSON ({"on", "retrieved", "cited", "retrievalMs"}): document
+  // names may hold any character, and JSON keeps the lists unambiguous. Empty for other prompts.
+  ['rag', 'rag', 'optionalJson'],
 ] as const satisfies readonly (readonly [string, keyof BenchSample, Kind])[];
 
 export const CSV_HEADER: readonly string[] = COLUMNS.map(([column]) => column);
+/** Columns a CSV written before they existed does not have. */
+const OPTIONAL_COLUMNS: ReadonlySet<string> = new Set(['rag']);
 
 function cell(value: BenchSample[keyof BenchSample], kind: Kind): string {
-  if (value === null) return '';
+  if (value === null || value === undefined) return '';
   if (kind === 'numberList' && Array.isArray(value)) return value.map(String).join(' ');
+  if (kind === 'optionalJson' || typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
 
@@ -91,6 +97,13 @@ function value(text: string, kind: Kind): unknown {
       return text === 'true' ? true : text === 'false' ? false : text;
     case 'numberList':
       return text.trim() === '' ? [] : text.trim().split(/\s+/).map(number);
+    case 'optionalJson':
+      if (text.trim() === '') return undefined;
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return text; // the schema rejects it, naming the column
+      }
   }
 }
 
@@ -104,7 +117,7 @@ export function parseSamplesCsv(text: string): BenchSample[] {
   const header = rows[0];
   if (!header) throw new BenchValidationError(['(root): the CSV is empty'], 'benchmark CSV');
   const index = new Map(header.map((name, i) => [name.trim(), i]));
-  const missing = CSV_HEADER.filter((c) => !index.has(c));
+  const missing = CSV_HEADER.filter((c) => !index.has(c) && !OPTIONAL_COLUMNS.has(c));
   if (missing.length)
     throw new BenchValidationError(
       missing.map((c) => `header: missing column "${c}"`),
@@ -115,7 +128,11 @@ export function parseSamplesCsv(text: string): BenchSample[] {
   const samples: BenchSample[] = [];
   rows.slice(1).forEach((row, r) => {
     const record: Record<string, unknown> = {};
-    for (const [column, field, kind] of COLUMNS) record[field] = value(row[index.get(column)!] ?? '', kind);
+    for (const [column, field, kind] of COLUMNS) {
+      const at = index.get(column);
+      const parsed = value(at === undefined ? '' : (row[at] ?? ''), kind);
+      if (parsed !== undefined) record[field] = parsed;
+    }
     const parsed = benchSampleSchema.safeParse(record);
     if (parsed.success) {
       samples.push(parsed.data);

@@ -3,6 +3,7 @@
  * model and backend, then what each column rests on. Cost and energy columns appear only when a
  * reference price or a device power is set, and the notes say which one each figure used.
  */
+import { escapeCell } from './markdown-cell';
 import { formatMs, formatRate } from '../metrics/answer-metrics';
 import { formatBytes } from '../ui/shared/format';
 import { formatEnergy, formatUsd } from './estimates';
@@ -12,13 +13,7 @@ import { MIN_SAMPLES_P95, type Stats } from './stats';
 import { fewSamples, rowMemoryBytes, type SelectionReport, type SelectionRow } from './selection';
 import type { BenchRun } from './bench-types';
 
-/** A table cell: a "|" would end the cell and a line break the row. */
-function cell(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n|\r/g, ' ');
-}
+const cell = escapeCell;
 
 const p95 = (stats: Stats): string => (fewSamples(stats) ? `${formatMs(stats.p95)} ${FEW_SAMPLES_MARK}` : formatMs(stats.p95));
 

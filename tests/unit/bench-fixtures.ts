@@ -35,6 +35,7 @@ export function run(samples: BenchSample[], extra: Partial<BenchRun> = {}): Benc
       targets: [{ modelId: 'pocket-chat-1m', backend: 'wasm' }],
       promptSetName: 'Built-in (pocket-chat)',
       prompts: [{ id: 'add', messages: [{ role: 'user', content: 'What is 2 plus 3?' }] }],
+      documents: [],
       rounds: 2,
       warmupRounds: 1,
       maxNewTokens: 32,

@@ -55,6 +55,7 @@ const plan = (targets: BenchTarget[]): BenchPlan => ({
     { id: 'a', messages: [{ role: 'user', content: 'A?' }] },
     { id: 'b', messages: [{ role: 'user', content: 'B?' }] },
   ],
+  documents: [],
   rounds: 2,
   warmupRounds: 1,
   maxNewTokens: 8,

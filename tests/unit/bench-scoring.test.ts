@@ -143,6 +143,7 @@ describe('parsePromptSet with expectations', () => {
   it('accepts a scored set and gives it back unchanged', () => {
     const set = {
       name: 'scored',
+      documents: [],
       prompts: [
         {
           id: 'add',

@@ -42,7 +42,7 @@ describe('built-in prompt set', () => {
 
 describe('parsePromptSet', () => {
   it('round-trips through its JSON export, from text or from a value', () => {
-    const set = { name: 'mine', prompts: [{ id: 'p1', messages: [{ role: 'user' as const, content: 'Hi' }] }] };
+    const set = { name: 'mine', documents: [], prompts: [{ id: 'p1', messages: [{ role: 'user' as const, content: 'Hi' }] }] };
     expect(parsePromptSet(promptSetToJson(set))).toEqual(set);
     expect(parsePromptSet(JSON.parse(promptSetToJson(set)))).toEqual(set);
     expect(parsePromptSet(JSON.stringify(set))).toEqual(set);

@@ -9,8 +9,9 @@
  *                    [--gateway http://localhost:5273] [--no-build]
  *                    [--selection selection.md] [--price NAME=IN/OUT] [--watts N]
  *
- * --prompts takes a prompt set exported from the Benchmark tab (or a bare {name, prompts}); the
- * default is the built-in set. --gateway points the app at a gateway for `gateway` targets.
+ * --prompts takes a prompt set exported from the Benchmark tab (or a bare {name, prompts}), or the
+ * name of a built-in set: `builtin` (the default) or `grounded` (questions about reference
+ * documents, each asked with retrieved passages and without; the report gains a grounded table). --gateway points the app at a gateway for `gateway` targets.
  * --selection writes the model selection report (see selection-flags.ts for it and its flags).
  *
  * Exits 1 with the reason when a target cannot run (the report is still written), 2 on bad flags.
@@ -21,7 +22,8 @@ import { parseArgs } from 'node:util';
 import { build, preview } from 'vite';
 import { runToMarkdown } from '../../src/bench/markdown';
 import { builtinPromptSet, parsePromptSet } from '../../src/bench/prompts';
-import { crossTargets } from '../../src/bench/plan';
+import { crossTargets, planFromSet } from '../../src/bench/plan';
+import { groundedPromptSet } from '../../src/bench/grounded-set';
 import { runToJson, samplesToCsv } from '../../src/bench/report';
 import { BACKENDS, benchRunSchema, parseWith, type BenchPlan, type PromptSet } from '../../src/bench/bench-types';
 import type { BenchSession } from '../../src/app/bench-session';
@@ -71,8 +73,13 @@ const backends = values.backends.split(',').map((b) => b.trim());
 for (const b of backends) {
   if (!(BACKENDS as readonly string[]).includes(b)) fail(`--backends: unknown backend "${b}" (use ${BACKENDS.join(', ')}).`);
 }
+/** The built-in sets by name, for --prompts. */
+const BUILTIN_SETS: Record<string, () => PromptSet> = { builtin: builtinPromptSet, grounded: groundedPromptSet };
+
 function readPromptSet(file: string | undefined): PromptSet {
   if (!file) return builtinPromptSet();
+  const builtin = Object.hasOwn(BUILTIN_SETS, file) ? BUILTIN_SETS[file] : undefined;
+  if (builtin) return builtin();
   try {
     return parsePromptSet(fs.readFileSync(file, 'utf8'));
   } catch (error) {
@@ -88,8 +95,7 @@ const plan: BenchPlan = {
       .filter(Boolean),
     backends as BackendKind[],
   ),
-  promptSetName: prompts.name,
-  prompts: prompts.prompts,
+  ...planFromSet(prompts),
   rounds: count(values.rounds, 'rounds', 1),
   warmupRounds: count(values.warmup, 'warmup', 0),
   maxNewTokens: count(values['max-tokens'], 'max-tokens', 1),

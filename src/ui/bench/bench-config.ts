@@ -3,6 +3,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { BUNDLED_PRESET, GATEWAY_PRESET, type BenchSession } from '../../app/bench-session';
 import { parsePlan } from '../../bench/plan';
 import { builtinPromptSet, parsePromptSet, promptSetToJson } from '../../bench/prompts';
+import { groundedPromptSet } from '../../bench/grounded-set';
+import { planFromSet, planRequests, setOfPlan } from '../../bench/plan';
 import type { BenchProgress } from '../../bench/bench-runner';
 import { BACKENDS, type BenchPlan, type BenchTarget } from '../../bench/bench-types';
 import type { CatalogModel } from '../../catalog/schema';
@@ -44,13 +46,13 @@ export class BenchConfig extends LitElement {
 
   private _openEditor(e: Event): void {
     const plan = this.plan;
-    if (plan && (e.target as HTMLDetailsElement).open) this.draft = promptSetToJson({ name: plan.promptSetName, prompts: plan.prompts });
+    if (plan && (e.target as HTMLDetailsElement).open) this.draft = promptSetToJson(setOfPlan(plan));
   }
 
   private _applyDraft(): void {
     try {
       const set = parsePromptSet(this.draft);
-      this.session?.setPlan({ promptSetName: set.name, prompts: set.prompts });
+      this.session?.setPlan(planFromSet(set));
       this.error = '';
     } catch (error) {
       this.error = errorMessage(error);
@@ -80,7 +82,7 @@ export class BenchConfig extends LitElement {
     if (!file) return;
     try {
       const set = parsePromptSet(await file.text());
-      this.session?.setPlan({ promptSetName: set.name, prompts: set.prompts });
+      this.session?.setPlan(planFromSet(set));
       this.error = '';
     } catch (error) {
       this.error = errorMessage(error);
@@ -174,7 +176,13 @@ export class BenchConfig extends LitElement {
       <section class="prompts" aria-label="Prompts">
         <div class="row">
           <h3>Prompts</h3>
-          <b>${plan.promptSetName}</b><span class="muted">· ${plan.prompts.length} prompt(s)</span>
+          <b>${plan.promptSetName}</b
+          ><span class="muted"
+            >· ${plan.prompts.length}
+            prompt(s)${
+              plan.documents.length ? ` · ${plan.documents.length} document(s), grounded prompts asked with and without them` : ''
+            }</span
+          >
           <span class="spacer"></span>
           <label class="file"
             >Import<input
@@ -183,16 +191,14 @@ export class BenchConfig extends LitElement {
               ?disabled=${this.running}
               @change=${(e: Event) => void this._import(e)}
           /></label>
-          <button
-            @click=${() => downloadText('prompt-set.json', promptSetToJson({ name: plan.promptSetName, prompts: plan.prompts }), 'application/json')}
-          >
-            Export
-          </button>
+          <button @click=${() => downloadText('prompt-set.json', promptSetToJson(setOfPlan(plan)), 'application/json')}>Export</button>
+          <button ?disabled=${this.running} @click=${() => this.session?.setPlan(planFromSet(builtinPromptSet()))}>Built-in</button>
           <button
             ?disabled=${this.running}
-            @click=${() => this.session?.setPlan({ promptSetName: builtinPromptSet().name, prompts: builtinPromptSet().prompts })}
+            title="Questions about reference documents, each asked with retrieved passages (RAG on) and without (RAG off)"
+            @click=${() => this.session?.setPlan(planFromSet(groundedPromptSet()))}
           >
-            Built-in
+            Grounded
           </button>
         </div>
         <details @toggle=${(e: Event) => this._openEditor(e)}>
@@ -224,7 +230,8 @@ export class BenchConfig extends LitElement {
                   ${p.total}${p.target ? html` · ${PHASE_LABEL[p.phase]} ${p.target.modelId} on ${BACKEND_LABEL[p.target.backend]}` : nothing}</span
                 >`
             : html`<span class="muted"
-                >${plan.targets.length} target(s) × ${plan.prompts.length} prompts × ${plan.warmupRounds + plan.rounds} rounds</span
+                >${plan.targets.length} target(s) × ${plan.prompts.length} prompts × ${plan.warmupRounds + plan.rounds} rounds ·
+                ${planRequests(plan).length} requests</span
               >`
         }
       </div>

@@ -9,6 +9,7 @@ import { compareToNative, describeComparison, summarizeTargets, targetKey } from
 import type { BenchRun } from '../../bench/bench-types';
 import { formatEnergy, formatUsd } from '../../bench/estimates';
 import { formatScore, type QualitySummary } from '../../bench/quality';
+import { benchTable } from './bench-table.styles';
 import type { SelectionReport, SelectionRow } from '../../bench/selection';
 import { downloadText } from '../shared/download';
 import { icons } from '../shared/icons';
@@ -153,6 +154,7 @@ export class BenchResults extends LitElement {
 
   static override styles = [
     controls,
+    benchTable,
     css`
       :host {
         display: block;
@@ -183,51 +185,16 @@ export class BenchResults extends LitElement {
         padding: 4px 10px;
         font-size: 0.9em;
       }
-      .scroll {
-        overflow-x: auto;
-        margin-top: 10px;
-      }
-      table {
-        border-collapse: collapse;
-        width: 100%;
-        font-size: 0.9em;
-        font-variant-numeric: tabular-nums;
-      }
-      th,
-      td {
-        padding: 7px 8px;
-        border-bottom: 1px solid var(--border);
-        text-align: right;
-        white-space: nowrap;
-      }
-      th:first-child {
-        text-align: left;
-        font-weight: 500;
-      }
-      thead th {
-        color: var(--muted);
-        font-weight: 500;
-        font-size: 0.92em;
-      }
       abbr {
         text-decoration: none;
         color: var(--warning);
         cursor: help;
-      }
-      .notes {
-        margin: 10px 0 0;
-        padding-left: 18px;
-        font-size: 0.85em;
-        line-height: 1.6;
       }
       .bad {
         color: var(--danger);
       }
       .native {
         font-weight: 600;
-      }
-      thead th {
-        vertical-align: bottom;
       }
       .sub {
         display: block;

@@ -8,6 +8,7 @@ import type { CatalogModel } from '../../catalog/schema';
 import { AppWatch } from '../shared/app-watch';
 import './bench-charts';
 import './bench-config';
+import './bench-grounded';
 import './bench-history';
 import './bench-results';
 import './bench-selection';
@@ -61,6 +62,7 @@ export class BenchView extends LitElement {
             s.shown
               ? html`<section class="card" aria-label="Results">
                     <bench-results .run=${s.shown} .selection=${selection}></bench-results>
+                    <bench-grounded .run=${s.shown}></bench-grounded>
                   </section>
                   <section class="card" aria-label="Choose a model">
                     <bench-selection .run=${s.shown} .report=${selection} .estimates=${app.estimates}></bench-selection>
