@@ -118,7 +118,7 @@ async function boot(): Promise<void> {
       contents: new SourceContentStore(),
       readFile: (file) => readSourceFile(file, browserReaders),
       modelRef,
-      embedder: () => embedderFor(playground?.catalog.models ?? [], modelRef),
+      embedder: () => embedderFor(playground?.catalog.models ?? [], modelRef, playground?.settings.preferences.embedderId),
     },
   });
   shell.app = playground;

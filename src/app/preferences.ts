@@ -21,6 +21,11 @@ export interface Preferences {
    * variants first (a few seconds, once; see src/app/variant-probe.ts).
    */
   measureVariants: boolean;
+  /**
+   * The embedding model sources are ranked with: a catalog id, 'auto' (the bundled one, else the
+   * first in the catalog) or 'none' (words only, BM25).
+   */
+  embedderId: string;
 }
 
 /** Which model a slot runs, on which device and in which variant. */
@@ -53,6 +58,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   dtype: 'auto',
   hubUrl: DEFAULT_HUB_URL,
   measureVariants: true,
+  embedderId: 'auto',
 };
 
 /** An http(s) URL ending in "/", or null when `value` is not one. */
@@ -85,6 +91,7 @@ export function parsePreferences(raw: string | null): Preferences {
     dtype: typeof dtype === 'string' && (DTYPES as readonly string[]).includes(dtype) ? (dtype as Dtype) : 'auto',
     hubUrl: normalizeHubUrl(obj['hubUrl']) ?? DEFAULT_HUB_URL,
     measureVariants: obj['measureVariants'] !== false,
+    embedderId: typeof obj['embedderId'] === 'string' && obj['embedderId'] ? obj['embedderId'] : 'auto',
   };
 }
 

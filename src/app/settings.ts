@@ -50,6 +50,11 @@ export class Settings extends Notifier implements RunChoiceStore {
     this.update({ measureVariants: on });
   }
 
+  /** The embedding model sources are ranked with ('auto', 'none' or a catalog id; see Preferences). */
+  setEmbedder(embedderId: string): void {
+    this.update({ embedderId: embedderId || 'auto' });
+  }
+
   private update(change: Partial<Preferences>): void {
     this.prefs = { ...this.prefs, ...change };
     this.save(this.prefs);

@@ -27,14 +27,23 @@ export function contextFor(route: Route | null, selected: CatalogModel | undefin
   return route?.loaded.contextLength ?? route?.model.contextLength ?? selected?.contextLength ?? ASSUMED_CONTEXT;
 }
 
+/** Embedding models the user can rank sources with, bundled ones first. */
+export function embeddingModels(models: readonly CatalogModel[]): CatalogModel[] {
+  const all = models.filter(isEmbeddingModel);
+  return [...all.filter((m) => m.source.kind === 'bundled'), ...all.filter((m) => m.source.kind !== 'bundled')];
+}
+
 /**
- * The embedding model passages are ranked with: the catalog's first embedding model (a bundled
- * one before a downloaded one), on WASM, in the variant WASM tries first. Its id names the model
- * and variant, so vectors of another variant are never compared with these. Null: BM25 alone.
+ * The embedding model passages are ranked with: the one chosen (`choice`, a catalog id), or for
+ * 'auto' (and a choice the catalog no longer has) the catalog's first embedding model, a bundled
+ * one before a downloaded one; on WASM, in the variant WASM tries first. Its id names the model
+ * and variant, so vectors of another variant are never compared with these. Null: BM25 alone
+ * ('none', or no embedding model at all).
  */
-export function embedderFor(models: readonly CatalogModel[], modelRef: ModelRefFor): EmbedderSpec | null {
-  const candidates = models.filter(isEmbeddingModel);
-  const model = candidates.find((m) => m.source.kind === 'bundled') ?? candidates[0];
+export function embedderFor(models: readonly CatalogModel[], modelRef: ModelRefFor, choice = 'auto'): EmbedderSpec | null {
+  if (choice === 'none') return null;
+  const candidates = embeddingModels(models);
+  const model = candidates.find((m) => m.id === choice) ?? candidates[0];
   if (!model?.embedding) return null;
   const dtype = defaultOrder(model, 'wasm').find((d) => model.variants.some((v) => v.dtype === d));
   if (!dtype) return null;

@@ -72,9 +72,9 @@ export class Sources extends Notifier {
     return this.records.filter((r) => r.conversationId === conversationId);
   }
 
-  /** The name of the embedding model passages are ranked with, or null (BM25 alone). */
-  get embedderName(): string | null {
-    return this.deps.embedder()?.name ?? null;
+  /** Whether the embedding model passages are ranked with comes from the hub (it downloads once). */
+  get embedderFromHub(): boolean {
+    return Boolean(this.deps.embedder()?.ref.hub);
   }
 
   has(conversationId: string): boolean {

@@ -122,6 +122,37 @@ export class ConversationIndexes {
     });
   }
 
+  /**
+   * Stored contents of the conversation's sources whose passages have no vectors of `embedder`:
+   * added before it was chosen, or while it could not read them.
+   */
+  async lacking(conversation: LoadedConversation, embedder: string): Promise<SourceContent[]> {
+    const have = conversation.vectors.get(embedder) ?? new Map<string, Float32Array>();
+    const bySource = new Map<string, string[]>();
+    for (const chunk of conversation.chunks.values()) bySource.set(chunk.sourceId, [...(bySource.get(chunk.sourceId) ?? []), chunk.id]);
+    const out: SourceContent[] = [];
+    for (const id of conversation.sourceIds) {
+      if ((bySource.get(id) ?? []).every((chunkId) => have.has(chunkId))) continue;
+      const content = await this.stores.content.get(id);
+      if (content) out.push(content);
+    }
+    return out;
+  }
+
+  /** Stores `content` with new vectors (a source keeps one embedding model's), in storage and in memory. */
+  async replaceVectors(
+    conversation: LoadedConversation,
+    content: SourceContent,
+    vectors: NonNullable<SourceContent['vectors']>,
+  ): Promise<void> {
+    const updated: SourceContent = { ...content, vectors };
+    await this.stores.content.save(updated);
+    for (const byModel of conversation.vectors.values()) for (const chunk of content.chunks) byModel.delete(chunk.id);
+    const byModel = conversation.vectors.get(vectors.embedder) ?? new Map<string, Float32Array>();
+    for (const [id, v] of vectorsOf(updated)) byModel.set(id, v);
+    conversation.vectors.set(vectors.embedder, byModel);
+  }
+
   /** Removes sources of a conversation from its index and from storage; `remaining` are the ones it keeps. */
   async remove(conversationId: string, removed: readonly string[], remaining: readonly string[]): Promise<void> {
     for (const id of removed) await this.stores.content.delete(id);

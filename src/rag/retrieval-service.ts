@@ -8,7 +8,8 @@
 import { planGroundedPrompt } from './budget';
 import { chunkText } from './chunk';
 import { chunkSizes } from './chunk-size';
-import { ConversationIndexes, type IndexStores } from './conversation-index';
+import type { SourceContent } from '../cache/source-content-store';
+import { ConversationIndexes, type IndexStores, type LoadedConversation } from './conversation-index';
 import type { Embedder } from './embedder';
 import { rankPassages } from './retrieve';
 import type {
@@ -23,7 +24,7 @@ import type {
   TokenizerSpec,
 } from './retrieval-types';
 import type { TokenCounter } from './tokens';
-import { passageText, type RankedChunk } from './types';
+import { passageText, type Chunk, type RankedChunk } from './types';
 
 export interface RetrievalProviders {
   counter(spec: TokenizerSpec): Promise<TokenCounter>;
@@ -46,6 +47,8 @@ function errorText(error: unknown): string {
 export function createRetrievalService(stores: IndexStores, providers: RetrievalProviders): RetrievalApi {
   const indexes = new ConversationIndexes(stores);
   const stats = { sourcesIndexed: 0, passagesEmbedded: 0, queriesEmbedded: 0 };
+  // Sources an embedding model failed on, so each question does not try them again (this session).
+  const unreadable = new Set<string>();
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(job: () => Promise<T>): Promise<T> => {
     const run = queue.then(job, job);
@@ -70,17 +73,9 @@ export function createRetrievalService(stores: IndexStores, providers: Retrieval
     if (request.embedder && chunks.length) {
       const embedStart = providers.now();
       try {
-        const embedder = await providers.embedder(request.embedder);
-        const parts: Float32Array[] = [];
-        for (let i = 0; i < chunks.length; i += EMBED_BATCH)
-          parts.push(...(await embedder.embed(chunks.slice(i, i + EMBED_BATCH).map(passageText))));
-        const dims = parts[0]?.length ?? 0;
-        if (!dims || parts.some((p) => p.length !== dims)) throw new Error('the model returned vectors of different sizes');
-        const data = new Float32Array(dims * parts.length);
-        parts.forEach((p, i) => data.set(p, i * dims));
-        vectors = { embedder: embedder.id, dims, data };
-        stats.passagesEmbedded += chunks.length;
+        vectors = await embedPassages(request.embedder, chunks);
       } catch (error) {
+        unreadable.add(`${request.embedder.id}\n${request.sourceId}`);
         warnings.push(`The embedding model could not read this source (${errorText(error)}); it is searched by its words only.`);
       }
       embeddingMs = providers.now() - embedStart;
@@ -98,6 +93,44 @@ export function createRetrievalService(stores: IndexStores, providers: Retrieval
       indexMs,
       embeddingMs,
     };
+  }
+
+  /** One vector per passage, embedded in batches. */
+  async function embedPassages(spec: EmbedderSpec, chunks: readonly Chunk[]): Promise<NonNullable<SourceContent['vectors']>> {
+    const embedder = await providers.embedder(spec);
+    const parts: Float32Array[] = [];
+    for (let i = 0; i < chunks.length; i += EMBED_BATCH)
+      parts.push(...(await embedder.embed(chunks.slice(i, i + EMBED_BATCH).map(passageText))));
+    const dims = parts[0]?.length ?? 0;
+    if (!dims || parts.some((p) => p.length !== dims)) throw new Error('the model returned vectors of different sizes');
+    const data = new Float32Array(dims * parts.length);
+    parts.forEach((p, i) => data.set(p, i * dims));
+    stats.passagesEmbedded += chunks.length;
+    return { embedder: embedder.id, dims, data };
+  }
+
+  /**
+   * Gives every source of the conversation vectors of the chosen embedding model, embedding the
+   * passages of those that have another model's (it was changed since they were added) or none.
+   * Their passages stay as they were cut. Null when all went well, else why some did not.
+   */
+  async function embedLacking(conversation: LoadedConversation, spec: EmbedderSpec): Promise<string | null> {
+    let problem: string | null = null;
+    for (const content of await indexes.lacking(conversation, spec.id)) {
+      const key = `${spec.id}\n${content.sourceId}`;
+      if (!content.chunks.length) continue;
+      if (unreadable.has(key)) {
+        problem = `${spec.id} could not read every source`;
+        continue;
+      }
+      try {
+        await indexes.replaceVectors(conversation, content, await embedPassages(spec, content.chunks));
+      } catch (error) {
+        unreadable.add(key);
+        problem = `${spec.id} could not read every source (${errorText(error)})`;
+      }
+    }
+    return problem;
   }
 
   /**
@@ -130,12 +163,16 @@ export function createRetrievalService(stores: IndexStores, providers: Retrieval
     let semantic: { query: Float32Array; vectors: ReadonlyMap<string, Float32Array> } | undefined;
     let semanticNote: string | undefined;
     let embeddingMs: number | null = null;
-    if (!request.embedder) semanticNote = 'No embedding model is set up: passages were ranked by BM25 alone.';
+    if (!request.embedder) semanticNote = 'No embedding model is chosen: passages were ranked by BM25 alone.';
     else {
+      const embedStart = providers.now();
+      const unread = await embedLacking(conversation, request.embedder);
       const vectors = conversation.vectors.get(request.embedder.id);
-      if (!vectors?.size) semanticNote = `No passage has vectors of ${request.embedder.id}: passages were ranked by BM25 alone.`;
+      embeddingMs = providers.now() - embedStart;
+      if (!vectors?.size)
+        semanticNote = `No passage has vectors of ${request.embedder.id}${unread ? `: ${unread}` : ''}; passages were ranked by BM25 alone.`;
       else {
-        const embedStart = providers.now();
+        if (unread) semanticNote = `${unread}: those sources were ranked by BM25 alone.`;
         try {
           const embedder = await providers.embedder(request.embedder);
           const [query] = await embedder.embed([request.question]);

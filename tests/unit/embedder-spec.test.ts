@@ -42,6 +42,16 @@ describe('embedderFor', () => {
     expect(spec).toMatchObject({ pooling: 'mean', normalize: true, dimensions: 128 });
     expect(embedderFor([...chatOnly, hubbed], refFor)?.ref.hub).toEqual({ repo: 'owner/embed', revision: 'abc' });
   });
+
+  it('takes the one chosen by id, none for "none", and the bundled one for a choice the catalog does not have', () => {
+    const hubbed = embedding('hub-embed', { kind: 'hub', repo: 'owner/embed', revision: 'abc' });
+    const models = [hubbed, ...catalog];
+    expect(embedderFor(models, refFor, 'hub-embed')?.ref).toMatchObject({ id: 'hub-embed', hub: { repo: 'owner/embed', revision: 'abc' } });
+    expect(embedderFor(models, refFor, 'none')).toBeNull();
+    expect(embedderFor(models, refFor, 'gone-embed')?.id).toBe('pocket-embed (fp32)');
+    // A chat model is never an embedder, even when named.
+    expect(embedderFor(models, refFor, 'pocket-chat-1m')?.id).toBe('pocket-embed (fp32)');
+  });
 });
 
 describe('embedding models in the app', () => {
@@ -49,10 +59,10 @@ describe('embedding models in the app', () => {
     const { app, userModels } = testApp({ preferences: { modelId: 'pocket-embed' } });
     await userModels.save(embedding('my-embed', { kind: 'local', path: 'local/my-embed' }));
     await app.catalog.loadUserModels();
-    expect(app.catalog.embeddingModels.map((m) => m.id)).toEqual(['pocket-embed', 'my-embed']);
+    expect(app.catalog.embeddingModels.map((m) => m.id)).toEqual(['pocket-embed', 'all-minilm-l6-v2', 'my-embed']);
     expect(app.catalog.chatModels.map((m) => m.id)).not.toContain('pocket-embed');
     expect(app.catalog.chatModels.map((m) => m.id)).not.toContain('my-embed');
-    expect(app.catalog.chatModels).toHaveLength(app.catalog.models.length - 2);
+    expect(app.catalog.chatModels).toHaveLength(app.catalog.models.length - 3);
     expect(app.models.primary.selected?.id).toBe('pocket-chat-1m');
   });
 });

@@ -141,6 +141,7 @@ describe('restoreParams', () => {
       dtype: 'q4',
       hubUrl: 'https://huggingface.co/',
       measureVariants: true,
+      embedderId: 'auto',
     });
   });
 });

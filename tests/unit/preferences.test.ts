@@ -33,6 +33,7 @@ const defaults: Preferences = {
   dtype: 'auto',
   hubUrl: 'https://huggingface.co/',
   measureVariants: true,
+  embedderId: 'auto',
 };
 
 describe('preferences', () => {
@@ -51,6 +52,7 @@ describe('preferences', () => {
       dtype: 'q8',
       hubUrl: 'http://127.0.0.1:8080/mirror/',
       measureVariants: false,
+      embedderId: 'none',
     };
     savePreferences(prefs, storage);
     expect(storage.data.has(KEY)).toBe(true);

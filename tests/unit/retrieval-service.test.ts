@@ -1,7 +1,8 @@
 /**
  * The retrieval service's semantic half, through the Embedder interface: passages get vectors at
- * indexing, kept with them and loaded again (never re-embedded), the question is embedded and its
- * ranking fused with BM25, and an embedding model that fails costs the semantic half only, in words.
+ * indexing, kept with them and loaded again (never re-embedded, unless another embedding model is
+ * chosen), the question is embedded and its ranking fused with BM25, and an embedding model that
+ * fails costs the semantic half only, in words.
  *
  * No embedding model runs here yet (the bundled one is being trained), so the embedder is a small
  * concept model written for this test: each word maps to a concept and a text's vector is its
@@ -177,7 +178,9 @@ describe('retrieval service with an embedding model', () => {
     expect(report.chunkCount).toBe(2);
     const { grounding } = await s.ground(request('When does the moss garden gate open?', [{ id: 'd', name: 'care.md' }]));
     expect(grounding.semantic).toBeNull();
-    expect(grounding.semanticNote).toBe('No passage has vectors of concepts: passages were ranked by BM25 alone.');
+    expect(grounding.semanticNote).toBe(
+      'No passage has vectors of concepts: concepts could not read every source; passages were ranked by BM25 alone.',
+    );
     expect(grounding.passages[0]!.heading).toBe('Garden');
   });
 
@@ -202,5 +205,42 @@ describe('retrieval service with an embedding model', () => {
     expect(grounding.semantic).toBeNull();
     expect(grounding.semanticNote).toMatch(/^The embedding model could not read the question \(sequence too long for the model\)/);
     expect(grounding.passages[0]!.heading).toBe('Garden');
+  });
+});
+
+describe('changing the embedding model', () => {
+  it('embeds the passages again with the model now chosen, once, at the next question, and keeps them', async () => {
+    const stores = new MemorySources();
+    const other: EmbedderSpec = { ...SPEC, id: 'concepts-2', name: 'Concepts 2' };
+    const s = createRetrievalService(stores.stores, {
+      counter: () => Promise.resolve(estimatedTokens),
+      embedder: (spec) => Promise.resolve(conceptEmbedder(spec.id)),
+      now: () => performance.now(),
+    });
+    const report = await s.index({
+      conversationId: 'c',
+      sourceId: 'd',
+      text: DOC,
+      existing: [],
+      tokenizer: { kind: 'estimate' },
+      contextLength: 4096,
+      embedder: SPEC,
+    });
+    expect(report.embedding).toEqual({ model: 'concepts', dims: DIMS });
+    const sources = [{ id: 'd', name: 'care.md' }];
+    const first = await s.ground({ ...request('lamp battery', sources), embedder: other });
+    expect(first.grounding.semantic).toBe('concepts-2');
+    expect(first.grounding.semanticNote).toBeUndefined();
+    expect(first.grounding.passages[0]!.semantic?.rank).toBe(1);
+    expect(first.grounding.embeddingMs).not.toBeNull();
+    expect((await stores.stores.content.get('d'))?.vectors?.embedder).toBe('concepts-2');
+    expect(await s.stats()).toMatchObject({ passagesEmbedded: 2 * report.chunkCount, queriesEmbedded: 1 });
+    // Asked again: nothing is embedded but the question.
+    await s.ground({ ...request('moss gate', sources), embedder: other });
+    expect(await s.stats()).toMatchObject({ passagesEmbedded: 2 * report.chunkCount, queriesEmbedded: 2 });
+    // Back to the first model: its vectors were replaced, so they are made again.
+    const back = await s.ground(request('lamp battery', sources));
+    expect(back.grounding.semantic).toBe('concepts');
+    expect(await s.stats()).toMatchObject({ passagesEmbedded: 3 * report.chunkCount });
   });
 });

@@ -57,6 +57,22 @@ export const sourcesPanelStyles = css`
   .body p {
     margin: 0;
   }
+  .ranking {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 6px 8px;
+    font-size: 0.92em;
+    color: var(--muted);
+  }
+  .ranking select {
+    font-size: 1em;
+    padding: 3px 6px;
+    max-width: 100%;
+  }
+  .note {
+    font-size: 0.88em;
+  }
   .local,
   .gateway {
     display: flex;

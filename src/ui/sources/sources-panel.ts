@@ -4,6 +4,9 @@ import type { SourceRecord } from '../../cache/source-store';
 import { ACCEPTED_TYPES, type SourceFile } from '../../rag/ingest/read-source';
 import { MAX_SOURCE_BYTES } from '../../rag/ingest/source-error';
 import { AppWatch } from '../shared/app-watch';
+import { embeddingModels } from '../../app/source-specs';
+import type { CatalogModel } from '../../catalog/schema';
+import { defaultOrder } from '../../placement/default-order';
 import { formatBytes } from '../shared/format';
 import { icons } from '../shared/icons';
 import { controls, filePicker } from '../shared/styles';
@@ -18,6 +21,14 @@ const KIND_LABEL: Record<SourceRecord['kind'], string> = {
   docx: 'Word',
 };
 
+/** "about 23 MB": the variant WASM runs first, as the retrieval worker would download it. */
+function downloadSize(model: CatalogModel): string {
+  const dtype = defaultOrder(model, 'wasm').find((d) => model.variants.some((v) => v.dtype === d));
+  const files = [...model.files, ...(model.variants.find((v) => v.dtype === dtype)?.files ?? [])];
+  const bytes = files.reduce((n, f) => n + f.bytes, 0);
+  return `${files.some((f) => f.approximate) ? 'about ' : ''}${formatBytes(bytes)}`;
+}
+
 /**
  * The open conversation's sources: paste text, pick or drop files, see each one's size and
  * passages, remove it. Answers in a conversation with sources are grounded in them and cite them.
@@ -25,7 +36,7 @@ const KIND_LABEL: Record<SourceRecord['kind'], string> = {
  */
 @customElement('sources-panel')
 export class SourcesPanel extends LitElement {
-  private readonly app = new AppWatch(this, (app) => [app.sources, app.chats]);
+  private readonly app = new AppWatch(this, (app) => [app.sources, app.chats, app.settings]);
   /** The gateway's address when answers come from one (the passages go there), else null. */
   @property({ attribute: false }) gateway: string | null = null;
   @state() private open = false;
@@ -93,6 +104,40 @@ export class SourcesPanel extends LitElement {
     </li>`;
   }
 
+  /** How passages are found: words alone, or words and the meaning an embedding model sees (chosen here). */
+  private renderRanking() {
+    const app = this.app.value;
+    if (!app) return nothing;
+    const models = embeddingModels(app.catalog.models);
+    const choice = app.settings.preferences.embedderId;
+    const chosen = choice === 'none' ? null : (models.find((m) => m.id === choice) ?? models[0] ?? null);
+    const fromHub = chosen && chosen.source.kind === 'hub' ? chosen : null;
+    return html`<div class="ranking">
+        <label for="embedder">Passages are found by their words (BM25) and by their meaning with</label>
+        <select
+          id="embedder"
+          .value=${chosen?.id ?? 'none'}
+          @change=${(e: Event) => app.settings.setEmbedder((e.target as HTMLSelectElement).value)}
+        >
+          ${models.map(
+            (m) =>
+              html`<option value=${m.id} ?selected=${m.id === chosen?.id}>
+                ${m.name}${m.source.kind === 'bundled' ? ' (bundled)' : m.source.kind === 'hub' ? ` (hub, ${downloadSize(m)})` : ''}
+              </option>`,
+          )}
+          <option value="none" ?selected=${!chosen}>nothing else (words only)</option>
+        </select>
+      </div>
+      ${
+        fromHub
+          ? html`<p class="muted note" data-embedder-download>
+              ${fromHub.name} is downloaded from the hub the first time it is needed (${downloadSize(fromHub)}), then kept in this browser.
+              Sources added before are embedded again with it at the next question.
+            </p>`
+          : nothing
+      }`;
+  }
+
   protected override render() {
     const app = this.app.value;
     if (!app) return nothing;
@@ -104,7 +149,7 @@ export class SourcesPanel extends LitElement {
     const summary = sources.length
       ? `${sources.length} document${sources.length === 1 ? '' : 's'} · ${passages} passage${passages === 1 ? '' : 's'}`
       : 'none';
-    const semantic = app.sources.embedderName;
+    const hubEmbedder = app.sources.embedderFromHub;
     return html`<details
       class="sources ${this.dragging ? 'over' : ''}"
       ?open=${this.open || adding.length > 0 || failures.length > 0}
@@ -118,10 +163,8 @@ export class SourcesPanel extends LitElement {
         <span class="preview muted" data-count=${sources.length}>${summary}${adding.length ? ` · adding ${adding.length}…` : ''}</span>
       </summary>
       <div class="body">
-        <p class="muted about">
-          Answers in this conversation use only these documents and cite them as [1], [2]…
-          ${semantic ? `Passages are found by their words (BM25) and by their meaning (${semantic}).` : 'Passages are found by their words (BM25).'}
-        </p>
+        <p class="muted about">Answers in this conversation use only these documents and cite them as [1], [2]…</p>
+        ${this.renderRanking()}
         ${
           this.gateway
             ? html`<p class="gateway" role="note">
@@ -129,7 +172,12 @@ export class SourcesPanel extends LitElement {
                 it.
               </p>`
             : html`<p class="local muted">
-                ${icons.shield} Your documents stay in this browser: reading, indexing and answering make no request.
+                ${icons.shield}
+                ${
+                  hubEmbedder
+                    ? 'Your documents stay in this browser: only the embedding model is downloaded, once.'
+                    : 'Your documents stay in this browser: reading, indexing and answering make no request.'
+                }
               </p>`
         }
         ${

@@ -64,6 +64,7 @@ export async function openApp(browser: Browser, baseUrl: string, options: OpenOp
     dtype: options.dtype ?? 'auto',
     hubUrl: options.hubUrl ?? DEFAULT_HUB_URL,
     measureVariants: options.measureVariants ?? false,
+    embedderId: 'auto',
   };
   await context.addInitScript((value) => {
     if (!localStorage.getItem('playground.preferences.v1')) localStorage.setItem('playground.preferences.v1', value);
