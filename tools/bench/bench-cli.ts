@@ -19,10 +19,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { build, preview } from 'vite';
 import { runToMarkdown } from '../../src/bench/markdown';
 import { builtinPromptSet, parsePromptSet } from '../../src/bench/prompts';
-import { crossTargets, planFromSet } from '../../src/bench/plan';
+import { crossTargets, planFromSet, planRequests } from '../../src/bench/plan';
+import { serveBuiltApp } from './serve-app';
 import { groundedPromptSet } from '../../src/bench/grounded-set';
 import { runToJson, samplesToCsv } from '../../src/bench/report';
 import { BACKENDS, benchRunSchema, parseWith, type BenchPlan, type PromptSet } from '../../src/bench/bench-types';
@@ -111,13 +111,7 @@ const estimates = (() => {
 })();
 
 if (values.gateway) process.env['GATEWAY_URL'] = values.gateway;
-if (!values['no-build']) {
-  console.log('Building the app…');
-  await build({ root: ROOT, logLevel: 'warn' });
-}
-const server = await preview({ root: ROOT, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
-const address = server.httpServer.address();
-if (!address || typeof address === 'string') fail('The preview server has no port.');
+const app = await serveBuiltApp({ build: !values['no-build'] }).catch((error: unknown) => fail(errorMessage(error), 1));
 const browser = await launchChromium();
 let exitCode = 0;
 try {
@@ -137,9 +131,9 @@ try {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`http://127.0.0.1:${address.port}/#benchmark`);
+  await page.goto(`${app.url}#benchmark`);
   await page.waitForFunction(() => 'bench' in window, null, { timeout: 60_000 });
-  const total = plan.targets.length * (plan.rounds + plan.warmupRounds) * plan.prompts.length;
+  const total = planRequests(plan).length;
   console.log(
     `Running ${plan.targets.length} target(s) × ${plan.prompts.length} prompts × ${plan.rounds} rounds (+${plan.warmupRounds} warm-up): ${total} requests…`,
   );
@@ -168,6 +162,6 @@ try {
   }
 } finally {
   await browser.close();
-  await server.close();
+  await app.close();
 }
 process.exit(exitCode);
