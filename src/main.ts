@@ -80,6 +80,7 @@ async function boot(): Promise<void> {
     createWorker: () => new Worker(new URL('./engine/worker/retrieval.worker.ts', import.meta.url), { type: 'module', name: 'retrieval' }),
     onWorkerRequest: (url, at) => requests.add(url, at, 'worker'),
   });
+  const readers = browserReaders(retrieval);
   const modelRef = (model: CatalogModel, plan: Pick<RunPlan, 'device' | 'dtype'>): ModelRef =>
     toModelRef(model, plan, baseUrl, playground?.settings.preferences.hubUrl ?? DEFAULT_HUB_URL);
   const router = new Router({
@@ -116,7 +117,7 @@ async function boot(): Promise<void> {
       store: new SourceStore(),
       retrieval,
       contents: new SourceContentStore(),
-      readFile: (file) => readSourceFile(file, browserReaders),
+      readFile: (file) => readSourceFile(file, readers),
       modelRef,
       embedder: () => embedderFor(playground?.catalog.models ?? [], modelRef, playground?.settings.preferences.embedderId),
     },

@@ -3,9 +3,10 @@
  * sources never loads it), its calls typed through comlink, its requests reported to the privacy
  * meter. A worker that dies fails the calls in flight with words and is replaced on the next call.
  */
-import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
+import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { installErrorTransfer } from '../engine/rpc';
 import type {
+  DocxHtml,
   GroundRequest,
   GroundResult,
   IndexReport,
@@ -85,5 +86,10 @@ export class RetrievalClient implements RetrievalApi {
 
   stats(): Promise<RetrievalStats> {
     return this.call((api) => api.stats());
+  }
+
+  /** mammoth's conversion of a .docx, in the worker; `bytes` is handed over (transferred), not copied. */
+  docxToHtml(bytes: ArrayBuffer): Promise<DocxHtml> {
+    return this.call((api) => api.docxToHtml(transfer(bytes, [bytes])));
   }
 }

@@ -123,8 +123,16 @@ export interface RetrievalApi {
   stats(): Promise<RetrievalStats>;
 }
 
+/** mammoth's HTML of a .docx, and its messages: converted off the page's main thread. */
+export interface DocxHtml {
+  value: string;
+  messages: { type: string; message: string }[];
+}
+
 /** What the retrieval worker exposes: the service, its models' load counts, and its requests for the privacy meter. */
 export interface RetrievalWorkerApi extends RetrievalApi {
   stats(): Promise<RetrievalStats & { tokenizersLoaded?: number; embeddersLoaded?: number }>;
   watchRequests(onRequest: (url: string, at: number) => unknown): void;
+  /** Converts a Word document with mammoth (unzipping and parsing a large one takes long enough to freeze a page). */
+  docxToHtml(bytes: ArrayBuffer): Promise<DocxHtml>;
 }

@@ -45,6 +45,17 @@ it('reads a PDF and a Word document picked from disk and an HTML page dropped on
       ['lighthouse.html', 'html', fs.statSync(fixture('lighthouse.html')).size],
     ]);
     expect(await failureTexts(page)).toEqual([]);
+    // mammoth's code was loaded by the retrieval worker, which converted the Word document off the
+    // page's main thread; the page itself never loaded it (the app's own request log says who asked).
+    const log = await page.evaluate(() =>
+      (window as unknown as { requests: { entries: { url: string; from: string }[] } }).requests.entries.map((e) => ({
+        path: new URL(e.url).pathname,
+        from: e.from,
+      })),
+    );
+    const mammothChunk = log.filter((e) => /\/assets\/lib-[\w-]+\.js$/.test(e.path));
+    expect(mammothChunk.length).toBeGreaterThan(0);
+    expect(mammothChunk.every((e) => e.from === 'worker')).toBe(true);
     const facts = await page.locator('sources-panel .source .facts').allInnerTexts();
     expect(facts.map((f) => f.split(' · ')[0])).toEqual(['PDF', 'Word', 'HTML']);
     expect(facts.map((f) => f.split(' · ')[2])).toEqual(sources.map((s) => `${s.chunkCount} passage${s.chunkCount === 1 ? '' : 's'}`));

@@ -1,6 +1,6 @@
 /**
- * The retrieval worker's entry point: sources are cut, counted, indexed and embedded here, and
- * questions grounded, off the page's main thread and apart from the inference worker (an answer
+ * The retrieval worker's entry point: Word documents are converted (mammoth), sources are cut,
+ * counted, indexed and embedded here, and questions grounded, off the page's main thread and apart from the inference worker (an answer
  * being generated does not wait for a document being indexed). It sets up transformers.js like
  * the inference worker (the app's own ONNX Runtime files, the IndexedDB weight cache with its
  * integrity checks) with one WASM thread, and reports its requests to the privacy meter.
@@ -38,6 +38,11 @@ const api: RetrievalWorkerApi = {
     tokenizersLoaded: providers.loads.tokenizers,
     embeddersLoaded: providers.loads.embedders,
   }),
+  async docxToHtml(bytes) {
+    const mammoth = (await import('mammoth')).default;
+    const result = await mammoth.convertToHtml({ arrayBuffer: bytes });
+    return { value: result.value, messages: result.messages.map((m) => ({ type: m.type, message: m.message })) };
+  },
   watchRequests(onRequest) {
     performance.setResourceTimingBufferSize(10_000);
     observeResources((url, at) => void Promise.resolve(onRequest(url, at)).catch(() => undefined));
