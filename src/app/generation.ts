@@ -6,6 +6,7 @@
  * another model, a benchmark's hold, or deleting the conversation stops it.
  */
 import { computeMetrics } from '../metrics/answer-metrics';
+import { latencyParts } from '../metrics/latency-parts';
 import type { CatalogModel } from '../catalog/schema';
 import {
   messagesForModel,
@@ -190,7 +191,8 @@ export class Generation extends Notifier {
           meta = { ...meta, notice: event.notice };
           update({ meta });
         } else if (event.type === 'end') {
-          meta = { ...meta, stopReason: event.reason, metrics: { ...computeMetrics(event.trace), ...retrieval } };
+          const parts = latencyParts(event.trace, grounded?.grounding.retrievalMs);
+          meta = { ...meta, stopReason: event.reason, metrics: { ...computeMetrics(event.trace), ...retrieval, parts } };
           update({ meta });
         }
       }

@@ -195,6 +195,8 @@ export async function runBenchmark(plan: BenchPlan, deps: RunnerDeps): Promise<B
         sample = failedSample(context, sentAt, aborted() ? 'cancelled' : describe(error));
       }
       if (request.rag !== null) sample = { ...sample, rag: ragSample(request.rag, sample.output, grounded) };
+      // Retrieval happens before the engine's request: it is the first part of this one's time.
+      if (grounded && sample.parts) sample = { ...sample, parts: { ...sample.parts, retrieval: grounded.retrievalMs } };
       samples.push(sample);
       done++;
       if (aborted()) Object.assign(result, { status: 'cancelled', message: 'cancelled while running' });

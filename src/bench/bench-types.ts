@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DTYPES, formatPath } from '../catalog/schema';
 import type { BackendKind } from '../engine/engine-types';
 import { errorMessage } from '../errors/error-message';
+import { LATENCY_PARTS } from '../metrics/latency-parts';
 import { expectationFields } from './expectations';
 
 /** The engine's backends, as a tuple zod can check against. */
@@ -162,6 +163,8 @@ export const benchSampleSchema = z.strictObject({
   error: z.string().min(1, 'must not be empty (use null)').nullable(),
   /** Only for a grounded prompt's requests. */
   rag: ragSampleSchema.optional(),
+  /** Where the request's time went (src/metrics/latency-parts.ts); absent in runs saved before it existed. */
+  parts: z.record(z.enum(LATENCY_PARTS), finite.nonnegative('must not be negative').nullable()).optional(),
 });
 
 /** Where a run happened; per-target details (backend, dtype, file hashes) are on each target. */

@@ -58,11 +58,13 @@ const COLUMNS = [
   // A grounded prompt's retrieval as JSON ({"on", "retrieved", "cited", "retrievalMs"}): document
   // names may hold any character, and JSON keeps the lists unambiguous. Empty for other prompts.
   ['rag', 'rag', 'optionalJson'],
+  // Where the time went, as JSON ({"retrieval", "queue", "prepare", "prefill", "thinking", "decode"}, ms or null).
+  ['parts', 'parts', 'optionalJson'],
 ] as const satisfies readonly (readonly [string, keyof BenchSample, Kind])[];
 
 export const CSV_HEADER: readonly string[] = COLUMNS.map(([column]) => column);
 /** Columns a CSV written before they existed does not have. */
-const OPTIONAL_COLUMNS: ReadonlySet<string> = new Set(['rag']);
+const OPTIONAL_COLUMNS: ReadonlySet<string> = new Set(['rag', 'parts']);
 
 function cell(value: BenchSample[keyof BenchSample], kind: Kind): string {
   if (value === null || value === undefined) return '';

@@ -5,6 +5,7 @@
  */
 import type { BackendKind, GenerationEvent, GenerationTrace, StopReason } from '../engine/engine-types';
 import { computeMetrics } from '../metrics/answer-metrics';
+import { latencyParts } from '../metrics/latency-parts';
 import type { BenchSample, RunDtype } from './bench-types';
 
 /** Which request this is: everything a sample carries besides its measurements. */
@@ -43,6 +44,7 @@ export function sampleFromAnswer(context: SampleContext, answer: FinishedAnswer,
     stopReason: answer.stopReason,
     // A cut-short answer would flatter TTFT and total latency, so it must not count as a success.
     error: error ?? (answer.stopReason === 'aborted' ? 'cancelled' : null),
+    parts: latencyParts(answer.trace),
   };
 }
 

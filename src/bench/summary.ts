@@ -4,6 +4,7 @@
  * Warm-up requests and failed requests are left out of every statistic (failed ones are counted).
  */
 import type { BackendKind } from '../engine/engine-types';
+import { LATENCY_PARTS, type LatencyParts } from '../metrics/latency-parts';
 import { summarize, type Stats } from './stats';
 import type { BenchSample, RunDtype } from './bench-types';
 
@@ -20,6 +21,20 @@ export interface TargetSummary {
   prefillTokensPerSec: Stats;
   decodeTokensPerSec: Stats;
   totalMs: Stats;
+  /** Mean of each part of the requests' time over those that recorded it; null when none did. */
+  parts: LatencyParts | null;
+}
+
+/** Each part's mean over the samples that saw it (null where none did); null without any parts. */
+function meanParts(samples: readonly BenchSample[]): LatencyParts | null {
+  const withParts = samples.flatMap((s) => (s.parts ? [s.parts] : []));
+  if (!withParts.length) return null;
+  const out = {} as LatencyParts;
+  for (const p of LATENCY_PARTS) {
+    const seen = withParts.flatMap((x) => (x[p] === null ? [] : [x[p]]));
+    out[p] = seen.length ? seen.reduce((a, b) => a + b, 0) / seen.length : null;
+  }
+  return out;
 }
 
 /** "pocket-chat-1m|wasm|q4": the grouping key of a target. */
@@ -48,6 +63,7 @@ export function summarizeTargets(samples: readonly BenchSample[]): TargetSummary
     prefillTokensPerSec: summarize(ok.map((s) => s.prefillTokensPerSec)),
     decodeTokensPerSec: summarize(ok.map((s) => s.decodeTokensPerSec)),
     totalMs: summarize(ok.map((s) => s.totalMs)),
+    parts: meanParts(ok),
   }));
 }
 

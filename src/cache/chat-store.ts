@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Conversation, Turn } from '../chat/conversation';
 import { REASONING_EFFORTS } from '../settings/generation-settings';
 import { groundingSchema } from './grounding-schema';
+import { LATENCY_PARTS } from '../metrics/latency-parts';
 
 const metrics = z.object({
   ttftMs: z.number().nullable(),
@@ -24,6 +25,8 @@ const metrics = z.object({
   reasoningMs: z.number().nonnegative().optional(),
   retrievalMs: z.number().nonnegative().optional(),
   embeddingMs: z.number().nonnegative().optional(),
+  // Absent in answers stored before the decomposition existed (latency-parts.ts).
+  parts: z.record(z.enum(LATENCY_PARTS), z.number().nonnegative().nullable()).optional(),
 });
 
 const params = z.object({

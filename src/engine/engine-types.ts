@@ -57,8 +57,15 @@ export type BackendKind = 'webgpu' | 'wasm' | 'gateway';
  * from the worker and the page are comparable.
  */
 export interface GenerationTrace {
+  /**
+   * The page sent the request to the engine's worker, when the engine runs in one: the time to
+   * `requestAt` is queueing (the message, and a worker busy with something else).
+   */
+  sentAt?: number;
   /** The engine received the request (before templating and tokenization). */
   requestAt: number;
+  /** A remote engine's server answered the request (response headers, before any token). */
+  firstByteAt?: number;
   /** The model started reading the prompt (first forward pass), when the engine can tell. */
   prefillStartAt: number | null;
   /** When each generated token was produced; index 0 is the first token. */

@@ -62,7 +62,11 @@ export class GenerationStream implements AsyncIterable<GenerationEvent> {
   private readonly stopListening: () => void;
   private readonly onAbort = (): void => this.stop();
 
+  /** When the request left the page (the stream is made as it is sent). */
+  private readonly sentAt: number;
+
   constructor(private readonly options: GenerationStreamOptions) {
+    this.sentAt = options.now();
     this.watchdog = new Watchdog(options.stallTimeoutMs, (timeout) => this.stalled(timeout));
     options.port.onmessage = (message: MessageEvent<WorkerEvent>) => this.receive(message.data);
     this.stopListening = options.worker.onDeath((error) => this.fail(error));
@@ -120,7 +124,7 @@ export class GenerationStream implements AsyncIterable<GenerationEvent> {
       return;
     }
     if (event.type === 'end') {
-      this.end(event);
+      this.end({ ...event, trace: { ...event.trace, sentAt: this.sentAt } });
       return;
     }
     if (event.type === 'token' || event.type === 'reasoning') this.lastTokenAt = event.at;

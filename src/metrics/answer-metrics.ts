@@ -21,6 +21,7 @@
  *   before the engine gets the request; not part of TTFT, which starts at the engine.
  */
 import type { GenerationTrace } from '../engine/engine-types';
+import type { LatencyParts } from './latency-parts';
 
 export interface AnswerMetrics {
   /** To the first answer token (see the module comment); what the latency chart shows. */
@@ -43,6 +44,8 @@ export interface AnswerMetrics {
   retrievalMs?: number;
   /** Grounded answers with an embedding model: embedding the question (part of retrievalMs). */
   embeddingMs?: number;
+  /** Where the time went, part by part (latency-parts.ts); absent in answers stored before it existed. */
+  parts?: LatencyParts;
 }
 
 export function computeMetrics(trace: GenerationTrace): AnswerMetrics {

@@ -82,6 +82,17 @@ describe.each([
       expect(m?.generatedTokens).toBe(golden.cases.find((c) => c.messages[0]?.content === prompt)!.output_ids['q4']!.length);
       expect(m?.ttftMs).toBeGreaterThan(0);
       expect(m?.decodeTokensPerSec).toBeGreaterThan(0);
+      // Where the time went: the parts the worker can see, adding up to send -> last token, which
+      // is the engine's total plus the wait before the worker took the request.
+      const parts = m!.parts!;
+      expect([parts.retrieval, parts.thinking]).toEqual([null, null]);
+      for (const part of [parts.queue, parts.prepare, parts.prefill, parts.decode]) expect(part).toBeGreaterThanOrEqual(0);
+      const sum = parts.queue! + parts.prepare! + parts.prefill! + parts.decode!;
+      expect(Math.abs(sum - (m!.totalMs + parts.queue!))).toBeLessThan(0.01);
+      expect(parts.prepare! + parts.prefill!).toBeCloseTo(m!.firstTokenMs!, 5);
+      // …and the answer shows them as one bar, a segment per part that took time.
+      const segments = page.locator('chat-message').last().locator('latency-bar .part');
+      await expect.poll(() => segments.count()).toBeGreaterThanOrEqual(3);
       if (prompt !== SHARED_PROMPT) {
         await page.locator('conversation-list').getByRole('button', { name: 'New chat' }).click();
         await typeAndSend(page, SHARED_PROMPT);

@@ -203,8 +203,10 @@ export class GatewayEngine implements Engine<GatewayModelRef> {
     let answerAt: number | null = null;
     let finish: StopReason | null = null;
     let started = false;
+    let firstByteAt: number | undefined;
     const trace = (): GenerationTrace => ({
       requestAt,
+      ...(firstByteAt === undefined ? {} : { firstByteAt }),
       prefillStartAt: null,
       tokenTimes,
       endAt: this.now(),
@@ -223,6 +225,8 @@ export class GatewayEngine implements Engine<GatewayModelRef> {
 
     try {
       const stream = await this.request(session, messages, params, signal);
+      // The SDK resolves once the response headers are in: the server has the request.
+      firstByteAt = this.now();
       yield startEvent();
       started = true;
       for await (const chunk of stream) {

@@ -10,6 +10,7 @@ import type { BenchRun } from '../../bench/bench-types';
 import { formatEnergy, formatUsd } from '../../bench/estimates';
 import { formatScore, type QualitySummary } from '../../bench/quality';
 import { benchTable } from './bench-table.styles';
+import '../shared/latency-bar';
 import type { SelectionReport, SelectionRow } from '../../bench/selection';
 import { downloadText } from '../shared/download';
 import { icons } from '../shared/icons';
@@ -78,6 +79,7 @@ export class BenchResults extends LitElement {
               <th scope="col">TTFT p95</th>
               <th scope="col">Decode tok/s p50</th>
               <th scope="col">Total p95</th>
+              <th scope="col" title="Mean time of each part of a request: hover a bar for its milliseconds">Where the time went</th>
               ${this.renderEstimateHeads()}
             </tr>
           </thead>
@@ -91,6 +93,7 @@ export class BenchResults extends LitElement {
                   <td data-col="ttft-p95">${p95(s.ttftMs)}</td>
                   <td data-col="decode-p50">${formatRate(s.decodeTokensPerSec.p50)}</td>
                   <td data-col="total-p95">${p95(s.totalMs)}</td>
+                  <td data-col="parts">${s.parts ? html`<latency-bar .parts=${s.parts}></latency-bar>` : '–'}</td>
                   ${this.renderEstimateCells(targetKey(s))}
                 </tr>`,
             )}
@@ -108,6 +111,11 @@ export class BenchResults extends LitElement {
         ${comparisons.map((c) => html`<li class="native">${describeComparison(c)}</li>`)}
         ${few ? html`<li class="muted">${FEW_SAMPLES_MARK} fewer than ${MIN_SAMPLES_P95} samples: that p95 is close to the slowest single request.</li>` : nothing}
         <li class="muted">Percentiles by linear interpolation (R-7); warm-up and failed requests are not counted.</li>
+        ${
+          summaries.some((s) => s.parts)
+            ? html`<li class="muted">Where the time went, mean per request: <latency-legend></latency-legend></li>`
+            : nothing
+        }
       </ul>
     `;
   }

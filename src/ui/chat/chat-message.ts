@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { createRef, ref } from 'lit/directives/ref.js';
+import '../shared/latency-bar';
 import { formatMs, formatRate, type AnswerMetrics } from '../../metrics/answer-metrics';
 import type { Turn } from '../../chat/conversation';
 import { StreamingMarkdown, type RenderStatus } from '../../render/streaming-markdown';
@@ -179,7 +180,7 @@ export class ChatMessage extends LitElement {
         ><b>${m.generatedTokens}</b>
         tokens${m.reasoningTokens === undefined ? nothing : html` (<b>${m.reasoningTokens}</b> reasoning)`}</span
       >
-      <span>total <b>${formatMs(m.totalMs)}</b></span>
+      <span>total <b>${formatMs(m.totalMs)}</b>${m.parts ? html` <latency-bar .parts=${m.parts}></latency-bar>` : nothing}</span>
       ${
         m.retrievalMs === undefined
           ? nothing
