@@ -358,10 +358,11 @@ it('edits the prompt set (a bad field is named), exports it, and measures on Web
     await editor.fill(JSON.stringify({ name: 'golden', prompts }));
     await page.locator('bench-config').getByRole('button', { name: 'Apply' }).click();
     await expect.poll(() => page.locator('bench-config p.error').count()).toBe(0);
-    // The export is the edited set, in a form the importer accepts.
+    // The export is the edited set, in a form the importer accepts (a set without documents has none).
     expect(parsePromptSet(await download(page, page.locator('bench-config').getByRole('button', { name: 'Export' })))).toEqual({
       name: 'golden',
       prompts,
+      documents: [],
     });
 
     await page.getByRole('button', { name: 'Run benchmark' }).click();

@@ -194,7 +194,11 @@ it('benchmarks a scored set on the bundled models in the browser and on the gate
         9,
       );
       const model = catalog.find((m) => m.id === modelId)!;
-      expect([r['licence'], r['min_ram_gb'], r['catalog_tasks']], at).toEqual([model.license, '', model.tasks.join(' ')]);
+      expect([r['licence'], r['min_ram_gb'], r['catalog_tasks']], at).toEqual([
+        model.license,
+        String(model.minRamGb ?? ''),
+        model.tasks.join(' '),
+      ]);
       // Cost: each answer's tokens at $2 / $6 per million, averaged, times 1,000 answers.
       const cost = (mean(samples.map((s) => s.promptTokens * PRICE.input + s.generatedTokens * PRICE.output)) / 1e6) * 1000;
       expect(Number(r[`cost_usd_per_1k_answers (${priceName})`]), at).toBeCloseTo(cost, 12);
