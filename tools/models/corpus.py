@@ -6,7 +6,9 @@ its seed: the same seed always yields the same conversations in the same order.
 Task families (each with several phrasings, so held-out prompts can test generalisation):
   greeting, identity, arithmetic, facts, instructions (copy / spell / count / reverse / upper),
   explanations (multi-sentence answers, so streaming is visible), markdown (lists, code blocks),
-  memory (multi-turn: the answer depends on an earlier user turn).
+  memory (multi-turn: the answer depends on an earlier user turn),
+  grounded (two to four numbered passages and a question, answered with a citation or "The context
+  does not say."; see grounded.py and build_grounded below).
 
 Held-out items are decided by a stable hash, never by the random stream, so that changing how
 many samples are drawn does not move an item between the training and held-out sets.
@@ -17,6 +19,8 @@ import hashlib
 import random
 from dataclasses import dataclass
 from typing import Callable
+
+from grounded import GROUNDED_SYSTEM, GroundedExample, grounded_example, workshop_examples
 
 Message = dict[str, str]
 
@@ -29,6 +33,11 @@ class Item:
     prompt: str
     answer: str
     key: str  # identity used for the train / held-out split
+    system: str | None = None  # a system message sent before the prompt, if any
+
+    def messages(self) -> list[Message]:
+        head = [{"role": "system", "content": self.system}] if self.system is not None else []
+        return head + [{"role": "user", "content": self.prompt}]
 
 
 def _held_out(key: str, fraction: float = 0.1) -> bool:
@@ -377,3 +386,70 @@ def _weighted(rng: random.Random, pools: list[tuple[float, list[Item]]]) -> Item
             return rng.choice(pool)
         r -= w
     return rng.choice(pools[-1][1])
+
+
+# ---------------------------------------------------------------------------------------------
+# The grounded family (answers from numbered passages, see grounded.py)
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class GroundedCorpus:
+    train_items: list[Item]
+    held_out_items: list[Item]  # by hash of the item, never trained on
+    demo_items: list[Item]  # the workshop's three sentences: held out as well
+    conversations: list[list[Message]]
+    dropped: int  # generated items that did not fit the context window
+
+
+def grounded_item(example: GroundedExample, family: str = "grounded") -> Item:
+    return Item(family, example.user, example.answer, example.key, system=GROUNDED_SYSTEM)
+
+
+def build_grounded(seed: int, n_conversations: int, n_held_out: int = 300,
+                   fits: Callable[[list[Message]], bool] | None = None) -> GroundedCorpus:
+    """Draw grounded items from their own random stream, split them by hash, and make training
+    conversations from the training ones: most hold one grounded exchange, some two in a row (each
+    with its own context), which is what a conversation with retrieval looks like and which trains
+    positions past the first 256. `fits` (whole conversation -> bool) drops what does not fit."""
+    rng = random.Random(seed + 2)
+    ok = fits or (lambda _messages: True)
+    dropped = 0
+
+    def exchange(item: Item) -> list[Message]:
+        return [{"role": "user", "content": item.prompt}, {"role": "assistant", "content": item.answer}]
+
+    def fitting_item() -> Item:
+        nonlocal dropped
+        while True:
+            item = grounded_item(grounded_example(rng))
+            if ok([*item.messages(), {"role": "assistant", "content": item.answer}]):
+                return item
+            dropped += 1
+
+    train: list[Item] = []
+    held: list[Item] = []
+    seen: set[str] = set()
+    demo_keys = {e.key for e in workshop_examples()}
+    conversations: list[list[Message]] = []
+    while len(conversations) < n_conversations or len(held) < n_held_out:
+        item = fitting_item()
+        if item.key in seen or item.key in demo_keys:
+            continue
+        seen.add(item.key)
+        if _held_out(item.key):
+            held.append(item)
+            continue
+        train.append(item)
+        if len(conversations) >= n_conversations:
+            continue
+        conv = [{"role": "system", "content": GROUNDED_SYSTEM}] + exchange(item)
+        if rng.random() < 0.2:
+            # A second question with a fresh context; the first exchange becomes history.
+            second = fitting_item()
+            longer = conv + exchange(second)
+            if second.key not in seen and not _held_out(second.key) and second.key not in demo_keys and ok(longer):
+                seen.add(second.key)
+                train.append(second)
+                conv = longer
+        conversations.append(conv)
+    demo = [grounded_item(e, family="grounded_demo") for e in workshop_examples()]
+    return GroundedCorpus(train, held[:n_held_out], demo, conversations, dropped)

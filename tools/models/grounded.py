@@ -1,0 +1,340 @@
+"""The "grounded" task family: answer a question from two to four numbered passages, citing the
+passage, or say that the context does not say.
+
+The prompt is exactly what the app sends for retrieval-augmented answers:
+
+    system: GROUNDED_SYSTEM
+    user:   Context:\n[1] <passage>\n[2] <passage>\n...\n\nQuestion: <question>
+
+An answerable question is about one sentence of one passage; the answer copies that sentence and
+puts the passage's mark before its final full stop ("Foundry Local runs AI models on your own
+device [1]."). An unanswerable one asks about an entity that no passage mentions, or about a
+property of a mentioned entity that its passage does not state; the answer is NO_ANSWER.
+
+Entities (people, towns, products, software, companies, terms, kinds of animal) get made-up names
+and random values, so the model has to copy from the context: it cannot memorise the answers.
+Everything is a pure function of the seed. Held-out items are chosen by a hash of the whole item
+(passages and question), like the other families; the workshop demo items are always held out.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Callable
+
+GROUNDED_SYSTEM = ("Answer using ONLY the provided context. Cite the source number like [1]. "
+                   "If the context does not contain the answer, say: The context does not say.")
+NO_ANSWER = "The context does not say."
+
+
+def format_context(passages: list[str], question: str) -> str:
+    """The user message: numbered passages, a blank line, then the question."""
+    lines = [f"[{i}] {p}" for i, p in enumerate(passages, start=1)]
+    return "Context:\n" + "\n".join(lines) + f"\n\nQuestion: {question}"
+
+
+def cite(sentence: str, source: int) -> str:
+    """'X lives in Y.' -> 'X lives in Y [2].'"""
+    return f"{sentence[:-1]} [{source}]." if sentence.endswith(".") else f"{sentence} [{source}]"
+
+
+# ---------------------------------------------------------------------------------------------
+# Made-up words: names the model has never seen, so answers must be copied
+# ---------------------------------------------------------------------------------------------
+_ONSETS = "b c d f g h k l m n p r s t v w z br cl dr fl gr kr pl st tr sh ch th".split()
+_VOWELS = "a e i o u a e i o ai ea oo".split()
+_CODAS = ["", "", "", "n", "r", "l", "s", "m", "k", "t", "nd", "rk", "st"]
+
+
+def _word(rng: random.Random, syllables: tuple[int, int] = (2, 3)) -> str:
+    n = rng.randint(*syllables)
+    return "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS) for _ in range(n))
+
+
+def _name(rng: random.Random, syllables: tuple[int, int] = (1, 2)) -> str:
+    return _word(rng, syllables).capitalize()
+
+
+FIRST_NAMES = (
+    "Ada Alan Grace Linus Marie Nikola Rosa Emmy Kurt Hedy Tim Lena Omar Yuki Sara Ravi Mia Leo "
+    "Ines Noah Zoe Ivan Anya Pablo Chen Amara Felix Nora Hugo Lucia Tomas Elif Kofi Priya Jonas "
+    "Maya Arjun Selma Diego Hana Oskar Lila Mateo Freya Idris Wren Soren Talia Bram Nadia"
+).split()
+JOBS = ("baker pilot nurse teacher carpenter engineer librarian gardener chemist painter "
+        "architect plumber translator farmer dentist journalist tailor electrician "
+        "photographer accountant").split()
+PETS = "cat dog parrot rabbit turtle hamster goat pony".split()
+COUNTRIES = ("France Germany Italy Spain Portugal Japan Canada Mexico Brazil Peru Egypt Kenya "
+             "Norway Sweden Finland Poland Greece Ireland Austria Chile Denmark India").split()
+TOWN_SUFFIXES = ["", "", "ford", "ton", "vale", "port", "by", "wick", "mere", "holm"]
+KNOWN_FOR = ("cheese, bridges, glass, wool, apples, boats, bells, clocks, lanterns, honey, "
+             "kites, pottery, salt, violins, carpets, paper, olives, tea").split(", ")
+PRODUCT_NOUNS = ("kettle, lamp, bicycle, speaker, camera, backpack, drill, keyboard, tent, "
+                 "blender, watch, heater, scooter, printer, toaster, radio").split(", ")
+FEATURES = ("a glass lid, a steel frame, two batteries, a folding handle, a silent motor, "
+            "a touch screen, a wooden case, a solar panel, a spare blade, a night mode, "
+            "a water tank, three speeds").split(", ")
+LANGUAGES = "Python, Rust, Go, C, Java, TypeScript, Kotlin, Swift, Ruby, Haskell".split(", ")
+SOFT_CATEGORIES = ("library, tool, service, app, database, framework, editor, plugin, "
+                   "browser extension, command line tool").split(", ")
+VERBS = ("sorts, translates, stores, measures, prints, cleans up, tracks, plays, compresses, "
+         "checks, draws, schedules, backs up, searches, labels, encrypts").split(", ")
+OBJECTS = ("photos, emails, invoices, songs, maps, recipes, notes, files, videos, receipts, "
+           "contracts, spreadsheets, podcasts, diagrams, chat messages, passwords").split(", ")
+MODIFIERS = ("on your phone, in the cloud, for small teams, without a network, in real time, "
+             "at night, for schools, in the browser, on old laptops, for doctors, "
+             "in ten languages, with one click").split(", ")
+THINGS = ("tool, dish, dance, boat, game, coat, drink, song, knot, tent, instrument, basket, "
+          "lamp, bread, hat, stone").split(", ")
+PURPOSES = ("catching fish, carrying water, cutting wood, measuring rain, drying herbs, "
+            "storing grain, cleaning wool, lighting caves, calling goats, mending nets, "
+            "weaving rugs, cooling milk, grinding corn, marking trails").split(", ")
+ANIMALS = "finches, voles, herons, moths, newts, otters, beetles, lizards, owls, crabs, bats, eels".split(", ")
+HABITATS = ("tall reeds, dry caves, pine forests, salt marshes, mountain lakes, old walls, "
+            "sand dunes, river banks, hollow trees, rocky shores").split(", ")
+FOODS = ("seeds, snails, berries, small fish, moss, worms, leaves, roots, ants, "
+         "nectar, crickets, algae").split(", ")
+ANIMAL_KINDS = ("small birds, night insects, water animals, shy mammals, desert reptiles, "
+                "shore animals").split(", ")
+COMPANY_SUFFIXES = "Labs, Works, Systems, Studio, Foods, Motors, Press, Energy".split(", ")
+CITIES = ("Paris Berlin Rome Madrid Lisbon Tokyo Ottawa Lima Cairo Nairobi Oslo Stockholm "
+          "Helsinki Warsaw Athens Dublin Vienna Santiago Hanoi Copenhagen Seoul Toronto "
+          "Sydney Zurich Prague Bogota Manila Accra").split()
+MONTHS = "January February March April May June July August September October November December".split()
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[0] in "aeiou" else "a ") + noun
+
+
+# ---------------------------------------------------------------------------------------------
+# Entities: a subject and the facts a passage may state about it
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Fact:
+    relation: str
+    sentence: str
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Entity:
+    kind: str
+    subject: str
+    facts: tuple[Fact, ...]  # every relation of the kind, each with a random value
+    description: str | None = None  # a relation stated first whenever the entity is described
+
+
+def _person(rng: random.Random) -> Entity:
+    s = f"{rng.choice(FIRST_NAMES)} {_name(rng)}"
+    town = _name(rng) + rng.choice(TOWN_SUFFIXES)
+    pet = rng.choice(PETS)
+    return Entity("person", s, (
+        Fact("lives", f"{s} lives in {town}.", (f"Where does {s} live?", f"In which town does {s} live?")),
+        Fact("job", f"{s} works as {_a(rng.choice(JOBS))}.",
+             (f"What does {s} do for a living?", f"What is the job of {s}?")),
+        Fact("age", f"{s} is {rng.randint(6, 99)} years old.", (f"How old is {s}?", f"What is the age of {s}?")),
+        Fact("pet", f"{s} has {_a(pet)} called {_name(rng, (1, 2))}.",
+             (f"What is the {pet} of {s} called?", f"What is the name of the {pet} of {s}?")),
+        Fact("born", f"{s} was born in {rng.randint(1900, 2020)}.",
+             (f"When was {s} born?", f"In which year was {s} born?")),
+    ))
+
+
+def _town(rng: random.Random) -> Entity:
+    s = _name(rng) + rng.choice(TOWN_SUFFIXES)
+    return Entity("town", s, (
+        Fact("population", f"{s} has a population of {rng.randint(200, 99000)}.",
+             (f"What is the population of {s}?", f"How many people live in {s}?")),
+        Fact("founded", f"{s} was founded in {rng.randint(800, 1990)}.",
+             (f"When was {s} founded?", f"In which year was {s} founded?")),
+        Fact("river", f"{s} lies on the {_name(rng)} River.",
+             (f"Which river does {s} lie on?", f"On which river does {s} lie?")),
+        Fact("known", f"{s} is known for its {rng.choice(KNOWN_FOR)}.", (f"What is {s} known for?",)),
+        Fact("country", f"{s} is a town in {rng.choice(COUNTRIES)}.",
+             (f"In which country is {s}?", f"Where is {s}?")),
+    ))
+
+
+def _product(rng: random.Random) -> Entity:
+    name = f"{_name(rng, (1, 2))} {rng.choice('ABCDEFGHKLMPRSTVXZ')}{rng.randint(1, 99)}"
+    s, cap = f"the {name}", f"The {name}"
+    noun = rng.choice(PRODUCT_NOUNS)
+    return Entity("product", s, (
+        Fact("kind", f"{cap} is {_a(noun)} with {rng.choice(FEATURES)}.",
+             (f"What is {s}?", f"What kind of product is {s}?")),
+        Fact("price", f"{cap} costs {rng.randint(5, 2000)} dollars.",
+             (f"How much does {s} cost?", f"What is the price of {s}?")),
+        Fact("maker", f"{cap} is made by {_name(rng)} {rng.choice(COMPANY_SUFFIXES)}.",
+             (f"Who makes {s}?", f"Which company makes {s}?")),
+        Fact("weight", f"{cap} weighs {rng.randint(50, 9000)} grams.",
+             (f"How much does {s} weigh?", f"What is the weight of {s}?")),
+        Fact("released", f"{cap} was released in {rng.randint(1990, 2025)}.",
+             (f"When was {s} released?", f"In which year was {s} released?")),
+    ), description="kind")
+
+
+def _software(rng: random.Random) -> Entity:
+    s = _name(rng) if rng.random() < 0.6 else f"{_name(rng, (1, 2))} {_name(rng, (1, 2))}"
+    does = f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(MODIFIERS)}"
+    if rng.random() < 0.5:
+        description = f"{s} is {_a(rng.choice(SOFT_CATEGORIES))} that {does}."
+    else:
+        description = f"{s} {does}."
+    return Entity("software", s, (
+        Fact("what", description, (f"What is {s}?", f"What does {s} do?", f"Tell me about {s}.")),
+        Fact("maker", f"{s} was made by {_name(rng)} {rng.choice(COMPANY_SUFFIXES)}.",
+             (f"Who made {s}?", f"Which company made {s}?")),
+        Fact("released", f"{s} was first released in {rng.randint(1995, 2025)}.",
+             (f"When was {s} first released?", f"In which year was {s} first released?")),
+        Fact("language", f"{s} is written in {rng.choice(LANGUAGES)}.",
+             (f"Which language is {s} written in?", f"What programming language is {s} written in?")),
+    ), description="what")
+
+
+def _company(rng: random.Random) -> Entity:
+    s = f"{_name(rng)} {rng.choice(COMPANY_SUFFIXES)}"
+    return Entity("company", s, (
+        Fact("based", f"{s} is based in {rng.choice(CITIES)}.", (f"Where is {s} based?", f"In which city is {s} based?")),
+        Fact("founder", f"{s} was founded by {rng.choice(FIRST_NAMES)} {_name(rng)}.",
+             (f"Who founded {s}?", f"Who is the founder of {s}?")),
+        Fact("employees", f"{s} has {rng.randint(3, 9000)} employees.",
+             (f"How many employees does {s} have?", f"How many people work at {s}?")),
+        Fact("founded", f"{s} was founded in {rng.randint(1850, 2024)}.",
+             (f"When was {s} founded?", f"In which year was {s} founded?")),
+    ))
+
+
+def _term(rng: random.Random) -> Entity:
+    word = _word(rng, (1, 2))
+    s, cap = f"a {word}", f"A {word}"
+    month = rng.choice(MONTHS)
+    return Entity("term", s, (
+        Fact("what", f"{cap} is {_a(rng.choice(THINGS))} used for {rng.choice(PURPOSES)}.",
+             (f"What is {s}?", f"What is {s} used for?")),
+        Fact("origin", f"{cap} comes from {_name(rng)}{rng.choice(TOWN_SUFFIXES)}.",
+             (f"Where does {s} come from?", f"What is the origin of {s}?")),
+        Fact("season", f"{cap} is usually made in {month}.",
+             (f"When is {s} usually made?", f"In which month is {s} usually made?")),
+    ), description="what")
+
+
+def _species(rng: random.Random) -> Entity:
+    s = f"{_word(rng, (1, 2))} {rng.choice(ANIMALS)}"
+    cap = s.capitalize()
+    return Entity("species", s, (
+        Fact("what", f"{cap} are {rng.choice(ANIMAL_KINDS)} with {rng.choice(['red', 'grey', 'striped', 'spotted', 'long', 'short', 'blue', 'white'])} "
+                     f"{rng.choice(['tails', 'wings', 'legs', 'ears', 'shells', 'feathers'])}.",
+             (f"What are {s}?", f"Tell me about {s}.")),
+        Fact("habitat", f"{cap} live in {rng.choice(HABITATS)}.", (f"Where do {s} live?", f"Where can you find {s}?")),
+        Fact("food", f"{cap} eat {rng.choice(FOODS)}.", (f"What do {s} eat?", f"What is the food of {s}?")),
+        Fact("lifespan", f"{cap} live for about {rng.randint(2, 40)} years.",
+             (f"How long do {s} live?", f"What is the lifespan of {s}?")),
+    ), description="what")
+
+
+ENTITY_MAKERS: dict[str, Callable[[random.Random], Entity]] = {
+    "person": _person, "town": _town, "product": _product, "software": _software,
+    "company": _company, "term": _term, "species": _species,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Items
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GroundedExample:
+    passages: tuple[str, ...]
+    question: str
+    answer: str
+    source: int | None  # 1-based passage number the answer cites, None when unanswerable
+    kind: str  # "answer", "absent" (entity not in context) or "unstated" (property not stated)
+
+    @property
+    def user(self) -> str:
+        return format_context(list(self.passages), self.question)
+
+    @property
+    def key(self) -> str:
+        return "grounded:" + "\x1f".join(self.passages) + "\x1e" + self.question
+
+
+def _passage(rng: random.Random, entity: Entity) -> tuple[str, list[Fact], list[Fact]]:
+    """A passage of one to three facts about the entity: (text, stated facts, unstated facts)."""
+    facts = list(entity.facts)
+    rng.shuffle(facts)
+    n = rng.choices([1, 2, 3], weights=[0.4, 0.4, 0.2])[0]
+    stated = facts[:n]
+    if entity.description and rng.random() < 0.7:
+        # Descriptions usually open the passage, as they would in a document.
+        desc = next(f for f in entity.facts if f.relation == entity.description)
+        stated = [desc] + [f for f in stated if f is not desc][:n - 1]
+    unstated = [f for f in entity.facts if f not in stated]
+    return " ".join(f.sentence for f in stated), stated, unstated
+
+
+def grounded_example(rng: random.Random) -> GroundedExample:
+    k = rng.choices([2, 3, 4], weights=[0.4, 0.35, 0.25])[0]
+    kinds = list(ENTITY_MAKERS)
+    # Half the contexts hold entities of one kind, so the question's subject decides, not its relation.
+    same = rng.random() < 0.5
+    first = rng.choice(kinds)
+    entities = [ENTITY_MAKERS[first if same else rng.choice(kinds)](rng) for _ in range(k)]
+    subjects = {e.subject for e in entities}
+    if len(subjects) < k:  # a repeated made-up name would make the question ambiguous
+        return grounded_example(rng)
+    built = [_passage(rng, e) for e in entities]
+    passages = tuple(text for text, _, _ in built)
+    mode = rng.choices(["answer", "absent", "unstated"], weights=[0.72, 0.16, 0.12])[0]
+    if mode == "unstated":
+        candidates = [i for i, (_, _, unstated) in enumerate(built) if unstated]
+        if not candidates:
+            mode = "answer"
+        else:
+            i = rng.choice(candidates)
+            fact = rng.choice(built[i][2])
+            return GroundedExample(passages, rng.choice(fact.questions), NO_ANSWER, None, "unstated")
+    if mode == "absent":
+        other = ENTITY_MAKERS[rng.choice([e.kind for e in entities])](rng)
+        if other.subject in subjects or any(other.subject in p for p in passages):
+            return grounded_example(rng)
+        fact = rng.choice(other.facts)
+        return GroundedExample(passages, rng.choice(fact.questions), NO_ANSWER, None, "absent")
+    i = rng.randrange(k)
+    fact = rng.choice(built[i][1])
+    return GroundedExample(passages, rng.choice(fact.questions), cite(fact.sentence, i + 1), i + 1, "answer")
+
+
+# ---------------------------------------------------------------------------------------------
+# The workshop demo: three sentences about Foundry Local, RAG and small language models
+# ---------------------------------------------------------------------------------------------
+WORKSHOP_PASSAGES = (
+    "Foundry Local runs AI models on your own device.",
+    "RAG is a method that answers questions from your own documents.",
+    "Small language models are language models that run on a laptop or a phone.",
+)
+WORKSHOP_QUESTIONS: tuple[tuple[str, int | None], ...] = (
+    ("What does Foundry Local do?", 0),
+    ("What is Foundry Local?", 0),
+    ("What is RAG?", 1),
+    ("What are small language models?", 2),
+    ("Who made Foundry Local?", None),
+    ("What is the capital of Mars?", None),
+)
+
+
+def workshop_examples() -> list[GroundedExample]:
+    """The demo questions against the three workshop sentences, in two passage orders (so the
+    cited number has to follow the passage, not the topic). Never trained on."""
+    orders = [(0, 1, 2), (2, 0, 1)]
+    out = []
+    for order in orders:
+        passages = tuple(WORKSHOP_PASSAGES[i] for i in order)
+        for question, target in WORKSHOP_QUESTIONS:
+            if target is None:
+                kind = "unstated" if "Foundry Local" in question else "absent"
+                out.append(GroundedExample(passages, question, NO_ANSWER, None, kind))
+            else:
+                source = order.index(target) + 1
+                out.append(GroundedExample(passages, question, cite(WORKSHOP_PASSAGES[target], source), source, "answer"))
+    return out
