@@ -20,7 +20,7 @@ import random
 from dataclasses import dataclass
 from typing import Callable
 
-from grounded import GROUNDED_SYSTEM, GroundedExample, grounded_example, workshop_examples
+from grounded import GROUNDED_SYSTEM, GroundedExample, copy_example, grounded_example, workshop_examples
 
 Message = dict[str, str]
 
@@ -398,18 +398,21 @@ class GroundedCorpus:
     demo_items: list[Item]  # the workshop's three sentences: held out as well
     conversations: list[list[Message]]
     dropped: int  # generated items that did not fit the context window
+    copy_items: list[Item]  # made-up text to repeat exactly (family "copy"), trained on
+    copy_held_out: list[Item]
 
 
 def grounded_item(example: GroundedExample, family: str = "grounded") -> Item:
     return Item(family, example.user, example.answer, example.key, system=GROUNDED_SYSTEM)
 
 
-def build_grounded(seed: int, n_conversations: int, n_held_out: int = 300,
+def build_grounded(seed: int, n_conversations: int, n_held_out: int = 300, n_copy: int = 0,
                    fits: Callable[[list[Message]], bool] | None = None) -> GroundedCorpus:
     """Draw grounded items from their own random stream, split them by hash, and make training
     conversations from the training ones: most hold one grounded exchange, some two in a row (each
     with its own context), which is what a conversation with retrieval looks like and which trains
-    positions past the first 256. `fits` (whole conversation -> bool) drops what does not fit."""
+    positions past the first 256. `fits` (whole conversation -> bool) drops what does not fit.
+    Also `n_copy` repeat-after-me items over made-up text (the copying that grounded answers need)."""
     rng = random.Random(seed + 2)
     ok = fits or (lambda _messages: True)
     dropped = 0
@@ -452,4 +455,21 @@ def build_grounded(seed: int, n_conversations: int, n_held_out: int = 300,
                 conv = longer
         conversations.append(conv)
     demo = [grounded_item(e, family="grounded_demo") for e in workshop_examples()]
-    return GroundedCorpus(train, held[:n_held_out], demo, conversations, dropped)
+    copy_train, copy_held = copy_items(seed, n_copy, n_held_out=min(n_held_out, 150))
+    return GroundedCorpus(train, held[:n_held_out], demo, conversations, dropped, copy_train, copy_held)
+
+
+def copy_items(seed: int, n_train: int, n_held_out: int) -> tuple[list[Item], list[Item]]:
+    """Repeat-after-me items over made-up text, split by hash, from their own random stream."""
+    rng = random.Random(seed + 3)
+    train: list[Item] = []
+    held: list[Item] = []
+    seen: set[str] = set()
+    while len(train) < n_train or len(held) < n_held_out:
+        prompt, answer = copy_example(rng)
+        if prompt in seen:
+            continue
+        seen.add(prompt)
+        item = Item("copy", prompt, answer, f"copy:{answer}")
+        (held if _held_out(item.key) else train).append(item)
+    return train[:n_train], held[:n_held_out]

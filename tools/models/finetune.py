@@ -47,6 +47,7 @@ CONTEXT = 512
 GROUNDED_CONVERSATIONS = 8000
 GROUNDED_TRAIN_EVAL = 200
 GROUNDED_HELD_OUT = 300
+COPY_ITEMS = 30000
 MARK = re.compile(r"\[(\d+)\]")
 
 
@@ -57,13 +58,33 @@ class FinetuneSpec:
     lr: float
     seed: int
     tokens_per_batch: int  # padded tokens (batch size x longest sequence) per step
-    old_every: int  # every n-th step is a batch of the original corpus
+    # (until this fraction of the steps, share of steps per source: grounded, copy, old corpus).
+    # Copying made-up text comes first: the models could not copy text they had never seen, and
+    # short copy examples teach it with far more trained tokens per step than grounded ones.
+    phases: tuple[tuple[float, tuple[float, float, float]], ...] = (
+        (0.4, (0.15, 0.60, 0.25)),
+        (1.0, (0.60, 0.15, 0.25)),
+    )
 
 
 FINETUNES = {
-    "pocket-chat-1m": FinetuneSpec("pocket-chat-1m", steps=700, lr=1.5e-3, seed=21, tokens_per_batch=3072, old_every=3),
-    "pocket-chat-3m": FinetuneSpec("pocket-chat-3m", steps=450, lr=8e-4, seed=22, tokens_per_batch=3072, old_every=3),
+    "pocket-chat-1m": FinetuneSpec("pocket-chat-1m", steps=1800, lr=2e-3, seed=21, tokens_per_batch=3072),
+    # The 3M run ends with a consolidation phase (half the steps on the original corpus), after the
+    # 1M run showed its old instruction answers slipping.
+    "pocket-chat-3m": FinetuneSpec("pocket-chat-3m", steps=850, lr=1.2e-3, seed=22, tokens_per_batch=3072, phases=(
+        (0.35, (0.15, 0.60, 0.25)),
+        (0.85, (0.60, 0.15, 0.25)),
+        (1.0, (0.40, 0.10, 0.50)),
+    )),
 }
+# A second round from a fine-tuned state dict: copying is there already, so no copy-first phase.
+CONTINUED = {
+    model_id: FinetuneSpec(model_id, steps=1000, lr=1e-3, seed=31 + i, tokens_per_batch=3072, phases=(
+        (0.85, (0.60, 0.15, 0.25)),
+        (1.0, (0.40, 0.10, 0.50)),
+    )) for i, model_id in enumerate(FINETUNES)
+}
+SOURCES = ("grounded", "copy", "old")
 
 
 def token_batches(examples: list[tuple[list[int], list[int]]], budget: int) -> list[list[int]]:
@@ -111,10 +132,12 @@ class BatchStream:
         return [self.examples[i] for i in self.queue.pop()]
 
 
-def finetune(model: LlamaForCausalLM, spec: FinetuneSpec, grounded: BatchStream, old: BatchStream,
-             pad_id: int, steps: int, max_seconds: float, log_every: int = 25) -> dict:
-    """AdamW from a fresh state, short warmup, cosine to 10% of the peak rate."""
+def finetune(model: LlamaForCausalLM, spec: FinetuneSpec, streams: dict[str, BatchStream],
+             pad_id: int, steps: int, max_seconds: float, log_every: int = 50) -> dict:
+    """AdamW from a fresh state, short warmup, cosine to 5% of the peak rate; each step takes one
+    batch from a source drawn with the spec's mix."""
     torch.manual_seed(spec.seed)
+    pick = random.Random(spec.seed + 1)
     decay = [p for p in model.parameters() if p.dim() == 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
@@ -125,19 +148,20 @@ def finetune(model: LlamaForCausalLM, spec: FinetuneSpec, grounded: BatchStream,
         if step < warmup:
             return spec.lr * (step + 1) / warmup
         progress = (step - warmup) / max(1, steps - warmup)
-        return spec.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+        return spec.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress)))
 
     model.train()
     start = time.time()
-    running = {"grounded": 0.0, "old": 0.0}
+    running = {source: 0.0 for source in SOURCES}
     tokens = 0
     done = 0
     for step in range(steps):
         if time.time() - start > max_seconds:
             print(f"  time box reached after {step} steps", flush=True)
             break
-        source = "old" if step % spec.old_every == spec.old_every - 1 else "grounded"
-        ids, mask, pos, labels = collate((old if source == "old" else grounded).next(), pad_id)
+        mix = next(m for until, m in spec.phases if step < until * steps or until >= 1.0)
+        source = pick.choices(SOURCES, weights=mix)[0]
+        ids, mask, pos, labels = collate(streams[source].next(), pad_id)
         tokens += int(mask.sum())
         for group in opt.param_groups:
             group["lr"] = lr_at(step)
@@ -150,8 +174,8 @@ def finetune(model: LlamaForCausalLM, spec: FinetuneSpec, grounded: BatchStream,
         running[source] = 0.9 * running[source] + 0.1 * float(loss) if running[source] else float(loss)
         done = step + 1
         if done % log_every == 0 or done == steps:
-            print(f"  step {done}/{steps} loss grounded {running['grounded']:.4f} old {running['old']:.4f} "
-                  f"lr {lr_at(step):.2e} {time.time() - start:.0f}s", flush=True)
+            losses = " ".join(f"{k} {v:.4f}" for k, v in running.items())
+            print(f"  step {done}/{steps} loss {losses} lr {lr_at(step):.2e} {time.time() - start:.0f}s", flush=True)
     model.eval()
     return {"steps_done": done, "seconds": round(time.time() - start), "tokens": tokens,
             "final_loss": {k: round(v, 4) for k, v in running.items()}}
@@ -215,7 +239,12 @@ def main() -> None:
     parser.add_argument("--steps", type=int, help="override the number of steps (the schedule follows)")
     parser.add_argument("--max-minutes", type=float, default=60.0, help="stop training after this long")
     parser.add_argument("--quick", metavar="DIR", help="smoke run: 6 steps, small evaluation, output under DIR")
+    parser.add_argument("--continue-from", metavar="PT",
+                        help="start from a fine-tuned state dict (e.g. .cache/finetuned/<id>.pt) instead of "
+                             "the committed ONNX weights; needs --only; its report gets a -continued suffix")
     args = parser.parse_args()
+    if args.continue_from and not args.only:
+        parser.error("--continue-from needs --only <id>")
     torch.set_num_threads(THREADS)
     reports_dir = os.path.join(args.quick or HERE, "reports")
     weights_dir = os.path.join(args.quick or os.path.join(HERE, ".cache"), "finetuned")
@@ -227,14 +256,17 @@ def main() -> None:
     eos = {tok.vocab[END], tok.vocab[END_OF_TEXT]}
     fits = lambda messages: len(encode_for_training(tok, messages)[0]) <= CONTEXT  # noqa: E731
     corpus = build_corpus(CORPUS_SEED, N_CONVERSATIONS)
-    grounded = build_grounded(CORPUS_SEED, GROUNDED_CONVERSATIONS, GROUNDED_HELD_OUT, fits=fits)
+    grounded = build_grounded(CORPUS_SEED, GROUNDED_CONVERSATIONS, GROUNDED_HELD_OUT, COPY_ITEMS, fits=fits)
     old_train_eval, old_held_eval = old_evaluation_sets(corpus)
     grounded_train_eval = random.Random(CORPUS_SEED).sample(grounded.train_items, GROUNDED_TRAIN_EVAL)
     if args.quick:
         old_train_eval, old_held_eval = old_train_eval[:40], old_held_eval[:40]
+        grounded.copy_held_out = grounded.copy_held_out[:20]
         grounded_train_eval, grounded.held_out_items = grounded_train_eval[:20], grounded.held_out_items[:20]
     old_examples = make_examples(tok, corpus.conversations, CONTEXT)
     grounded_examples = make_examples(tok, grounded.conversations, CONTEXT)
+    copy_examples = make_examples(tok, [[{"role": "user", "content": it.prompt}, {"role": "assistant", "content": it.answer}]
+                                        for it in grounded.copy_items], CONTEXT)
     lengths = [len(ids) for ids, _ in grounded_examples]
     print(f"grounded: {len(grounded_examples)} conversations ({sum(n > 256 for n in lengths)} longer than 256 "
           f"tokens, longest {max(lengths)}), {len(grounded.train_items)} training items, "
@@ -243,20 +275,26 @@ def main() -> None:
     for spec in SPECS:
         if args.only and spec.id != args.only:
             continue
-        ft = FINETUNES[spec.id]
+        ft = (CONTINUED if args.continue_from else FINETUNES)[spec.id]
         steps = 6 if args.quick else (args.steps or ft.steps)
         print(f"== {spec.id}", flush=True)
-        model = load_reference(spec.cfg, os.path.join(MODELS_DIR, spec.id, "onnx", "model.onnx"))
-        checked = check_golden(model, os.path.join(HERE, "golden", f"{spec.id}.json"))
-        print(f"  weights read back from ONNX reproduce all {checked} fp32 goldens", flush=True)
+        if args.continue_from:
+            model = LlamaForCausalLM(spec.cfg)
+            model.load_state_dict(torch.load(args.continue_from), strict=True)
+            start = f"{args.continue_from} (a previous fine-tune)"
+        else:
+            model = load_reference(spec.cfg, os.path.join(MODELS_DIR, spec.id, "onnx", "model.onnx"))
+            checked = check_golden(model, os.path.join(HERE, "golden", f"{spec.id}.json"))
+            print(f"  weights read back from ONNX reproduce all {checked} fp32 goldens", flush=True)
+            start = f"public/models/{spec.id}/onnx/model.onnx (fp32), checked against {checked} goldens"
         with open(os.path.join(HERE, "reports", f"{spec.id}.json"), encoding="utf-8") as f:
             before = json.load(f)["accuracy"]["fp32"]
 
         rng = random.Random(ft.seed)
         started = time.time()
-        training = finetune(model, ft, BatchStream(grounded_examples, ft.tokens_per_batch, rng),
-                            BatchStream(old_examples, ft.tokens_per_batch, rng), pad_id, steps,
-                            args.max_minutes * 60)
+        streams = {name: BatchStream(examples, ft.tokens_per_batch, rng) for name, examples in
+                   (("grounded", grounded_examples), ("copy", copy_examples), ("old", old_examples))}
+        training = finetune(model, ft, streams, pad_id, steps, args.max_minutes * 60)
         weights = os.path.join(weights_dir, f"{spec.id}.pt")
         torch.save(model.state_dict(), weights)
 
@@ -266,26 +304,30 @@ def main() -> None:
         g_train, _ = evaluate_grounded(model, tok, grounded_train_eval)
         g_held, held_samples = evaluate_grounded(model, tok, grounded.held_out_items)
         g_demo, demo_samples = evaluate_grounded(model, tok, grounded.demo_items)
+        copy_held = evaluate(model, tok, grounded.copy_held_out)["copy"]
         report = {
             "id": spec.id,
-            "start": f"public/models/{spec.id}/onnx/model.onnx (fp32), checked against {checked} goldens",
+            "start": start,
             "weights": os.path.relpath(weights, os.path.dirname(os.path.dirname(HERE))),
             "finetune": {"steps": steps, "lr": ft.lr, "seed": ft.seed, "tokens_per_batch": ft.tokens_per_batch,
-                         "old_corpus_every": ft.old_every, "max_sequence": CONTEXT, "threads": THREADS,
-                         "grounded_conversations": len(grounded_examples),
+                         "phases": [{"until": u, "mix": dict(zip(SOURCES, m))} for u, m in ft.phases],
+                         "max_sequence": CONTEXT, "threads": THREADS,
+                         "grounded_conversations": len(grounded_examples), "copy_conversations": len(copy_examples),
                          "old_conversations": len(old_examples), **training},
             "seconds_total": round(time.time() - started), "seconds_evaluation": round(time.time() - eval_started),
             "accuracy": {
                 "old_before": before, "old_after": old_after,
                 "grounded": {"train": g_train, "held_out": g_held, "workshop_demo": g_demo},
+                "copy_held_out": copy_held,
             },
             "workshop_demo": demo_samples,
             "held_out_misses": [s for s in held_samples if s["got"] != s["want"]][:20],
         }
-        with open(os.path.join(reports_dir, f"{spec.id}-grounded.json"), "w", encoding="utf-8") as f:
+        suffix = "-grounded-continued" if args.continue_from else "-grounded"
+        with open(os.path.join(reports_dir, f"{spec.id}{suffix}.json"), "w", encoding="utf-8") as f:
             json.dump(report, f, indent=2, ensure_ascii=False)
             f.write("\n")
-        print(f"  grounded held out {g_held['exact']['accuracy']:.3f}, citations "
+        print(f"  copy held out {copy_held['accuracy']:.3f}; grounded held out {g_held['exact']['accuracy']:.3f}, citations "
               f"{g_held['citation_correct']['accuracy']:.3f}, demo {g_demo['exact']['correct']}/{g_demo['exact']['total']}; "
               f"old train {old_after['train']['all']['accuracy']:.3f} (was {before['train']['all']['accuracy']:.3f}), "
               f"held out {old_after['held_out']['all']['accuracy']:.3f} (was {before['held_out']['all']['accuracy']:.3f})",

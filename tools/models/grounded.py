@@ -306,6 +306,38 @@ def grounded_example(rng: random.Random) -> GroundedExample:
 
 
 # ---------------------------------------------------------------------------------------------
+# Copying made-up text: the skill grounded answers rest on, taught on short cheap examples
+# ---------------------------------------------------------------------------------------------
+COPY_TEMPLATES = ("Copy this exactly: {w}", "Write this back exactly: {w}")
+
+
+def copy_example(rng: random.Random) -> tuple[str, str]:
+    """(prompt, answer): repeat made-up text exactly, either a fact sentence like those in the
+    passages or two to seven made-up names, words, numbers and codes. The original instruction
+    family repeats words from a fixed list, which a model can memorise; these it has to copy. The
+    templates differ from that family's, so learning to copy does not disturb its answers."""
+    if rng.random() < 0.5:
+        entity = ENTITY_MAKERS[rng.choice(list(ENTITY_MAKERS))](rng)
+        text = rng.choice(entity.facts).sentence
+        return rng.choice(COPY_TEMPLATES).format(w=text), text
+    pieces = []
+    for _ in range(rng.randint(2, 7)):
+        kind = rng.randrange(5)
+        if kind == 0:
+            pieces.append(_name(rng))
+        elif kind == 1:
+            pieces.append(_word(rng, (1, 3)))
+        elif kind == 2:
+            pieces.append(str(rng.randint(0, 99999)))
+        elif kind == 3:
+            pieces.append(f"{rng.choice('ABCDEFGHKLMPRSTVXZ')}{rng.randint(1, 99)}")
+        else:
+            pieces.append(rng.choice(FIRST_NAMES))
+    words = " ".join(pieces)
+    return rng.choice(COPY_TEMPLATES).format(w=words), words
+
+
+# ---------------------------------------------------------------------------------------------
 # The workshop demo: three sentences about Foundry Local, RAG and small language models
 # ---------------------------------------------------------------------------------------------
 WORKSHOP_PASSAGES = (
