@@ -9,6 +9,7 @@ export default tseslint.config(
       'dist/**',
       'dist-bench/**',
       'dist-bench-render/**',
+      'dist-bench-turns/**',
       'node_modules/**',
       'public/**',
       'tools/models/**',

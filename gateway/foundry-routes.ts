@@ -127,7 +127,14 @@ export function foundryRoutes(ctx: GatewayContext): Route[] {
     {
       method: 'GET',
       path: /^\/status\/?$/,
-      handle: (r) => sendJson(r.res, 200, { modelCachePath: ctx.registry.cacheDir, endpoints: [ctx.url()], pid: process.pid }),
+      // rssBytes is ours, not Foundry's: the benchmark reports the gateway's memory with its models loaded.
+      handle: (r) =>
+        sendJson(r.res, 200, {
+          modelCachePath: ctx.registry.cacheDir,
+          endpoints: [ctx.url()],
+          pid: process.pid,
+          rssBytes: process.memoryUsage.rss(),
+        }),
     },
     { method: 'GET', path: /^\/models\/loaded\/?$/, handle: (r) => sendJson(r.res, 200, ctx.registry.loadedIds()) },
     {

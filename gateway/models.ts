@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseCatalog, type CatalogFile, type CatalogModel, type Dtype } from '../src/catalog/schema';
+import { isEmbeddingModel, parseCatalog, type CatalogFile, type CatalogModel, type Dtype } from '../src/catalog/schema';
 
 /** One bundled model as the gateway serves it (one dtype per gateway process). */
 export interface GatewayModel {
@@ -52,7 +52,8 @@ export function readBundledModels(publicDir: string, dtype: Dtype): GatewayModel
   return catalog.models.flatMap((entry): GatewayModel[] => {
     const variant = entry.variants.find((v) => v.dtype === dtype);
     // The schema requires a context length for bundled models; the check only narrows the type.
-    if (entry.source.kind !== 'bundled' || !variant || entry.contextLength === null) return [];
+    // An embedding model does not chat: the gateway serves chat completions only.
+    if (entry.source.kind !== 'bundled' || isEmbeddingModel(entry) || !variant || entry.contextLength === null) return [];
     const folder = path.join(publicDir, entry.source.path);
     let created = 0;
     try {

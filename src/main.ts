@@ -14,16 +14,26 @@ import { WeightCache, type CacheNotice } from './cache/weight-cache';
 import { importLocalModel } from './app/local-import';
 import { describeImportFailure } from './cache/cache-problems';
 import { fetchCatalog, toGatewayModelRef, toModelRef } from './catalog/catalog';
+import type { CatalogModel } from './catalog/schema';
+import type { ModelRef } from './engine/engine-types';
+import type { RunPlan } from './placement/plans';
 import { DEFAULT_HUB_URL, fetchHubModel, readHubListing } from './hub/hub-client';
 import { HubListingStore } from './cache/hub-listing-store';
 import { BrowserEngine } from './engine/browser-engine';
 import type { WorkerFault } from './engine/worker/api';
 import { detectCapabilities } from './engine/capabilities';
 import { GatewayEngine } from './engine/gateway/gateway-engine';
-import { discoverProxy, PROXY_PATH } from './engine/gateway/gateway-url';
+import { discoverProxy, effectiveRoot, PROXY_PATH } from './engine/gateway/gateway-url';
+import { FoundryClient } from './engine/gateway/foundry-client';
 import { observeResources, RequestLog } from './privacy/request-log';
 import { probeGateway } from './engine/gateway/probe';
 import { Router } from './engine/router';
+import { SourceContentStore } from './cache/source-content-store';
+import { SourceStore } from './cache/source-store';
+import { browserReaders } from './rag/ingest/browser-readers';
+import { readSourceFile } from './rag/ingest/read-source';
+import { RetrievalClient } from './rag/retrieval-client';
+import { embedderFor } from './app/source-specs';
 import './ui/shell/playground-app';
 import { errorMessage } from './errors/error-message';
 
@@ -65,12 +75,19 @@ async function boot(): Promise<void> {
     pageUrl: location.href,
     connection: () => ({ ...(playground?.gateway.settings ?? gatewaySettings), proxy }),
   });
+  // Sources are indexed and questions grounded in a worker of their own, started on first use.
+  const retrieval = new RetrievalClient({
+    createWorker: () => new Worker(new URL('./engine/worker/retrieval.worker.ts', import.meta.url), { type: 'module', name: 'retrieval' }),
+    onWorkerRequest: (url, at) => requests.add(url, at, 'worker'),
+  });
+  const modelRef = (model: CatalogModel, plan: Pick<RunPlan, 'device' | 'dtype'>): ModelRef =>
+    toModelRef(model, plan, baseUrl, playground?.settings.preferences.hubUrl ?? DEFAULT_HUB_URL);
   const router = new Router({
     browser,
     gateway,
     capabilities,
     // The hub address is read at each load, so a changed mirror applies to the next model.
-    toModelRef: (model, plan) => toModelRef(model, plan, baseUrl, playground?.settings.preferences.hubUrl ?? DEFAULT_HUB_URL),
+    toModelRef: modelRef,
     toGatewayRef: toGatewayModelRef,
   });
   playground = new Playground({
@@ -90,6 +107,19 @@ async function boot(): Promise<void> {
     benchRuns: new BenchStore(),
     baseUrl,
     requests,
+    gatewayMemory: (signal) => {
+      const settings = playground?.gateway.settings ?? gatewaySettings;
+      const { root } = effectiveRoot(settings.baseUrl, proxy);
+      return new FoundryClient({ root, ...(settings.apiKey ? { apiKey: settings.apiKey } : {}) }).processMemoryBytes(signal);
+    },
+    sources: {
+      store: new SourceStore(),
+      retrieval,
+      contents: new SourceContentStore(),
+      readFile: (file) => readSourceFile(file, browserReaders),
+      modelRef,
+      embedder: () => embedderFor(playground?.catalog.models ?? [], modelRef),
+    },
   });
   shell.app = playground;
   // Fault injection, for end-to-end tests of recovery (and for trying it by hand in the console).
@@ -103,7 +133,7 @@ async function boot(): Promise<void> {
     },
   };
   // Exposed for end-to-end tests, the benchmark driver and the curious, read-only by convention.
-  Object.assign(window, { playground, bench: playground.bench, cache: playground.cache, requests, faults });
+  Object.assign(window, { playground, bench: playground.bench, cache: playground.cache, requests, faults, retrieval });
   await playground.start();
 }
 

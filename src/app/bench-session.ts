@@ -16,6 +16,9 @@ import type { ModelSlot } from './model-slot';
 import { Notifier } from './notifier';
 import type { Settings } from './settings';
 import type { VariantMeasurements } from './variant-measurements';
+import type { WeightIndex } from './cache-manager';
+import { measurePageMemory, type PageMemoryReading } from './page-memory';
+import { measureTargetResources } from './target-resources';
 
 export interface BenchSessionDeps {
   /** The slot whose engine the benchmark borrows (the chat's), and whose model it restores. */
@@ -28,6 +31,14 @@ export interface BenchSessionDeps {
   /** Variant speeds measured here: a target with an automatic variant runs the one the chat would. */
   measurements: Pick<VariantMeasurements, 'speedsFor'>;
   store: Pick<BenchStore, 'list' | 'save' | 'delete'>;
+  /** The weight cache's index: a target's disk footprint is what it holds of the variant that ran. */
+  weights: Pick<WeightIndex, 'list'>;
+  /** The app's base URL, which bundled model paths are relative to. */
+  baseUrl: string;
+  /** The page's memory (default: performance.measureUserAgentSpecificMemory, where the browser has it). */
+  pageMemory?: () => Promise<PageMemoryReading>;
+  /** The gateway process's resident memory, where the gateway reports it. */
+  gatewayMemory?: (signal: AbortSignal) => Promise<number | null>;
 }
 
 /** The bundled models on WASM: runs offline, on any machine. */
@@ -180,6 +191,7 @@ export class BenchSession extends Notifier {
         environment: this.environment(),
         baseParams: this.deps.settings.preferences.params,
         signal: abort.signal,
+        measureResources: (target, loaded, signal) => measureTargetResources(this.resourceDeps(), target, loaded, signal),
         onProgress: (progress) => this.set({ progress }),
         onSample: (run) => this.set({ shown: run }),
       });
@@ -229,6 +241,18 @@ export class BenchSession extends Notifier {
     };
   }
 
+  private resourceDeps(): Parameters<typeof measureTargetResources>[0] {
+    const { catalog, weights, baseUrl, settings, pageMemory, gatewayMemory } = this.deps;
+    return {
+      catalog,
+      weights,
+      baseUrl,
+      hubUrl: () => settings.preferences.hubUrl,
+      pageMemory: pageMemory ?? (() => measurePageMemory()),
+      gatewayMemory,
+    };
+  }
+
   private environment(): BenchEnvironment {
     const caps = this.deps.capabilities;
     return {
@@ -245,6 +269,7 @@ export class BenchSession extends Notifier {
       wasmThreads: caps.wasmThreads,
       crossOriginIsolated: caps.crossOriginIsolated,
       appVersion: version,
+      deviceMemoryGiB: caps.deviceMemoryGiB,
     };
   }
 }

@@ -28,9 +28,12 @@ export function withoutConversation(list: ConversationList, id: string): Convers
   return { conversations, currentId: list.currentId === id ? conversations[0]!.id : list.currentId };
 }
 
-/** An empty chat opened: an existing empty one is reused, so "New chat" never piles them up. */
-export function withEmptyOpen(list: ConversationList): ConversationList {
-  const empty = list.conversations.find((c) => c.turns.length === 0);
+/**
+ * An empty chat opened: an existing empty one is reused, so "New chat" never piles them up.
+ * `blank` says what counts as empty (default: no turns; the app also asks for no sources).
+ */
+export function withEmptyOpen(list: ConversationList, blank: (c: Conversation) => boolean = (c) => c.turns.length === 0): ConversationList {
+  const empty = list.conversations.find(blank);
   if (empty) return { conversations: list.conversations, currentId: empty.id };
   const conversation = createConversation();
   return { conversations: [conversation, ...list.conversations], currentId: conversation.id };

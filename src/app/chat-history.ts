@@ -13,6 +13,8 @@ import { Notifier } from './notifier';
 export interface ChatHistoryDeps {
   store: Pick<ChatStore, 'list' | 'get' | 'save' | 'patchTurn' | 'delete' | 'onChange'>;
   notices: Pick<Notices, 'notify'>;
+  /** Whether a conversation has sources (sources.ts): one that has is kept and reopened like one with turns. */
+  hasSources?: (conversationId: string) => boolean;
 }
 
 export class ChatHistory extends Notifier {
@@ -90,12 +92,16 @@ export class ChatHistory extends Notifier {
     this.setList({ ...this.list, conversations: withReplaced(this.list.conversations, conversation) });
   }
 
+  /** A conversation with nothing in it yet: no turn and no source. "New chat" reuses one, and it is not stored. */
+  private readonly blank = (conversation: Conversation): boolean =>
+    conversation.turns.length === 0 && !(this.deps.hasSources?.(conversation.id) ?? false);
+
   /**
-   * Saves `conversation` once it has a turn (an empty chat is not stored), unless it was removed
-   * meanwhile: an answer stopped by the deletion must not write its conversation back.
+   * Saves `conversation` once it has a turn or a source (an empty chat is not stored), unless it
+   * was removed meanwhile: an answer stopped by the deletion must not write its conversation back.
    */
   async persist(conversation: Conversation): Promise<void> {
-    if (conversation.turns.length === 0 || !this.list.conversations.some((c) => c.id === conversation.id)) return;
+    if (this.blank(conversation) || !this.list.conversations.some((c) => c.id === conversation.id)) return;
     try {
       await this.deps.store.save(conversation);
     } catch (error) {
@@ -119,7 +125,7 @@ export class ChatHistory extends Notifier {
   }
 
   newConversation(): void {
-    this.setList(withEmptyOpen(this.list));
+    this.setList(withEmptyOpen(this.list, this.blank));
   }
 
   switchTo(id: string): void {

@@ -26,11 +26,17 @@ import type { ChatHistory } from './chat-history';
 import type { ModelSlot } from './model-slot';
 import { Notifier } from './notifier';
 import type { Settings } from './settings';
+import type { Sources } from './sources';
 
 /** Resource Timing entries arrive a little after the request (the worker's by message). */
 const REQUEST_REPORT_DELAY_MS = 300;
 
 export interface GenerationDeps {
+  /**
+   * Grounds a question in the conversation's sources (sources.ts): the prompt to send instead of
+   * the conversation as it is, or null when it has none.
+   */
+  grounding?: Pick<Sources, 'ground'>;
   /** The slot whose model answers (the primary one). */
   slot: Pick<ModelSlot, 'load' | 'pending' | 'selected' | 'afterEngineFault' | 'claim' | 'hold'>;
   chats: Pick<ChatHistory, 'current' | 'conversations' | 'replace' | 'persist' | 'patchTurn' | 'claim'>;
@@ -120,7 +126,6 @@ export class Generation extends Notifier {
   /** Appends an assistant turn to `conversation` and streams the answer into it. */
   private async answer(conversation: Conversation): Promise<void> {
     const { slot, chats, settings } = this.deps;
-    const messages = messagesForModel(conversation);
     const turnId = newId();
     const abort = new AbortController();
     this.generationAbort = abort;
@@ -155,6 +160,19 @@ export class Generation extends Notifier {
       const params = settings.preferences.params;
       meta = routeMeta(route, params);
       update({ meta });
+      // With sources, the question goes with the passages retrieved for it (to a gateway too).
+      const grounded = (await this.deps.grounding?.ground(conversation, route, params)) ?? null;
+      if (grounded) {
+        meta = { ...meta, grounding: grounded.grounding };
+        update({ meta });
+      }
+      const retrieval = grounded
+        ? {
+            retrievalMs: grounded.grounding.retrievalMs,
+            ...(grounded.grounding.embeddingMs !== null ? { embeddingMs: grounded.grounding.embeddingMs } : {}),
+          }
+        : {};
+      const messages = grounded ? grounded.messages : messagesForModel(conversation);
       for await (const event of route.engine.chat(messages, params, abort.signal)) {
         if (event.type === 'token') {
           tokens += event.count ?? 1;
@@ -172,7 +190,7 @@ export class Generation extends Notifier {
           meta = { ...meta, notice: event.notice };
           update({ meta });
         } else if (event.type === 'end') {
-          meta = { ...meta, stopReason: event.reason, metrics: computeMetrics(event.trace) };
+          meta = { ...meta, stopReason: event.reason, metrics: { ...computeMetrics(event.trace), ...retrieval } };
           update({ meta });
         }
       }

@@ -5,7 +5,7 @@
  */
 import { discoveredGatewayModel } from '../catalog/catalog';
 import { resolveModelId, type ServerModel } from '../engine/gateway/foundry-alias';
-import type { CatalogModel } from '../catalog/schema';
+import { isEmbeddingModel, type CatalogModel } from '../catalog/schema';
 import type { UserModelStore } from '../cache/user-model-store';
 import type { PickedFile } from './local-import';
 import type { Notices } from './notices';
@@ -97,6 +97,16 @@ export class ModelCatalog extends Notifier {
   get models(): readonly CatalogModel[] {
     if (this.builtFor !== this.deps.settings.preferences.hubUrl) this.merge();
     return this.merged.catalog;
+  }
+
+  /** The models that answer in the chat (and that the benchmark measures): every model but embedding models. */
+  get chatModels(): readonly CatalogModel[] {
+    return this.models.filter((m) => !isEmbeddingModel(m));
+  }
+
+  /** Embedding models (task "feature-extraction"), which rank passages for grounded answers. */
+  get embeddingModels(): readonly CatalogModel[] {
+    return this.models.filter(isEmbeddingModel);
   }
 
   /** Ids of the models the user added (they can be removed; catalog ones cannot). */

@@ -14,7 +14,7 @@
  * and the router then places the model by what was measured (variant-measurements.ts).
  */
 import { modelFileUrls } from '../catalog/catalog';
-import type { CatalogModel, Dtype } from '../catalog/schema';
+import { isEmbeddingModel, type CatalogModel, type Dtype } from '../catalog/schema';
 import type { LoadProgress } from '../engine/engine-types';
 import { WorkerCrashedError, isAbortError } from '../engine/errors';
 import type { Route, Router } from '../engine/router';
@@ -92,7 +92,8 @@ export class ModelSlot extends Notifier {
   /** The model chosen for this slot; a bundled one when that is not (or no longer) in the catalog. */
   get selected(): CatalogModel | undefined {
     const id = this.deps.choice.run.modelId;
-    const models = this.deps.catalog.models;
+    // An embedding model never answers: a choice of one (an old preference) falls back like a missing one.
+    const models = this.deps.catalog.models.filter((m) => !isEmbeddingModel(m));
     return models.find((m) => m.id === id) ?? models.find((m) => m.source.kind === 'bundled');
   }
 

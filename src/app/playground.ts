@@ -10,9 +10,11 @@
  *   measurements VariantMeasurements  variant speeds measured on this device, per model
  *   models      ModelSlots        one ModelSlot per engine: its load state and its EngineHold
  *   chats       ChatHistory       the conversations and which one is open
+ *   sources     Sources           each conversation's sources, and grounding a question in them
  *   generation  Generation        the answer being generated
  *   bench       BenchSession      the benchmark tab (holds the primary slot's engine while it runs)
  *   cache       CacheManager      what is stored on this device
+ *   estimates   EstimateSettingsStore  reference prices and device power for the benchmark's estimates
  * Modules here import each other in one direction only (tools/check-cycles.ts checks it): an
  * owner that must act on another gets it, or a narrow Pick of it, as a constructor dependency.
  */
@@ -26,6 +28,7 @@ import type { Router } from '../engine/router';
 import type { RequestLog } from '../privacy/request-log';
 import { BenchSession } from './bench-session';
 import { CacheManager, type WeightIndex } from './cache-manager';
+import { EstimateSettingsStore } from './estimate-settings';
 import { ChatHistory } from './chat-history';
 import { GatewayConnection } from './gateway-connection';
 import type { GatewaySettings } from './gateway-settings';
@@ -36,6 +39,7 @@ import { ModelSlot } from './model-slot';
 import { Notices } from './notices';
 import type { Preferences } from './preferences';
 import { Settings } from './settings';
+import { Sources, type SourcesDeps } from './sources';
 import { VariantMeasurements } from './variant-measurements';
 
 export interface PlaygroundServices {
@@ -69,6 +73,12 @@ export interface PlaygroundServices {
   saveGateway?: (settings: GatewaySettings) => void;
   /** Where variant measurements are kept (default: localStorage; null: this session only). */
   measurementStorage?: Pick<Storage, 'getItem' | 'setItem'> | null;
+  /** Sources and retrieval: their store, the retrieval worker, reading files, model refs, the embedding model. */
+  sources: Pick<SourcesDeps, 'store' | 'retrieval' | 'contents' | 'readFile' | 'modelRef' | 'embedder'>;
+  /** The gateway process's resident memory, where the gateway reports it (the benchmark's memory column). */
+  gatewayMemory?: (signal: AbortSignal) => Promise<number | null>;
+  /** Where reference prices and device power are kept (default: localStorage; null: this session only). */
+  estimateStorage?: Pick<Storage, 'getItem' | 'setItem'> | null;
 }
 
 /**
@@ -91,9 +101,11 @@ export class Playground {
   readonly measurements: VariantMeasurements;
   readonly models: ModelSlots;
   readonly chats: ChatHistory;
+  readonly sources: Sources;
   readonly generation: Generation;
   readonly bench: BenchSession;
   readonly cache: CacheManager;
+  readonly estimates: EstimateSettingsStore;
 
   constructor(services: PlaygroundServices) {
     const { notices } = this;
@@ -126,8 +138,10 @@ export class Playground {
       baseUrl: services.baseUrl,
     });
     this.models = { primary };
-    this.chats = new ChatHistory({ store: services.chats, notices });
-    this.generation = new Generation({ slot: primary, chats: this.chats, settings, requests: services.requests });
+    // Sources are built after the chats they belong to; the chats ask them late, through this closure.
+    this.chats = new ChatHistory({ store: services.chats, notices, hasSources: (id) => this.sources.has(id) });
+    this.sources = new Sources({ ...services.sources, slot: primary, chats: this.chats, notices });
+    this.generation = new Generation({ slot: primary, chats: this.chats, settings, requests: services.requests, grounding: this.sources });
     this.bench = new BenchSession({
       slot: primary,
       router: services.router,
@@ -136,14 +150,19 @@ export class Playground {
       capabilities: services.capabilities,
       measurements: this.measurements,
       store: services.benchRuns,
+      weights: services.weights,
+      baseUrl: services.baseUrl,
+      gatewayMemory: services.gatewayMemory,
     });
     this.cache = new CacheManager({ weights: services.weights, baseUrl: services.baseUrl, catalog, settings, slots: [primary] });
+    this.estimates = new EstimateSettingsStore(services.estimateStorage);
   }
 
   /** Loads stored conversations and added models, then the preferred model. */
   async start(): Promise<void> {
     this.chats.followOtherTabs();
     await this.chats.loadSaved();
+    await this.sources.start();
     await this.catalog.loadUserModels();
     await this.catalog.loadHubListings();
     const wanted = this.settings.run.modelId;

@@ -53,6 +53,8 @@ const greedy = (tokens: number): GenerationParams => ({
   minNewTokens: tokens,
   repetitionPenalty: 1,
   seed: 0,
+  // Each run reads its whole prompt, as a first question does.
+  reuseCache: false,
 });
 
 /** What to measure: the device the router would try first, and its variants on this device. */

@@ -6,7 +6,7 @@
 import type { ChatEngine, GenerationParams, LoadedModel } from '../engine/engine-types';
 import { planRequests } from './plan';
 import { failedSample, readAnswer, sampleFromAnswer, type SampleContext } from './sample';
-import type { BenchEnvironment, BenchPlan, BenchRun, BenchSample, BenchTarget, TargetResult } from './bench-types';
+import type { BenchEnvironment, BenchPlan, BenchRun, BenchSample, BenchTarget, TargetResources, TargetResult } from './bench-types';
 import { errorMessage } from '../errors/error-message';
 
 /** A loaded target: the engine to ask, what loaded, and the files (with hashes) that ran. */
@@ -23,7 +23,8 @@ export interface BenchProgress {
   done: number;
   total: number;
   target: BenchTarget | null;
-  phase: 'loading' | 'running' | 'finished';
+  /** `resources`: the answers are done, the memory reading of the target is awaited. */
+  phase: 'loading' | 'running' | 'resources' | 'finished';
 }
 
 export interface RunnerDeps {
@@ -32,6 +33,14 @@ export interface RunnerDeps {
   /** Sampling settings besides the plan's temperature and token budget. */
   baseParams: GenerationParams;
   onProgress?: (progress: BenchProgress) => void;
+  /**
+   * Measures what a loaded target occupies (memory, disk). Called as the first request of its last
+   * warm-up round is sent (its first measured one without warm-up), so a reading taken at once is
+   * taken while it answers, and a garbage collection the reading may force falls on an answer that
+   * is not counted; awaited after its last request, before the next target loads (a late reading
+   * would otherwise count the next model).
+   */
+  measureResources?: (target: BenchTarget, loaded: LoadedModel, signal: AbortSignal) => Promise<TargetResources>;
   /** Called with the run after every sample, so a UI can chart it while it grows. */
   onSample?: (run: BenchRun) => void;
   signal: AbortSignal;
@@ -41,6 +50,31 @@ export interface RunnerDeps {
 
 function describe(error: unknown): string {
   return errorMessage(error) || 'unknown error';
+}
+
+/** The target's resource reading; a failed measurement becomes a note, never a failed target. */
+function startMeasuring(deps: RunnerDeps, target: BenchTarget, loaded: LoadedModel): Promise<TargetResources> | null {
+  const measure = deps.measureResources;
+  if (!measure) return null;
+  const unmeasured = (error: unknown): TargetResources => ({
+    pageMemoryBytes: null,
+    diskBytes: null,
+    gatewayRssBytes: null,
+    notes: [`not measured: ${describe(error)}`],
+  });
+  try {
+    return measure(target, loaded, deps.signal).catch(unmeasured);
+  } catch (error) {
+    return Promise.resolve(unmeasured(error));
+  }
+}
+
+/** Resolves with null once `signal` aborts. */
+function whenAborted(signal: AbortSignal): Promise<null> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve(null);
+    else signal.addEventListener('abort', () => resolve(null), { once: true });
+  });
 }
 
 /** Runs every target of `plan`; never throws for a model's failure, only records it. */
@@ -60,7 +94,15 @@ export async function runBenchmark(plan: BenchPlan, deps: RunnerDeps): Promise<B
     targets: targets.map((t) => ({ ...t })),
     samples: [...samples],
   });
-  const params: GenerationParams = { ...deps.baseParams, temperature: plan.temperature, maxNewTokens: plan.maxNewTokens, seed: 0 };
+  // Cold prompts: a prompt run again would otherwise start from the previous run's KV cache, and
+  // its TTFT and prefill would measure the cache, not the model.
+  const params: GenerationParams = {
+    ...deps.baseParams,
+    temperature: plan.temperature,
+    maxNewTokens: plan.maxNewTokens,
+    seed: 0,
+    reuseCache: false,
+  };
   let done = 0;
   // A function, not the property: the signal flips during awaits, which narrowing cannot see.
   const aborted = (): boolean => deps.signal.aborted;
@@ -91,6 +133,8 @@ export async function runBenchmark(plan: BenchPlan, deps: RunnerDeps): Promise<B
     }
     Object.assign(result, { dtype: loaded.loaded.dtype, detail: loaded.loaded.detail, files: loaded.files, message: loaded.notice });
     progress(target, 'running');
+    let resources: Promise<TargetResources> | null = null;
+    const measureWith = mine.find((r) => r.warmup && r.round === plan.warmupRounds - 1) ?? mine.find((r) => !r.warmup);
     for (const request of mine) {
       if (result.status !== 'ok') {
         done++;
@@ -107,7 +151,9 @@ export async function runBenchmark(plan: BenchPlan, deps: RunnerDeps): Promise<B
       const sentAt = now();
       let sample: BenchSample;
       try {
-        sample = sampleFromAnswer(context, await readAnswer(loaded.engine.chat(request.prompt.messages, params, deps.signal)));
+        const answering = readAnswer(loaded.engine.chat(request.prompt.messages, params, deps.signal));
+        if (request === measureWith) resources = startMeasuring(deps, target, loaded.loaded);
+        sample = sampleFromAnswer(context, await answering);
       } catch (error) {
         sample = failedSample(context, sentAt, aborted() ? 'cancelled' : describe(error));
       }
@@ -117,6 +163,13 @@ export async function runBenchmark(plan: BenchPlan, deps: RunnerDeps): Promise<B
       else if (sample.error !== null) Object.assign(result, { status: 'failed', message: sample.error });
       deps.onSample?.(run());
       progress(target, 'running');
+    }
+    if (resources && !aborted()) {
+      progress(target, 'resources');
+      // Cancel must not wait for a memory reading (Chromium may take 20 s to give one).
+      const reading = await Promise.race([resources, whenAborted(deps.signal)]);
+      if (reading) result.resources = reading;
+      deps.onSample?.(run());
     }
   }
   progress(null, 'finished');

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DTYPES, formatPath } from '../catalog/schema';
 import type { BackendKind } from '../engine/engine-types';
 import { errorMessage } from '../errors/error-message';
+import { expectationFields } from './expectations';
 
 /** The engine's backends, as a tuple zod can check against. */
 export const BACKENDS = ['webgpu', 'wasm', 'gateway'] as const satisfies readonly BackendKind[];
@@ -22,13 +23,17 @@ export const chatMessageSchema = z.strictObject({
   content: z.string(),
 });
 
-/** One prompt: a conversation whose last message is the user's, answered by the model. */
+/**
+ * One prompt: a conversation whose last message is the user's, answered by the model; with
+ * optional expectations (reference answer, facets, length limits, task) that score its answers.
+ */
 export const benchPromptSchema = z.strictObject({
   id: z.string().min(1, 'must not be empty'),
   messages: z
     .array(chatMessageSchema)
     .min(1, 'needs at least one message')
     .refine((m) => m[m.length - 1]?.role === 'user', { message: 'the last message must be from the user' }),
+  ...expectationFields,
 });
 
 const promptList = z
@@ -105,6 +110,19 @@ export const benchEnvironmentSchema = z.strictObject({
   wasmThreads: count.nullable(),
   crossOriginIsolated: z.boolean(),
   appVersion: z.string(),
+  /** navigator.deviceMemory (GiB, rounded down, at most 8); null when the browser does not say, absent in older runs. */
+  deviceMemoryGiB: finite.nonnegative('must not be negative').nullable().optional(),
+});
+
+/** What a target occupied while it answered; each figure null when it could not be had, and `notes` says why. */
+export const targetResourcesSchema = z.strictObject({
+  /** The page's memory, workers included (performance.measureUserAgentSpecificMemory), during the target's answers. */
+  pageMemoryBytes: count.nullable(),
+  /** The bytes of the files that ran, as stored in this browser's weight cache; null for a gateway target. */
+  diskBytes: count.nullable(),
+  /** The gateway process's resident set size, when its /status reports one; null for a browser target. */
+  gatewayRssBytes: count.nullable(),
+  notes: z.array(z.string()),
 });
 
 /** How one target went, and what actually ran for it. */
@@ -118,6 +136,8 @@ export const targetResultSchema = z.strictObject({
   /** "WebGPU · google · swiftshader", "gateway · http://…" */
   detail: z.string(),
   files: z.array(z.strictObject({ path: z.string().min(1), sha256: z.string().nullable() })),
+  /** Absent in runs saved before it was measured, and for targets that never answered. */
+  resources: targetResourcesSchema.optional(),
 });
 
 export const benchRunSchema = z.strictObject({
@@ -138,6 +158,7 @@ export type RunDtype = z.infer<typeof runDtypeSchema>;
 export type BenchSample = z.infer<typeof benchSampleSchema>;
 export type BenchEnvironment = z.infer<typeof benchEnvironmentSchema>;
 export type TargetResult = z.infer<typeof targetResultSchema>;
+export type TargetResources = z.infer<typeof targetResourcesSchema>;
 export type BenchRun = z.infer<typeof benchRunSchema>;
 
 /** Thrown when imported or stored benchmark data does not match; `issues` name each bad field. */

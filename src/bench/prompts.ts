@@ -4,9 +4,12 @@
  * The built-in prompts are cases of the bundled models' golden file
  * (tools/models/golden/pocket-chat-1m.json), so the offline preset gets real answers, not
  * "I don't know". Their greedy answers range from 9 to 70 tokens: short ones weigh TTFT, long
- * ones decode speed.
+ * ones decode speed. Each is scored by facets any good answer has (not by a reference: no two
+ * models word an answer alike), so quality means the same for a bundled model and a hub one.
  */
-import { parseJsonText, parseWith, promptSetSchema, type BenchPrompt, type PromptSet } from './bench-types';
+import { z } from 'zod';
+import { formatPath } from '../catalog/schema';
+import { BenchValidationError, parseJsonText, promptSetSchema, type BenchPrompt, type PromptSet } from './bench-types';
 
 const user = (content: string): BenchPrompt['messages'] => [{ role: 'user', content }];
 
@@ -18,18 +21,26 @@ export function builtinPromptSet(): PromptSet {
   return {
     name: 'Built-in (pocket-chat)',
     prompts: [
-      { id: 'add', messages: user('What is 2 plus 3?') },
-      { id: 'hello', messages: user('Hello') },
-      { id: 'capital', messages: user('What is the capital of France?') },
-      { id: 'moon', messages: user('Tell me about the moon.') },
-      { id: 'python', messages: user('Show me hello world in Python.') },
-      { id: 'who', messages: user('Who are you?') },
+      { id: 'add', messages: user('What is 2 plus 3?'), facets: [{ regex: '\\b5\\b|\\bfive\\b', flags: 'i' }], length: { maxChars: 200 } },
+      { id: 'hello', messages: user('Hello'), length: { minChars: 2, maxChars: 200 } },
+      { id: 'capital', messages: user('What is the capital of France?'), facets: ['Paris'], length: { maxChars: 300 } },
+      {
+        id: 'moon',
+        messages: user('Tell me about the moon.'),
+        facets: ['Earth', { regex: 'sun|light', flags: 'i' }],
+        length: { minChars: 40 },
+      },
+      { id: 'python', task: 'code', messages: user('Show me hello world in Python.'), facets: ['print(', 'hello, world'] },
+      { id: 'count', messages: user('Count from 3 to 8.'), facets: ['3', '4', '5', '6', '7', '8'], length: { maxChars: 200 } },
+      { id: 'who', messages: user('Who are you?'), length: { minChars: 10 } },
       {
         id: 'system-multiply',
         messages: [
           { role: 'system', content: 'You are a helpful assistant.' },
           { role: 'user', content: 'What is 7 times 8?' },
         ],
+        facets: ['56'],
+        length: { maxChars: 200 },
       },
     ],
   };
@@ -44,10 +55,38 @@ export const PROMPT_SET_FORMAT = 'webgpu-playground.prompt-set';
  */
 export function parsePromptSet(input: unknown): PromptSet {
   const data = typeof input === 'string' ? parseJsonText(input, 'prompt set') : input;
-  if (isRecord(data) && data.format === PROMPT_SET_FORMAT) {
-    return parseWith(promptSetSchema, data.promptSet, 'prompt set', ['promptSet']);
-  }
-  return parseWith(promptSetSchema, data, 'prompt set');
+  if (isRecord(data) && data.format === PROMPT_SET_FORMAT) return parseSet(data.promptSet, ['promptSet']);
+  return parseSet(data, []);
+}
+
+/** The id a raw prompt entry gives itself, if it gives one. */
+function rawPromptId(set: unknown, index: PropertyKey): string | null {
+  const prompts = isRecord(set) ? set.prompts : undefined;
+  const entry: unknown = Array.isArray(prompts) && typeof index === 'number' ? prompts[index] : undefined;
+  const id = isRecord(entry) ? entry.id : undefined;
+  return typeof id === 'string' && id ? id : null;
+}
+
+/**
+ * Parses a set; each issue names its field, and for a field of a prompt the prompt's id as well
+ * (`prompts[2].facets[1].regex: not a valid regular expression — in prompt "moon"`), since a
+ * person editing a long file looks for the id.
+ */
+function parseSet(set: unknown, prefix: readonly PropertyKey[]): PromptSet {
+  const result = promptSetSchema.safeParse(set);
+  if (result.success) return result.data;
+  throw new BenchValidationError(
+    result.error.issues.map((issue) => describeIssue(issue, set, prefix)),
+    'prompt set',
+  );
+}
+
+function describeIssue(issue: z.core.$ZodIssue, set: unknown, prefix: readonly PropertyKey[]): string {
+  const [top, index, field] = issue.path;
+  const line = `${formatPath([...prefix, ...issue.path]) || '(root)'}: ${issue.message}`;
+  // An issue with the id itself already quotes it (a duplicate) or there is none to quote.
+  const id = top === 'prompts' && field !== 'id' ? rawPromptId(set, index ?? '') : null;
+  return id === null ? line : `${line} — in prompt "${id}"`;
 }
 
 /** A prompt set as JSON, in the envelope that parsePromptSet recognises. */

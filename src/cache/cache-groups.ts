@@ -88,3 +88,25 @@ export function groupCachedFiles(
   }
   return [...groups.values()].sort((a, b) => b.lastUsedAt - a.lastUsedAt);
 }
+
+/** How much of one variant of a model (its shared files and the variant's own) the cache holds. */
+export interface VariantFootprint {
+  bytes: number;
+  /** Files of the variant found in the cache, of how many it has. */
+  storedFiles: number;
+  files: number;
+}
+
+/** The cached bytes of a model's variant: what that variant takes on this device's disk. */
+export function variantFootprint(
+  files: readonly CachedFileInfo[],
+  model: CatalogModel,
+  dtype: Dtype,
+  baseUrl: string,
+  hubUrl: string,
+): VariantFootprint {
+  const wanted = [...modelUrls(model, baseUrl, hubUrl)].filter(([, d]) => d === null || d === dtype).map(([url]) => url);
+  const stored = new Map(files.map((f) => [f.url, f.bytes]));
+  const found = wanted.filter((url) => stored.has(url));
+  return { bytes: found.reduce((sum, url) => sum + stored.get(url)!, 0), storedFiles: found.length, files: wanted.length };
+}

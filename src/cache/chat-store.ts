@@ -7,12 +7,14 @@ import { openStore } from './open-store';
 import { z } from 'zod';
 import type { Conversation, Turn } from '../chat/conversation';
 import { REASONING_EFFORTS } from '../settings/generation-settings';
+import { groundingSchema } from './grounding-schema';
 
 const metrics = z.object({
   ttftMs: z.number().nullable(),
   prefillTokensPerSec: z.number().nullable(),
   decodeTokensPerSec: z.number().nullable(),
   promptTokens: z.number(),
+  cachedPromptTokens: z.number().int().nonnegative().optional(),
   generatedTokens: z.number(),
   totalMs: z.number(),
   interTokenMs: z.array(z.number()),
@@ -20,6 +22,8 @@ const metrics = z.object({
   firstTokenMs: z.number().nullable().optional(),
   reasoningTokens: z.number().int().nonnegative().optional(),
   reasoningMs: z.number().nonnegative().optional(),
+  retrievalMs: z.number().nonnegative().optional(),
+  embeddingMs: z.number().nonnegative().optional(),
 });
 
 const params = z.object({
@@ -31,6 +35,7 @@ const params = z.object({
   repetitionPenalty: z.number(),
   seed: z.number().nullable(),
   reasoningEffort: z.enum(REASONING_EFFORTS).optional(),
+  reuseCache: z.boolean().optional(),
 });
 
 const turn = z.object({
@@ -53,6 +58,7 @@ const turn = z.object({
       error: z.string().optional(),
       notice: z.string().optional(),
       networkRequests: z.number().int().nonnegative().optional(),
+      grounding: groundingSchema.optional(),
     })
     .optional(),
 });

@@ -11,6 +11,16 @@ export type Dtype = (typeof DTYPES)[number];
 export const TASKS = ['chat', 'code', 'reasoning', 'tools', 'multilingual', 'summarize'] as const;
 export type Task = (typeof TASKS)[number];
 
+/**
+ * What a model does, as transformers.js names its pipeline: chat models generate text, embedding
+ * models turn text into vectors (retrieval's semantic half). Absent in an entry: text-generation.
+ */
+export const PIPELINES = ['text-generation', 'feature-extraction'] as const;
+export type Pipeline = (typeof PIPELINES)[number];
+
+/** How transformers.js' feature-extraction pipeline turns token vectors into one sentence vector. */
+export const POOLINGS = ['mean', 'cls', 'first_token', 'eos', 'last_token'] as const;
+
 const SLUG = /^[a-z0-9][a-z0-9._-]*$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 const HUB_REPO = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
@@ -57,7 +67,28 @@ const model = z
     parameters: z.number().int().positive().nullable(),
     contextLength: z.number().int().positive().nullable(),
     license: z.string().min(1),
-    tasks: z.array(z.enum(TASKS)).min(1),
+    /** What a chat model is good at (the picker's filter); an embedding model has none. */
+    tasks: z.array(z.enum(TASKS)).default([]),
+    /** See PIPELINES; absent means text-generation. */
+    task: z.enum(PIPELINES, { error: `must be one of ${PIPELINES.map((p) => `"${p}"`).join(', ')}` }).optional(),
+    /** An embedding model's vectors: their size, and how the pipeline pools and normalizes them. */
+    embedding: z
+      .strictObject({
+        dimensions: z.number().int().positive(),
+        pooling: z.enum(POOLINGS, { error: `must be one of ${POOLINGS.map((p) => `"${p}"`).join(', ')}` }),
+        normalize: z.boolean(),
+      })
+      .optional(),
+    /**
+     * The system memory (GB) a device should have to run the model comfortably: a rough need
+     * written by hand, not measured; the benchmark recommends only models whose need this device
+     * meets. Absent: not stated, so not checked.
+     */
+    minRamGb: z
+      .number({ error: 'must be a number of gigabytes' })
+      .positive('must be more than 0 (leave it out when unknown)')
+      .max(4096, 'must be at most 4096 GB')
+      .optional(),
     /** The Foundry alias of the same model, so it can also run on the gateway (browser vs native). */
     gatewayAlias: z.string().min(1).optional(),
     /** Attention shape from config.json, for the KV-cache estimate of the fit check. */
@@ -69,6 +100,27 @@ const model = z
     notes: z.string().default(''),
   })
   .superRefine((m, ctx) => {
+    if (m.task === 'feature-extraction') {
+      // Embeddings are computed in the browser's retrieval worker; a gateway cannot stand in for it.
+      if (m.source.kind === 'gateway') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['task'],
+          message: 'an embedding model must run in the browser (bundled, hub or local source)',
+        });
+      }
+      if (!m.embedding) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['embedding'],
+          message: 'an embedding model needs its vectors described: dimensions, pooling, normalize',
+        });
+      }
+    } else {
+      if (m.tasks.length === 0) ctx.addIssue({ code: 'custom', path: ['tasks'], message: 'a chat model needs at least one task' });
+      if (m.embedding)
+        ctx.addIssue({ code: 'custom', path: ['embedding'], message: 'only an embedding model (task "feature-extraction") has one' });
+    }
     if (m.source.kind !== 'gateway') {
       if (m.variants.length === 0) {
         ctx.addIssue({ code: 'custom', path: ['variants'], message: 'a browser model needs at least one dtype variant' });
@@ -110,6 +162,11 @@ const catalog = z
       seen.add(m.id);
     });
   });
+
+/** Whether a catalog model is an embedding model (it never answers in the chat). */
+export function isEmbeddingModel(model: Pick<CatalogModel, 'task'>): boolean {
+  return model.task === 'feature-extraction';
+}
 
 export type CatalogFile = z.infer<typeof fileEntry>;
 export type CatalogVariant = z.infer<typeof variant>;

@@ -4,6 +4,7 @@
  */
 import type { AnswerMetrics } from '../metrics/answer-metrics';
 import type { BackendKind, ChatMessage, GenerationParams, StopReason } from '../engine/engine-types';
+import type { Grounding } from '../rag/retrieval-types';
 
 /** Everything known about how an answer was produced. */
 export interface AnswerMeta {
@@ -24,6 +25,8 @@ export interface AnswerMeta {
   notice?: string;
   /** Requests the page and worker made while this answer was produced (privacy meter). */
   networkRequests?: number;
+  /** The passages the answer was grounded on, in a conversation with sources; what it cites as [n]. */
+  grounding?: Grounding;
 }
 
 export interface Turn {

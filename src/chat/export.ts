@@ -5,6 +5,17 @@
 import { formatMs, formatRate } from '../metrics/answer-metrics';
 import type { Conversation, Turn } from './conversation';
 
+/** A source as exported: what the Sources panel lists, and its text (null when it could not be read back). */
+export interface SourceExport {
+  id: string;
+  name: string;
+  kind: string;
+  bytes: number;
+  chunkCount: number;
+  addedAt: number;
+  text: string | null;
+}
+
 export const EXPORT_FORMAT = 'webgpu-playground.conversation';
 export const EXPORT_VERSION = 1;
 
@@ -17,9 +28,10 @@ function answerLine(turn: Turn): string {
       `TTFT ${formatMs(m.metrics.ttftMs)}`,
       `prefill ${formatRate(m.metrics.prefillTokensPerSec)}`,
       `decode ${formatRate(m.metrics.decodeTokensPerSec)}`,
-      `${m.metrics.promptTokens} prompt + ${m.metrics.generatedTokens} generated tokens`,
+      `${m.metrics.promptTokens} prompt${m.metrics.cachedPromptTokens ? ` (${m.metrics.cachedPromptTokens} from the cache)` : ''} + ${m.metrics.generatedTokens} generated tokens`,
       `total ${formatMs(m.metrics.totalMs)}`,
     );
+    if (m.metrics.retrievalMs !== undefined) parts.push(`retrieval ${formatMs(m.metrics.retrievalMs)}`);
     if (m.metrics.reasoningTokens !== undefined) {
       const effort = m.params.reasoningEffort ? ` (effort ${m.params.reasoningEffort})` : '';
       parts.push(`reasoned ${formatMs(m.metrics.reasoningMs ?? null)} · ${m.metrics.reasoningTokens} reasoning tokens${effort}`);
@@ -34,12 +46,19 @@ function answerLine(turn: Turn): string {
     ...(p.seed !== null ? [`seed ${p.seed}`] : []),
   );
   if (m.stopReason === 'aborted') parts.push('stopped by user');
-  return `\n\n> ${parts.join(' · ')}${m.error ? `\n>\n> Error: ${m.error}` : ''}`;
+  const grounded = m.grounding
+    ? `\n>\n> Grounded on: ${m.grounding.passages.map((p) => `[${p.n}] ${p.heading ? `${p.sourceName} › ${p.heading}` : p.sourceName}`).join('; ') || 'no passage'}${m.grounding.statement ? `\n>\n> ${m.grounding.statement}` : ''}`
+    : '';
+  return `\n\n> ${parts.join(' · ')}${grounded}${m.error ? `\n>\n> Error: ${m.error}` : ''}`;
 }
 
-export function conversationToMarkdown(conversation: Conversation): string {
+/** Markdown for reading: the system prompt, the sources (listed, not copied), then the turns. */
+export function conversationToMarkdown(conversation: Conversation, sources: readonly SourceExport[] = []): string {
   const lines = [`# ${conversation.title}`, '', `Exported ${new Date().toISOString()}`, ''];
   if (conversation.systemPrompt.trim()) lines.push('## System', '', conversation.systemPrompt.trim(), '');
+  if (sources.length) {
+    lines.push('## Sources', '', ...sources.map((s) => `- ${s.name} (${s.kind}, ${s.bytes} bytes, ${s.chunkCount} passages)`), '');
+  }
   for (const turn of conversation.turns) {
     lines.push(
       `## ${turn.role === 'user' ? 'You' : 'Assistant'}`,
@@ -51,8 +70,10 @@ export function conversationToMarkdown(conversation: Conversation): string {
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
-export function conversationToJson(conversation: Conversation): string {
-  return `${JSON.stringify({ format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString(), conversation }, null, 2)}\n`;
+/** JSON for re-import and analysis: the conversation as stored, and its sources with their text. */
+export function conversationToJson(conversation: Conversation, sources: readonly SourceExport[] = []): string {
+  const exported = { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString(), conversation, sources };
+  return `${JSON.stringify(exported, null, 2)}\n`;
 }
 
 /** "phi-4-mini-chat.md" from a title: at most 60 characters, never starting or ending with a hyphen. */

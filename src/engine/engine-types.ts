@@ -40,6 +40,12 @@ export interface GenerationParams {
    * a model that reasons (GatewayModelRef.reasons). Absent: the model's own default (medium for gpt-oss).
    */
   reasoningEffort?: ReasoningEffort;
+  /**
+   * In-browser models: start from the previous answer's KV cache when the prompt begins with the
+   * tokens it holds (kv-carry.ts), so a follow-up prefills only what is new. Absent: on. Off for
+   * a measurement of cold prompts.
+   */
+  reuseCache?: boolean;
 }
 
 /** Where an answer is produced: a browser device, or a gateway. */
@@ -60,6 +66,8 @@ export interface GenerationTrace {
   /** The generation ended (EOS, length limit, stop, or error). */
   endAt: number;
   promptTokens: number;
+  /** Leading prompt tokens taken from the previous answer's KV cache instead of being prefilled. */
+  cachedTokens?: number;
   /**
    * The exact number of generated tokens when the engine knows it and it differs from
    * `tokenTimes.length` (a remote server that sends several tokens per chunk reports it in `usage`).
@@ -130,8 +138,22 @@ export interface LoadedModel {
   /** null when a gateway does not say. */
   contextLength: number | null;
   loadMs: number;
+  /** Where loadMs went, for in-browser loads. */
+  phases?: LoadPhases;
   /** What went wrong while caching the files (storage full...), in words; the model runs anyway. */
   cacheProblems?: string[];
+}
+
+/** Where an in-browser load's time went, in ms; together they make up about all of loadMs. */
+export interface LoadPhases {
+  /** Start -> the last model file fetched: downloaded, or read from the weight cache when `fromCache`. */
+  filesMs: number;
+  /** The last file -> tokenizer and ONNX Runtime session ready (graph parsing, weight upload). */
+  sessionMs: number;
+  /** One short generation: WebGPU shader compilation, WASM buffers, the thread pool's start. */
+  warmUpMs: number;
+  /** Every file came from the weight cache: a warm load. */
+  fromCache: boolean;
 }
 
 /** Cancelling a load, and hearing how far it got. */

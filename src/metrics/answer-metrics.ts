@@ -8,14 +8,17 @@
  * - First token (`firstTokenMs`): request -> the first generated token of any kind, reasoning
  *   included; the same as TTFT for models that do not reason. The engine's own latency: prefill is
  *   measured against it, and the benchmark's TTFT is this one (src/bench/sample.ts).
- * - Prefill tokens/s: prompt tokens / (first forward pass start -> first token). When the engine
- *   cannot see the forward pass (a remote gateway), the time from the request is used.
+ * - Prefill tokens/s: prompt tokens read / (first forward pass start -> first token). When the engine
+ *   cannot see the forward pass (a remote gateway), the time from the request is used. Tokens taken
+ *   from the previous answer's KV cache (`cachedPromptTokens`) were not read, so they do not count.
  * - Decode tokens/s: (generated tokens - 1) / (first token -> last token), reasoning tokens
  *   included (the model generates them like any other). The first token belongs to prefill, so it
  *   is not counted; prompt tokens are never counted.
  * - Reasoning: how many generated tokens were reasoning, and the time from the first reasoning
  *   token to the last ("Reasoned for 3.2 s · 412 tokens"); absent when the model did not reason.
  * - Inter-token gaps: time between consecutive generated tokens.
+ * - Retrieval (grounded answers only): ranking and fitting the passages in the retrieval worker,
+ *   before the engine gets the request; not part of TTFT, which starts at the engine.
  */
 import type { GenerationTrace } from '../engine/engine-types';
 
@@ -27,6 +30,8 @@ export interface AnswerMetrics {
   prefillTokensPerSec: number | null;
   decodeTokensPerSec: number | null;
   promptTokens: number;
+  /** Of promptTokens, those taken from the previous answer's KV cache; absent when none. */
+  cachedPromptTokens?: number;
   generatedTokens: number;
   totalMs: number;
   interTokenMs: number[];
@@ -34,6 +39,10 @@ export interface AnswerMetrics {
   reasoningTokens?: number;
   /** First reasoning token -> last one; absent without reasoning. */
   reasoningMs?: number;
+  /** Grounded answers: ranking the passages and building the prompt, before the request (embedding the question included). */
+  retrievalMs?: number;
+  /** Grounded answers with an embedding model: embedding the question (part of retrievalMs). */
+  embeddingMs?: number;
 }
 
 export function computeMetrics(trace: GenerationTrace): AnswerMetrics {
@@ -44,9 +53,11 @@ export function computeMetrics(trace: GenerationTrace): AnswerMetrics {
   const answerAt = trace.answerAt === undefined ? first : trace.answerAt;
   const ttftMs = answerAt === null || answerAt === undefined ? null : answerAt - trace.requestAt;
   let prefillTokensPerSec: number | null = null;
-  if (first !== undefined && trace.promptTokens > 0) {
+  const cached = trace.cachedTokens ?? 0;
+  const read = trace.promptTokens - cached;
+  if (first !== undefined && read > 0) {
     const prefillMs = first - (trace.prefillStartAt ?? trace.requestAt);
-    prefillTokensPerSec = prefillMs > 0 ? (trace.promptTokens * 1000) / prefillMs : null;
+    prefillTokensPerSec = prefillMs > 0 ? (read * 1000) / prefillMs : null;
   }
   // A gateway may batch tokens into chunks: its exact count (from `usage`) wins over the chunk count.
   const generated = trace.generatedTokens ?? times.length;
@@ -63,6 +74,7 @@ export function computeMetrics(trace: GenerationTrace): AnswerMetrics {
     prefillTokensPerSec,
     decodeTokensPerSec,
     promptTokens: trace.promptTokens,
+    ...(cached > 0 ? { cachedPromptTokens: cached } : {}),
     generatedTokens: generated,
     totalMs: trace.endAt - trace.requestAt,
     interTokenMs,

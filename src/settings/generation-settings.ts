@@ -19,6 +19,7 @@ export const DEFAULT_PARAMS: Readonly<GenerationParams> = Object.freeze({
   seed: null,
   // gpt-oss' own default.
   reasoningEffort: 'medium',
+  reuseCache: true,
 });
 
 /** Limits shown next to each field and enforced on every request. */
@@ -48,6 +49,7 @@ const fields = z.strictObject({
   repetitionPenalty: ranged('repetitionPenalty', false),
   seed: ranged('seed', true).nullable(),
   reasoningEffort: z.enum(REASONING_EFFORTS, { error: 'must be low, medium or high' }).optional(),
+  reuseCache: z.boolean({ error: 'must be on or off' }).optional(),
 });
 
 const schema = fields.refine((p) => (p.minNewTokens ?? 0) <= p.maxNewTokens, {
@@ -65,6 +67,7 @@ export const FIELD_LABELS: Record<keyof GenerationParams, string> = {
   repetitionPenalty: 'Repetition penalty',
   seed: 'Seed',
   reasoningEffort: 'Reasoning effort',
+  reuseCache: 'Reuse the conversation\u2019s cache',
 };
 
 /** Returns valid params or throws InvalidSettingsError with `details.field` set to the first bad field. */

@@ -12,7 +12,8 @@ import { expect, it } from 'vitest';
 import { MARKDOWN_HEADER } from '../../src/bench/markdown';
 import { formatMs, formatRate } from '../../src/metrics/answer-metrics';
 import { parseRunJson, parseSamplesCsv } from '../../src/bench/report';
-import { ROOT, bundledModels } from '../support/paths';
+import { parseCsvText } from '../../src/bench/csv';
+import { ROOT, bundledChatModels } from '../support/paths';
 
 interface Finished {
   code: number | null;
@@ -46,14 +47,14 @@ const known = (values: (number | null)[]): number[] => values.filter((v): v is n
 
 it('writes Markdown, JSON and CSV reports for the bundled models and fails on a model that cannot run', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cli-'));
-  const models = bundledModels().map((m) => m.id);
+  const models = bundledChatModels().map((m) => m.id);
   const prompts = path.join(dir, 'prompts.json');
   fs.writeFileSync(
     prompts,
     JSON.stringify({
       name: 'two prompts',
       prompts: [
-        { id: 'add', messages: [{ role: 'user', content: 'What is 2 plus 3?' }] },
+        { id: 'add', messages: [{ role: 'user', content: 'What is 2 plus 3?' }], facets: ['5'] },
         { id: 'hello', messages: [{ role: 'user', content: 'Hello' }] },
       ],
     }),
@@ -61,6 +62,8 @@ it('writes Markdown, JSON and CSV reports for the bundled models and fails on a 
   const out = path.join(dir, 'report.md');
   const json = path.join(dir, 'run.json');
   const csv = path.join(dir, 'samples.csv');
+  const selectionMd = path.join(dir, 'selection.md');
+  const selectionCsv = path.join(dir, 'selection.csv');
   const result = await runDriver([
     '--no-build',
     '--models',
@@ -79,6 +82,14 @@ it('writes Markdown, JSON and CSV reports for the bundled models and fails on a 
     json,
     '--csv',
     csv,
+    '--selection',
+    selectionMd,
+    '--selection',
+    selectionCsv,
+    '--price',
+    'ref=1/2',
+    '--watts',
+    '10',
   ]);
   const log = `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
   expect(result.code, log).toBe(1);
@@ -102,5 +113,24 @@ it('writes Markdown, JSON and CSV reports for the bundled models and fails on a 
     expect(cells[6]).toBe('4');
   }
   expect(run.samples.some((s) => s.modelId === 'no-such-model' && s.error === null)).toBe(false);
+
+  // The selection report: every model answers "5" to the one scored prompt, so quality is 1; cost
+  // and energy come from the run's own tokens and times at the flags' price and power.
+  const [header, ...rows] = parseCsvText(fs.readFileSync(selectionCsv, 'utf8')).filter((r) => r.length > 1);
+  const records = rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])));
+  // The model that could not run has no row, and the notes say why.
+  expect(records.map((r) => r['model_id'])).toEqual(models);
+  for (const id of models) {
+    const r = records.find((x) => x['model_id'] === id)!;
+    const samples = run.samples.filter((s) => s.modelId === id && s.error === null && !s.warmup);
+    expect(r['quality'], id).toBe('1');
+    const cost = (samples.reduce((n, s) => n + s.promptTokens * 1 + s.generatedTokens * 2, 0) / samples.length / 1e6) * 1000;
+    expect(Number(r['cost_usd_per_1k_answers (ref)']), id).toBeCloseTo(cost, 12);
+    const joules = samples.reduce((n, s) => n + (10 * s.totalMs!) / 1000, 0) / samples.length;
+    expect(Number(r['energy_j_per_answer']), id).toBeCloseTo(joules, 9);
+    expect(Number(r['page_memory_bytes']), id).toBeGreaterThan(0);
+  }
+  expect(fs.readFileSync(selectionMd, 'utf8')).toContain('- no-such-model on wasm: failed — "no-such-model" is not in the catalog');
+  expect(fs.readFileSync(selectionMd, 'utf8')).toMatch(/^- Recommended here for \*\*chat\*\*: \*\*pocket-chat-\dm · WASM \w+\*\*\./m);
   fs.rmSync(dir, { recursive: true, force: true });
 }, 240_000);

@@ -32,12 +32,12 @@ afterAll(async () => {
   await browser.close();
 });
 
-/** The bundled models the build has: pocket-chat-3m joins once tools/models has produced it. */
+/** The bundled chat models the build has (the embedding model is not benchmarked: it does not chat). */
 async function bundledModels(): Promise<string[]> {
   const catalog = (await (await fetch(new URL('models/models.json', baseUrl))).json()) as {
-    models: { id: string; source: { kind: string } }[];
+    models: { id: string; source: { kind: string }; task?: string }[];
   };
-  return catalog.models.filter((m) => m.source.kind === 'bundled').map((m) => m.id);
+  return catalog.models.filter((m) => m.source.kind === 'bundled' && m.task !== 'feature-extraction').map((m) => m.id);
 }
 
 async function download(page: Page, button: Locator): Promise<string> {
@@ -239,14 +239,19 @@ it('marks a model that cannot run as failed, goes on, and stops cleanly on Cance
     const measured = run.samples.filter((s) => s.modelId === 'pocket-chat-1m');
     expect(measured.length).toBeGreaterThanOrEqual(3);
     expect(measured.length).toBeLessThan(50 * run.plan.prompts.length);
-    // The answer in flight was stopped and is not counted.
-    expect(measured[measured.length - 1]?.error).toBe('cancelled');
+    // Every answer before the last ran to its end. The last one was either stopped in flight
+    // ('cancelled', not counted) or had already produced its final token when Cancel landed (a
+    // whole answer, counted): at ~250 tok/s a 64-token answer leaves that window open.
+    expect(measured.slice(0, -1).map((s) => s.error)).toEqual(measured.slice(0, -1).map(() => null));
+    const last = measured[measured.length - 1]!;
+    expect([null, 'cancelled']).toContain(last.error);
+    const stopped = last.error === 'cancelled' ? 1 : 0;
     const summary = summarizeTargets(run.samples)[0]!;
-    expect(summary.samples).toBe(measured.length - 1);
+    expect(summary.samples).toBe(measured.length - stopped);
     // The table renders the finished run on the next frame after `running` turns false.
     await expect
       .poll(() => shownRow(page, targetKey(summary)))
-      .toEqual({ ...expectedRow(summary), samples: `${summary.samples} (+1 failed)` });
+      .toEqual({ ...expectedRow(summary), samples: stopped ? `${summary.samples} (+1 failed)` : `${summary.samples}` });
     await expect
       .poll(() => page.locator('bench-results li[data-status="failed"]').innerText())
       .toContain('phi-4-mini-instruct on gateway: failed');

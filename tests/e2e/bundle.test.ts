@@ -43,3 +43,33 @@ it('keeps the Node gateway out of every chunk and loads the openai client only o
   expect(sdk).not.toBe(entry);
   expect(read(entry!)).not.toMatch(new RegExp(`^import[^;]*${sdk!.replace('.', '\\.')}`, 'm'));
 });
+
+it('loads pdf.js, mammoth and the retrieval worker only on demand, and serves pdf.js its worker from the build', () => {
+  const html = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
+  const entry = /src="\.\/assets\/([^"]+\.js)"/.exec(html)?.[1];
+  expect(entry).toBeDefined();
+  const code = read(entry!);
+  const chunks = assets().filter((f) => f.endsWith('.js') || f.endsWith('.mjs'));
+  // Each library in a chunk of its own, found by a string only it has; the entry neither holds nor statically imports it.
+  const pdfjs = chunks.find((f) => read(f).includes('Worker was destroyed'));
+  const mammoth = chunks.find((f) => read(f).includes('JSZip'));
+  const retrieval = assets().find((f) => f.startsWith('retrieval.worker') && f.endsWith('.js'));
+  for (const [name, chunk] of [
+    ['pdf.js', pdfjs],
+    ['mammoth', mammoth],
+    ['the retrieval worker', retrieval],
+  ] as const) {
+    expect(chunk, name).toBeDefined();
+    expect(chunk, name).not.toBe(entry);
+    expect(code, name).not.toMatch(new RegExp(`^import[^;]*${chunk!.replace('.', '\\.')}`, 'm'));
+  }
+  expect(code).not.toMatch(/Worker was destroyed|JSZip|MiniSearch/);
+  // MiniSearch and the tokenizer live in the retrieval worker.
+  expect(read(retrieval!)).toMatch(/MiniSearch/);
+  expect(read(retrieval!)).toMatch(/AutoTokenizer/);
+  // pdf.js' worker is a file of this build, and a chunk points pdf.js at it by a URL relative to itself.
+  const pdfWorker = assets().find((f) => /^pdf\.worker\.min-[\w-]+\.mjs$/.test(f));
+  expect(pdfWorker).toBeDefined();
+  expect(read(pdfWorker!)).toMatch(/Invalid PDF structure/);
+  expect(chunks.some((f) => read(f).includes(`new URL(\`${pdfWorker!}\`,import.meta.url)`))).toBe(true);
+});

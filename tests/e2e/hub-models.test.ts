@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { BenchSession } from '../../src/app/bench-session';
+import type { LoadPhases } from '../../src/engine/engine-types';
 import { PUBLIC_MODELS, readCatalog, readGolden } from '../support/paths';
 import { startHubMirror, type Fault, type HubMirror } from '../support/hub-mirror';
 import { launchChromium } from './support/chromium';
@@ -54,6 +55,7 @@ it('adds a hub repository, downloads it with progress, runs it, caches it, and d
     const loaded = await waitForModel(page);
     expect(loaded).toMatchObject({ backend: 'wasm', dtype: DTYPE });
     expect(await page.evaluate(() => (window as AppWindow).playground!.models.primary.selected?.id)).toBe(MODEL_ID);
+    expect(await loadPhases(page)).toMatchObject({ fromCache: false });
     // The model panel's verdict names the run the router made, from the same placement.
     const verdict = page.locator('model-panel fit-summary [data-fit]');
     expect(await verdict.getAttribute('data-fit')).toBe('fits');
@@ -87,6 +89,13 @@ it('adds a hub repository, downloads it with progress, runs it, caches it, and d
     await waitForModel(page);
     expect(await page.evaluate(() => (window as AppWindow).playground!.models.primary.selected?.id)).toBe(MODEL_ID);
     expect(mirror.requests.slice(before)).toEqual([]);
+    // A warm load: every file from the weight cache, and the status line's breakdown says so.
+    const warm = await loadPhases(page);
+    expect(warm?.fromCache).toBe(true);
+    expect(warm!.filesMs + warm!.sessionMs + warm!.warmUpMs).toBeGreaterThan(0);
+    expect(await page.locator('load-status .ready span[title]').getAttribute('title')).toMatch(
+      /^files .+ \(from the cache\) · session .+ · warm-up /,
+    );
 
     // Deleting its files: selecting it again asks before downloading.
     await page
@@ -244,3 +253,11 @@ it('a benchmark never downloads: a hub model added without downloading fails its
     await context.close();
   }
 });
+
+/** Where the ready model's load time went (LoadedModel.phases). */
+async function loadPhases(page: Page): Promise<LoadPhases | undefined> {
+  return page.evaluate(() => {
+    const load = (window as AppWindow).playground!.models.primary.load;
+    return load.kind === 'ready' ? load.route.loaded.phases : undefined;
+  });
+}

@@ -164,7 +164,8 @@ it('measures on first use, runs the fastest it measured, keeps it across a reloa
     await expect.poll(() => route(page).then((r) => r?.dtype)).toBe(chosen);
     expect((await route(page))!.measured).toBeNull();
     expect((await seen(page)).steps).toEqual([]);
-    expect(await page.locator('status-line .measured').count()).toBe(0);
+    // The status line renders on the next frame after the route changes (AppWatch).
+    await expect.poll(() => page.locator('status-line .measured').count()).toBe(0);
     await expect.poll(() => page.locator('model-panel variant-speeds .speeds').innerText()).toContain(`not used: you chose ${chosen}`);
     expect(errors).toEqual([]);
   } finally {

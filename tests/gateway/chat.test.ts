@@ -7,7 +7,7 @@ import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/trans
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PUBLIC_MODELS, bundledModels, readGolden, type GoldenCase } from '../support/paths';
+import { PUBLIC_MODELS, bundledChatModels, readGolden, type GoldenCase } from '../support/paths';
 import { MODEL, MODEL_ID, loadModel, openai, raw, useGateway } from './support';
 
 const golden = readGolden(MODEL);
@@ -243,8 +243,8 @@ describe('keys', () => {
   });
 });
 
-describe('every bundled model', () => {
-  it.each(bundledModels().map((m) => m.id))('%s loads and answers its first golden case', async (id) => {
+describe('every bundled chat model', () => {
+  it.each(bundledChatModels().map((m) => m.id))('%s loads and answers its first golden case', async (id) => {
     const modelGolden = readGolden(id);
     const c = modelGolden.cases[0]!;
     const modelId = `${id}-generic-cpu:1`;

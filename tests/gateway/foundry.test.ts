@@ -25,8 +25,15 @@ describe('status', () => {
     expect(res.json()).toMatchObject({ Endpoints: [gw.url], ModelDirPath: PUBLIC_MODELS, PipeName: 'inference_agent' });
   });
 
-  it('newer server: GET /status', async () => {
-    expect((await get('/status')).json()).toEqual({ modelCachePath: PUBLIC_MODELS, endpoints: [gw.url], pid: process.pid });
+  it("newer server: GET /status, with the process's resident memory", async () => {
+    const body = (await get('/status')).json() as Record<string, unknown>;
+    // The gateway runs in this process here: its RSS is this process's, read just after.
+    const rss = process.memoryUsage.rss();
+    const { rssBytes, ...foundry } = body;
+    expect(foundry).toEqual({ modelCachePath: PUBLIC_MODELS, endpoints: [gw.url], pid: process.pid });
+    expect(Number.isInteger(rssBytes)).toBe(true);
+    // Not heapUsed or a size in another unit: within a quarter of the RSS a moment later.
+    expect(Math.abs((rssBytes as number) - rss) / rss).toBeLessThan(0.25);
   });
 });
 

@@ -1,23 +1,33 @@
 /**
- * Every bundled model and dtype, run by transformers.js on onnxruntime-node, must reproduce the
+ * Every bundled chat model and dtype, run by transformers.js on onnxruntime-node, must reproduce the
  * golden greedy tokens computed by PyTorch (tools/models/golden.py) exactly, and tokenize every
  * chat-templated prompt to the same ids as the Python reference tokenizer.
  */
 import { describe, expect, it, beforeAll } from 'vitest';
 import { AutoModelForCausalLM, AutoTokenizer, Tensor, env, type PreTrainedTokenizer } from '@huggingface/transformers';
-import { PUBLIC_MODELS, bundledModels, readGolden } from '../support/paths';
+import { PUBLIC_MODELS, bundledChatModels, readGolden } from '../support/paths';
 
 env.localModelPath = `${PUBLIC_MODELS}/`;
 env.allowRemoteModels = false;
 env.useFSCache = false;
 
-for (const model of bundledModels()) {
+for (const model of bundledChatModels()) {
   const golden = readGolden(model.id);
 
   describe(model.id, () => {
     let tokenizer: PreTrainedTokenizer;
     beforeAll(async () => {
       tokenizer = await AutoTokenizer.from_pretrained(model.id);
+    });
+
+    it('holds only answers every kernel must agree on: no case is too close to call on any dtype', () => {
+      const undecided = golden.cases.flatMap((c) =>
+        Object.entries(c.min_logit_margin)
+          .filter(([, margin]) => margin < golden.decidable_margin)
+          .map(([dtype]) => `${dtype}: ${JSON.stringify(c.messages)}`),
+      );
+      expect(undecided).toEqual([]);
+      expect(golden.cases.filter((c) => c.too_close_to_call !== undefined)).toEqual([]);
     });
 
     it('chat-templates and tokenizes every golden prompt like the Python reference', () => {

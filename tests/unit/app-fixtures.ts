@@ -11,7 +11,7 @@ import { toGatewayModelRef, toModelRef } from '../../src/catalog/catalog';
 import type { CatalogModel, Dtype } from '../../src/catalog/schema';
 import type { Conversation, Turn } from '../../src/chat/conversation';
 import type { Capabilities } from '../../src/engine/capabilities';
-import type { Engine, GenerationEvent, LoadOptions, LoadedModel, ModelRef } from '../../src/engine/engine-types';
+import type { ChatMessage, Engine, GenerationEvent, LoadOptions, LoadedModel, ModelRef } from '../../src/engine/engine-types';
 import type { ProbeReport } from '../../src/engine/gateway/probe';
 import { Router } from '../../src/engine/router';
 import type { GatewaySettings } from '../../src/app/gateway-settings';
@@ -21,6 +21,13 @@ import { DEFAULT_PREFERENCES, type Preferences } from '../../src/app/preferences
 import type { Observable } from '../../src/app/notifier';
 import { readCatalog } from '../support/paths';
 import type { HubListing } from '../../src/hub/hub-listing';
+import type { LexicalRecord } from '../../src/cache/lexical-index-store';
+import type { SourceContent } from '../../src/cache/source-content-store';
+import type { SourceRecord } from '../../src/cache/source-store';
+import type { IndexStores } from '../../src/rag/conversation-index';
+import { readSourceFile } from '../../src/rag/ingest/read-source';
+import { createRetrievalService } from '../../src/rag/retrieval-service';
+import { estimatedTokens } from '../../src/rag/tokens';
 
 export const BASE_URL = 'http://127.0.0.1:4173/';
 export const catalog = readCatalog().models;
@@ -118,7 +125,11 @@ export class ScriptedEngine implements Engine {
     });
   }
 
-  async *chat(_messages: unknown, params: { maxNewTokens: number }, signal?: AbortSignal): AsyncIterable<GenerationEvent> {
+  /** The messages of every answer asked for, in order. */
+  readonly received: ChatMessage[][] = [];
+
+  async *chat(messages: readonly ChatMessage[], params: { maxNewTokens: number }, signal?: AbortSignal): AsyncIterable<GenerationEvent> {
+    this.received.push(messages.map((m) => ({ ...m })));
     yield { type: 'start', promptTokens: 4, maxNewTokens: params.maxNewTokens };
     const times: number[] = [];
     const gap = (this.current && this.msPerToken[this.current.dtype]) ?? 1;
@@ -194,8 +205,46 @@ export class MemoryList<T extends { id: string }> {
   }
 }
 
+/** The sources' IndexedDB stores, in memory: the list (SourceStore), and the retrieval worker's content and lexical index. */
+export class MemorySources {
+  readonly records = new Map<string, SourceRecord>();
+  readonly content = new Map<string, SourceContent>();
+  readonly lexical = new Map<string, LexicalRecord>();
+  /** Set to make the next save of a source record fail this way. */
+  failNextSave: Error | null = null;
+  readonly store = {
+    list: () => Promise.resolve({ sources: [...this.records.values()].sort((a, b) => a.addedAt - b.addedAt), skipped: [] }),
+    save: (record: SourceRecord): Promise<void> => {
+      const failure = this.failNextSave;
+      this.failNextSave = null;
+      if (failure) return Promise.reject(failure);
+      this.records.set(record.id, structuredClone(record));
+      return Promise.resolve();
+    },
+    delete: (record: Pick<SourceRecord, 'id'>): Promise<void> => {
+      this.records.delete(record.id);
+      return Promise.resolve();
+    },
+    onChange: () => undefined,
+  };
+  readonly stores: IndexStores = {
+    content: {
+      get: (id) => Promise.resolve(this.content.get(id) ?? null),
+      save: (c) => Promise.resolve(void this.content.set(c.sourceId, structuredClone(c))),
+      delete: (id) => Promise.resolve(void this.content.delete(id)),
+    },
+    lexical: {
+      get: (id) => Promise.resolve(this.lexical.get(id) ?? null),
+      save: (r) => Promise.resolve(void this.lexical.set(r.conversationId, structuredClone(r))),
+      delete: (id) => Promise.resolve(void this.lexical.delete(id)),
+    },
+  };
+}
+
 export interface TestApp {
   app: Playground;
+  /** The sources' stores; the retrieval service over them is the real one, in-process, counting by the estimate. */
+  sources: MemorySources;
   engine: ScriptedEngine;
   chats: MemoryChats;
   userModels: MemoryList<CatalogModel>;
@@ -231,6 +280,14 @@ export function testApp(options: { preferences?: Partial<Preferences>; gateway?:
   const probes: TestApp['probes'] = [];
   const hub: TestApp['hub'] = { listings: new Map(), reads: [] };
   const savedPreferences: Preferences[] = [];
+  const sources = new MemorySources();
+  // The real retrieval service without its worker. Token counts are the estimate: the tokenizer's
+  // files are URLs here (tests/node counts with the real tokenizer).
+  const retrieval = createRetrievalService(sources.stores, {
+    counter: (spec) => Promise.resolve(spec.kind === 'model' ? { ...estimatedTokens, label: spec.label } : estimatedTokens),
+    embedder: () => Promise.reject(new Error('no embedding model in unit tests')),
+    now: () => performance.now(),
+  });
   const preferences: Preferences = {
     ...DEFAULT_PREFERENCES,
     params: { ...DEFAULT_PREFERENCES.params },
@@ -285,8 +342,20 @@ export function testApp(options: { preferences?: Partial<Preferences>; gateway?:
     baseUrl: BASE_URL,
     savePreferences: (p) => savedPreferences.push(p),
     saveGateway: () => undefined,
+    sources: {
+      store: sources.store,
+      retrieval,
+      contents: { get: (id) => Promise.resolve(sources.content.get(id) ?? null) },
+      readFile: (file) =>
+        readSourceFile(file, {
+          pdfjs: () => import('pdfjs-dist/legacy/build/pdf.mjs'),
+          mammoth: async () => (await import('mammoth')).default,
+        }),
+      modelRef: (model, plan) => toModelRef(model, plan, BASE_URL, preferences.hubUrl),
+      embedder: () => null,
+    },
   });
-  return { app, engine, chats, userModels, cached, probes, savedPreferences, hub };
+  return { app, engine, chats, userModels, cached, probes, savedPreferences, hub, sources };
 }
 
 /** Counts the change notifications of each owner of `app`, by name. */
@@ -299,6 +368,7 @@ export function countChanges(app: Playground): Record<string, number> {
     slot: app.models.primary,
     hold: app.models.primary.hold,
     chats: app.chats,
+    sources: app.sources,
     generation: app.generation,
     bench: app.bench,
     cache: app.cache,

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { benchChartData } from '../../src/bench/chart-data';
 import { runBenchmark, type BenchProgress, type LoadedTarget } from '../../src/bench/bench-runner';
-import type { BenchPlan, BenchTarget } from '../../src/bench/bench-types';
+import type { BenchPlan, BenchTarget, TargetResources } from '../../src/bench/bench-types';
 import type { ChatEngine, ChatMessage, GenerationEvent, GenerationParams } from '../../src/engine/engine-types';
 import { DEFAULT_PARAMS } from '../../src/settings/generation-settings';
 
@@ -132,5 +132,110 @@ describe('runBenchmark', () => {
     expect(run.samples).toHaveLength(2);
     expect(run.samples[1]?.error).toBe('cancelled');
     expect(run.finishedAt).not.toBeNull();
+  });
+
+  it("reads each target's resources while its first measured answer runs, and waits for them before the next load", async () => {
+    const events: string[] = [];
+    const tracked = (t: BenchTarget): ChatEngine => ({
+      kind: 'browser',
+      async *chat(messages, params, signal): AsyncIterable<GenerationEvent> {
+        events.push(`answer ${t.modelId} ${messages[0]?.content ?? ''}`);
+        yield* engine(2).chat(messages, params, signal);
+      },
+    });
+    const run = await runBenchmark(plan([A, B]), {
+      load: (t) => {
+        events.push(`load ${t.modelId}`);
+        return Promise.resolve(loaded(t, tracked(t)));
+      },
+      measureResources: (t, model) => {
+        events.push(`measure ${t.modelId} ${model.dtype}`);
+        // A's reading comes late (as Chromium's may, at its next garbage collection); B's fails.
+        if (t === B) return Promise.reject(new Error('no memory API'));
+        return new Promise((resolve) => {
+          setTimeout(() => {
+            events.push(`reading ${t.modelId}`);
+            resolve({ pageMemoryBytes: 5_000_000, diskBytes: 1_000, gatewayRssBytes: null, notes: [] });
+          }, 20);
+        });
+      },
+      environment,
+      baseParams: DEFAULT_PARAMS,
+      signal: new AbortController().signal,
+    });
+    // The reading starts with the (only) warm-up round's first answer, and is waited for after the last.
+    expect(events).toEqual([
+      'load pocket-chat-1m',
+      'answer pocket-chat-1m A?',
+      'measure pocket-chat-1m q4',
+      'answer pocket-chat-1m B?',
+      'answer pocket-chat-1m A?',
+      'answer pocket-chat-1m B?',
+      'answer pocket-chat-1m A?',
+      'answer pocket-chat-1m B?',
+      'reading pocket-chat-1m',
+      'load pocket-chat-3m',
+      'answer pocket-chat-3m A?',
+      'measure pocket-chat-3m q4',
+      'answer pocket-chat-3m B?',
+      'answer pocket-chat-3m A?',
+      'answer pocket-chat-3m B?',
+      'answer pocket-chat-3m A?',
+      'answer pocket-chat-3m B?',
+    ]);
+    expect(run.targets[0]?.resources).toEqual({ pageMemoryBytes: 5_000_000, diskBytes: 1_000, gatewayRssBytes: null, notes: [] });
+    // A failed reading is a note, never a failed target.
+    expect(run.targets[1]?.status).toBe('ok');
+    expect(run.targets[1]?.resources).toEqual({
+      pageMemoryBytes: null,
+      diskBytes: null,
+      gatewayRssBytes: null,
+      notes: ['not measured: no memory API'],
+    });
+  });
+
+  it('starts the reading with the last warm-up round, or the first measured request without warm-up', async () => {
+    const events: string[] = [];
+    const chat = (label: string): ChatEngine => ({
+      kind: 'browser',
+      async *chat(messages, params, signal): AsyncIterable<GenerationEvent> {
+        events.push(`${label} ${messages[0]?.content ?? ''}`);
+        yield* engine(1).chat(messages, params, signal);
+      },
+    });
+    const measure = (): Promise<TargetResources> => {
+      events.push('measure');
+      return Promise.resolve({ pageMemoryBytes: 1, diskBytes: 1, gatewayRssBytes: null, notes: [] });
+    };
+    const common = { environment, baseParams: DEFAULT_PARAMS, signal: new AbortController().signal, measureResources: measure };
+    await runBenchmark(
+      { ...plan([A]), warmupRounds: 2, rounds: 1 },
+      { ...common, load: (t) => Promise.resolve(loaded(t, chat('warm-up'))) },
+    );
+    // Warm-up rounds 0 and 1, then the measured round 2: the reading starts once round 1's first answer has.
+    expect(events).toEqual(['warm-up A?', 'warm-up B?', 'warm-up A?', 'measure', 'warm-up B?', 'warm-up A?', 'warm-up B?']);
+    events.length = 0;
+    await runBenchmark({ ...plan([A]), warmupRounds: 0, rounds: 1 }, { ...common, load: (t) => Promise.resolve(loaded(t, chat('cold'))) });
+    expect(events).toEqual(['cold A?', 'measure', 'cold B?']);
+  });
+
+  it('does not wait for a reading once cancelled', async () => {
+    const abort = new AbortController();
+    const run = await runBenchmark(
+      { ...plan([A]), warmupRounds: 0, rounds: 1 },
+      {
+        load: (t) => Promise.resolve(loaded(t, engine(2))),
+        // Never answers: only the cancel can end the wait.
+        measureResources: () => {
+          setTimeout(() => abort.abort(), 10);
+          return new Promise(() => undefined);
+        },
+        environment,
+        baseParams: DEFAULT_PARAMS,
+        signal: abort.signal,
+      },
+    );
+    expect(run.targets[0]?.resources).toBeUndefined();
+    expect(run.samples.filter((s) => s.error === null)).toHaveLength(2);
   });
 });

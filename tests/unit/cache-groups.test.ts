@@ -1,6 +1,6 @@
 /** The cache manager's grouping of stored files by model, and its "complete variant" check. */
 import { describe, expect, it } from 'vitest';
-import { groupCachedFiles, type CachedFileInfo } from '../../src/cache/cache-groups';
+import { groupCachedFiles, variantFootprint, type CachedFileInfo } from '../../src/cache/cache-groups';
 import { parseModel } from '../../src/catalog/schema';
 
 const BASE = 'http://127.0.0.1:4173/';
@@ -71,5 +71,28 @@ describe('groupCachedFiles', () => {
     const mirror = 'http://127.0.0.1:9000/';
     const groups = groupCachedFiles([file(`${HUB}org/x/resolve/abc/config.json`, 5, 1)], [hub], BASE, mirror);
     expect(groups.map((g) => g.model)).toEqual([null]);
+  });
+});
+
+describe('variantFootprint', () => {
+  const stored = [
+    file(`${BASE}models/tiny/config.json`, 10, 5),
+    file(`${BASE}models/tiny/onnx/model_q4.onnx`, 100, 7),
+    file(`${BASE}models/tiny/onnx/model.onnx`, 400, 7),
+    file(`${HUB}org/x/resolve/abc/config.json`, 5, 9),
+    file(`${HUB}org/x/resolve/abc/onnx/model_q4f16.onnx`, 50, 9),
+  ];
+
+  it('counts the shared files and the variant that ran, not the other variants', () => {
+    // config.json 10 + model_q4.onnx 100 = 110 (model.onnx, the fp32 variant, does not count).
+    expect(variantFootprint(stored, bundled, 'q4', BASE, HUB)).toEqual({ bytes: 110, storedFiles: 2, files: 2 });
+    // 10 + 400
+    expect(variantFootprint(stored, bundled, 'fp32', BASE, HUB)).toEqual({ bytes: 410, storedFiles: 2, files: 2 });
+  });
+
+  it('says when only part of the variant is stored', () => {
+    // config.json 5 + model_q4f16.onnx 50; its external data file is not stored: 2 of 3 files.
+    expect(variantFootprint(stored, hub, 'q4f16', BASE, HUB)).toEqual({ bytes: 55, storedFiles: 2, files: 3 });
+    expect(variantFootprint([], hub, 'q4f16', BASE, HUB)).toEqual({ bytes: 0, storedFiles: 0, files: 3 });
   });
 });

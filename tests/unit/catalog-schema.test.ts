@@ -1,6 +1,7 @@
 /** Catalog validation: valid entries pass with defaults, and each error names its field path. */
 import { describe, expect, it } from 'vitest';
 import { CatalogValidationError, formatPath, parseCatalog, parseModel } from '../../src/catalog/schema';
+import { readCatalog } from '../support/paths';
 
 const HASH = 'a'.repeat(64);
 
@@ -186,11 +187,79 @@ describe('sizes, shapes and aliases', () => {
   });
 });
 
+describe('minRamGb', () => {
+  it('is optional, and when given a positive number of gigabytes; errors name the field', () => {
+    expect(parseModel(hub()).minRamGb).toBeUndefined();
+    expect(parseModel({ ...hub(), minRamGb: 0.5 }).minRamGb).toBe(0.5);
+    expect(issues(catalog({ ...hub(), minRamGb: 0 }))).toEqual(['models[0].minRamGb: must be more than 0 (leave it out when unknown)']);
+    expect(issues(catalog(bundled(), { ...hub(), minRamGb: '8 GB' }))).toEqual(['models[1].minRamGb: must be a number of gigabytes']);
+  });
+
+  it('is stated for every model of the shipped catalog', () => {
+    const missing = readCatalog()
+      .models.filter((m) => m.minRamGb === undefined)
+      .map((m) => m.id);
+    expect(missing).toEqual([]);
+  });
+});
+
 describe('parseModel', () => {
   it('validates one entry with paths relative to it', () => {
     expect(parseModel(hub()).id).toBe('hub-model');
     const m = bundled();
     variantFile(m)['sha256'] = 'xyz';
     expect(() => parseModel(m)).toThrow('variants[0].files[0].sha256: must be 64 lowercase hex characters');
+  });
+});
+
+describe('task (what a model does) and embedding models', () => {
+  const embed = (): Record<string, unknown> => ({
+    ...bundled('embed'),
+    tasks: undefined,
+    task: 'feature-extraction',
+    embedding: { dimensions: 128, pooling: 'mean', normalize: true },
+  });
+
+  it('accepts an embedding model with its vectors described, and leaves chat models without a task', () => {
+    const catalog = parseCatalog({ schemaVersion: 1, models: [bundled('chat'), embed()] });
+    expect(catalog.models.map((m) => [m.task, m.tasks, m.embedding])).toEqual([
+      [undefined, ['chat'], undefined],
+      ['feature-extraction', [], { dimensions: 128, pooling: 'mean', normalize: true }],
+    ]);
+  });
+
+  it('names the field and the allowed values for an unknown task or pooling', () => {
+    expect(issues({ schemaVersion: 1, models: [{ ...bundled(), task: 'embeddings' }] })).toEqual([
+      'models[0].task: must be one of "text-generation", "feature-extraction"',
+    ]);
+    expect(issues({ schemaVersion: 1, models: [{ ...embed(), embedding: { dimensions: 128, pooling: 'max', normalize: true } }] })).toEqual(
+      ['models[0].embedding.pooling: must be one of "mean", "cls", "first_token", "eos", "last_token"'],
+    );
+  });
+
+  it('wants an embedding model described, a chat model with a task, and no embedding block on a chat model', () => {
+    expect(issues({ schemaVersion: 1, models: [{ ...embed(), embedding: undefined }] })).toEqual([
+      'models[0].embedding: an embedding model needs its vectors described: dimensions, pooling, normalize',
+    ]);
+    expect(issues({ schemaVersion: 1, models: [{ ...bundled(), tasks: [] }] })).toEqual([
+      'models[0].tasks: a chat model needs at least one task',
+    ]);
+    expect(
+      issues({ schemaVersion: 1, models: [{ ...bundled(), embedding: { dimensions: 8, pooling: 'cls', normalize: false } }] }),
+    ).toEqual(['models[0].embedding: only an embedding model (task "feature-extraction") has one']);
+  });
+
+  it('refuses an embedding model on a gateway: embeddings are computed in the browser', () => {
+    const gateway = {
+      ...embed(),
+      source: { kind: 'gateway', alias: 'e' },
+      parameters: null,
+      contextLength: null,
+      files: [],
+      variants: [],
+    };
+    expect(issues({ schemaVersion: 1, models: [gateway] })).toEqual([
+      'models[0].task: an embedding model must run in the browser (bundled, hub or local source)',
+    ]);
   });
 });

@@ -24,6 +24,16 @@ describe('computeMetrics', () => {
     expect(m.interTokenMs).toEqual([20, 20, 20]);
   });
 
+  it('counts only the prompt tokens read, not those taken from the previous answer\u2019s cache', () => {
+    const m = computeMetrics(
+      trace({ requestAt: 0, prefillStartAt: 10, tokenTimes: [50, 60], endAt: 60, promptTokens: 58, cachedTokens: 42 }),
+    );
+    expect(m.prefillTokensPerSec).toBeCloseTo(400, 9); // 58 - 42 = 16 tokens read over 50 - 10 = 40 ms
+    expect(m.promptTokens).toBe(58);
+    expect(m.cachedPromptTokens).toBe(42);
+    expect(computeMetrics(trace({ tokenTimes: [1050], promptTokens: 5 })).cachedPromptTokens).toBeUndefined();
+  });
+
   it('falls back to the whole TTFT for prefill when the engine cannot see the forward pass', () => {
     const m = computeMetrics(trace({ requestAt: 0, prefillStartAt: null, tokenTimes: [50, 60], endAt: 60, promptTokens: 20 }));
     expect(m.prefillTokensPerSec).toBeCloseTo(400, 9); // 20 tokens over 50 ms

@@ -1,7 +1,9 @@
 /**
  * The baseline for the engine benchmark: transformers.js' own generate loop in a worker, set up
- * like the app's worker (same ORT wasm, same threads) but with nothing of ours around it: no RPC
- * per token, no text decoding, no stop flag. A round's token times are returned at its end.
+ * like the app's worker (same threads; the app's ORT wasm build unless the request names another,
+ * see profiled-ort.ts) but with nothing of ours around it: no RPC per token, no text decoding, no
+ * stop flag. A round's token times are returned at its end. The same worker also profiles a
+ * round step by step, runs the context sweep, and measures memory bandwidth on its own thread.
  */
 import {
   AutoModelForCausalLM,
@@ -10,28 +12,22 @@ import {
   LogLevel,
   type PreTrainedModel,
   type PreTrainedTokenizer,
-  type Tensor,
 } from '@huggingface/transformers';
 import { expose } from 'comlink';
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
-import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
-import { TimestampStreamer } from './timestamp-streamer';
 import { wasmThreadCount } from '../../src/engine/threads';
 import { ModelRunner } from '../../src/engine/worker/model-runner';
 import { StopFlag } from '../../src/engine/worker/stop-flag';
 import { DEFAULT_TOKEN_BATCH_MS } from '../../src/engine/browser-engine';
 import type { ModelRef } from '../../src/engine/engine-types';
-import { greedyParams } from './greedy-params';
 import { installErrorTransfer } from '../../src/engine/rpc';
-
-export interface BareRequest {
-  modelsPath: string;
-  modelId: string;
-  dtype: 'fp32' | 'q4' | 'q8';
-  device: 'wasm' | 'webgpu';
-  prompt: string;
-  tokens: number;
-}
+import { measureWasmBandwidth, type BandwidthSample } from './bandwidth-wasm';
+import type { BareRequest, RoundTimes } from './bench-types';
+import type { SweepPlan } from './context-plan';
+import { greedyParams } from './greedy-params';
+import { ortWasmPaths } from './profiled-ort';
+import { decoderSession, SessionTimer, summarizeSteps, type StepProfile } from './step-profile';
+import { fillerTokens, runSweep, type SweepPoint } from './sweep-run';
+import { chatInputs, timedRound, type ChatInputs } from './timed-round';
 
 // The page reads our error form: a failed load reaches the driver as ModelLoadError with its
 // message, not as comlink's bare name and message.
@@ -41,11 +37,7 @@ env.logLevel = LogLevel.ERROR;
 env.useBrowserCache = false;
 env.allowRemoteModels = false;
 env.allowLocalModels = true;
-const onnx = env.backends.onnx;
-if (onnx.wasm) {
-  onnx.wasm.wasmPaths = { wasm: new URL(ortWasmUrl, self.location.href).href, mjs: new URL(ortMjsUrl, self.location.href).href };
-  onnx.wasm.numThreads = wasmThreadCount(self.crossOriginIsolated, navigator.hardwareConcurrency || 1);
-}
+const threads = wasmThreadCount(self.crossOriginIsolated, navigator.hardwareConcurrency || 1);
 
 /**
  * The app's ModelRunner in this worker with nowhere to send its events: the app's own per-token
@@ -57,46 +49,84 @@ const now = (): number => performance.timeOrigin + performance.now();
 let loaded: {
   model: PreTrainedModel;
   tokenizer: PreTrainedTokenizer;
-  inputs: { input_ids: Tensor; attention_mask: Tensor };
-  tokens: number;
+  inputs: ChatInputs;
+  request: BareRequest;
+  timer: SessionTimer;
 } | null = null;
+
+function current(): NonNullable<typeof loaded> {
+  if (!loaded) throw new Error('load() first');
+  return loaded;
+}
+
+/** ORT's wasm build is chosen once per worker, before its first session. */
+function configureOrt(request: BareRequest | ModelRef): void {
+  const onnx = env.backends.onnx;
+  if (!onnx.wasm) return;
+  onnx.wasm.wasmPaths = ortWasmPaths('ortBuild' in request ? (request.ortBuild ?? 'asyncify') : 'asyncify', self.location.href);
+  onnx.wasm.numThreads = threads;
+}
 
 const bare = {
   async load(r: BareRequest): Promise<void> {
+    configureOrt(r);
     env.localModelPath = r.modelsPath;
     const tokenizer = await AutoTokenizer.from_pretrained(r.modelId, { local_files_only: true });
-    const model = await AutoModelForCausalLM.from_pretrained(r.modelId, { dtype: r.dtype, device: r.device, local_files_only: true });
-    const inputs = tokenizer.apply_chat_template([{ role: 'user', content: r.prompt }], {
-      add_generation_prompt: true,
-      return_dict: true,
-    }) as {
-      input_ids: Tensor;
-      attention_mask: Tensor;
-    };
-    loaded = { model, tokenizer, inputs, tokens: r.tokens };
+    const model = await AutoModelForCausalLM.from_pretrained(r.modelId, {
+      dtype: r.dtype,
+      device: r.device,
+      local_files_only: true,
+      ...(r.externalData ? { use_external_data_format: r.externalData } : {}),
+    });
+    const timer = new SessionTimer(decoderSession(model), r.device === 'wasm');
+    loaded = { model, tokenizer, inputs: chatInputs(tokenizer, r.prompt), request: r, timer };
   },
 
-  /** One generation; the arrival time of each new token. */
-  async round(): Promise<number[]> {
-    if (!loaded) throw new Error('load() first');
-    const { model, tokenizer, inputs, tokens } = loaded;
-    const streamer = new TimestampStreamer(tokenizer);
-    await model.generate({ ...inputs, max_new_tokens: tokens, min_new_tokens: tokens, do_sample: false, streamer });
-    return streamer.times;
+  /** One generation: when each new token arrived. */
+  round(): Promise<RoundTimes> {
+    const { model, tokenizer, inputs, request } = current();
+    return timedRound(model, tokenizer, inputs, request.tokens);
+  },
+
+  /** One generation, step by step (see step-profile.ts). */
+  async profile(): Promise<StepProfile | null> {
+    const { model, tokenizer, inputs, request, timer } = current();
+    timer.reset();
+    timer.enabled = true;
+    try {
+      await timedRound(model, tokenizer, inputs, request.tokens);
+    } finally {
+      timer.enabled = false;
+    }
+    return summarizeSteps(timer.records);
+  },
+
+  /** Decode speed against context position (see context-plan.ts). */
+  sweep(plan: SweepPlan): Promise<SweepPoint[]> {
+    const { model, tokenizer, request, timer } = current();
+    return runSweep(model, tokenizer, plan, fillerTokens(tokenizer, request.prompt), timer);
+  },
+
+  /** Memory bandwidth of this thread, as WASM SIMD loads see it (see bandwidth-wasm.ts). */
+  bandwidth(bytes: number): BandwidthSample & { threads: number } {
+    return { ...measureWasmBandwidth(bytes), threads };
   },
 
   async loadRunner(ref: ModelRef, prompt: string, tokens: number): Promise<void> {
+    configureOrt(ref);
     const r = new ModelRunner({ now, executionDevice: (d) => d, describe: () => 'WASM' }, new StopFlag(), DEFAULT_TOKEN_BATCH_MS);
     await r.load(ref, () => undefined);
     runner = { runner: r, prompt, tokens };
   },
 
   /** One generation through the runner; when each new token was produced. */
-  async runnerRound(): Promise<number[]> {
+  async runnerRound(): Promise<RoundTimes> {
     if (!runner) throw new Error('loadRunner() first');
-    let times: number[] = [];
+    const requestAt = now();
+    let times: RoundTimes = { arrived: [], requestAt, prefillStartAt: null, promptTokens: 0 };
     await runner.runner.generate(1, [{ role: 'user', content: runner.prompt }], greedyParams(runner.tokens), (e) => {
-      if (e.type === 'end') times = e.trace.tokenTimes;
+      if (e.type === 'end')
+        times = { arrived: e.trace.tokenTimes, requestAt, prefillStartAt: e.trace.prefillStartAt, promptTokens: e.trace.promptTokens };
     });
     return times;
   },
@@ -110,4 +140,5 @@ const bare = {
 };
 
 export type BareApi = typeof bare;
+export type { BareRequest };
 expose(bare);

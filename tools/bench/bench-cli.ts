@@ -7,9 +7,11 @@
  *                    [--rounds 3] [--warmup 1] [--max-tokens 32] [--out report.md]
  *                    [--json run.json] [--csv samples.csv] [--prompts set.json]
  *                    [--gateway http://localhost:5273] [--no-build]
+ *                    [--selection selection.md] [--price NAME=IN/OUT] [--watts N]
  *
  * --prompts takes a prompt set exported from the Benchmark tab (or a bare {name, prompts}); the
  * default is the built-in set. --gateway points the app at a gateway for `gateway` targets.
+ * --selection writes the model selection report (see selection-flags.ts for it and its flags).
  *
  * Exits 1 with the reason when a target cannot run (the report is still written), 2 on bad flags.
  */
@@ -26,6 +28,7 @@ import type { BenchSession } from '../../src/app/bench-session';
 import type { BackendKind } from '../../src/engine/engine-types';
 import { launchChromium } from '../../tests/e2e/support/chromium';
 import { errorMessage } from '../../src/errors/error-message';
+import { estimatesFromFlags, SELECTION_OPTIONS, writeSelection } from './selection-flags';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -55,6 +58,7 @@ const { values } = (() => {
         prompts: { type: 'string' },
         gateway: { type: 'string' },
         'no-build': { type: 'boolean', default: false },
+        ...SELECTION_OPTIONS,
       },
       strict: true,
     });
@@ -92,6 +96,13 @@ const plan: BenchPlan = {
   temperature: 0,
 };
 if (plan.targets.length === 0) fail('--models: name at least one model id.');
+const estimates = (() => {
+  try {
+    return estimatesFromFlags(values);
+  } catch (error) {
+    return fail(errorMessage(error));
+  }
+})();
 
 if (values.gateway) process.env['GATEWAY_URL'] = values.gateway;
 if (!values['no-build']) {
@@ -141,8 +152,9 @@ try {
   fs.writeFileSync(values.out, runToMarkdown(run));
   if (values.json) fs.writeFileSync(values.json, runToJson(run));
   if (values.csv) fs.writeFileSync(values.csv, samplesToCsv(run.samples));
+  const selection = writeSelection(run, values, estimates, ROOT);
   console.log(runToMarkdown(run));
-  console.log(`Wrote ${[values.out, values.json, values.csv].filter(Boolean).join(', ')}`);
+  console.log(`Wrote ${[values.out, values.json, values.csv, ...selection].filter(Boolean).join(', ')}`);
   const bad = run.targets.filter((t) => t.status !== 'ok');
   if (bad.length) {
     exitCode = 1;

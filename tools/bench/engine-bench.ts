@@ -1,225 +1,115 @@
 /**
- * Engine benchmark: decode tokens/s of
+ * Engine benchmark: how fast the app decodes, against what the same files do elsewhere and what
+ * the memory allows, per model variant (bench-paths.ts has the paths):
  *   - the app path: BrowserEngine -> inference worker -> tokens arriving in the page,
- *   - a bare transformers.js generate loop in a worker of the same page (the baseline),
+ *   - bare transformers.js generate loops in workers of the same page (the baseline), on the app's
+ *     ORT wasm build (asyncify) and on the plain and JSPI builds,
  *   - transformers.js on onnxruntime-node in this process (native),
  * on the same model, prompt and answer length (EOS suppressed until --tokens). All are loaded at
  * once and their rounds alternate (the order rotates every round), so they share the machine's
- * weather.
+ * weather. Decode tok/s is the playground's per-answer definition: tokens after the first over the
+ * time since the first, where they are consumed (the page for the app). Ratios are paired (two
+ * paths of the same round, run back to back); the headline is their median over all rounds, with
+ * the quartiles. bare / bare2 (a second bare loop in a worker of its own) is an A/A control: the
+ * resolution of the whole measurement on a shared machine.
  *
- * Decode tok/s is the playground's own per-answer definition: tokens after the first over the time
- * since the first, as they arrive where they are consumed (the page for the app). Ratios are
- * paired: app / bare of the same round, whose answers ran back to back; the headline is the median
- * of those over all rounds, with the quartiles. On a shared machine a single round's ratio swings
- * widely, so a second bare loop, in a worker of its own, runs in every round too: bare / bare of
- * the same round (an A/A control) shows how far two identical paths on two threads differ, i.e.
- * the resolution of the whole measurement.
+ * Per variant it also reports: prefill tok/s, time to first token and each path's load time;
+ * memory bandwidth (WASM SIMD loads in the bare worker, memchr natively) and bytes read per
+ * decoded token, as "% of the bandwidth ceiling" (traffic.ts, onnx-weights.ts); a step profile
+ * (step-profile.ts: ORT's run, the tensor copies to and from the wasm heap, transformers.js'
+ * loop); decode tok/s against context position (context-plan.ts); the app's cold and warm load
+ * from the page (cold-start-page.ts). Targets are printed next to the results, never asserted.
  *
- *   npm run bench:engine -- [--models a,b] [--dtypes q4,fp32] [--devices wasm,webgpu]
- *                           [--tokens 128] [--rounds 25] [--json out.json]
+ *   npm run bench:engine -- [options]
+ *
+ *   --models a,b          bundled ids, built benchmark models (bench-0.5b: tools/models/.cache/bench-0.5b/,
+ *                         built by `npm run models:bench`) or model folder paths (default pocket-chat-1m,pocket-chat-3m)
+ *   --dtypes q4,q8,fp32   variants (default: those of q4, q8, fp32 the model has; fp16, q4f16 on request)
+ *   --devices wasm        wasm and/or webgpu (plain ORT runs WASM only)
+ *   --tokens 128          new tokens per answer
+ *   --rounds 25           counted rounds (after 2 warm-up rounds)
+ *   --prompt "…"          the user message (also the filler of the context sweep)
+ *   --paths a,b           app, appPerToken, runner, bare, bare2, plain, jspi, node (default: all of them for a
+ *                         variant up to 256 MB, app,bare,plain,node above: every path holds its own copy)
+ *   --context-max 4096    the sweep's last position, capped by the model's window (0: no sweep)
+ *   --context-step 256    positions 0, 256, 512, …
+ *   --context-tokens 16   tokens decoded (and timed) at each position
+ *   --sweep-paths bare,node   paths the sweep runs on (bare, plain, jspi, node)
+ *   --bandwidth-mb 512    the bandwidth probe's buffer (the last-level cache here is 32 MB)
+ *   --skip a,b            leave out bandwidth, profile, sweep, cold-start
+ *   --out DIR             report.md and report.json (default bench-results/engine-<time>/)
+ *   --json FILE           the JSON report also here
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
-import { build, preview } from 'vite';
-import { launchChromium } from '../../tests/e2e/support/chromium';
-import type { BareRequest } from './bare-worker';
-import { TimestampStreamer } from './timestamp-streamer';
-import type { AppRequest, BenchPage, RoundTimes } from './bench-page';
+import { BenchOptionsError, defaultPaths, parseBenchOptions } from './bench-options';
+import { openBenchPage } from './bench-browser';
+import { startBenchServer } from './bench-server';
+import { planSweep, SweepPlanError } from './context-plan';
+import { chooseVariants, ModelFolderError, resolveModel, variantBytes } from './model-folders';
+import { ortBuildSizes } from './ort-build-sizes';
+import { markdownReport, type RunInfo } from './report-markdown';
+import { pathTable } from './report-speed';
+import { benchVariant, type VariantResult } from './variant-bench';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const OUT_DIR = path.join(ROOT, 'dist-bench');
-
-const { values } = parseArgs({
-  options: {
-    models: { type: 'string', default: 'pocket-chat-1m,pocket-chat-3m' },
-    dtypes: { type: 'string', default: 'q4,fp32' },
-    devices: { type: 'string', default: 'wasm' },
-    tokens: { type: 'string', default: '128' },
-    rounds: { type: 'string', default: '25' },
-    prompt: { type: 'string', default: 'Tell me about the moon.' },
-    json: { type: 'string' },
-  },
-});
-const tokens = Number(values.tokens);
-const rounds = Number(values.rounds);
-
-/** Decode tokens/s of one round: tokens after the first over the time since the first. */
-function decodeRate(times: readonly number[]): number {
-  const first = times[0];
-  const last = times[times.length - 1];
-  if (first === undefined || last === undefined || last <= first) return Number.NaN;
-  return ((times.length - 1) * 1000) / (last - first);
-}
-
-/** transformers.js on onnxruntime-node in this process, loaded once, one round per call. */
-async function openNode(modelId: string, dtype: BareRequest['dtype']): Promise<{ round(): Promise<RoundTimes>; close(): Promise<void> }> {
-  env.localModelPath = path.join(ROOT, 'public', 'models') + path.sep;
-  env.allowRemoteModels = false;
-  env.useFSCache = false;
-  const tokenizer = await AutoTokenizer.from_pretrained(modelId);
-  const model = await AutoModelForCausalLM.from_pretrained(modelId, { dtype, device: 'cpu' });
-  const inputs = tokenizer.apply_chat_template([{ role: 'user', content: values.prompt }], {
-    add_generation_prompt: true,
-    return_dict: true,
-  });
-  return {
-    async round() {
-      const streamer = new TimestampStreamer(tokenizer);
-      await model.generate({ ...inputs, max_new_tokens: tokens, min_new_tokens: tokens, do_sample: false, streamer });
-      return { arrived: streamer.times };
-    },
-    close: async () => {
-      await model.dispose();
-    },
-  };
-}
-
-const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(x < 10 ? 1 : 0) : '–');
-
-/** The q-quantile (0..1) of the finite values, by linear interpolation. */
-function quantile(xs: readonly number[], q: number): number {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (!s.length) return Number.NaN;
-  const at = q * (s.length - 1);
-  const lo = Math.floor(at);
-  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (at - lo);
-}
-
-/** "0.97 (0.93–1.01)": the median and quartiles of paired ratios. */
-function ratioCell(xs: readonly number[], bold = false): string {
-  const mid = quantile(xs, 0.5).toFixed(2);
-  return `${bold ? `**${mid}**` : mid} (${quantile(xs, 0.25).toFixed(2)}–${quantile(xs, 0.75).toFixed(2)})`;
-}
-
-/**
- * 'appPerToken': the app with a message per token instead of batches (BrowserEngine's
- * tokenBatchMs 0), to show what batching buys. 'bare2': a second bare loop in a worker of its own,
- * run in the same round: the A/A control (a separate thread, as the app's worker is). 'runner':
- * the app's ModelRunner alone in a worker, its events going nowhere
- * (the app's per-token work without the worker API, the port and the page).
- */
-type Path = 'app' | 'appPerToken' | 'runner' | 'bare' | 'bare2' | 'node';
-
-type Rated = Path | 'appWorker';
-
-interface Measured {
-  /** Decode tok/s per measured round, by path; 'appWorker' is the app as produced in its worker. */
-  rates: Record<Rated, number[]>;
-  tokens: number;
-}
-
-/** Per round, the ratio of two paths' rates in that round. */
-function paired(m: Measured, over: Rated, under: Rated): number[] {
-  return m.rates[over].map((r, i) => r / m.rates[under][i]!);
-}
-
-async function measure(
-  bench: (fn: keyof BenchPage, arg?: BareRequest | AppRequest | string) => Promise<unknown>,
-  request: BareRequest,
-): Promise<Measured> {
-  const node = await openNode(request.modelId, request.dtype);
-  await bench('openApp', { ...request, name: 'app' });
-  await bench('openApp', { ...request, name: 'appPerToken', tokenBatchMs: 0 });
-  await bench('openBare', { ...request, name: 'bare' });
-  await bench('openBare', { ...request, name: 'bare2' });
-  await bench('openRunner', { ...request, name: 'runner' });
-  const run: Record<Path, () => Promise<RoundTimes>> = {
-    app: () => bench('appRound', 'app') as Promise<RoundTimes>,
-    appPerToken: () => bench('appRound', 'appPerToken') as Promise<RoundTimes>,
-    bare: () => bench('bareRound', 'bare') as Promise<RoundTimes>,
-    bare2: () => bench('bareRound', 'bare2') as Promise<RoundTimes>,
-    runner: () => bench('runnerRound', 'runner') as Promise<RoundTimes>,
-    node: () => node.round(),
-  };
-  const order: Path[] = ['app', 'bare', 'appPerToken', 'runner', 'node', 'bare2'];
-  const m: Measured = { rates: { app: [], appWorker: [], appPerToken: [], runner: [], bare: [], bare2: [], node: [] }, tokens: 0 };
-  try {
-    // The first rounds warm every path up and are not counted; then the order rotates each round
-    // so no path always runs first, or right after another one.
-    const warmUp = 2;
-    for (let i = 0; i < warmUp + rounds; i++) {
-      const times: Partial<Record<Path, RoundTimes>> = {};
-      for (let k = 0; k < order.length; k++) {
-        const p = order[(i + k) % order.length]!;
-        times[p] = await run[p]();
-      }
-      if (i < warmUp) continue;
-      for (const p of order) m.rates[p].push(decodeRate(times[p]?.arrived ?? []));
-      m.rates.appWorker.push(decodeRate(times.app?.produced ?? []));
-      m.tokens = times.app?.produced?.length ?? 0;
-    }
-  } finally {
-    await bench('closeApps');
-    await bench('closeWorkers');
-    await node.close();
-  }
-  return m;
-}
 
 async function main(): Promise<void> {
-  const devices = values.devices.split(',') as BareRequest['device'][];
-  console.log('Building the benchmark page…');
-  await build({
-    root: ROOT,
-    logLevel: 'warn',
-    build: {
-      outDir: OUT_DIR,
-      emptyOutDir: true,
-      rollupOptions: { input: { main: path.join(ROOT, 'index.html'), bench: path.join(ROOT, 'tools/bench/bench.html') } },
-    },
-  });
-  const server = await preview({ root: ROOT, logLevel: 'warn', build: { outDir: OUT_DIR }, preview: { host: '127.0.0.1', port: 0 } });
-  const address = server.httpServer.address();
-  if (!address || typeof address === 'string') throw new Error('no preview port');
-  const browser = await launchChromium({ webgpu: devices.includes('webgpu') });
-  const page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${address.port}/tools/bench/bench.html`);
-  const info = await page.evaluate(() => ({
-    isolated: crossOriginIsolated,
-    cores: navigator.hardwareConcurrency,
-    ua: navigator.userAgent,
-  }));
-  console.log(`Chromium: ${info.ua.match(/Chrome\/[\d.]+/)?.[0] ?? '?'}, cross-origin isolated: ${info.isolated}, cores: ${info.cores}`);
-  console.log(
-    `Prompt: ${JSON.stringify(values.prompt)}, ${tokens} new tokens (EOS suppressed), ${rounds} alternating rounds after 2 warm-up rounds; medians of per-answer decode tok/s and of paired ratios, quartiles in brackets (see the header of this file)\n`,
+  const startedAt = new Date().toISOString();
+  const options = parseBenchOptions(process.argv.slice(2), startedAt.replace(/[:.]/g, '-'));
+  if (options.contextMax > 0) planSweep(Number.POSITIVE_INFINITY, options.contextMax, options.contextStep, options.contextTokens);
+  const folders = options.models.map((m) => resolveModel(m, ROOT));
+  const jobs = folders.flatMap((folder) =>
+    chooseVariants(folder, options.dtypes).flatMap((variant) =>
+      options.devices.map((device) => ({ folder, variant, device, paths: options.paths ?? defaultPaths(variantBytes(variant), device) })),
+    ),
   );
-
-  const bench = (fn: keyof BenchPage, arg?: BareRequest | AppRequest | string): Promise<unknown> =>
-    page.evaluate(([f, a]) => (window as unknown as { bench: Record<string, (r?: unknown) => Promise<unknown>> }).bench[f]!(a), [
-      fn,
-      arg,
-    ] as const);
-
-  const rows: Record<string, unknown>[] = [];
-  const table = [
-    '| model | dtype | device | app path tok/s | bare loop tok/s | **app / bare** | app in its worker / bare | app, a message per token / bare | runner alone / bare | bare / bare (A/A) | onnxruntime-node tok/s | app / native |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ];
-  for (const modelId of values.models.split(',')) {
-    for (const dtype of values.dtypes.split(',') as BareRequest['dtype'][]) {
-      for (const device of devices) {
-        const request: BareRequest = { modelsPath: '/models/', modelId, dtype, device, prompt: values.prompt, tokens };
-        const m = await measure(bench, request);
-        const rate = (p: Rated): string => fmt(quantile(m.rates[p], 0.5));
-        const overBare = (p: Rated): string => ratioCell(paired(m, p, 'bare'), p === 'app');
-        table.push(
-          `| ${modelId} | ${dtype} | ${device} | ${rate('app')} | ${rate('bare')} | ${overBare('app')} | ${overBare('appWorker')} | ${overBare('appPerToken')} | ${overBare('runner')} | ${overBare('bare2')} | ${rate('node')} | ${quantile(paired(m, 'app', 'node'), 0.5).toFixed(2)} |`,
-        );
-        rows.push({ modelId, dtype, device, ...m });
-        console.log(table.at(-1));
-      }
+  console.log('Building the benchmark page…');
+  const { url, server } = await startBenchServer(ROOT, path.join(ROOT, 'dist-bench'), folders);
+  const browser = await openBenchPage(url, options.devices.includes('webgpu'));
+  const results: VariantResult[] = [];
+  try {
+    const env = await browser.page.evaluate(() => ({
+      isolated: crossOriginIsolated,
+      cores: navigator.hardwareConcurrency,
+      ua: navigator.userAgent,
+    }));
+    const info: RunInfo = {
+      startedAt,
+      chromium: env.ua.match(/Chrome\/[\d.]+/)?.[0] ?? '?',
+      cores: env.cores,
+      isolated: env.isolated,
+      load: [os.loadavg()[0]!, 0],
+      prompt: options.prompt,
+      tokens: options.tokens,
+      rounds: options.rounds,
+    };
+    console.log(`${info.chromium}, cross-origin isolated: ${info.isolated}, cores: ${info.cores}; ${jobs.length} variants\n`);
+    for (const job of jobs) {
+      console.log(`${job.folder.id} ${job.variant.dtype} on ${job.device}: ${job.paths.join(', ')}`);
+      const result = await benchVariant(browser.page, { ...job, options, baseUrl: url });
+      results.push(result);
+      console.log(pathTable([result], options.tokens).slice(2).join('\n'));
     }
+    info.load[1] = os.loadavg()[0]!;
+    const sizes = ortBuildSizes(ROOT, ['asyncify', 'plain', 'jspi']);
+    const markdown = markdownReport(info, results, sizes);
+    const json = `${JSON.stringify({ info, options: { ...options, skip: [...options.skip] }, ortBuilds: sizes, results }, null, 2)}\n`;
+    fs.mkdirSync(options.out, { recursive: true });
+    fs.writeFileSync(path.join(options.out, 'report.md'), markdown);
+    fs.writeFileSync(path.join(options.out, 'report.json'), json);
+    if (options.json) fs.writeFileSync(options.json, json);
+    console.log(`\n${markdown}\nWritten to ${path.join(options.out, 'report.md')} and report.json`);
+  } finally {
+    await browser.close();
+    await server.close();
   }
-  console.log(`\n${table.join('\n')}\n`);
-  if (values.json)
-    fs.writeFileSync(values.json, `${JSON.stringify({ prompt: values.prompt, tokens, rounds, chromium: info, rows }, null, 2)}\n`);
-  await browser.close();
-  await server.close();
+  if (results.some((r) => r.errors.length)) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
+  const known = error instanceof BenchOptionsError || error instanceof ModelFolderError || error instanceof SweepPlanError;
+  console.error(known ? `engine-bench: ${error.message}` : error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(known ? 2 : 1);
 });

@@ -1,7 +1,8 @@
-"""Build the bundled Pocket Chat models end to end: corpus -> tokenizer -> training -> evaluation
--> ONNX export -> q4 / q8 quantization -> golden references -> catalog entries.
+"""Build the bundled Pocket Chat models end to end: corpus -> tokenizer -> training -> ONNX export in
+the hub's form (fp32, q4, q8; hub_graph.py) -> evaluation -> golden references -> catalog entries.
 
     /usr/bin/python3 tools/models/build.py            # everything, from scratch
+    /usr/bin/python3 tools/models/build.py --reexport # re-export the committed fp32 weights, no training
     /usr/bin/python3 tools/models/build.py --golden   # only goldens + catalog, from committed ONNX
 
 Deterministic: fixed seeds, and torch is pinned to two threads (float summation order depends
@@ -26,10 +27,10 @@ sys.path.insert(0, HERE)
 from bpe import ByteLevelBPE  # noqa: E402
 from chat_format import CHAT_TEMPLATE, END, END_OF_TEXT, SPECIAL_TOKENS  # noqa: E402
 from corpus import build_corpus  # noqa: E402
-from export_onnx import export  # noqa: E402
-from golden import DTYPE_FILES, load_reference, make_golden  # noqa: E402
-from llama import LlamaConfig  # noqa: E402
-from quantize import to_q4, to_q8  # noqa: E402
+from golden import DTYPE_FILES, make_golden  # noqa: E402
+from hub_graph import export_variants, node_count  # noqa: E402
+from llama import LlamaConfig, LlamaForCausalLM  # noqa: E402
+from reference import load_reference, state_dict_from_onnx  # noqa: E402
 from train import evaluate, make_examples, train  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -134,6 +135,8 @@ def catalog_entry(spec: ModelSpec, out: str, n_params: int) -> dict:
         "contextLength": spec.cfg.max_position_embeddings,
         "license": "MIT",
         "tasks": ["chat"],
+        # A rough need written by hand (the weights are a few MB): any device that runs the page.
+        "minRamGb": 1,
         "files": shared,
         "variants": variants,
         "notes": spec.description,
@@ -156,9 +159,17 @@ def update_catalog(entries: list[dict]) -> None:
     write_json(path, catalog)
 
 
+def export_all(model: LlamaForCausalLM, out: str) -> None:
+    paths = export_variants(model, os.path.join(out, "onnx"), DTYPE_FILES)
+    print("  nodes per step: " + ", ".join(f"{dtype} {node_count(path)}" for dtype, path in paths.items()), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--golden", action="store_true", help="only regenerate goldens and catalog")
+    parser.add_argument("--reexport", action="store_true",
+                        help="no training: read the fp32 weights back from the committed model.onnx, export every "
+                             "dtype again, re-evaluate, regenerate goldens and catalog")
     parser.add_argument("--only", help="build a single model id")
     parser.add_argument("--quick", metavar="DIR",
                         help="smoke run: 20 training steps per model, everything written under DIR")
@@ -171,7 +182,7 @@ def main() -> None:
     corpus = build_corpus(CORPUS_SEED, N_CONVERSATIONS)
     tokenizer_path = os.path.join(MODELS_DIR, SPECS[0].id, "tokenizer.json")
     os.makedirs(MODELS_DIR, exist_ok=True)
-    if args.golden:
+    if args.golden or args.reexport:
         tok = ByteLevelBPE.from_tokenizer_json(tokenizer_path)
     else:
         texts = [m["content"] for conv in corpus.conversations[:20000] for m in conv] + ["\n"]
@@ -194,6 +205,15 @@ def main() -> None:
         if args.golden:
             with open(report_path, encoding="utf-8") as f:
                 report = json.load(f)
+        elif args.reexport:
+            print(f"== {spec.id}: re-export of the committed fp32 weights", flush=True)
+            model = LlamaForCausalLM(spec.cfg)
+            model.load_state_dict(state_dict_from_onnx(spec.cfg, os.path.join(out, "onnx", DTYPE_FILES["fp32"])), strict=True)
+            export_all(model, out)
+            with open(report_path, encoding="utf-8") as f:
+                report = json.load(f)
+            report["accuracy"] = accuracy_by_dtype(spec, out, tok, train_eval, held_eval)
+            write_json(report_path, report)
         else:
             print(f"== {spec.id}: training", flush=True)
             examples = make_examples(tok, corpus.conversations, spec.cfg.max_position_embeddings // 2)
@@ -201,9 +221,7 @@ def main() -> None:
             model = train(spec.cfg, examples, steps=20 if args.quick else spec.steps, batch_size=64, lr=spec.lr, seed=spec.seed,
                           pad_id=tok.vocab[END])
             train_seconds = round(time.time() - started)
-            export(model, os.path.join(out, "onnx", "model.onnx"))
-            print(f"  q4: {to_q4(os.path.join(out, 'onnx', 'model.onnx'), os.path.join(out, 'onnx', 'model_q4.onnx'))} "
-                  f"MatMuls; q8: {to_q8(os.path.join(out, 'onnx', 'model.onnx'), os.path.join(out, 'onnx', 'model_quantized.onnx'))} MatMuls")
+            export_all(model, out)
             write_configs(spec, out, tok)
             report = {
                 "id": spec.id, "parameters": model.num_parameters(), "config": spec.cfg.to_dict(),

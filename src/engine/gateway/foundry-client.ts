@@ -193,4 +193,14 @@ export class FoundryClient {
     const detail = typeof error?.['message'] === 'string' ? error['message'] : text.slice(0, 200) || `HTTP ${status}`;
     throw new GatewayError('load', `The gateway could not load ${id}: ${detail}`);
   }
+
+  /**
+   * The gateway process's resident memory in bytes, from `rssBytes` in `GET /status` (the bundled
+   * gateway reports it; Foundry Local and other servers do not), or null.
+   */
+  async processMemoryBytes(signal?: AbortSignal): Promise<number | null> {
+    const { status, body } = await this.get('/status', signal);
+    const rss = asRecord(body)?.['rssBytes'];
+    return status === 200 && typeof rss === 'number' && Number.isFinite(rss) && rss >= 0 ? rss : null;
+  }
 }

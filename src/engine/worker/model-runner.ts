@@ -5,7 +5,7 @@
  * comes in as hooks, and it sets no process-wide setting of transformers.js except, for the time
  * a load fetches its files, the ones transformers.js has only as globals (see model-source.ts).
  */
-import { Tensor, type DeviceType, type PreTrainedTokenizer, type ProgressInfo } from '@huggingface/transformers';
+import { DynamicCache, Tensor, type DeviceType, type PreTrainedTokenizer, type ProgressInfo } from '@huggingface/transformers';
 import { describeDeviceFault, deviceFaultCause } from '../device-fault';
 import {
   ContextLengthError,
@@ -31,6 +31,7 @@ import { fetchModel, type CausalLM, type FetchHooks } from './fetch-model';
 import { StopOnFlag, samplingOptions, seedSampling } from './generation-controls';
 import { HARMONY_MARKERS, HarmonyStream } from './harmony-stream';
 import { IncrementalDecoder } from './incremental-decoder';
+import { KvCarry, type CarriedPrefix } from './kv-carry';
 import { modelSource } from './model-source';
 import { ProgressAggregator } from './progress-aggregator';
 import { guardedMessages } from './special-text';
@@ -75,6 +76,8 @@ interface Loaded {
   eosIds: Set<number>;
   /** The model writes Harmony (gpt-oss): its output is decoded with special tokens and split. */
   harmony: boolean;
+  /** The last answer's KV cache, for the next prompt that starts the same way. */
+  carry: KvCarry;
 }
 
 /**
@@ -143,7 +146,15 @@ export class ModelRunner {
       onProgress,
       (file) => this.hooks.servedFromCache?.(source.fileUrl(file)) ?? false,
     );
-    const options = { ...source.options, progress_callback: (p: ProgressInfo) => progress.update(p) };
+    // The last file's end splits fetching from building the session (transformers.js does both in one call).
+    let filesDoneAt = started;
+    const options = {
+      ...source.options,
+      progress_callback: (p: ProgressInfo) => {
+        if (p.status === 'done') filesDoneAt = this.hooks.now();
+        progress.update(p);
+      },
+    };
     let tokenizer: PreTrainedTokenizer;
     let model: CausalLM;
     try {
@@ -159,9 +170,18 @@ export class ModelRunner {
         download: isDownloadFailure(error),
       });
     }
+    const sessionReadyAt = this.hooks.now();
     const eos = model.generation_config?.eos_token_id;
     const eosIds = new Set<number>((Array.isArray(eos) ? eos : eos == null ? [] : [eos]).map(Number));
-    this.loaded = { ref, device, tokenizer, model, eosIds, harmony: speaksHarmony(tokenizer.all_special_tokens, model.config) };
+    this.loaded = {
+      ref,
+      device,
+      tokenizer,
+      model,
+      eosIds,
+      harmony: speaksHarmony(tokenizer.all_special_tokens, model.config),
+      carry: new KvCarry(),
+    };
     await this.hooks.watchDevice?.(device);
 
     onProgress({ phase: 'compile', message: device === 'webgpu' ? 'Compiling WebGPU shaders…' : 'Warming up…' });
@@ -178,13 +198,21 @@ export class ModelRunner {
       });
     }
     onProgress({ phase: 'ready' });
+    const readyAt = this.hooks.now();
+    const files = ref.files ?? [];
     return {
       modelId: ref.id,
       backend: device,
       dtype: ref.dtype,
       detail: this.hooks.describe(device),
       contextLength: ref.contextLength,
-      loadMs: this.hooks.now() - started,
+      loadMs: readyAt - started,
+      phases: {
+        filesMs: filesDoneAt - started,
+        sessionMs: sessionReadyAt - filesDoneAt,
+        warmUpMs: readyAt - sessionReadyAt,
+        fromCache: files.length > 0 && files.every((f) => this.hooks.servedFromCache?.(source.fileUrl(f.path)) ?? false),
+      },
       cacheProblems: this.hooks.takeCacheProblems?.() ?? [],
     };
   }
@@ -199,7 +227,7 @@ export class ModelRunner {
     const requestAt = this.hooks.now();
     const loaded = this.loaded;
     if (!loaded) throw new ModelNotLoadedError();
-    const { tokenizer, model, ref, eosIds, harmony } = loaded;
+    const { tokenizer, model, ref, eosIds, harmony, carry } = loaded;
     // A lost device never comes back: fail fast instead of feeding a dead session.
     const stale = await this.deviceFault('', loaded.device, ref.id, 'before this answer started', 'answer', 0);
     if (stale) throw stale;
@@ -232,11 +260,16 @@ export class ModelRunner {
     const text = tokenText(tokenizer, harmony);
     const streamer = new TimedStreamer(tokenizer, () => this.hooks.now(), text, emit, this.tokenBatchMs);
     let reason: StopReason = 'length';
+    let prefix: CarriedPrefix = { tokens: 0, plan: 'cold' };
     if (this.stopFlag.isRequested(requestId)) {
       reason = 'aborted';
     } else {
+      const promptIds = Array.from(inputIds.data as BigInt64Array, Number);
+      if (params.reuseCache === false) await carry.drop();
+      else prefix = await carry.take(promptIds);
       try {
-        await model.generate({
+        // The whole prompt goes in: generate() feeds only the tokens past the cache's length.
+        const result = await model.generate({
           input_ids: inputIds,
           attention_mask: attentionMask,
           max_new_tokens: maxNewTokens,
@@ -245,8 +278,15 @@ export class ModelRunner {
           repetition_penalty: params.repetitionPenalty,
           streamer,
           stopping_criteria: [new StopOnFlag(this.stopFlag, requestId)],
+          ...(prefix.cache ? { past_key_values: prefix.cache } : {}),
+          return_dict_in_generate: true,
         });
+        const kept = cacheOf(result);
+        if (kept && params.reuseCache !== false) await carry.keep(kept.sequence, kept.cache);
+        else await kept?.cache.dispose();
       } catch (error) {
+        // generate() may have replaced part of the cache it was given: nothing of it is trusted.
+        await prefix.cache?.dispose().catch(() => undefined);
         // The tokens of the last batch belong to the partial answer the page keeps.
         streamer.flush();
         const fault = await this.deviceFault(error, loaded.device, ref.id, `after ${streamer.tokenTimes.length} tokens`, 'answer');
@@ -265,6 +305,7 @@ export class ModelRunner {
       tokenTimes: streamer.tokenTimes,
       endAt: this.hooks.now(),
       promptTokens,
+      ...(prefix.tokens ? { cachedTokens: prefix.tokens } : {}),
       ...text.traceParts(),
     };
     emit({ type: 'end', reason, trace });
@@ -273,8 +314,18 @@ export class ModelRunner {
   async unload(): Promise<void> {
     const loaded = this.loaded;
     this.loaded = null;
-    if (loaded) await loaded.model.dispose();
+    if (!loaded) return;
+    await loaded.carry.drop().catch(() => undefined);
+    await loaded.model.dispose();
   }
+}
+
+/** The sequence and KV cache that generate() returns with `return_dict_in_generate`, if it did. */
+function cacheOf(result: unknown): { sequence: number[]; cache: DynamicCache } | null {
+  if (typeof result !== 'object' || result === null || result instanceof Tensor) return null;
+  const { sequences, past_key_values: cache } = result as { sequences?: unknown; past_key_values?: unknown };
+  if (!(sequences instanceof Tensor) || !(cache instanceof DynamicCache)) return null;
+  return { sequence: Array.from(sequences.data as BigInt64Array, Number), cache };
 }
 
 /**

@@ -14,6 +14,13 @@ import { errorMessage } from '../../errors/error-message';
 import { benchConfigStyles } from './bench-config.styles';
 
 const BACKEND_LABEL: Record<BackendKind, string> = { webgpu: 'WebGPU', wasm: 'WASM', gateway: 'Gateway' };
+/** What the status line says the run is doing with the current target. */
+const PHASE_LABEL: Record<BenchProgress['phase'], string> = {
+  loading: 'loading',
+  running: 'measuring',
+  resources: 'reading the memory use of',
+  finished: 'finished',
+};
 const NUMBER_FIELDS = [
   ['rounds', 'Rounds', 1],
   ['warmupRounds', 'Warm-up rounds', 0],
@@ -214,7 +221,7 @@ export class BenchConfig extends LitElement {
             ? html`<progress max=${p.total} .value=${p.done} aria-label="Benchmark progress"></progress>
                 <span class="status" role="status"
                   >${p.done} /
-                  ${p.total}${p.target ? html` · ${p.phase === 'loading' ? 'loading' : 'measuring'} ${p.target.modelId} on ${BACKEND_LABEL[p.target.backend]}` : nothing}</span
+                  ${p.total}${p.target ? html` · ${PHASE_LABEL[p.phase]} ${p.target.modelId} on ${BACKEND_LABEL[p.target.backend]}` : nothing}</span
                 >`
             : html`<span class="muted"
                 >${plan.targets.length} target(s) × ${plan.prompts.length} prompts × ${plan.warmupRounds + plan.rounds} rounds</span

@@ -7,6 +7,9 @@ import { runToJson, samplesToCsv } from '../../bench/report';
 import { MIN_SAMPLES_P95, type Stats } from '../../bench/stats';
 import { compareToNative, describeComparison, summarizeTargets, targetKey } from '../../bench/summary';
 import type { BenchRun } from '../../bench/bench-types';
+import { formatEnergy, formatUsd } from '../../bench/estimates';
+import { formatScore, type QualitySummary } from '../../bench/quality';
+import type { SelectionReport, SelectionRow } from '../../bench/selection';
 import { downloadText } from '../shared/download';
 import { icons } from '../shared/icons';
 import { controls } from '../shared/styles';
@@ -18,10 +21,23 @@ function p95(stats: Stats) {
     : text;
 }
 
-/** The per-target table of a run, its notes, and its exports. */
+/** "exact 1/2 · facets 9/12 · length 7/7": what a quality score is made of. */
+function qualityParts(q: QualitySummary): string {
+  if (q.score === null) return 'no scored prompt';
+  const parts = [
+    q.exact.of ? `exact ${q.exact.hits}/${q.exact.of}` : '',
+    q.facets.of ? `facets ${q.facets.found}/${q.facets.of}` : '',
+    q.length.of ? `length ${q.length.within}/${q.length.of}` : '',
+  ];
+  return `${parts.filter(Boolean).join(' · ')} over ${q.scored} answer(s)`;
+}
+
+/** The per-target table of a run (speed next to quality, cost and energy), its notes, and its exports. */
 @customElement('bench-results')
 export class BenchResults extends LitElement {
   @property({ attribute: false }) run: BenchRun | null = null;
+  /** The selection report of the same run: quality, cost and energy per target. */
+  @property({ attribute: false }) selection: SelectionReport | null = null;
 
   private _export(kind: 'csv' | 'md' | 'json'): void {
     const run = this.run;
@@ -61,6 +77,7 @@ export class BenchResults extends LitElement {
               <th scope="col">TTFT p95</th>
               <th scope="col">Decode tok/s p50</th>
               <th scope="col">Total p95</th>
+              ${this.renderEstimateHeads()}
             </tr>
           </thead>
           <tbody>
@@ -73,6 +90,7 @@ export class BenchResults extends LitElement {
                   <td data-col="ttft-p95">${p95(s.ttftMs)}</td>
                   <td data-col="decode-p50">${formatRate(s.decodeTokensPerSec.p50)}</td>
                   <td data-col="total-p95">${p95(s.totalMs)}</td>
+                  ${this.renderEstimateCells(targetKey(s))}
                 </tr>`,
             )}
           </tbody>
@@ -91,6 +109,46 @@ export class BenchResults extends LitElement {
         <li class="muted">Percentiles by linear interpolation (R-7); warm-up and failed requests are not counted.</li>
       </ul>
     `;
+  }
+
+  /** Quality (one column per task when the scored prompts cover several), then a cost column per price and energy. */
+  private renderEstimateHeads() {
+    const r = this.selection;
+    if (!r) return nothing;
+    // Two-line heads (what, then of what) keep these columns as narrow as their numbers.
+    const tasks = r.scoredTasks.length > 1 ? r.scoredTasks : [null];
+    return html`${tasks.map(
+      (t, i) => html`<th scope="col" class=${i === 0 ? 'sep' : ''}>Quality${t ? html`<span class="sub">${t}</span>` : nothing}</th>`,
+    )}
+    ${r.estimates.prices.map(
+      (p) => html`<th scope="col" title="Estimated per 1,000 answers at ${p.name}">Cost /1k<span class="sub">${p.name}</span></th>`,
+    )}
+    ${
+      r.estimates.deviceWatts === null
+        ? nothing
+        : html`<th scope="col" title="${r.estimates.deviceWatts} W × each answer's time">
+            Energy<span class="sub">per answer, ${r.estimates.deviceWatts} W</span>
+          </th>`
+    }`;
+  }
+
+  private renderEstimateCells(key: string) {
+    const r = this.selection;
+    const row: SelectionRow | undefined = r?.rows.find((x) => x.key === key);
+    if (!r || !row) return nothing;
+    const qualities = r.scoredTasks.length > 1 ? row.taskQuality : [row.quality];
+    return html`${qualities.map(
+      (q, i) =>
+        html`<td
+          data-col=${r.scoredTasks.length > 1 ? `quality-${r.scoredTasks[i]}` : 'quality'}
+          class=${i === 0 ? 'sep' : ''}
+          title=${qualityParts(q)}
+        >
+          ${formatScore(q.score)}
+        </td>`,
+    )}
+    ${row.costs.map((c, i) => html`<td data-col="cost-${i}">${formatUsd(c?.per1kAnswersUsd ?? null)}</td>`)}
+    ${r.estimates.deviceWatts === null ? nothing : html`<td data-col="energy">${formatEnergy(row.energy?.perAnswerJ ?? null)}</td>`}`;
   }
 
   static override styles = [
@@ -137,7 +195,7 @@ export class BenchResults extends LitElement {
       }
       th,
       td {
-        padding: 7px 10px;
+        padding: 7px 8px;
         border-bottom: 1px solid var(--border);
         text-align: right;
         white-space: nowrap;
@@ -167,6 +225,22 @@ export class BenchResults extends LitElement {
       }
       .native {
         font-weight: 600;
+      }
+      thead th {
+        vertical-align: bottom;
+      }
+      .sub {
+        display: block;
+        max-width: 9em;
+        margin-left: auto;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        font-size: 0.88em;
+        font-weight: 400;
+      }
+      /* Quality, cost and energy: a group of their own, after the speed columns. */
+      .sep {
+        border-left: 1px solid var(--border);
       }
     `,
   ];

@@ -1,18 +1,34 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import type { BenchSession } from '../../app/bench-session';
+import type { BenchRun } from '../../bench/bench-types';
+import type { EstimateSettings } from '../../bench/estimates';
+import { buildSelection, type SelectionReport } from '../../bench/selection';
+import type { CatalogModel } from '../../catalog/schema';
 import { AppWatch } from '../shared/app-watch';
 import './bench-charts';
 import './bench-config';
 import './bench-history';
 import './bench-results';
+import './bench-selection';
 
 /** The Benchmark tab: what to run on top, results and charts of the shown run, saved runs aside. */
 @customElement('bench-view')
 export class BenchView extends LitElement {
-  private readonly app = new AppWatch(this, (app) => [app.bench, app.catalog]);
+  private readonly app = new AppWatch(this, (app) => [app.bench, app.catalog, app.estimates]);
   /** The session whose saved runs were read when it first showed here. */
   private refreshed: BenchSession | null = null;
+  /** The selection report of the shown run, rebuilt only when the run, the catalog or the estimates change. */
+  private selection: { run: BenchRun; catalog: readonly CatalogModel[]; estimates: EstimateSettings; report: SelectionReport } | null =
+    null;
+
+  private selectionOf(run: BenchRun, catalog: readonly CatalogModel[], estimates: EstimateSettings): SelectionReport {
+    const s = this.selection;
+    if (s?.run === run && s.catalog === catalog && s.estimates === estimates) return s.report;
+    const report = buildSelection(run, catalog, estimates);
+    this.selection = { run, catalog, estimates, report };
+    return report;
+  }
 
   protected override willUpdate(): void {
     const session = this.app.value?.bench;
@@ -26,6 +42,7 @@ export class BenchView extends LitElement {
     const app = this.app.value;
     const s = app?.bench;
     if (!app || !s) return html`<p class="muted">Starting…</p>`;
+    const selection = s.shown ? this.selectionOf(s.shown, app.catalog.models, app.estimates.settings) : null;
     return html`
       <div class="layout">
         <div class="primary">
@@ -33,7 +50,7 @@ export class BenchView extends LitElement {
             <bench-config
               .session=${s}
               .plan=${s.plan}
-              .catalog=${app.catalog.models}
+              .catalog=${app.catalog.chatModels}
               .progress=${s.progress}
               ?running=${s.running}
               ?webgpu=${Boolean(app.capabilities.webgpu)}
@@ -42,7 +59,12 @@ export class BenchView extends LitElement {
           ${s.problem ? html`<p class="error" role="alert">${s.problem}</p>` : nothing}
           ${
             s.shown
-              ? html`<section class="card" aria-label="Results"><bench-results .run=${s.shown}></bench-results></section>
+              ? html`<section class="card" aria-label="Results">
+                    <bench-results .run=${s.shown} .selection=${selection}></bench-results>
+                  </section>
+                  <section class="card" aria-label="Choose a model">
+                    <bench-selection .run=${s.shown} .report=${selection} .estimates=${app.estimates}></bench-selection>
+                  </section>
                   <section class="card" aria-label="Charts"><bench-charts .run=${s.shown} .history=${s.runs}></bench-charts></section>`
               : s.running
                 ? html`<p class="muted empty">Loading the first model; results appear here after its first answer.</p>`

@@ -127,6 +127,24 @@ export const chatMessageStyles = css`
     border: 1px solid var(--border);
     padding: 4px 8px;
   }
+  /* A citation mark ([2]): our button, added after sanitizing (citation-marks.ts). */
+  button.cite {
+    font: inherit;
+    font-size: 0.85em;
+    font-weight: 600;
+    color: var(--accent);
+    background: var(--surface-2);
+    border: 1px solid var(--border);
+    border-radius: 4px;
+    padding: 0 3px;
+    margin: 0;
+    line-height: 1.2;
+    vertical-align: baseline;
+    cursor: pointer;
+  }
+  button.cite:hover {
+    border-color: var(--accent);
+  }
   button.copy-code {
     position: absolute;
     top: 6px;

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { createRef, ref } from 'lit/directives/ref.js';
-import { formatMs, formatRate } from '../../metrics/answer-metrics';
+import { formatMs, formatRate, type AnswerMetrics } from '../../metrics/answer-metrics';
 import type { Turn } from '../../chat/conversation';
 import { StreamingMarkdown, type RenderStatus } from '../../render/streaming-markdown';
 import { copyText } from '../shared/clipboard';
@@ -9,6 +9,9 @@ import { icons } from '../shared/icons';
 import { controls } from '../shared/styles';
 import { chatMessageStyles } from './chat-message.styles';
 import './reasoning-block';
+import './answer-sources';
+import { passageLabel, type AnswerSources } from './answer-sources';
+import { addCitationButtons } from './citation-marks';
 
 /** Fired by the last user message's editor: resend with new text. */
 export class EditResendEvent extends Event {
@@ -27,6 +30,14 @@ export class RegenerateEvent extends Event {
 }
 
 const BACKEND_LABEL = { webgpu: 'WebGPU', wasm: 'WASM', gateway: 'Gateway' } as const;
+
+/** "58 prompt tokens, 42 of them from the previous answer's cache (not read again)". */
+function prefillTitle(m: AnswerMetrics): string {
+  const cached = m.cachedPromptTokens ?? 0;
+  return cached
+    ? `${m.promptTokens} prompt tokens, ${cached} of them from the previous answer's cache (not read again); the rate counts the ${m.promptTokens - cached} read`
+    : `${m.promptTokens} prompt tokens read`;
+}
 
 /** Copy buttons for code blocks are ours, added with DOM APIs after sanitizing, never parsed from model output. */
 function addCopyButtons(fragment: DocumentFragment): void {
@@ -114,7 +125,14 @@ export class ChatMessage extends LitElement {
     if (this.markdown?.root !== body) {
       this.markdown?.dispose();
       this.markdown = new StreamingMarkdown(body, {
-        decorate: addCopyButtons,
+        decorate: (fragment) => {
+          addCopyButtons(fragment);
+          const passages = this.turn.meta?.grounding?.passages ?? [];
+          addCitationButtons(fragment, passages.length, (n) => {
+            const p = passages.find((x) => x.n === n);
+            return p ? passageLabel(p) : `passage ${n}`;
+          });
+        },
         onStatus: (status: RenderStatus) => (this.plainText = status.plain),
       });
     }
@@ -152,14 +170,32 @@ export class ChatMessage extends LitElement {
         : `Time to the answer's first token (first reasoning token: ${formatMs(m.firstTokenMs ?? null)})`;
     return html`<span class="metrics" title="Measured where tokens are produced">
       <span title=${ttftTitle}>TTFT <b>${formatMs(m.ttftMs)}</b></span>
-      <span>prefill <b>${formatRate(m.prefillTokensPerSec)}</b></span>
+      <span title=${prefillTitle(m)}
+        >prefill
+        <b>${formatRate(m.prefillTokensPerSec)}</b>${m.cachedPromptTokens ? html` · <b>${m.cachedPromptTokens}</b> cached` : nothing}</span
+      >
       <span>decode <b>${formatRate(m.decodeTokensPerSec)}</b></span>
       <span
         ><b>${m.generatedTokens}</b>
         tokens${m.reasoningTokens === undefined ? nothing : html` (<b>${m.reasoningTokens}</b> reasoning)`}</span
       >
       <span>total <b>${formatMs(m.totalMs)}</b></span>
+      ${
+        m.retrievalMs === undefined
+          ? nothing
+          : html`<span title="Finding and fitting the passages, before the model got the question"
+              >retrieval <b>${formatMs(m.retrievalMs)}</b></span
+            >`
+      }
     </span>`;
+  }
+
+  /** A citation mark was clicked: open the passage it names. */
+  private _onAnswerClick(event: Event): void {
+    const target = event.target instanceof Element ? event.target.closest<HTMLElement>('button.cite') : null;
+    const n = Number(target?.dataset['cite']);
+    if (!target || !Number.isInteger(n)) return;
+    void this.renderRoot.querySelector<AnswerSources>('answer-sources')?.show(n);
   }
 
   private renderAssistant() {
@@ -186,7 +222,7 @@ export class ChatMessage extends LitElement {
             ></reasoning-block>`
           : nothing
       }
-      <div class="markdown" aria-busy=${this.streaming ? 'true' : 'false'}>
+      <div class="markdown" aria-busy=${this.streaming ? 'true' : 'false'} @click=${this._onAnswerClick}>
         ${empty && this.streaming && !this.turn.reasoning ? html`<span class="thinking">Thinking…</span>` : nothing}
         <div class="md-body" ${ref(this.body)}></div>
         ${this.streaming && !empty ? html`<span class="caret" aria-hidden="true"></span>` : nothing}
@@ -196,6 +232,7 @@ export class ChatMessage extends LitElement {
           ? html`<p class="notice plain-notice">Part of this answer is shown as plain text: its Markdown nests too deeply to format.</p>`
           : nothing
       }
+      ${meta?.grounding ? html`<answer-sources .grounding=${meta.grounding} ?gateway=${meta.backend === 'gateway'}></answer-sources>` : nothing}
       ${meta?.notice ? html`<p class="notice">${meta.notice}</p>` : nothing}
       ${meta?.error ? html`<p class="error" role="alert">${icons.alert} ${meta.error}</p>` : nothing}
       <div class="footer">

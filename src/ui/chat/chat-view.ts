@@ -11,6 +11,8 @@ import { controls } from '../shared/styles';
 import './chat-composer';
 import './chat-message';
 import '../models/recovery-offers';
+import '../sources/sources-panel';
+import type { SourcesPanel } from '../sources/sources-panel';
 import type { RecoverEvent } from '../models/recovery-offers';
 import { chatViewStyles } from './chat-view.styles';
 
@@ -29,15 +31,20 @@ export class ChatView extends LitElement {
   ]);
   @query('chat-composer') private composer?: ChatComposer;
   @query('.scroller') private scroller?: HTMLElement;
+  @query('sources-panel') private sourcesPanel?: SourcesPanel;
   private stickToBottom = true;
 
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('keydown', this._onGlobalKey);
+    this.addEventListener('dragover', this._onDragOver);
+    this.addEventListener('drop', this._onDrop);
   }
 
   override disconnectedCallback(): void {
     document.removeEventListener('keydown', this._onGlobalKey);
+    this.removeEventListener('dragover', this._onDragOver);
+    this.removeEventListener('drop', this._onDrop);
     this.resizes.disconnect();
     this.observed = null;
     super.disconnectedCallback();
@@ -62,6 +69,18 @@ export class ChatView extends LitElement {
       event.preventDefault();
       generation.stop();
     }
+  };
+
+  /** Files dropped anywhere on the conversation become its sources (the browser would otherwise open them). */
+  private readonly _onDragOver = (event: DragEvent): void => {
+    if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+  };
+
+  private readonly _onDrop = (event: DragEvent): void => {
+    const files = [...(event.dataTransfer?.files ?? [])];
+    if (!files.length) return;
+    event.preventDefault();
+    this.sourcesPanel?.addFiles(files);
   };
 
   private _onScroll(): void {
@@ -146,6 +165,7 @@ export class ChatView extends LitElement {
           @change=${(e: Event) => chats.setSystemPrompt((e.target as HTMLTextAreaElement).value)}
         ></textarea>
       </details>
+      <sources-panel .gateway=${this.gatewayAddress(app)}></sources-panel>
       ${this.renderPrivacy(conversation)}
       <div class="scroller" @scroll=${this._onScroll}>
         <div class="turns">

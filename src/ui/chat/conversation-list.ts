@@ -41,6 +41,16 @@ export class ConversationList extends LitElement {
     this.renaming = null;
   }
 
+  /** Downloads the conversation with its sources (their text is read from storage first). */
+  private _export(c: Conversation, format: 'md' | 'json'): void {
+    this.menuFor = null;
+    const sources = this.app.value?.sources.exportable(c.id) ?? Promise.resolve([]);
+    void sources.then((list) => {
+      if (format === 'md') downloadText(exportFileName(c, 'md'), conversationToMarkdown(c, list), 'text/markdown');
+      else downloadText(exportFileName(c, 'json'), conversationToJson(c, list), 'application/json');
+    });
+  }
+
   private _startRename(id: string): void {
     this.menuFor = null;
     this.renaming = id;
@@ -98,24 +108,10 @@ export class ConversationList extends LitElement {
         this.menuFor === c.id
           ? html`<div class="menu" role="menu">
               <button role="menuitem" @click=${() => this._startRename(c.id)}>${icons.edit} Rename</button>
-              <button
-                role="menuitem"
-                ?disabled=${c.turns.length === 0}
-                @click=${() => {
-                  this.menuFor = null;
-                  downloadText(exportFileName(c, 'md'), conversationToMarkdown(c), 'text/markdown');
-                }}
-              >
+              <button role="menuitem" ?disabled=${c.turns.length === 0} @click=${() => this._export(c, 'md')}>
                 ${icons.download} Export Markdown
               </button>
-              <button
-                role="menuitem"
-                ?disabled=${c.turns.length === 0}
-                @click=${() => {
-                  this.menuFor = null;
-                  downloadText(exportFileName(c, 'json'), conversationToJson(c), 'application/json');
-                }}
-              >
+              <button role="menuitem" ?disabled=${c.turns.length === 0} @click=${() => this._export(c, 'json')}>
                 ${icons.download} Export JSON
               </button>
               <button

@@ -1,11 +1,20 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
+import type { LoadPhases } from '../../engine/engine-types';
+import { formatMs } from '../../metrics/answer-metrics';
 import { AppWatch } from '../shared/app-watch';
 import { controls } from '../shared/styles';
 import './load-progress';
 import './measure-progress';
 import './recovery-offers';
 import type { RecoverEvent } from './recovery-offers';
+
+/** "files 1.52 s (from the cache) · session 410 ms · warm-up 180 ms", or nothing for a gateway. */
+function loadBreakdown(phases: LoadPhases | undefined): string | typeof nothing {
+  if (!phases) return nothing;
+  const files = `files ${formatMs(phases.filesMs)}${phases.fromCache ? ' (from the cache)' : ''}`;
+  return `${files} · session ${formatMs(phases.sessionMs)} · warm-up ${formatMs(phases.warmUpMs)}`;
+}
 
 /**
  * The load of the primary slot's model, under the model panel: progress with Cancel, an error with
@@ -47,7 +56,9 @@ export class LoadStatus extends LitElement {
       const r = load.route;
       return html`<p class="ready">
           <span class="dot" aria-hidden="true"></span>
-          <span>Ready on <b>${r.loaded.detail}</b> · ${r.loaded.dtype} · loaded in ${(r.loaded.loadMs / 1000).toFixed(1)} s</span>
+          <span title=${loadBreakdown(r.loaded.phases)}
+            >Ready on <b>${r.loaded.detail}</b> · ${r.loaded.dtype} · loaded in ${formatMs(r.loaded.loadMs)}</span
+          >
         </p>
         ${r.plan?.measured ? html`<p class="measured">Picked by measurement: ${r.plan.measured}</p>` : nothing}`;
     }

@@ -38,7 +38,7 @@ export class ModelPanel extends LitElement {
 
   /** The picker's models after the filters; the selected one always stays, so the select is honest. */
   private visible(app: Playground, selected: CatalogModel | undefined): CatalogModel[] {
-    return app.catalog.models.filter(
+    return app.catalog.chatModels.filter(
       (m) =>
         m.id === selected?.id ||
         ((this.task === 'all' || m.tasks.includes(this.task)) && (!this.onlyFitting || this.fit(app, m)?.verdict.level !== 'wont-fit')),

@@ -6,7 +6,7 @@ import { DEFAULT_PARAMS, FIELD_LABELS, LIMITS, REASONING_EFFORTS } from '../../s
 import { AppWatch } from '../shared/app-watch';
 import { controls, panel } from '../shared/styles';
 
-type NumericField = Exclude<keyof GenerationParams, 'seed' | 'reasoningEffort'>;
+type NumericField = Exclude<keyof GenerationParams, 'seed' | 'reasoningEffort' | 'reuseCache'>;
 
 const HELP: Record<keyof GenerationParams, string> = {
   temperature: '0 = greedy (always the most likely token)',
@@ -18,6 +18,7 @@ const HELP: Record<keyof GenerationParams, string> = {
   seed: 'Same seed + same settings = same answer',
   // Always sent, so a model that reasons never silently runs at another effort than shown.
   reasoningEffort: 'How long a reasoning model (gpt-oss) thinks before it answers. Other models are not sent it',
+  reuseCache: 'In-browser models read only the new part of a follow-up prompt; the answer is the same either way',
 };
 
 /** Sampling settings. Each field validates on change and says what is wrong beside itself. */
@@ -138,6 +139,19 @@ export class SettingsPanel extends LitElement {
         </p>
       </div>
       ${this.renderEffort(params)}
+      <div class="field">
+        <label class="check">
+          <input
+            id="reuseCache"
+            type="checkbox"
+            .checked=${params.reuseCache !== false}
+            aria-describedby="reuseCache-help"
+            @change=${(e: Event) => this._apply({ reuseCache: (e.target as HTMLInputElement).checked })}
+          />
+          ${FIELD_LABELS.reuseCache}
+        </label>
+        <p id="reuseCache-help" class="help">${HELP.reuseCache}</p>
+      </div>
       <button class="ghost reset" @click=${() => this._apply({ ...DEFAULT_PARAMS })}>Reset to defaults</button>
     `;
   }
@@ -159,6 +173,11 @@ export class SettingsPanel extends LitElement {
         display: block;
         font-weight: 600;
         margin-bottom: 4px;
+      }
+      label.check {
+        display: flex;
+        gap: 8px;
+        align-items: center;
       }
       .inputs {
         display: flex;

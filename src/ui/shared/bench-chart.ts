@@ -9,6 +9,7 @@ import {
   LineElement,
   LinearScale,
   PointElement,
+  ScatterController,
   Tooltip,
   type ChartData,
 } from 'chart.js';
@@ -16,12 +17,26 @@ import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 
 // Only what the benchmark draws: the tree-shaken build stays a fraction of chart.js's full size.
-Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
+Chart.register(
+  BarController,
+  BarElement,
+  LineController,
+  LineElement,
+  PointElement,
+  ScatterController,
+  CategoryScale,
+  LinearScale,
+  Legend,
+  Tooltip,
+);
 
 /** Colours that read on light and dark backgrounds, one per target. */
 export const SERIES_COLOURS = ['#4f46e5', '#0e9f6e', '#d97706', '#db2777', '#0891b2', '#7c3aed'];
 
-export type BenchChartKind = 'bar' | 'line';
+export type BenchChartKind = 'bar' | 'line' | 'scatter';
+
+/** A value of a bar or line chart, or a point of a scatter chart. */
+export type BenchChartValue = number | null | { x: number; y: number };
 
 /**
  * One chart.js chart with titled axes. `chartData` is kept as given, so tests can read what is
@@ -34,13 +49,15 @@ export class BenchChart extends LitElement {
   @property() heading = '';
   @property() xTitle = '';
   @property() yTitle = '';
-  @property({ attribute: false }) chartData: ChartData<BenchChartKind, (number | null)[], string | number> = { labels: [], datasets: [] };
+  /** A fixed top of the y axis (100 for a percentage); absent: chart.js picks one. */
+  @property({ type: Number }) yMax: number | undefined;
+  @property({ attribute: false }) chartData: ChartData<BenchChartKind, BenchChartValue[], string | number> = { labels: [], datasets: [] };
 
   @query('canvas') private canvas!: HTMLCanvasElement;
-  private chart: Chart<BenchChartKind, (number | null)[], string | number> | null = null;
+  private chart: Chart<BenchChartKind, BenchChartValue[], string | number> | null = null;
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (!this.chart || changed.has('kind')) this.create();
+    if (!this.chart || changed.has('kind') || changed.has('yMax')) this.create();
     else if (changed.has('chartData')) {
       this.chart.data = structuredClone(this.chartData);
       this.chart.update();
@@ -58,15 +75,19 @@ export class BenchChart extends LitElement {
       grid: { color: grid },
     });
     // chart.js mutates the data it is given; the copy keeps `chartData` what the caller set.
-    this.chart = new Chart<BenchChartKind, (number | null)[], string | number>(this.canvas, {
+    this.chart = new Chart<BenchChartKind, BenchChartValue[], string | number>(this.canvas, {
       type: this.kind,
       data: structuredClone(this.chartData),
       options: {
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        scales: { x: axis(this.xTitle), y: { ...axis(this.yTitle), beginAtZero: true } },
-        plugins: { legend: { position: 'bottom', labels: { color: muted, boxWidth: 12 } } },
+        scales: {
+          // A scatter's x is a measurement, not a category.
+          x: { ...axis(this.xTitle), ...(this.kind === 'scatter' ? { type: 'linear' as const, beginAtZero: true } : {}) },
+          y: { ...axis(this.yTitle), beginAtZero: true, ...(this.yMax === undefined ? {} : { max: this.yMax }) },
+        },
+        plugins: { legend: { position: 'bottom', labels: { color: muted, boxWidth: 12, usePointStyle: this.kind === 'scatter' } } },
       },
     });
   }
