@@ -7,8 +7,8 @@ Task families (each with several phrasings, so held-out prompts can test general
   greeting, identity, arithmetic, facts, instructions (copy / spell / count / reverse / upper),
   explanations (multi-sentence answers, so streaming is visible), markdown (lists, code blocks),
   memory (multi-turn: the answer depends on an earlier user turn),
-  grounded (two to four numbered passages and a question, answered with a citation or "The context
-  does not say."; see grounded.py and build_grounded below).
+  grounded (one to four numbered passages laid out as the app sends them, and a question, answered
+  with a citation or "The context does not say."; see grounded.py and build_grounded below).
 
 Held-out items are decided by a stable hash, never by the random stream, so that changing how
 many samples are drawn does not move an item between the training and held-out sets.
@@ -406,14 +406,17 @@ def grounded_item(example: GroundedExample, family: str = "grounded") -> Item:
     return Item(family, example.user, example.answer, example.key, system=GROUNDED_SYSTEM)
 
 
-def build_grounded(seed: int, n_conversations: int, n_held_out: int = 300, n_copy: int = 0,
-                   fits: Callable[[list[Message]], bool] | None = None) -> GroundedCorpus:
+def build_grounded(seed: int, n_conversations: int, count: Callable[[str], int], n_held_out: int = 300, n_copy: int = 0,
+                   fits: Callable[[list[Message]], bool] | None = None, n_passages: int | None = None,
+                   stream: int = 0) -> GroundedCorpus:
     """Draw grounded items from their own random stream, split them by hash, and make training
-    conversations from the training ones: most hold one grounded exchange, some two in a row (each
-    with its own context), which is what a conversation with retrieval looks like and which trains
-    positions past the first 256. `fits` (whole conversation -> bool) drops what does not fit.
-    Also `n_copy` repeat-after-me items over made-up text (the copying that grounded answers need)."""
-    rng = random.Random(seed + 2)
+    conversations from the training ones: most hold one grounded exchange, some follow an earlier
+    question and answer (as the app sends history: the plain question, the answer). `count` is
+    the model's token count (passages are cut to 64 of its tokens); `fits` (whole conversation ->
+    bool) drops what does not fit; `n_passages` fixes the passages per prompt (a curriculum's
+    easy stage) and `stream` picks another random stream for it. Also `n_copy` repeat-after-me
+    items over made-up text (the copying that grounded answers need)."""
+    rng = random.Random(seed + 2 + 1000 * stream)
     ok = fits or (lambda _messages: True)
     dropped = 0
 
@@ -423,7 +426,7 @@ def build_grounded(seed: int, n_conversations: int, n_held_out: int = 300, n_cop
     def fitting_item() -> Item:
         nonlocal dropped
         while True:
-            item = grounded_item(grounded_example(rng))
+            item = grounded_item(grounded_example(rng, count, n_passages))
             if ok([*item.messages(), {"role": "assistant", "content": item.answer}]):
                 return item
             dropped += 1
@@ -431,7 +434,8 @@ def build_grounded(seed: int, n_conversations: int, n_held_out: int = 300, n_cop
     train: list[Item] = []
     held: list[Item] = []
     seen: set[str] = set()
-    demo_keys = {e.key for e in workshop_examples()}
+    demo_examples = workshop_examples(count)
+    demo_keys = {e.key for e in demo_examples}
     conversations: list[list[Message]] = []
     while len(conversations) < n_conversations or len(held) < n_held_out:
         item = fitting_item()
@@ -446,15 +450,14 @@ def build_grounded(seed: int, n_conversations: int, n_held_out: int = 300, n_cop
             continue
         conv = [{"role": "system", "content": GROUNDED_SYSTEM}] + exchange(item)
         if rng.random() < 0.2:
-            # A second question with a fresh context; the first exchange becomes history.
-            second = fitting_item()
-            longer = conv + exchange(second)
-            if second.key not in seen and not _held_out(second.key) and second.key not in demo_keys and ok(longer):
-                seen.add(second.key)
-                train.append(second)
+            # An earlier question and answer as history, the way the app sends it: the plain question.
+            earlier = grounded_example(rng, count, n_passages)
+            history = [{"role": "user", "content": earlier.question}, {"role": "assistant", "content": earlier.answer}]
+            longer = conv[:1] + history + conv[1:]
+            if ok(longer):
                 conv = longer
         conversations.append(conv)
-    demo = [grounded_item(e, family="grounded_demo") for e in workshop_examples()]
+    demo = [grounded_item(e, family="grounded_demo") for e in demo_examples]
     copy_train, copy_held = copy_items(seed, n_copy, n_held_out=min(n_held_out, 150))
     return GroundedCorpus(train, held[:n_held_out], demo, conversations, dropped, copy_train, copy_held)
 

@@ -4,13 +4,15 @@ passages with citations), mixed with the original corpus so the old abilities st
     /usr/bin/python3 tools/models/finetune.py                       # both models
     /usr/bin/python3 tools/models/finetune.py --only pocket-chat-1m
     /usr/bin/python3 tools/models/finetune.py --quick /tmp/ft        # smoke run, writes under DIR
+    /usr/bin/python3 tools/models/finetune.py --only pocket-chat-1m --continue-from PT --report-suffix=-grounded-app
 
 Starts from the weights in public/models/<id>/onnx/model.onnx (read back with golden.py's reader)
 and first checks that they reproduce the committed fp32 golden tokens in PyTorch. Writes the
 fine-tuned weights as a PyTorch state dict to tools/models/.cache/finetuned/<id>.pt (not
 committed: the ONNX export and the goldens are made from it separately) and the report to
-tools/models/reports/<id>-grounded.json. Seeded, torch pinned to 2 threads, a fixed number of
-steps; see tools/models/README.md.
+tools/models/reports/<id>-grounded.json (or <id><suffix>.json for a further round). Seeded, torch
+on 2 threads (one until --more-threads-when's file exists), a number of steps or a time box,
+whichever ends first; see tools/models/README.md.
 """
 from __future__ import annotations
 
@@ -58,12 +60,13 @@ class FinetuneSpec:
     lr: float
     seed: int
     tokens_per_batch: int  # padded tokens (batch size x longest sequence) per step
+    warmup: int = 15  # steps (at most a tenth of the run)
     # (until this fraction of the steps, share of steps per source: grounded, copy, old corpus).
     # Copying made-up text comes first: the models could not copy text they had never seen, and
     # short copy examples teach it with far more trained tokens per step than grounded ones.
-    phases: tuple[tuple[float, tuple[float, float, float]], ...] = (
-        (0.4, (0.15, 0.60, 0.25)),
-        (1.0, (0.60, 0.15, 0.25)),
+    phases: tuple[tuple[float, tuple[float, ...]], ...] = (
+        (0.4, (0.15, 0.0, 0.60, 0.25)),
+        (1.0, (0.60, 0.0, 0.15, 0.25)),
     )
 
 
@@ -72,19 +75,23 @@ FINETUNES = {
     # The 3M run ends with a consolidation phase (half the steps on the original corpus), after the
     # 1M run showed its old instruction answers slipping.
     "pocket-chat-3m": FinetuneSpec("pocket-chat-3m", steps=850, lr=1.2e-3, seed=22, tokens_per_batch=3072, phases=(
-        (0.35, (0.15, 0.60, 0.25)),
-        (0.85, (0.60, 0.15, 0.25)),
-        (1.0, (0.40, 0.10, 0.50)),
+        (0.35, (0.15, 0.0, 0.60, 0.25)),
+        (0.85, (0.60, 0.0, 0.15, 0.25)),
+        (1.0, (0.40, 0.0, 0.10, 0.50)),
     )),
 }
-# A second round from a fine-tuned state dict: copying is there already, so no copy-first phase.
+# A further round from a fine-tuned state dict (copying is there already, so no copy-first phase)
+# on the app's exact layout: single-passage prompts first, then one to four passages, and a
+# closing stretch weighted to the original corpus so its answers come back.
 CONTINUED = {
-    model_id: FinetuneSpec(model_id, steps=1000, lr=1e-3, seed=31 + i, tokens_per_batch=3072, phases=(
-        (0.85, (0.60, 0.15, 0.25)),
-        (1.0, (0.40, 0.10, 0.50)),
+    model_id: FinetuneSpec(model_id, steps=12000, lr=8e-4, seed=41 + i, tokens_per_batch=3072, warmup=200, phases=(
+        (0.2, (0.15, 0.45, 0.15, 0.25)),
+        (0.8, (0.40, 0.20, 0.10, 0.30)),
+        (1.0, (0.25, 0.10, 0.05, 0.60)),
     )) for i, model_id in enumerate(FINETUNES)
 }
-SOURCES = ("grounded", "copy", "old")
+# Sources of a step's batch: grounded (one to four passages), grounded1 (one passage), copy, old corpus.
+SOURCES = ("grounded", "grounded1", "copy", "old")
 
 
 def token_batches(examples: list[tuple[list[int], list[int]]], budget: int) -> list[list[int]]:
@@ -133,38 +140,50 @@ class BatchStream:
 
 
 def finetune(model: LlamaForCausalLM, spec: FinetuneSpec, streams: dict[str, BatchStream],
-             pad_id: int, steps: int, max_seconds: float, log_every: int = 50) -> dict:
+             pad_id: int, steps: int, max_seconds: float, log_every: int = 50,
+             more_threads_when: str | None = None, checkpoint: str | None = None) -> dict:
     """AdamW from a fresh state, short warmup, cosine to 5% of the peak rate; each step takes one
-    batch from a source drawn with the spec's mix."""
+    batch from a source drawn with the spec's mix. The schedule (rate and phases) follows the
+    steps or the time box, whichever is further along, so a run cut short by time still anneals
+    and ends in its last phase. With `more_threads_when`, torch runs on one thread until that file
+    exists, then on THREADS (the machine is shared). `checkpoint` gets the weights every 1000 steps."""
     torch.manual_seed(spec.seed)
     pick = random.Random(spec.seed + 1)
     decay = [p for p in model.parameters() if p.dim() == 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=spec.lr, betas=(0.9, 0.95))
-    warmup = min(15, max(1, steps // 10))
+    warmup = min(spec.warmup, max(1, steps // 10))
 
-    def lr_at(step: int) -> float:
+    def lr_at(step: int, progress: float) -> float:
         if step < warmup:
             return spec.lr * (step + 1) / warmup
-        progress = (step - warmup) / max(1, steps - warmup)
-        return spec.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress)))
+        return spec.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
 
     model.train()
     start = time.time()
     running = {source: 0.0 for source in SOURCES}
     tokens = 0
     done = 0
+    threads_raised = more_threads_when is None
+    if not threads_raised:
+        torch.set_num_threads(1)
+    progress = 0.0
     for step in range(steps):
-        if time.time() - start > max_seconds:
+        if not threads_raised and step % 50 == 0 and os.path.exists(more_threads_when):
+            torch.set_num_threads(THREADS)
+            threads_raised = True
+            print(f"  step {step}: now on {THREADS} threads", flush=True)
+        progress = max(step / steps, (time.time() - start) / max_seconds)
+        if progress >= 1.0:
             print(f"  time box reached after {step} steps", flush=True)
             break
-        mix = next(m for until, m in spec.phases if step < until * steps or until >= 1.0)
+        mix = next(m for until, m in spec.phases if progress < until or until >= 1.0)
         source = pick.choices(SOURCES, weights=mix)[0]
         ids, mask, pos, labels = collate(streams[source].next(), pad_id)
         tokens += int(mask.sum())
         for group in opt.param_groups:
-            group["lr"] = lr_at(step)
+            group["lr"] = lr_at(step, progress)
         logits, _ = model(ids, mask, pos)
         loss = torch.nn.functional.cross_entropy(logits.view(-1, logits.shape[-1]), labels.view(-1), ignore_index=IGNORE)
         opt.zero_grad(set_to_none=True)
@@ -175,9 +194,12 @@ def finetune(model: LlamaForCausalLM, spec: FinetuneSpec, streams: dict[str, Bat
         done = step + 1
         if done % log_every == 0 or done == steps:
             losses = " ".join(f"{k} {v:.4f}" for k, v in running.items())
-            print(f"  step {done}/{steps} loss {losses} lr {lr_at(step):.2e} {time.time() - start:.0f}s", flush=True)
+            print(f"  step {done}/{steps} loss {losses} lr {lr_at(step, progress):.2e} {time.time() - start:.0f}s", flush=True)
+        if checkpoint and done % 1000 == 0:
+            torch.save(model.state_dict(), checkpoint)
     model.eval()
     return {"steps_done": done, "seconds": round(time.time() - start), "tokens": tokens,
+            "schedule_progress_at_end": round(progress, 3),
             "final_loss": {k: round(v, 4) for k, v in running.items()}}
 
 
@@ -242,10 +264,15 @@ def main() -> None:
     parser.add_argument("--continue-from", metavar="PT",
                         help="start from a fine-tuned state dict (e.g. .cache/finetuned/<id>.pt) instead of "
                              "the committed ONNX weights; needs --only; its report gets a -continued suffix")
+    parser.add_argument("--more-threads-when", metavar="FILE",
+                        help="train on one thread until FILE exists, then on two (a shared machine)")
+    parser.add_argument("--report-suffix", default="-grounded-continued",
+                        help="suffix of the report name for --continue-from runs")
     args = parser.parse_args()
     if args.continue_from and not args.only:
         parser.error("--continue-from needs --only <id>")
-    torch.set_num_threads(THREADS)
+    # One thread while the machine is shared (see --more-threads-when); finetune() raises it.
+    torch.set_num_threads(1 if args.more_threads_when and not os.path.exists(args.more_threads_when) else THREADS)
     reports_dir = os.path.join(args.quick or HERE, "reports")
     weights_dir = os.path.join(args.quick or os.path.join(HERE, ".cache"), "finetuned")
     os.makedirs(reports_dir, exist_ok=True)
@@ -255,8 +282,11 @@ def main() -> None:
     pad_id = tok.vocab[END]
     eos = {tok.vocab[END], tok.vocab[END_OF_TEXT]}
     fits = lambda messages: len(encode_for_training(tok, messages)[0]) <= CONTEXT  # noqa: E731
+    count = lambda text: len(tok.encode(text))  # noqa: E731
     corpus = build_corpus(CORPUS_SEED, N_CONVERSATIONS)
-    grounded = build_grounded(CORPUS_SEED, GROUNDED_CONVERSATIONS, GROUNDED_HELD_OUT, COPY_ITEMS, fits=fits)
+    grounded = build_grounded(CORPUS_SEED, GROUNDED_CONVERSATIONS, count, GROUNDED_HELD_OUT, COPY_ITEMS, fits=fits)
+    # The curriculum's easy stage: one passage per prompt, from its own random stream.
+    grounded1 = build_grounded(CORPUS_SEED, GROUNDED_CONVERSATIONS // 2, count, 0, 0, fits=fits, n_passages=1, stream=1)
     old_train_eval, old_held_eval = old_evaluation_sets(corpus)
     grounded_train_eval = random.Random(CORPUS_SEED).sample(grounded.train_items, GROUNDED_TRAIN_EVAL)
     if args.quick:
@@ -265,6 +295,10 @@ def main() -> None:
         grounded_train_eval, grounded.held_out_items = grounded_train_eval[:20], grounded.held_out_items[:20]
     old_examples = make_examples(tok, corpus.conversations, CONTEXT)
     grounded_examples = make_examples(tok, grounded.conversations, CONTEXT)
+    held_keys = {it.key for it in grounded.held_out_items} | {it.key for it in grounded.demo_items}
+    grounded1_examples = make_examples(tok, grounded1.conversations, CONTEXT)
+    # Its items were split by the same hash, so none of them is a held-out or demo item.
+    assert not held_keys & {it.key for it in grounded1.train_items}
     copy_examples = make_examples(tok, [[{"role": "user", "content": it.prompt}, {"role": "assistant", "content": it.answer}]
                                         for it in grounded.copy_items], CONTEXT)
     lengths = [len(ids) for ids, _ in grounded_examples]
@@ -293,9 +327,11 @@ def main() -> None:
         rng = random.Random(ft.seed)
         started = time.time()
         streams = {name: BatchStream(examples, ft.tokens_per_batch, rng) for name, examples in
-                   (("grounded", grounded_examples), ("copy", copy_examples), ("old", old_examples))}
-        training = finetune(model, ft, streams, pad_id, steps, args.max_minutes * 60)
+                   (("grounded", grounded_examples), ("grounded1", grounded1_examples), ("copy", copy_examples),
+                    ("old", old_examples))}
         weights = os.path.join(weights_dir, f"{spec.id}.pt")
+        training = finetune(model, ft, streams, pad_id, steps, args.max_minutes * 60,
+                            more_threads_when=args.more_threads_when, checkpoint=weights + ".partial")
         torch.save(model.state_dict(), weights)
 
         print("  evaluating ...", flush=True)
@@ -309,10 +345,11 @@ def main() -> None:
             "id": spec.id,
             "start": start,
             "weights": os.path.relpath(weights, os.path.dirname(os.path.dirname(HERE))),
-            "finetune": {"steps": steps, "lr": ft.lr, "seed": ft.seed, "tokens_per_batch": ft.tokens_per_batch,
+            "finetune": {"steps": steps, "lr": ft.lr, "warmup": ft.warmup, "seed": ft.seed, "tokens_per_batch": ft.tokens_per_batch,
                          "phases": [{"until": u, "mix": dict(zip(SOURCES, m))} for u, m in ft.phases],
                          "max_sequence": CONTEXT, "threads": THREADS,
-                         "grounded_conversations": len(grounded_examples), "copy_conversations": len(copy_examples),
+                         "grounded_conversations": len(grounded_examples),
+                         "grounded1_conversations": len(grounded1_examples), "copy_conversations": len(copy_examples),
                          "old_conversations": len(old_examples), **training},
             "seconds_total": round(time.time() - started), "seconds_evaluation": round(time.time() - eval_started),
             "accuracy": {
@@ -323,7 +360,7 @@ def main() -> None:
             "workshop_demo": demo_samples,
             "held_out_misses": [s for s in held_samples if s["got"] != s["want"]][:20],
         }
-        suffix = "-grounded-continued" if args.continue_from else "-grounded"
+        suffix = args.report_suffix if args.continue_from else "-grounded"
         with open(os.path.join(reports_dir, f"{spec.id}{suffix}.json"), "w", encoding="utf-8") as f:
             json.dump(report, f, indent=2, ensure_ascii=False)
             f.write("\n")

@@ -1,15 +1,22 @@
-"""The "grounded" task family: answer a question from two to four numbered passages, citing the
-passage, or say that the context does not say.
+"""The "grounded" task family: answer a question from numbered passages, citing the passage, or
+say that the context does not say.
 
-The prompt is exactly what the app sends for retrieval-augmented answers:
+The prompt is exactly what the app sends for retrieval-augmented answers (src/rag/prompt.ts) when
+the conversation has no system prompt of its own:
 
     system: GROUNDED_SYSTEM
-    user:   Context:\n[1] <passage>\n[2] <passage>\n...\n\nQuestion: <question>
+    user:   Context:\n[1] <source> › <heading>\n<text>\n\n[2] <source>\n<text>...\n\nQuestion: <question>
+
+Passages are cut from made-up documents (pasted texts named "Pasted: <first line>" as
+pastedSource names them, or files like notes.md) into at most 64 tokens, as the app cuts them for
+a 512-token model (src/rag/chunk-size.ts), and one to four of them go into a prompt in random
+(rank) order, often several from one document.
 
 An answerable question is about one sentence of one passage; the answer copies that sentence and
 puts the passage's mark before its final full stop ("Foundry Local runs AI models on your own
 device [1]."). An unanswerable one asks about an entity that no passage mentions, or about a
-property of a mentioned entity that its passage does not state; the answer is NO_ANSWER.
+property of a mentioned entity that no passage states, or comes with no passages at all; the
+answer is NO_ANSWER.
 
 Entities (people, towns, products, software, companies, terms, kinds of animal) get made-up names
 and random values, so the model has to copy from the context: it cannot memorise the answers.
@@ -19,18 +26,40 @@ Everything is a pure function of the seed. Held-out items are chosen by a hash o
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from typing import Callable
 
-GROUNDED_SYSTEM = ("Answer using ONLY the provided context. Cite the source number like [1]. "
-                   "If the context does not contain the answer, say: The context does not say.")
+# src/rag/prompt.ts: GROUNDING_INSTRUCTION, NO_PASSAGES, passageBlock, groundedQuestion.
+GROUNDED_SYSTEM = ("Answer using ONLY the provided context. Cite sources as [n]. "
+                   "If the context does not contain the answer, say so.")
+NO_PASSAGES = "(none of the sources matched this question)"
 NO_ANSWER = "The context does not say."
+TITLE_LENGTH = 48  # src/chat/conversation.ts
 
 
-def format_context(passages: list[str], question: str) -> str:
-    """The user message: numbered passages, a blank line, then the question."""
-    lines = [f"[{i}] {p}" for i, p in enumerate(passages, start=1)]
-    return "Context:\n" + "\n".join(lines) + f"\n\nQuestion: {question}"
+def passage_block(n: int, source: str, heading: str, text: str) -> str:
+    """'[2] notes.md › Install\n<text>'"""
+    return f"[{n}] {f'{source} › {heading}' if heading else source}\n{text}"
+
+
+def grounded_question(question: str, blocks: list[str]) -> str:
+    """The last user message: the passages' blocks (or NO_PASSAGES), a blank line, the question."""
+    return "Context:\n" + ("\n\n".join(blocks) if blocks else NO_PASSAGES) + f"\n\nQuestion: {question}"
+
+
+def title_from(text: str) -> str:
+    """src/chat/conversation.ts titleFrom: the first line, at most 48 characters ('…' when cut)."""
+    line = text.strip().split("\n")[0].strip()
+    if not line:
+        return "New chat"
+    return line[:TITLE_LENGTH - 1].rstrip() + "…" if len(line) > TITLE_LENGTH else line
+
+
+def pasted_source_name(text: str) -> str:
+    """src/rag/ingest/read-source.ts pastedSource: 'Pasted: <title of the first line>'."""
+    line = re.sub(r"^#+\s*", "", text.strip().split("\n")[0]).strip()
+    return f"Pasted: {title_from(line)}" if line else "Pasted text"
 
 
 def cite(sentence: str, source: int) -> str:
@@ -240,69 +269,173 @@ ENTITY_MAKERS: dict[str, Callable[[random.Random], Entity]] = {
 
 
 # ---------------------------------------------------------------------------------------------
-# Items
+# Documents, cut into passages as the app cuts them, and the prompts made of those passages
 # ---------------------------------------------------------------------------------------------
+Count = Callable[[str], int]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A passage as the prompt shows it: `[n] <source> › <heading>\n<text>`."""
+    source: str
+    heading: str
+    text: str
+    sentences: tuple[str, ...]
+    subjects: tuple[str, ...]  # entities whose facts it states
+
+    def block(self, n: int) -> str:
+        return passage_block(n, self.source, self.heading, self.text)
+
+
 @dataclass(frozen=True)
 class GroundedExample:
-    passages: tuple[str, ...]
+    passages: tuple[Passage, ...]
     question: str
     answer: str
     source: int | None  # 1-based passage number the answer cites, None when unanswerable
-    kind: str  # "answer", "absent" (entity not in context) or "unstated" (property not stated)
+    kind: str  # "answer", "absent" (entity not in context), "unstated" (property not stated), "none" (no passages)
 
     @property
     def user(self) -> str:
-        return format_context(list(self.passages), self.question)
+        return grounded_question(self.question, [p.block(i) for i, p in enumerate(self.passages, start=1)])
 
     @property
     def key(self) -> str:
-        return "grounded:" + "\x1f".join(self.passages) + "\x1e" + self.question
+        return "grounded:" + self.user
 
 
-def _passage(rng: random.Random, entity: Entity) -> tuple[str, list[Fact], list[Fact]]:
-    """A passage of one to three facts about the entity: (text, stated facts, unstated facts)."""
-    facts = list(entity.facts)
-    rng.shuffle(facts)
-    n = rng.choices([1, 2, 3], weights=[0.4, 0.4, 0.2])[0]
-    stated = facts[:n]
-    if entity.description and rng.random() < 0.7:
-        # Descriptions usually open the passage, as they would in a document.
-        desc = next(f for f in entity.facts if f.relation == entity.description)
-        stated = [desc] + [f for f in stated if f is not desc][:n - 1]
-    unstated = [f for f in entity.facts if f not in stated]
-    return " ".join(f.sentence for f in stated), stated, unstated
+FILE_STEMS = ("notes, handbook, guide, report, faq, readme, manual, overview, summary, minutes, "
+              "wiki, catalog, glossary, field-notes, team-notes, onboarding, changelog, spec").split(", ")
+FILE_EXTENSIONS = [".md", ".md", ".txt", ".pdf", ".docx", ".html"]
+SECTION_TITLES = ("Overview, Details, History, Facts, Background, Notes, Summary, About, Basics, "
+                  "Introduction, Key facts, More").split(", ")
 
 
-def grounded_example(rng: random.Random) -> GroundedExample:
-    k = rng.choices([2, 3, 4], weights=[0.4, 0.35, 0.25])[0]
+def _file_name(rng: random.Random, entities: list[Entity]) -> str:
+    r = rng.random()
+    if r < 0.5:
+        stem = rng.choice(FILE_STEMS)
+    elif r < 0.8:
+        stem = "-".join(entities[0].subject.lower().replace("the ", "").replace("a ", "", 1).split())
+    else:
+        stem = f"{rng.choice(FILE_STEMS)}-{rng.randint(1, 2025)}"
+    if rng.random() < 0.15:
+        stem = stem.capitalize()
+    return stem + rng.choice(FILE_EXTENSIONS)
+
+
+Section = tuple[str, list[str], str]  # heading trail, sentences, what joins them
+
+
+def _document(rng: random.Random, n_entities: int) -> tuple[str, list[Section], list[Entity], dict[str, list[Fact]]]:
+    """A document about one to three entities: (its opening text, its sections, the entities, the
+    facts stated per subject). Sections follow headings when the document has them; without
+    headings it is one section."""
     kinds = list(ENTITY_MAKERS)
-    # Half the contexts hold entities of one kind, so the question's subject decides, not its relation.
-    same = rng.random() < 0.5
     first = rng.choice(kinds)
-    entities = [ENTITY_MAKERS[first if same else rng.choice(kinds)](rng) for _ in range(k)]
-    subjects = {e.subject for e in entities}
-    if len(subjects) < k:  # a repeated made-up name would make the question ambiguous
-        return grounded_example(rng)
-    built = [_passage(rng, e) for e in entities]
-    passages = tuple(text for text, _, _ in built)
-    mode = rng.choices(["answer", "absent", "unstated"], weights=[0.72, 0.16, 0.12])[0]
+    entities = [ENTITY_MAKERS[first if rng.random() < 0.6 else rng.choice(kinds)](rng) for _ in range(n_entities)]
+    stated: dict[str, list[Fact]] = {}
+    per_entity: list[list[str]] = []
+    for e in entities:
+        facts = list(e.facts)
+        rng.shuffle(facts)
+        n = rng.choices([1, 2, 3, 4], weights=[0.25, 0.35, 0.25, 0.15])[0]
+        chosen = facts[:n]
+        if e.description and rng.random() < 0.7:
+            desc = next(f for f in e.facts if f.relation == e.description)
+            chosen = [desc] + [f for f in chosen if f is not desc][:n - 1]
+        stated[e.subject] = chosen
+        per_entity.append([f.sentence for f in chosen])
+    # Sentences of a paragraph are joined by a space; some documents put each on its own paragraph.
+    sep = " " if rng.random() < 0.8 else "\n\n"
+    if rng.random() < 0.35:  # headings: one section per entity, sometimes under a title
+        title = rng.choice([f"{rng.choice(SECTION_TITLES)}", f"{_name(rng)} {rng.choice(FILE_STEMS)}", ""])
+        sections = []
+        for e, sentences in zip(entities, per_entity):
+            own = e.subject[0].upper() + e.subject[1:] if rng.random() < 0.7 else rng.choice(SECTION_TITLES)
+            sections.append((f"{title} › {own}" if title else own, sentences, sep))
+        return f"# {title or sections[0][0]}", sections, entities, stated
+    sentences = [s for group in per_entity for s in group]
+    return sep.join(sentences), [("", sentences, sep)], entities, stated
+
+
+def chunk_sections(source: str, sections: list[Section], count: Count, chunk_tokens: int) -> list[Passage]:
+    """Sentences packed into passages of at most `chunk_tokens` (heading trail included), as the
+    app's chunker packs them (src/rag/chunk.ts; its overlap repeats only sentences of at most a
+    quarter of a passage, which these facts never are, so none here)."""
+    out: list[Passage] = []
+    for heading, sentences, sep in sections:
+        current: list[str] = []
+
+        def flush() -> None:
+            if current:
+                out.append(Passage(source, heading, sep.join(current), tuple(current), ()))
+
+        for s in sentences:
+            trial = current + [s]
+            text = sep.join(trial)
+            if current and count(f"{heading}\n{text}" if heading else text) > chunk_tokens:
+                flush()
+                current = [s]
+            else:
+                current = trial
+        flush()
+    return out
+
+
+def _source(rng: random.Random, count: Count, chunk_tokens: int) -> tuple[list[Passage], list[Entity], dict[str, list[Fact]]]:
+    """One source (a pasted text or a file) cut into passages, with its entities and stated facts."""
+    opening, sections, entities, stated = _document(rng, rng.choices([1, 2, 3], weights=[0.45, 0.35, 0.2])[0])
+    name = pasted_source_name(opening) if rng.random() < 0.5 else _file_name(rng, entities)
+    passages = chunk_sections(name, sections, count, chunk_tokens)
+    by_sentence = {f.sentence: e.subject for e in entities for f in stated[e.subject]}
+    passages = [Passage(p.source, p.heading, p.text, p.sentences, tuple(dict.fromkeys(by_sentence[s] for s in p.sentences)))
+                for p in passages]
+    return passages, entities, stated
+
+
+def grounded_example(rng: random.Random, count: Count, n_passages: int | None = None, chunk_tokens: int = 64,
+                     prompt_tokens: int = 300) -> GroundedExample:
+    """A question over one to four passages from one or two sources, laid out as the app lays them
+    out. `n_passages` fixes how many (fewer when the sources do not have that many)."""
+    k = n_passages or rng.choices([1, 2, 3, 4], weights=[0.3, 0.3, 0.25, 0.15])[0]
+    pool: list[Passage] = []
+    entities: list[Entity] = []
+    stated: dict[str, list[Fact]] = {}
+    for _ in range(1 if rng.random() < 0.6 else 2):
+        passages, es, st = _source(rng, count, chunk_tokens)
+        pool += passages
+        entities += es
+        stated.update(st)
+    subjects = [e.subject for e in entities]
+    if len(set(subjects)) < len(subjects):  # a repeated made-up name would make the question ambiguous
+        return grounded_example(rng, count, n_passages, chunk_tokens, prompt_tokens)
+    chosen = rng.sample(pool, min(k, len(pool)))  # in rank order, which need not be document order
+    if count(grounded_question("?", [p.block(i) for i, p in enumerate(chosen, 1)])) > prompt_tokens:
+        return grounded_example(rng, count, n_passages, chunk_tokens, prompt_tokens)
+    in_context = {s for p in chosen for s in p.sentences}
+    mentioned = {s for p in chosen for s in p.subjects}
+    mode = rng.choices(["answer", "absent", "unstated", "none"], weights=[0.72, 0.14, 0.11, 0.03])[0]
+    if mode == "none":
+        other = ENTITY_MAKERS[rng.choice(list(ENTITY_MAKERS))](rng)
+        return GroundedExample((), rng.choice(rng.choice(other.facts).questions), NO_ANSWER, None, "none")
     if mode == "unstated":
-        candidates = [i for i, (_, _, unstated) in enumerate(built) if unstated]
-        if not candidates:
-            mode = "answer"
-        else:
-            i = rng.choice(candidates)
-            fact = rng.choice(built[i][2])
-            return GroundedExample(passages, rng.choice(fact.questions), NO_ANSWER, None, "unstated")
+        candidates = [(e, f) for e in entities if e.subject in mentioned for f in e.facts if f.sentence not in in_context]
+        if candidates:
+            _, fact = rng.choice(candidates)
+            return GroundedExample(tuple(chosen), rng.choice(fact.questions), NO_ANSWER, None, "unstated")
+        mode = "answer"
     if mode == "absent":
-        other = ENTITY_MAKERS[rng.choice([e.kind for e in entities])](rng)
-        if other.subject in subjects or any(other.subject in p for p in passages):
-            return grounded_example(rng)
+        absent = [e for e in entities if e.subject not in mentioned]
+        other = rng.choice(absent) if absent and rng.random() < 0.5 else ENTITY_MAKERS[rng.choice([e.kind for e in entities])](rng)
+        if other.subject in mentioned or any(other.subject in p.text or other.subject in p.source for p in chosen):
+            return grounded_example(rng, count, n_passages, chunk_tokens, prompt_tokens)
         fact = rng.choice(other.facts)
-        return GroundedExample(passages, rng.choice(fact.questions), NO_ANSWER, None, "absent")
-    i = rng.randrange(k)
-    fact = rng.choice(built[i][1])
-    return GroundedExample(passages, rng.choice(fact.questions), cite(fact.sentence, i + 1), i + 1, "answer")
+        return GroundedExample(tuple(chosen), rng.choice(fact.questions), NO_ANSWER, None, "absent")
+    i = rng.randrange(len(chosen))
+    sentence = rng.choice(chosen[i].sentences)
+    fact = next(f for e in entities for f in stated[e.subject] if f.sentence == sentence)
+    return GroundedExample(tuple(chosen), rng.choice(fact.questions), cite(sentence, i + 1), i + 1, "answer")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -340,11 +473,13 @@ def copy_example(rng: random.Random) -> tuple[str, str]:
 # ---------------------------------------------------------------------------------------------
 # The workshop demo: three sentences about Foundry Local, RAG and small language models
 # ---------------------------------------------------------------------------------------------
-WORKSHOP_PASSAGES = (
+WORKSHOP_SENTENCES = (
     "Foundry Local runs AI models on your own device.",
     "RAG is a method that answers questions from your own documents.",
     "Small language models are language models that run on a laptop or a phone.",
 )
+# The document pasted in the demo: the three sentences as one paragraph.
+WORKSHOP_TEXT = " ".join(WORKSHOP_SENTENCES)
 WORKSHOP_QUESTIONS: tuple[tuple[str, int | None], ...] = (
     ("What does Foundry Local do?", 0),
     ("What is Foundry Local?", 0),
@@ -355,18 +490,25 @@ WORKSHOP_QUESTIONS: tuple[tuple[str, int | None], ...] = (
 )
 
 
-def workshop_examples() -> list[GroundedExample]:
-    """The demo questions against the three workshop sentences, in two passage orders (so the
-    cited number has to follow the passage, not the topic). Never trained on."""
-    orders = [(0, 1, 2), (2, 0, 1)]
+def workshop_passages(count: Count, chunk_tokens: int = 64) -> list[Passage]:
+    """The pasted demo text as the app cuts it for a 512-token model: two passages (the first two
+    sentences, then the third), named by pastedSource."""
+    return chunk_sections(pasted_source_name(WORKSHOP_TEXT), [("", list(WORKSHOP_SENTENCES), " ")], count, chunk_tokens)
+
+
+def workshop_examples(count: Count, chunk_tokens: int = 64) -> list[GroundedExample]:
+    """The demo questions against the pasted workshop text, with its passages in both orders
+    (retrieval ranks them per question, so the cited number has to follow the passage, not the
+    topic). Never trained on."""
+    chunks = workshop_passages(count, chunk_tokens)
     out = []
-    for order in orders:
-        passages = tuple(WORKSHOP_PASSAGES[i] for i in order)
+    for order in (chunks, chunks[::-1]):
         for question, target in WORKSHOP_QUESTIONS:
             if target is None:
                 kind = "unstated" if "Foundry Local" in question else "absent"
-                out.append(GroundedExample(passages, question, NO_ANSWER, None, kind))
+                out.append(GroundedExample(tuple(order), question, NO_ANSWER, None, kind))
             else:
-                source = order.index(target) + 1
-                out.append(GroundedExample(passages, question, cite(WORKSHOP_PASSAGES[target], source), source, "answer"))
+                sentence = WORKSHOP_SENTENCES[target]
+                n = next(i for i, p in enumerate(order, start=1) if sentence in p.sentences)
+                out.append(GroundedExample(tuple(order), question, cite(sentence, n), n, "answer"))
     return out
