@@ -17,6 +17,7 @@ whichever ends first; see tools/models/README.md.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import os
@@ -264,6 +265,8 @@ def main() -> None:
     parser.add_argument("--continue-from", metavar="PT",
                         help="start from a fine-tuned state dict (e.g. .cache/finetuned/<id>.pt) instead of "
                              "the committed ONNX weights; needs --only; its report gets a -continued suffix")
+    parser.add_argument("--lr", type=float, help="override the peak learning rate")
+    parser.add_argument("--warmup", type=int, help="override the warmup steps")
     parser.add_argument("--more-threads-when", metavar="FILE",
                         help="train on one thread until FILE exists, then on two (a shared machine)")
     parser.add_argument("--report-suffix", default="-grounded-continued",
@@ -310,6 +313,7 @@ def main() -> None:
         if args.only and spec.id != args.only:
             continue
         ft = (CONTINUED if args.continue_from else FINETUNES)[spec.id]
+        ft = dataclasses.replace(ft, lr=args.lr or ft.lr, warmup=args.warmup or ft.warmup)
         steps = 6 if args.quick else (args.steps or ft.steps)
         print(f"== {spec.id}", flush=True)
         if args.continue_from:

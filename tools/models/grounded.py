@@ -262,10 +262,77 @@ def _species(rng: random.Random) -> Entity:
     ), description="what")
 
 
+# Plain English concepts: what pasted notes mostly are. Real words, so copying them is not the
+# letter-by-letter copying of made-up names; subjects are acronyms, two-word names and plural
+# noun phrases. (The workshop demo's phrases are deliberately not among them.)
+CONCEPT_WORDS = ("Harbor Maple Cedar River Cloud Lantern Copper Garden Signal Paper North Silver "
+                 "Orbit Pocket Quiet Bright Stone Falcon Meadow Anchor Beacon Willow Summit Ember "
+                 "Atlas Pixel Canvas Harvest Compass Marble").split()
+CONCEPT_NOUNS = ("Notes Engine Desk Studio Mail Board Sync Search Reader Vault Lab Hub Player "
+                 "Planner Writer Cloud Chat Works Box Guard").split()
+PLURAL_ADJECTIVES = "Solar Electric Paper Wooden Smart Folding Digital Wireless Portable Shared Quiet Tiny".split()
+PLURAL_NOUNS = ("panels bikes maps ovens tablets speakers drones notebooks printers lamps "
+                "keyboards sensors clocks boats heaters").split()
+CONCEPT_KINDS = ("method, program, service, tool, technique, format, protocol, system, device, "
+                 "practice, framework, standard").split(", ")
+CONCEPT_VERBS = ("stores, sorts, checks, shares, cleans, builds, plays, prints, reads, writes, "
+                 "sends, finds, saves, tracks, draws, measures, translates, teaches").split(", ")
+CONCEPT_OBJECTS = ("music files, weather data, old photos, shopping lists, web pages, voice notes, "
+                   "train times, recipes, school work, bank records, song lyrics, street maps, "
+                   "meeting notes, price lists, garden plans, travel plans").split(", ")
+CONCEPT_PLACES = ("on a small server, in a web browser, on an old computer, at the office, "
+                  "in the kitchen, on a train, for a whole team, in a classroom, from a USB stick, "
+                  "without the internet, in a shared folder, at home").split(", ")
+PLURAL_PREDICATES = ("tools that work {place}", "machines that save energy {place}",
+                     "things that people use {place}", "devices that {verb} {obj}")
+
+
+def _concept(rng: random.Random) -> Entity:
+    r = rng.random()
+    if r < 0.3:
+        s = "".join(rng.choice("ABCDEFGHKLMNPRSTVWXZ") for _ in range(rng.randint(2, 4)))
+    elif r < 0.65:
+        s = f"{rng.choice(CONCEPT_WORDS)} {rng.choice(CONCEPT_NOUNS)}"
+    else:
+        s = f"{rng.choice(PLURAL_ADJECTIVES)} {rng.choice(PLURAL_NOUNS)}"
+    plural = r >= 0.65
+    low = s.lower() if plural else s
+    verb, obj, place = rng.choice(CONCEPT_VERBS), rng.choice(CONCEPT_OBJECTS), rng.choice(CONCEPT_PLACES)
+    if plural:
+        what = f"{s} are {rng.choice(PLURAL_PREDICATES).format(place=place, verb=verb.rstrip('s'), obj=obj)}."
+        questions = (f"What are {low}?", f"Tell me about {low}.")
+        does = (f"What do {low} do?",)
+    elif rng.random() < 0.5:
+        what = f"{s} is {_a(rng.choice(CONCEPT_KINDS))} that {verb} {obj} {place}."
+        questions = (f"What is {s}?", f"Tell me about {s}.")
+        does = (f"What does {s} do?",)
+    else:
+        what = f"{s} {verb} {obj} {place}."
+        questions = (f"What does {s} do?", f"What is {s}?")
+        does = ()
+    be = "have" if plural else "has"
+    return Entity("concept", low if plural else s, (
+        Fact("what", what, questions + does),
+        Fact("maker", f"{s} {'were' if plural else 'was'} made by {rng.choice(FIRST_NAMES)} {_name(rng)}.",
+             (f"Who made {low}?", f"Who invented {low}?")),
+        Fact("since", f"{s} {be} been around since {rng.randint(1950, 2024)}.",
+             (f"When did {low} come out?", f"How long {be} {low} been around?")),
+        Fact("cost", f"{s} {'cost' if plural else 'costs'} about {rng.randint(2, 900)} dollars.",
+             (f"How much {'do' if plural else 'does'} {low} cost?", f"What is the price of {low}?")),
+    ), description="what")
+
+
 ENTITY_MAKERS: dict[str, Callable[[random.Random], Entity]] = {
     "person": _person, "town": _town, "product": _product, "software": _software,
-    "company": _company, "term": _term, "species": _species,
+    "company": _company, "term": _term, "species": _species, "concept": _concept,
 }
+# How often each kind is drawn: plain English concepts most, as in pasted notes.
+KIND_WEIGHTS = {"concept": 4.0}
+
+
+def _kind(rng: random.Random) -> str:
+    kinds = list(ENTITY_MAKERS)
+    return rng.choices(kinds, weights=[KIND_WEIGHTS.get(k, 1.0) for k in kinds])[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -331,9 +398,12 @@ def _document(rng: random.Random, n_entities: int) -> tuple[str, list[Section], 
     """A document about one to three entities: (its opening text, its sections, the entities, the
     facts stated per subject). Sections follow headings when the document has them; without
     headings it is one section."""
-    kinds = list(ENTITY_MAKERS)
-    first = rng.choice(kinds)
-    entities = [ENTITY_MAKERS[first if rng.random() < 0.6 else rng.choice(kinds)](rng) for _ in range(n_entities)]
+    first = _kind(rng)
+    entities: list[Entity] = []
+    while len(entities) < n_entities:
+        e = ENTITY_MAKERS[first if rng.random() < 0.6 else _kind(rng)](rng)
+        if all(e.subject != other.subject for other in entities):  # short acronyms can repeat
+            entities.append(e)
     stated: dict[str, list[Fact]] = {}
     per_entity: list[list[str]] = []
     for e in entities:
@@ -417,7 +487,7 @@ def grounded_example(rng: random.Random, count: Count, n_passages: int | None = 
     mentioned = {s for p in chosen for s in p.subjects}
     mode = rng.choices(["answer", "absent", "unstated", "none"], weights=[0.72, 0.14, 0.11, 0.03])[0]
     if mode == "none":
-        other = ENTITY_MAKERS[rng.choice(list(ENTITY_MAKERS))](rng)
+        other = ENTITY_MAKERS[_kind(rng)](rng)
         return GroundedExample((), rng.choice(rng.choice(other.facts).questions), NO_ANSWER, None, "none")
     if mode == "unstated":
         candidates = [(e, f) for e in entities if e.subject in mentioned for f in e.facts if f.sentence not in in_context]
