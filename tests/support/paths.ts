@@ -39,6 +39,12 @@ export interface GoldenCase {
    * goldens must have none (tests/node/bundled-models.test.ts), since every test holds every dtype.
    */
   too_close_to_call?: string[];
+  /**
+   * A workshop demo prompt as the app builds it (tools/rag/workshop-demo.ts), on a model fine-tuned
+   * to answer from passages: its question and the right answer, which every dtype's golden text is
+   * (golden.py keeps only such cases).
+   */
+  grounded?: { question: string; expected: string };
 }
 
 export interface Golden {

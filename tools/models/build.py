@@ -27,7 +27,7 @@ sys.path.insert(0, HERE)
 from bpe import ByteLevelBPE  # noqa: E402
 from chat_format import CHAT_TEMPLATE, END, END_OF_TEXT, SPECIAL_TOKENS  # noqa: E402
 from corpus import build_corpus  # noqa: E402
-from golden import DTYPE_FILES, make_golden  # noqa: E402
+from golden import DTYPE_FILES, grounded_prompts, make_golden  # noqa: E402
 from hub_graph import export_variants, node_count  # noqa: E402
 from llama import LlamaConfig, LlamaForCausalLM  # noqa: E402
 from reference import load_reference, state_dict_from_onnx  # noqa: E402
@@ -54,6 +54,9 @@ class ModelSpec:
     lr: float
     seed: int
     description: str
+    # Set once its fine-tune on grounded answers (finetune.py) is exported: its goldens then hold
+    # the workshop demo's prompts. None is yet (see README: the demo questions are not answered).
+    grounded: bool = False
 
 
 SPECS = [
@@ -170,10 +173,15 @@ def main() -> None:
     parser.add_argument("--reexport", action="store_true",
                         help="no training: read the fp32 weights back from the committed model.onnx, export every "
                              "dtype again, re-evaluate, regenerate goldens and catalog")
+    parser.add_argument("--from-finetuned", metavar="PT",
+                        help="no training: export the fine-tuned state dict PT (finetune.py) for every dtype, "
+                             "re-evaluate, regenerate goldens and catalog; needs --only")
     parser.add_argument("--only", help="build a single model id")
     parser.add_argument("--quick", metavar="DIR",
                         help="smoke run: 20 training steps per model, everything written under DIR")
     args = parser.parse_args()
+    if args.from_finetuned and not args.only:
+        parser.error("--from-finetuned needs --only <id>")
     global MODELS_DIR, REPORTS_DIR, GOLDEN_DIR
     if args.quick:
         MODELS_DIR, REPORTS_DIR, GOLDEN_DIR = (os.path.join(args.quick, d) for d in ("models", "reports", "golden"))
@@ -182,7 +190,7 @@ def main() -> None:
     corpus = build_corpus(CORPUS_SEED, N_CONVERSATIONS)
     tokenizer_path = os.path.join(MODELS_DIR, SPECS[0].id, "tokenizer.json")
     os.makedirs(MODELS_DIR, exist_ok=True)
-    if args.golden or args.reexport:
+    if args.golden or args.reexport or args.from_finetuned:
         tok = ByteLevelBPE.from_tokenizer_json(tokenizer_path)
     else:
         texts = [m["content"] for conv in corpus.conversations[:20000] for m in conv] + ["\n"]
@@ -214,6 +222,18 @@ def main() -> None:
                 report = json.load(f)
             report["accuracy"] = accuracy_by_dtype(spec, out, tok, train_eval, held_eval)
             write_json(report_path, report)
+        elif args.from_finetuned:
+            print(f"== {spec.id}: export of the fine-tuned weights {args.from_finetuned}", flush=True)
+            model = LlamaForCausalLM(spec.cfg)
+            model.load_state_dict(torch.load(args.from_finetuned), strict=True)
+            export_all(model, out)
+            with open(report_path, encoding="utf-8") as f:
+                report = json.load(f)
+            report["finetune"] = {"weights": os.path.basename(args.from_finetuned),
+                                  "note": "fine-tuned on grounded answers after the training above (finetune.py; "
+                                          "its report is reports/<id>-grounded*.json)"}
+            report["accuracy"] = accuracy_by_dtype(spec, out, tok, train_eval, held_eval)
+            write_json(report_path, report)
         else:
             print(f"== {spec.id}: training", flush=True)
             examples = make_examples(tok, corpus.conversations, spec.cfg.max_position_embeddings // 2)
@@ -233,7 +253,8 @@ def main() -> None:
             os.makedirs(REPORTS_DIR, exist_ok=True)
             write_json(report_path, report)
         print(f"== {spec.id}: golden", flush=True)
-        golden = make_golden(spec.cfg, tok, os.path.join(out, "onnx"), eos)
+        golden = make_golden(spec.cfg, tok, os.path.join(out, "onnx"), eos,
+                             grounded=grounded_prompts(spec.id) if spec.grounded else None)
         os.makedirs(GOLDEN_DIR, exist_ok=True)
         write_json(os.path.join(GOLDEN_DIR, f"{spec.id}.json"), golden)
         entries.append(catalog_entry(spec, out, report["parameters"]))

@@ -6,7 +6,9 @@ its seed: the same seed always yields the same conversations in the same order.
 Task families (each with several phrasings, so held-out prompts can test generalisation):
   greeting, identity, arithmetic, facts, instructions (copy / spell / count / reverse / upper),
   explanations (multi-sentence answers, so streaming is visible), markdown (lists, code blocks),
-  memory (multi-turn: the answer depends on an earlier user turn).
+  memory (multi-turn: the answer depends on an earlier user turn),
+  grounded (one to four numbered passages laid out as the app sends them, and a question, answered
+  with a citation or "The context does not say."; see grounded.py and build_grounded below).
 
 Held-out items are decided by a stable hash, never by the random stream, so that changing how
 many samples are drawn does not move an item between the training and held-out sets.
@@ -17,6 +19,8 @@ import hashlib
 import random
 from dataclasses import dataclass
 from typing import Callable
+
+from grounded import GROUNDED_SYSTEM, GroundedExample, copy_example, grounded_example, workshop_examples
 
 Message = dict[str, str]
 
@@ -29,6 +33,11 @@ class Item:
     prompt: str
     answer: str
     key: str  # identity used for the train / held-out split
+    system: str | None = None  # a system message sent before the prompt, if any
+
+    def messages(self) -> list[Message]:
+        head = [{"role": "system", "content": self.system}] if self.system is not None else []
+        return head + [{"role": "user", "content": self.prompt}]
 
 
 def _held_out(key: str, fraction: float = 0.1) -> bool:
@@ -377,3 +386,93 @@ def _weighted(rng: random.Random, pools: list[tuple[float, list[Item]]]) -> Item
             return rng.choice(pool)
         r -= w
     return rng.choice(pools[-1][1])
+
+
+# ---------------------------------------------------------------------------------------------
+# The grounded family (answers from numbered passages, see grounded.py)
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class GroundedCorpus:
+    train_items: list[Item]
+    held_out_items: list[Item]  # by hash of the item, never trained on
+    demo_items: list[Item]  # the workshop's three sentences: held out as well
+    conversations: list[list[Message]]
+    dropped: int  # generated items that did not fit the context window
+    copy_items: list[Item]  # made-up text to repeat exactly (family "copy"), trained on
+    copy_held_out: list[Item]
+
+
+def grounded_item(example: GroundedExample, family: str = "grounded") -> Item:
+    return Item(family, example.user, example.answer, example.key, system=GROUNDED_SYSTEM)
+
+
+def build_grounded(seed: int, n_conversations: int, count: Callable[[str], int], n_held_out: int = 300, n_copy: int = 0,
+                   fits: Callable[[list[Message]], bool] | None = None, n_passages: int | None = None,
+                   stream: int = 0) -> GroundedCorpus:
+    """Draw grounded items from their own random stream, split them by hash, and make training
+    conversations from the training ones: most hold one grounded exchange, some follow an earlier
+    question and answer (as the app sends history: the plain question, the answer). `count` is
+    the model's token count (passages are cut to 64 of its tokens); `fits` (whole conversation ->
+    bool) drops what does not fit; `n_passages` fixes the passages per prompt (a curriculum's
+    easy stage) and `stream` picks another random stream for it. Also `n_copy` repeat-after-me
+    items over made-up text (the copying that grounded answers need)."""
+    rng = random.Random(seed + 2 + 1000 * stream)
+    ok = fits or (lambda _messages: True)
+    dropped = 0
+
+    def exchange(item: Item) -> list[Message]:
+        return [{"role": "user", "content": item.prompt}, {"role": "assistant", "content": item.answer}]
+
+    def fitting_item() -> Item:
+        nonlocal dropped
+        while True:
+            item = grounded_item(grounded_example(rng, count, n_passages))
+            if ok([*item.messages(), {"role": "assistant", "content": item.answer}]):
+                return item
+            dropped += 1
+
+    train: list[Item] = []
+    held: list[Item] = []
+    seen: set[str] = set()
+    demo_examples = workshop_examples(count)
+    demo_keys = {e.key for e in demo_examples}
+    conversations: list[list[Message]] = []
+    while len(conversations) < n_conversations or len(held) < n_held_out:
+        item = fitting_item()
+        if item.key in seen or item.key in demo_keys:
+            continue
+        seen.add(item.key)
+        if _held_out(item.key):
+            held.append(item)
+            continue
+        train.append(item)
+        if len(conversations) >= n_conversations:
+            continue
+        conv = [{"role": "system", "content": GROUNDED_SYSTEM}] + exchange(item)
+        if rng.random() < 0.2:
+            # An earlier question and answer as history, the way the app sends it: the plain question.
+            earlier = grounded_example(rng, count, n_passages)
+            history = [{"role": "user", "content": earlier.question}, {"role": "assistant", "content": earlier.answer}]
+            longer = conv[:1] + history + conv[1:]
+            if ok(longer):
+                conv = longer
+        conversations.append(conv)
+    demo = [grounded_item(e, family="grounded_demo") for e in demo_examples]
+    copy_train, copy_held = copy_items(seed, n_copy, n_held_out=min(n_held_out, 150))
+    return GroundedCorpus(train, held[:n_held_out], demo, conversations, dropped, copy_train, copy_held)
+
+
+def copy_items(seed: int, n_train: int, n_held_out: int) -> tuple[list[Item], list[Item]]:
+    """Repeat-after-me items over made-up text, split by hash, from their own random stream."""
+    rng = random.Random(seed + 3)
+    train: list[Item] = []
+    held: list[Item] = []
+    seen: set[str] = set()
+    while len(train) < n_train or len(held) < n_held_out:
+        prompt, answer = copy_example(rng)
+        if prompt in seen:
+            continue
+        seen.add(prompt)
+        item = Item("copy", prompt, answer, f"copy:{answer}")
+        (held if _held_out(item.key) else train).append(item)
+    return train[:n_train], held[:n_held_out]

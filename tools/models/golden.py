@@ -12,6 +12,9 @@ under `too_close_to_call` (and the build says so), since no backend could be hel
 """
 from __future__ import annotations
 
+import json
+import os
+
 from bpe import ByteLevelBPE
 from chat_format import END, prompt_ids
 from hub_graph import DTYPE_FILES as ALL_DTYPE_FILES
@@ -48,12 +51,25 @@ GOLDEN_PROMPTS: list[list[dict[str, str]]] = [
      {"role": "user", "content": "What color is the sky?"}],
 ]
 MAX_NEW_TOKENS = 128
+# The workshop demo's grounded prompts as the app builds them, per chat model (written by
+# tools/rag/workshop-prompts.ts from the app's own retrieval code), with the right answers.
+GROUNDED_PROMPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden", "grounded-prompts.json")
 
 
-def make_golden(cfg: LlamaConfig, tok: ByteLevelBPE, onnx_dir: str, eos_ids: set[int]) -> dict:
+def grounded_prompts(model_id: str) -> list[dict]:
+    """[{question, messages, passages, expected}] for `model_id`."""
+    with open(GROUNDED_PROMPTS, encoding="utf-8") as f:
+        return json.load(f)["models"][model_id]
+
+
+def make_golden(cfg: LlamaConfig, tok: ByteLevelBPE, onnx_dir: str, eos_ids: set[int],
+                grounded: list[dict] | None = None) -> dict:
+    """Goldens of GOLDEN_PROMPTS, then of the `grounded` prompts (grounded_prompts()) that every
+    dtype decides and answers right; the others are reported and left out (a grounded golden is
+    the right answer, not just the model's)."""
     models = {dtype: load_reference(cfg, f"{onnx_dir}/{file}") for dtype, file in DTYPE_FILES.items()}
     cases = []
-    for messages in GOLDEN_PROMPTS:
+    for messages in GOLDEN_PROMPTS + [g["messages"] for g in grounded or []]:
         ids = prompt_ids(tok, messages)
         outputs, margins = {}, {}
         for dtype, model in models.items():
@@ -72,6 +88,14 @@ def make_golden(cfg: LlamaConfig, tok: ByteLevelBPE, onnx_dir: str, eos_ids: set
         }
         if undecided:
             case["too_close_to_call"] = undecided
+        spec = next((g for g in grounded or [] if g["messages"] == messages), None)
+        if spec is not None:
+            wrong = [dtype for dtype, text in case["texts"].items() if text != spec["expected"]]
+            if undecided or wrong:
+                print(f"  grounded case left out: {spec['question']!r} (wrong on {wrong}, undecided on {undecided}): "
+                      f"{case['texts']}", flush=True)
+                continue
+            case["grounded"] = {"question": spec["question"], "expected": spec["expected"]}
         cases.append(case)
     return {
         "reference": "PyTorch greedy decoding (batch 1, KV cache) with the weights and kernel arithmetic of each "

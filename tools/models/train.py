@@ -89,23 +89,35 @@ def train(cfg: LlamaConfig, examples: list[tuple[list[int], list[int]]], *, step
     return model
 
 
-def evaluate(model: LlamaForCausalLM, tok: ByteLevelBPE, items: list[Item], max_new_tokens: int = 96,
-             batch_size: int = 64) -> dict[str, dict[str, float]]:
-    """Exact-match accuracy of greedy single-turn answers, per family and overall."""
+def greedy_answers(model: LlamaForCausalLM, tok: ByteLevelBPE, items: list[Item], max_new_tokens: int = 96,
+                   batch_size: int = 64) -> list[str | None]:
+    """Greedy single-turn answer to each item (its system message included), decoded; None where
+    the answer did not end with <|end|> within max_new_tokens."""
     end_id = tok.vocab[END]
-    correct: dict[str, int] = defaultdict(int)
-    total: dict[str, int] = defaultdict(int)
-    failures: list[tuple[str, str, str]] = []
+    answers: list[str | None] = []
     for start in range(0, len(items), batch_size):
         chunk = items[start:start + batch_size]
-        prompts = [prompt_ids(tok, [{"role": "user", "content": it.prompt}]) for it in chunk]
+        prompts = [prompt_ids(tok, it.messages()) for it in chunk]
         outs = batched_greedy(model, prompts, {end_id}, max_new_tokens, pad_id=end_id)
-        for it, out in zip(chunk, outs):
-            ok = bool(out) and out[-1] == end_id and tok.decode(out[:-1]) == it.answer
-            total[it.family] += 1
-            correct[it.family] += ok
-            if not ok:
-                failures.append((it.prompt, it.answer, tok.decode(out)))
+        answers += [tok.decode(out[:-1]) if out and out[-1] == end_id else None for out in outs]
+    return answers
+
+
+def evaluate(model: LlamaForCausalLM, tok: ByteLevelBPE, items: list[Item], max_new_tokens: int = 96,
+             batch_size: int = 64, answers: list[str | None] | None = None) -> dict[str, dict[str, float]]:
+    """Exact-match accuracy of greedy single-turn answers, per family and overall. Pass `answers`
+    (from greedy_answers) to score answers already generated."""
+    if answers is None:
+        answers = greedy_answers(model, tok, items, max_new_tokens, batch_size)
+    correct: dict[str, int] = defaultdict(int)
+    total: dict[str, int] = defaultdict(int)
+    failures: list[tuple[str, str, str | None]] = []
+    for it, got in zip(items, answers):
+        ok = got == it.answer
+        total[it.family] += 1
+        correct[it.family] += ok
+        if not ok:
+            failures.append((it.prompt, it.answer, got))
     report: dict[str, dict[str, float]] = {
         fam: {"correct": correct[fam], "total": total[fam], "accuracy": correct[fam] / total[fam]}
         for fam in sorted(total)
