@@ -3,7 +3,7 @@
  * tokenizer when it runs in this browser (its ref is the one the engine loaded), an estimate when
  * a gateway runs it (the server keeps its tokenizer), and the embedding model to rank with.
  */
-import { isEmbeddingModel, type CatalogModel } from '../catalog/schema';
+import { isEmbeddingModel, type CatalogModel, type Dtype } from '../catalog/schema';
 import type { ModelRef } from '../engine/engine-types';
 import type { Route } from '../engine/router';
 import type { RunPlan } from '../placement/plans';
@@ -33,6 +33,11 @@ export function embeddingModels(models: readonly CatalogModel[]): CatalogModel[]
   return [...all.filter((m) => m.source.kind === 'bundled'), ...all.filter((m) => m.source.kind !== 'bundled')];
 }
 
+/** The variant the retrieval worker runs of an embedding model: the one WASM tries first. */
+export function embedderDtype(model: CatalogModel): Dtype | undefined {
+  return defaultOrder(model, 'wasm').find((d) => model.variants.some((v) => v.dtype === d));
+}
+
 /**
  * The embedding model passages are ranked with: the one chosen (`choice`, a catalog id), or for
  * 'auto' (and a choice the catalog no longer has) the catalog's first embedding model, a bundled
@@ -45,7 +50,7 @@ export function embedderFor(models: readonly CatalogModel[], modelRef: ModelRefF
   const candidates = embeddingModels(models);
   const model = candidates.find((m) => m.id === choice) ?? candidates[0];
   if (!model?.embedding) return null;
-  const dtype = defaultOrder(model, 'wasm').find((d) => model.variants.some((v) => v.dtype === d));
+  const dtype = embedderDtype(model);
   if (!dtype) return null;
   const { pooling, normalize, dimensions } = model.embedding;
   return {

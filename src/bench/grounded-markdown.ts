@@ -4,6 +4,7 @@ import { formatScore } from './quality';
 import { formatShare, groundedByTarget } from './grounded-summary';
 import type { BenchRun } from './bench-types';
 import { escapeCell } from './markdown-cell';
+import { targetLabel } from './chart-data';
 
 /** Lines to append to the report, or none when the run asked no grounded prompt. */
 export function groundedMarkdown(run: Pick<BenchRun, 'samples' | 'plan'>): string[] {
@@ -16,9 +17,9 @@ export function groundedMarkdown(run: Pick<BenchRun, 'samples' | 'plan'>): strin
     '|Target|Hit@1|Hit@3|Cites the source|Score RAG on|Score RAG off|Retrieval mean|',
     '|---|--:|--:|--:|--:|--:|--:|',
   ];
-  for (const [key, g] of rows) {
+  for (const g of rows.values()) {
     const cells = [
-      escapeCell(key.replaceAll('|', ' · ')),
+      escapeCell(targetLabel(g)),
       formatShare(g.hitAt1),
       formatShare(g.hitAt3),
       formatShare(g.citedRight),

@@ -14,6 +14,9 @@ export interface Share {
 }
 
 export interface GroundedSummary {
+  modelId: BenchSample['modelId'];
+  backend: BenchSample['backend'];
+  dtype: BenchSample['dtype'];
   /** Answered grounded requests with passages (RAG on). */
   questions: number;
   /** The answering document among the first 1 / 3 retrieved passages, of RAG-on requests whose question has one. */
@@ -32,10 +35,15 @@ const share = (hits: number, of: number): Share => ({ hits, of });
 const add = (s: Share, hit: boolean): Share => share(s.hits + (hit ? 1 : 0), s.of + 1);
 const mean = (values: readonly number[]): number | null => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
 
-/** The summary of one target's samples, or null when it answered no grounded prompt. */
+/** The summary of one target's samples (all of the same target), or null when it answered no grounded prompt. */
 export function summarizeGrounded(samples: readonly BenchSample[], prompts: readonly BenchPrompt[]): GroundedSummary | null {
   const byId = new Map(prompts.map((p) => [p.id, p]));
+  const first = samples[0];
+  if (!first) return null;
   let out: Omit<GroundedSummary, 'scoreOn' | 'scoreOff' | 'retrievalMs'> = {
+    modelId: first.modelId,
+    backend: first.backend,
+    dtype: first.dtype,
     questions: 0,
     hitAt1: share(0, 0),
     hitAt3: share(0, 0),

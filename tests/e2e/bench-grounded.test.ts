@@ -128,7 +128,7 @@ it('asks each grounded question with and without retrieved passages, finds every
     expect(markdown).toContain('## Grounded answers (6 document(s))');
     expect(markdown).toMatch(
       new RegExp(
-        `\\|pocket-chat-1m · wasm · ${dtype}\\|${hit1}/${answerable.length}\\|${answerable.length}/${answerable.length}\\|${cited}/${answerable.length}\\|`,
+        `\\|pocket-chat-1m · WASM ${dtype}\\|${hit1}/${answerable.length}\\|${answerable.length}/${answerable.length}\\|${cited}/${answerable.length}\\|`,
       ),
     );
 

@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { lastAnswer, openApp, typeAndSend, waitForModel, waitIdle } from './support/app';
 import { launchChromium } from './support/chromium';
-import { openSources, pasteSource } from './support/sources';
+import { HARBOR_DOCUMENT, openSources, pasteSource } from './support/sources';
 import { PUBLIC_MODELS } from '../support/paths';
 import { startHubMirror } from '../support/hub-mirror';
 
@@ -26,15 +26,7 @@ afterAll(async () => {
   await browser.close();
 });
 
-const DOCUMENT = [
-  '# Harbor Lantern',
-  '',
-  'The Harbor Lantern is a small reading lamp for boats. Its brass lens is cleaned with a dry cloth.',
-  '',
-  '## Battery',
-  '',
-  'The lantern battery is replaced every four years by the harbor master.',
-].join('\n');
+const DOCUMENT = HARBOR_DOCUMENT;
 
 /** A port nothing listens on: the "hub" is unreachable, as it is offline. */
 async function closedPort(): Promise<number> {

@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { lastAnswer, openApp, typeAndSend, waitForModel, waitIdle } from './support/app';
 import { launchChromium } from './support/chromium';
-import { currentSources, openSources, pasteSource, retrievalStats } from './support/sources';
+import { HARBOR_DOCUMENT, currentSources, openSources, pasteSource, retrievalStats } from './support/sources';
 import { readCatalog } from '../support/paths';
 
 const baseUrl = inject('baseUrl');
@@ -27,20 +27,7 @@ afterAll(async () => {
   await browser.close();
 });
 
-/** Made-up facts, so the model cannot know them: only retrieval can find the one asked about. */
-const DOCUMENT = [
-  '# Harbor Lantern',
-  '',
-  'The Harbor Lantern is a small reading lamp for boats. Its brass lens is cleaned with a dry cloth.',
-  '',
-  '## Battery',
-  '',
-  'The lantern battery is replaced every four years by the harbor master.',
-  '',
-  '# Moss Garden',
-  '',
-  'The moss garden is watered with rain water at dawn. Its gate opens at seven on weekdays.',
-].join('\n');
+const DOCUMENT = HARBOR_DOCUMENT;
 const QUESTION = 'How often is the lantern battery replaced?';
 
 /** Source records as stored in IndexedDB, read with the browser's own API. */

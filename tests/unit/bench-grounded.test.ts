@@ -17,6 +17,7 @@ import { facetFound } from '../../src/bench/scoring';
 import type { ChatEngine, ChatMessage, GenerationEvent } from '../../src/engine/engine-types';
 import { DEFAULT_PARAMS } from '../../src/settings/generation-settings';
 import { BenchValidationError } from '../../src/bench/bench-types';
+import { sample as fixtureSample } from './bench-fixtures';
 
 const environment = {
   userAgent: 'test',
@@ -213,27 +214,7 @@ describe('runBenchmark with grounded prompts', () => {
 });
 
 function sample(promptId: string, output: string, rag: BenchSample['rag'], extra: Partial<BenchSample> = {}): BenchSample {
-  return {
-    modelId: 'm',
-    backend: 'wasm',
-    dtype: 'q8',
-    promptId,
-    round: 0,
-    warmup: false,
-    startedAt: 0,
-    ttftMs: 1,
-    prefillTokensPerSec: null,
-    decodeTokensPerSec: null,
-    totalMs: 2,
-    interTokenMs: [],
-    promptTokens: 1,
-    generatedTokens: 1,
-    output,
-    stopReason: 'eos',
-    error: null,
-    ...(rag ? { rag } : {}),
-    ...extra,
-  };
+  return fixtureSample({ modelId: 'm', dtype: 'q8', promptId, output, ...(rag ? { rag } : {}), ...extra });
 }
 
 describe('summarizeGrounded', () => {
@@ -253,6 +234,9 @@ describe('summarizeGrounded', () => {
       sample('alpha', '', on(['a.md'], ['a.md'], 999), { error: 'boom' }),
     ];
     expect(summarizeGrounded(samples, prompts)).toEqual({
+      modelId: 'm',
+      backend: 'wasm',
+      dtype: 'q8',
       questions: 3,
       hitAt1: { hits: 1, of: 2 },
       hitAt3: { hits: 1, of: 2 },
@@ -273,7 +257,7 @@ describe('summarizeGrounded', () => {
 
   it('reports a row per target in Markdown', () => {
     const lines = groundedMarkdown({ samples: [sample('alpha', 'Alpha is first [1].', on(['a.md'], ['a.md'], 12))], plan: plan(prompts) });
-    expect(lines).toContain('|m · wasm · q8|1/1|1/1|1/1|100%|–|12 ms|');
+    expect(lines).toContain('|m · WASM q8|1/1|1/1|1/1|100%|–|12 ms|');
   });
 });
 

@@ -4,6 +4,7 @@ import { latencyParts, partsTotal } from '../../src/metrics/latency-parts';
 import { parseSamplesCsv, samplesToCsv } from '../../src/bench/report';
 import { sampleFromAnswer } from '../../src/bench/sample';
 import { summarizeTargets } from '../../src/bench/summary';
+import { sample } from './bench-fixtures';
 
 describe('latencyParts', () => {
   it('splits a browser answer into queue, prepare, prefill and decode, adding up to send -> last token', () => {
@@ -48,25 +49,7 @@ describe('latencyParts', () => {
 });
 
 describe('latency parts in the benchmark', () => {
-  const base = {
-    modelId: 'm',
-    backend: 'wasm' as const,
-    dtype: 'q8' as const,
-    promptId: 'p',
-    round: 0,
-    warmup: false,
-    startedAt: 0,
-    ttftMs: 1,
-    prefillTokensPerSec: null,
-    decodeTokensPerSec: null,
-    totalMs: 2,
-    interTokenMs: [],
-    promptTokens: 1,
-    generatedTokens: 1,
-    output: 'x',
-    stopReason: 'eos' as const,
-    error: null,
-  };
+  const base = sample({ modelId: 'm', dtype: 'q8' });
   const parts = (prefill: number, thinking: number | null) => ({ retrieval: null, queue: 1, prepare: 2, prefill, thinking, decode: 10 });
 
   it('a sample carries its trace’s parts, and the summary their means over the requests that saw each part', () => {

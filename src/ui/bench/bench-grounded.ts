@@ -3,8 +3,9 @@ import { customElement, property } from 'lit/decorators.js';
 import type { BenchRun } from '../../bench/bench-types';
 import { formatShare, groundedByTarget, type GroundedSummary, type Share } from '../../bench/grounded-summary';
 import { formatScore } from '../../bench/quality';
+import { targetLabel } from '../../bench/chart-data';
 import { formatMs } from '../../metrics/answer-metrics';
-import { benchTable } from './bench-table.styles';
+import { benchHead, benchTable } from './bench-table.styles';
 
 const percent = (s: Share): string => (s.of ? ` (${Math.round((100 * s.hits) / s.of)}%)` : '');
 
@@ -36,7 +37,7 @@ export class BenchGrounded extends LitElement {
             ${[...rows].map(
               ([key, g]) =>
                 html`<tr data-key=${key}>
-                  <th scope="row">${key.replaceAll('|', ' · ')}</th>
+                  <th scope="row">${targetLabel(g)}</th>
                   <td data-col="hit1">${formatShare(g.hitAt1)}<span class="muted">${percent(g.hitAt1)}</span></td>
                   <td data-col="hit3">${formatShare(g.hitAt3)}<span class="muted">${percent(g.hitAt3)}</span></td>
                   <td data-col="cited">${formatShare(g.citedRight)}<span class="muted">${percent(g.citedRight)}</span></td>
@@ -58,6 +59,7 @@ export class BenchGrounded extends LitElement {
   }
 
   static override styles = [
+    benchHead,
     benchTable,
     css`
       :host {
@@ -67,14 +69,6 @@ export class BenchGrounded extends LitElement {
         margin-top: 18px;
         padding-top: 14px;
         border-top: 1px solid var(--border);
-      }
-      h3 {
-        font-size: 1em;
-        margin: 0;
-      }
-      h3 .muted {
-        font-weight: 400;
-        font-size: 0.9em;
       }
       .muted {
         color: var(--muted);

@@ -9,7 +9,7 @@ import { compareToNative, describeComparison, summarizeTargets, targetKey } from
 import type { BenchRun } from '../../bench/bench-types';
 import { formatEnergy, formatUsd } from '../../bench/estimates';
 import { formatScore, type QualitySummary } from '../../bench/quality';
-import { benchTable } from './bench-table.styles';
+import { benchHead, benchTable } from './bench-table.styles';
 import '../shared/latency-bar';
 import type { SelectionReport, SelectionRow } from '../../bench/selection';
 import { downloadText } from '../shared/download';
@@ -162,36 +162,11 @@ export class BenchResults extends LitElement {
 
   static override styles = [
     controls,
+    benchHead,
     benchTable,
     css`
       :host {
         display: block;
-      }
-      .head {
-        display: flex;
-        align-items: center;
-        justify-content: space-between;
-        gap: 12px;
-        flex-wrap: wrap;
-      }
-      h3 {
-        font-size: 1em;
-        margin: 0;
-      }
-      h3 .muted {
-        font-weight: 400;
-        font-size: 0.9em;
-      }
-      .exports {
-        display: flex;
-        align-items: center;
-        gap: 6px;
-        color: var(--muted);
-      }
-      .exports button {
-        color: var(--text);
-        padding: 4px 10px;
-        font-size: 0.9em;
       }
       abbr {
         text-decoration: none;

@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { benchHead } from './bench-table.styles';
 import { customElement, property } from 'lit/decorators.js';
 import type { EstimateSettingsStore } from '../../app/estimate-settings';
 import type { BenchRun } from '../../bench/bench-types';
@@ -160,35 +161,10 @@ export class BenchSelection extends LitElement {
 
   static override styles = [
     controls,
+    benchHead,
     css`
       :host {
         display: block;
-      }
-      .head {
-        display: flex;
-        align-items: center;
-        justify-content: space-between;
-        gap: 12px;
-        flex-wrap: wrap;
-      }
-      h3 {
-        font-size: 1em;
-        margin: 0;
-      }
-      h3 .muted {
-        font-weight: 400;
-        font-size: 0.9em;
-      }
-      .exports {
-        display: flex;
-        align-items: center;
-        gap: 6px;
-        color: var(--muted);
-        font-size: 0.9em;
-      }
-      .exports button {
-        color: var(--text);
-        padding: 4px 10px;
       }
       .picks {
         list-style: none;

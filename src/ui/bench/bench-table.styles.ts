@@ -1,5 +1,35 @@
 import { css } from 'lit';
 
+/** A benchmark card's heading row: its title with a muted aside, and its export buttons. */
+export const benchHead = css`
+  .head {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 12px;
+    flex-wrap: wrap;
+  }
+  h3 {
+    font-size: 1em;
+    margin: 0;
+  }
+  h3 .muted {
+    font-weight: 400;
+    font-size: 0.9em;
+  }
+  .exports {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    color: var(--muted);
+    font-size: 0.9em;
+  }
+  .exports button {
+    color: var(--text);
+    padding: 4px 10px;
+  }
+`;
+
 /** The benchmark's tables: numbers right-aligned in tabular figures, the first column a label. */
 export const benchTable = css`
   .scroll {

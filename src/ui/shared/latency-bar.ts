@@ -15,13 +15,11 @@ const PART_COLOR: Record<LatencyPart, string> = {
 
 /**
  * Where an answer's time went, as one stacked bar (src/metrics/latency-parts.ts): each part's
- * width is its share of the whole; the title and the legend give the milliseconds.
+ * width is its share of the whole; the title gives the milliseconds, <latency-legend> the colours.
  */
 @customElement('latency-bar')
 export class LatencyBar extends LitElement {
   @property({ attribute: false }) parts: LatencyParts | null = null;
-  /** Show the legend under the bar (the benchmark does; an answer keeps it in the title). */
-  @property({ type: Boolean }) legend = false;
 
   protected override render() {
     const parts = this.parts;
@@ -30,22 +28,13 @@ export class LatencyBar extends LitElement {
     const seen = LATENCY_PARTS.filter((p) => parts[p] !== null && parts[p] > 0);
     const title = seen.map((p) => `${PART_LABEL[p]} ${formatMs(parts[p])}`).join(' · ');
     return html`<span class="bar" role="img" aria-label=${`Latency: ${title}`} title=${title}>
-        ${seen.map((p) => html`<span class="part" data-part=${p} style="flex-grow: ${parts[p]}; background: ${PART_COLOR[p]}"></span>`)}
-      </span>
-      ${
-        this.legend
-          ? html`<span class="legend">
-              ${seen.map((p) => html`<span><i style="background: ${PART_COLOR[p]}"></i>${PART_LABEL[p]} ${formatMs(parts[p])}</span>`)}
-            </span>`
-          : nothing
-      }`;
+      ${seen.map((p) => html`<span class="part" data-part=${p} style="flex-grow: ${parts[p]}; background: ${PART_COLOR[p]}"></span>`)}
+    </span>`;
   }
 
   static override styles = css`
     :host {
       display: inline-flex;
-      flex-direction: column;
-      gap: 4px;
       vertical-align: middle;
     }
     .bar {
@@ -59,20 +48,6 @@ export class LatencyBar extends LitElement {
     .part {
       flex-basis: 0;
       min-width: 2px;
-    }
-    .legend {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 2px 10px;
-      font-size: 0.85em;
-      color: var(--muted);
-    }
-    .legend i {
-      display: inline-block;
-      width: 8px;
-      height: 8px;
-      border-radius: 2px;
-      margin-right: 4px;
     }
   `;
 }

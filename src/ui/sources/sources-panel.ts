@@ -4,9 +4,8 @@ import type { SourceRecord } from '../../cache/source-store';
 import { ACCEPTED_TYPES, type SourceFile } from '../../rag/ingest/read-source';
 import { MAX_SOURCE_BYTES } from '../../rag/ingest/source-error';
 import { AppWatch } from '../shared/app-watch';
-import { embeddingModels } from '../../app/source-specs';
+import { embedderDtype, embeddingModels } from '../../app/source-specs';
 import type { CatalogModel } from '../../catalog/schema';
-import { defaultOrder } from '../../placement/default-order';
 import { formatBytes } from '../shared/format';
 import { icons } from '../shared/icons';
 import { controls, filePicker } from '../shared/styles';
@@ -23,7 +22,7 @@ const KIND_LABEL: Record<SourceRecord['kind'], string> = {
 
 /** "about 23 MB": the variant WASM runs first, as the retrieval worker would download it. */
 function downloadSize(model: CatalogModel): string {
-  const dtype = defaultOrder(model, 'wasm').find((d) => model.variants.some((v) => v.dtype === d));
+  const dtype = embedderDtype(model);
   const files = [...model.files, ...(model.variants.find((v) => v.dtype === dtype)?.files ?? [])];
   const bytes = files.reduce((n, f) => n + f.bytes, 0);
   return `${files.some((f) => f.approximate) ? 'about ' : ''}${formatBytes(bytes)}`;

@@ -90,3 +90,18 @@ export async function failureTexts(page: Page): Promise<string[]> {
 export function retrievalStats(page: Page): Promise<RetrievalStats & { tokenizersLoaded?: number }> {
   return page.evaluate(() => (window as SourcesWindow).retrieval!.stats());
 }
+
+/** Made-up facts, so the model cannot know them: only retrieval can find the one asked about. */
+export const HARBOR_DOCUMENT = [
+  '# Harbor Lantern',
+  '',
+  'The Harbor Lantern is a small reading lamp for boats. Its brass lens is cleaned with a dry cloth.',
+  '',
+  '## Battery',
+  '',
+  'The lantern battery is replaced every four years by the harbor master.',
+  '',
+  '# Moss Garden',
+  '',
+  'The moss garden is watered with rain water at dawn. Its gate opens at seven on weekdays.',
+].join('\n');
