@@ -18,14 +18,26 @@ function goldenText(prompt: string, dtype: string): string {
   return found.texts[dtype]!;
 }
 
-/** Samples the streaming answer's rendered text every animation frame until generation ends. */
-async function recordStreaming(page: Page): Promise<string[]> {
+/**
+ * Records how the answer reached the page: the answer's text after every change of the chat state
+ * (one per token batch the worker posts, each its own task), and the rendered text every animation
+ * frame. The state is the streaming proof: a page thread starved by a loaded machine can paint a
+ * short answer in a single frame (the renderer coalesces to one paint per frame by design), but it
+ * still receives the batches one by one.
+ */
+async function recordStreaming(page: Page): Promise<{ states: string[]; frames: string[] }> {
   return page.evaluate(
     () =>
-      new Promise<string[]>((resolve) => {
-        const seen: string[] = [];
+      new Promise<{ states: string[]; frames: string[] }>((resolve) => {
+        const app = (window as AppWindow).playground!;
+        const states: string[] = [];
+        const frames: string[] = [];
+        const unsubscribe = app.chats.subscribe(() => {
+          const turnId = app.generation.generating?.turnId;
+          const turn = turnId ? app.chats.current?.turns.find((t) => t.id === turnId) : undefined;
+          if (turn?.content && states[states.length - 1] !== turn.content) states.push(turn.content);
+        });
         const sample = (): void => {
-          const app = (window as AppWindow).playground!;
           const messages = document
             .querySelector('playground-app')
             ?.shadowRoot?.querySelector('chat-view')
@@ -34,9 +46,12 @@ async function recordStreaming(page: Page): Promise<string[]> {
           const box = last?.shadowRoot?.querySelector('.markdown');
           // Before the first token the box shows a "Thinking…" placeholder, not answer text.
           const text = box && !box.querySelector('.thinking') ? box.textContent.trim() : '';
-          if (text && seen[seen.length - 1] !== text) seen.push(text);
-          if (app.generation.generating || seen.length === 0) requestAnimationFrame(sample);
-          else resolve(seen);
+          if (text && frames[frames.length - 1] !== text) frames.push(text);
+          if (app.generation.generating || frames.length === 0) requestAnimationFrame(sample);
+          else {
+            unsubscribe();
+            resolve({ states, frames });
+          }
         };
         requestAnimationFrame(sample);
       }),
@@ -65,18 +80,24 @@ describe.each([
       const loaded = await waitForModel(page);
       expect(loaded.backend).toBe(device);
       expect(loaded.dtype).toBe('q4');
-      const frames = recordStreaming(page);
+      const recording = recordStreaming(page);
       await typeAndSend(page, prompt);
-      const seen = await frames;
+      const { states, frames } = await recording;
       await waitIdle(page);
       const answer = await lastAnswer(page);
       const expected = goldenText(prompt, 'q4');
       expect(answer.content).toBe(expected);
       expect(answer.meta?.stopReason).toBe('eos');
       expect(answer.meta?.backend).toBe(device);
-      // Streaming: the page showed growing prefixes of the answer before the end.
-      expect(seen.length).toBeGreaterThan(1);
-      for (const text of seen) expect(expected.startsWith(text.replace(/\s+$/, ''))).toBe(true);
+      // Streaming: the page received growing prefixes of the answer before the end, and every
+      // frame it painted showed one of them.
+      expect(states.length).toBeGreaterThan(1);
+      states.forEach((text, i) => {
+        expect(expected.startsWith(text)).toBe(true);
+        if (i > 0) expect(text.length).toBeGreaterThan(states[i - 1]!.length);
+      });
+      expect(states.at(-1)).toBe(expected);
+      for (const text of frames) expect(expected.startsWith(text.replace(/\s+$/, ''))).toBe(true);
       expect((await renderedAnswer(page)).trim()).toBe(expected);
       const m = answer.meta?.metrics;
       expect(m?.generatedTokens).toBe(golden.cases.find((c) => c.messages[0]?.content === prompt)!.output_ids['q4']!.length);
