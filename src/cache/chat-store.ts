@@ -27,6 +27,7 @@ const metrics = z.object({
   embeddingMs: z.number().nonnegative().optional(),
   // Absent in answers stored before the decomposition existed (latency-parts.ts).
   parts: z.record(z.enum(LATENCY_PARTS), z.number().nonnegative().nullable()).optional(),
+  meanLogprob: z.number().optional(),
 });
 
 const params = z.object({

@@ -88,6 +88,12 @@ export interface GenerationTrace {
   answerAt?: number | null;
   /** Set when part of the generated tokens were reasoning (see ReasoningTrace). */
   reasoning?: ReasoningTrace;
+  /**
+   * Mean log-probability (natural log) of the generated tokens under the distribution each was
+   * drawn from: the model's confidence in its answer. In-browser engines only (token-logprobs.ts);
+   * a gateway does not report it.
+   */
+  meanLogprob?: number;
 }
 
 /**

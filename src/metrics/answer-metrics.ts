@@ -46,6 +46,8 @@ export interface AnswerMetrics {
   embeddingMs?: number;
   /** Where the time went, part by part (latency-parts.ts); absent in answers stored before it existed. */
   parts?: LatencyParts;
+  /** The model's mean token log-probability (GenerationTrace.meanLogprob); absent when the engine does not report it. */
+  meanLogprob?: number;
 }
 
 export function computeMetrics(trace: GenerationTrace): AnswerMetrics {
@@ -82,6 +84,7 @@ export function computeMetrics(trace: GenerationTrace): AnswerMetrics {
     totalMs: trace.endAt - trace.requestAt,
     interTokenMs,
     ...(reasoning ? { reasoningTokens: reasoning.tokens, reasoningMs: reasoning.lastAt - reasoning.firstAt } : {}),
+    ...(trace.meanLogprob !== undefined ? { meanLogprob: trace.meanLogprob } : {}),
   };
 }
 

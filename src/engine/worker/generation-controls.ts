@@ -6,6 +6,7 @@ import { LogitsProcessor, LogitsProcessorList, StoppingCriteria, random, type Te
 import type { GenerationParams } from '../engine-types';
 import { filterTopKTopP } from './sampling';
 import type { StopFlag } from './stop-flag';
+import type { TokenLogprobs } from './token-logprobs';
 
 /** Stops generation as soon as the page asks, checked after every token. */
 export class StopOnFlag extends StoppingCriteria {
@@ -37,21 +38,24 @@ class TopKTopPWarper extends LogitsProcessor {
 
 /**
  * The sampling options of generate() for `params`: greedy when the temperature is 0, else
- * temperature and top-k, with our top-k/top-p filter when either limits anything.
+ * temperature and top-k, with our top-k/top-p filter when either limits anything. `logprobs`
+ * reads every step's logits first, before that filter (token-logprobs.ts).
  */
-export function samplingOptions(params: GenerationParams): {
+export function samplingOptions(
+  params: GenerationParams,
+  logprobs: TokenLogprobs,
+): {
   do_sample: boolean;
   temperature?: number;
   top_k?: number;
-  logits_processor?: LogitsProcessorList;
+  logits_processor: LogitsProcessorList;
 } {
-  const sample = params.temperature > 0;
-  if (!sample) return { do_sample: false };
-  const options = { do_sample: true, temperature: params.temperature, top_k: params.topK };
-  if (params.topK <= 0 && params.topP >= 1) return options;
   const list = new LogitsProcessorList();
-  list.push(new TopKTopPWarper(params.topK, params.topP));
-  return { ...options, logits_processor: list };
+  list.push(logprobs);
+  const sample = params.temperature > 0;
+  if (!sample) return { do_sample: false, logits_processor: list };
+  if (params.topK > 0 || params.topP < 1) list.push(new TopKTopPWarper(params.topK, params.topP));
+  return { do_sample: true, temperature: params.temperature, top_k: params.topK, logits_processor: list };
 }
 
 /** transformers.js types its global PRNG as `any`; this is its documented signature (bound). */

@@ -29,6 +29,7 @@ import type {
 } from '../engine-types';
 import { fetchModel, type CausalLM, type FetchHooks } from './fetch-model';
 import { StopOnFlag, samplingOptions, seedSampling } from './generation-controls';
+import { TokenLogprobs } from './token-logprobs';
 import { HARMONY_MARKERS, HarmonyStream } from './harmony-stream';
 import { IncrementalDecoder } from './incremental-decoder';
 import { KvCarry, type CarriedPrefix } from './kv-carry';
@@ -258,7 +259,15 @@ export class ModelRunner {
 
     seedSampling(params.seed);
     const text = tokenText(tokenizer, harmony);
-    const streamer = new TimedStreamer(tokenizer, () => this.hooks.now(), text, emit, this.tokenBatchMs);
+    const logprobs = new TokenLogprobs();
+    const streamer = new TimedStreamer(
+      tokenizer,
+      () => this.hooks.now(),
+      text,
+      emit,
+      this.tokenBatchMs,
+      (id) => logprobs.commit(id),
+    );
     let reason: StopReason = 'length';
     let prefix: CarriedPrefix = { tokens: 0, plan: 'cold' };
     if (this.stopFlag.isRequested(requestId)) {
@@ -274,7 +283,7 @@ export class ModelRunner {
           attention_mask: attentionMask,
           max_new_tokens: maxNewTokens,
           ...(params.minNewTokens ? { min_new_tokens: Math.min(params.minNewTokens, maxNewTokens) } : {}),
-          ...samplingOptions(params),
+          ...samplingOptions(params, logprobs),
           repetition_penalty: params.repetitionPenalty,
           streamer,
           stopping_criteria: [new StopOnFlag(this.stopFlag, requestId)],
@@ -306,6 +315,7 @@ export class ModelRunner {
       endAt: this.hooks.now(),
       promptTokens,
       ...(prefix.tokens ? { cachedTokens: prefix.tokens } : {}),
+      ...(logprobs.mean !== null ? { meanLogprob: logprobs.mean } : {}),
       ...text.traceParts(),
     };
     emit({ type: 'end', reason, trace });

@@ -33,6 +33,8 @@ export class TimedStreamer extends TextStreamer {
     private readonly text: TokenText,
     private readonly emit: (event: GenerationEvent) => void,
     private readonly batchMs = 0,
+    /** Told each generated token id as it comes (the confidence reader commits it: token-logprobs.ts). */
+    private readonly onToken?: (tokenId: number) => void,
   ) {
     super(tokenizer);
   }
@@ -46,7 +48,9 @@ export class TimedStreamer extends TextStreamer {
     }
     const at = this.now();
     this.tokenTimes.push(at);
-    this.text.add(Number(value[0]?.[0] ?? -1), at);
+    const tokenId = Number(value[0]?.[0] ?? -1);
+    this.onToken?.(tokenId);
+    this.text.add(tokenId, at);
     this.held++;
     if (this.tokenTimes.length === 1 || at - this.lastBatchAt >= this.batchMs) this.sendHeld(at);
   }
