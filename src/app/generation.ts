@@ -5,8 +5,6 @@
  * prompt waits for it. While it runs, the answer claims the engine and the conversation: loading
  * another model, a benchmark's hold, or deleting the conversation stops it.
  */
-import { computeMetrics } from '../metrics/answer-metrics';
-import { latencyParts } from '../metrics/latency-parts';
 import type { CatalogModel } from '../catalog/schema';
 import {
   messagesForModel,
@@ -23,6 +21,7 @@ import type { Route } from '../engine/router';
 import type { GenerationParams } from '../engine/engine-types';
 import type { RequestLog } from '../privacy/request-log';
 import { errorMessage } from '../errors/error-message';
+import { emptyAnswer, streamAnswer } from './answer-stream';
 import type { ChatHistory } from './chat-history';
 import type { ModelSlot } from './model-slot';
 import { Notifier } from './notifier';
@@ -39,7 +38,7 @@ export interface GenerationDeps {
    */
   grounding?: Pick<Sources, 'ground'>;
   /** The slot whose model answers (the primary one). */
-  slot: Pick<ModelSlot, 'load' | 'pending' | 'selected' | 'afterEngineFault' | 'claim' | 'hold'>;
+  slot: Pick<ModelSlot, 'readyRoute' | 'selected' | 'afterEngineFault' | 'claim' | 'hold'>;
   chats: Pick<ChatHistory, 'current' | 'conversations' | 'replace' | 'persist' | 'patchTurn' | 'claim'>;
   settings: Pick<Settings, 'preferences'>;
   /** Every request the page and worker make; answers record how many they caused. */
@@ -142,21 +141,12 @@ export class Generation extends Notifier {
       chats.replace(current);
     };
     const startedAt = Date.now();
-    let content = '';
-    let reasoning = '';
-    let tokens = 0;
+    const answer = emptyAnswer();
     let meta: AnswerMeta | undefined;
     let route: Route | null = null;
     let fault: Error | null = null;
     try {
-      route = slot.load.kind === 'ready' ? slot.load.route : await slot.pending;
-      if (!route) {
-        const load = slot.load;
-        if (load.kind === 'error') throw new Error(load.message);
-        if (load.kind === 'confirm')
-          throw new Error(`${slot.selected?.name ?? 'This model'} is not downloaded yet: start the download in the model panel.`);
-        throw new Error('No model is loaded. Pick a model first.');
-      }
+      route = await slot.readyRoute();
       // Read once the model is there: settings changed while it loaded apply to this answer.
       const params = settings.preferences.params;
       meta = routeMeta(route, params);
@@ -167,35 +157,27 @@ export class Generation extends Notifier {
         meta = { ...meta, grounding: grounded.grounding };
         update({ meta });
       }
-      const retrieval = grounded
-        ? {
-            retrievalMs: grounded.grounding.retrievalMs,
-            ...(grounded.grounding.embeddingMs !== null ? { embeddingMs: grounded.grounding.embeddingMs } : {}),
-          }
-        : {};
       const messages = grounded ? grounded.messages : messagesForModel(conversation);
-      for await (const event of route.engine.chat(messages, params, abort.signal)) {
-        if (event.type === 'token') {
-          tokens += event.count ?? 1;
-          this.set({ conversationId: conversation.id, turnId, tokens });
-          if (!event.text) continue;
-          content += event.text;
-          update({ content });
-        } else if (event.type === 'reasoning') {
-          tokens += event.count ?? 1;
-          this.set({ conversationId: conversation.id, turnId, tokens });
-          if (!event.text) continue;
-          reasoning += event.text;
-          update({ reasoning });
-        } else if (event.type === 'start' && event.notice) {
-          meta = { ...meta, notice: event.notice };
-          update({ meta });
-        } else if (event.type === 'end') {
-          const parts = latencyParts(event.trace, grounded?.grounding.retrievalMs);
-          meta = { ...meta, stopReason: event.reason, metrics: { ...computeMetrics(event.trace), ...retrieval, parts } };
-          update({ meta });
-        }
-      }
+      const events = route.engine.chat(messages, params, abort.signal);
+      await streamAnswer(
+        answer,
+        events,
+        (change) => {
+          if (change === 'count' || change === 'content' || change === 'reasoning') {
+            this.set({ conversationId: conversation.id, turnId, tokens: answer.tokens });
+          }
+          if (change === 'content') update({ content: answer.content });
+          else if (change === 'reasoning') update({ reasoning: answer.reasoning });
+          else if (change === 'notice' && meta) {
+            meta = { ...meta, notice: answer.notice! };
+            update({ meta });
+          } else if (change === 'end' && meta) {
+            meta = { ...meta, stopReason: answer.stopReason!, metrics: answer.metrics! };
+            update({ meta });
+          }
+        },
+        grounded ? grounded.grounding : undefined,
+      );
     } catch (error) {
       const message = errorMessage(error);
       if (meta) update({ meta: { ...meta, error: message } });

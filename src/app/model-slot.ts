@@ -103,6 +103,20 @@ export class ModelSlot extends Notifier {
   }
 
   /**
+   * The route to answer with: the loaded model's, or the load in progress once it is done. Throws
+   * in words when there is none (the load failed, a download waits for a yes, nothing is loaded).
+   */
+  async readyRoute(): Promise<Route> {
+    const route = this.state.kind === 'ready' ? this.state.route : await this.loadPromise;
+    if (route) return route;
+    const load = this.state;
+    if (load.kind === 'error') throw new Error(load.message);
+    if (load.kind === 'confirm')
+      throw new Error(`${this.selected?.name ?? 'This model'} is not downloaded yet: start the download in the model panel.`);
+    throw new Error('No model is loaded. Pick a model first.');
+  }
+
+  /**
    * Marks the engine as in use (an answer streams from it) until the returned release is called.
    * Loading another model and taking the hold call `stop` first.
    */
