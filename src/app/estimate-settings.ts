@@ -7,19 +7,11 @@
 import { DEFAULT_ESTIMATES, parseEstimateSettings, type EstimateSettings } from '../bench/estimates';
 import { errorMessage } from '../errors/error-message';
 import { Notifier } from './notifier';
+import { defaultStorage } from './local-storage';
 
 const KEY = 'playground.estimates.v1';
 
 type Store = Pick<Storage, 'getItem' | 'setItem'>;
-
-/** localStorage where it exists (not in Node, and access can throw in some sandboxed frames). */
-function defaultStorage(): Store | null {
-  try {
-    return (globalThis as { localStorage?: Storage }).localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
 
 /** The stored settings, or the defaults and why the stored ones were not usable. */
 export function loadEstimateSettings(storage: Pick<Storage, 'getItem'> | null): { settings: EstimateSettings; problem: string | null } {

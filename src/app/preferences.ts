@@ -8,6 +8,7 @@ import { DTYPES, type Dtype } from '../catalog/schema';
 import type { DevicePreference } from '../placement/plans';
 import type { GenerationParams } from '../engine/engine-types';
 import { DEFAULT_PARAMS, restoreParams } from '../settings/generation-settings';
+import { defaultStorage } from './local-storage';
 
 export interface Preferences {
   params: GenerationParams;
@@ -41,15 +42,6 @@ export interface RunChoiceStore {
 }
 
 const KEY = 'playground.preferences.v1';
-
-/** localStorage where it exists (not in Node, and access can throw in some sandboxed frames). */
-function defaultStorage(): Storage | null {
-  try {
-    return (globalThis as { localStorage?: Storage }).localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
 
 export const DEFAULT_PREFERENCES: Preferences = {
   params: { ...DEFAULT_PARAMS },

@@ -11,19 +11,11 @@ import type { Capabilities } from '../placement/snapshot';
 import type { MeasuredSpeeds } from '../placement/measured-order';
 import { deviceFingerprint, measurementSchema, modelRevision, speedsOf, type VariantMeasurement } from './measurement-record';
 import { Notifier } from './notifier';
+import { defaultStorage } from './local-storage';
 
 const KEY = 'playground.variant-measurements.v1';
 /** Enough for every model a person tries on a few devices; the oldest go first. */
 const MAX_RECORDS = 200;
-
-/** localStorage where it exists (not in Node, and access can throw in some sandboxed frames). */
-function defaultStorage(): Storage | null {
-  try {
-    return (globalThis as { localStorage?: Storage }).localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
 
 /** The stored records that still parse; a damaged one is dropped, never the whole list. */
 export function parseMeasurements(raw: string | null): VariantMeasurement[] {
