@@ -53,10 +53,12 @@ async function boot(): Promise<void> {
   }));
   performance.setResourceTimingBufferSize(10_000);
   observeResources((url, at) => requests.add(url, at, 'page'));
-  const browser = new BrowserEngine({
-    createWorker: () => new Worker(new URL('./engine/worker/inference.worker.ts', import.meta.url), { type: 'module', name: 'inference' }),
-    onWorkerRequest: (url, at) => requests.add(url, at, 'worker'),
-  });
+  const browserEngine = (name: string): BrowserEngine =>
+    new BrowserEngine({
+      createWorker: () => new Worker(new URL('./engine/worker/inference.worker.ts', import.meta.url), { type: 'module', name }),
+      onWorkerRequest: (url, at) => requests.add(url, at, 'worker'),
+    });
+  const browser = browserEngine('inference');
   // The worker writes the weight cache; the page only reads its index (and deletes, in the cache manager).
   const weights = new WeightCache(new IntegrityGuard(location.href));
   // Imported files have no other copy to fall back on: a failed store (quota) fails the import.
@@ -71,10 +73,11 @@ async function boot(): Promise<void> {
     delete: (url: string) => importWriter.delete(url),
   };
   // Reads the playground's settings at each load, so a changed address applies to the next model.
-  const gateway = new GatewayEngine({
-    pageUrl: location.href,
-    connection: () => ({ ...(playground?.gateway.settings ?? gatewaySettings), proxy }),
-  });
+  const gatewayEngine = (): GatewayEngine =>
+    new GatewayEngine({
+      pageUrl: location.href,
+      connection: () => ({ ...(playground?.gateway.settings ?? gatewaySettings), proxy }),
+    });
   // Sources are indexed and questions grounded in a worker of their own, started on first use.
   const retrieval = new RetrievalClient({
     createWorker: () => new Worker(new URL('./engine/worker/retrieval.worker.ts', import.meta.url), { type: 'module', name: 'retrieval' }),
@@ -83,16 +86,19 @@ async function boot(): Promise<void> {
   const readers = browserReaders(retrieval);
   const modelRef = (model: CatalogModel, plan: Pick<RunPlan, 'device' | 'dtype'>): ModelRef =>
     toModelRef(model, plan, baseUrl, playground?.settings.preferences.hubUrl ?? DEFAULT_HUB_URL);
-  const router = new Router({
-    browser,
-    gateway,
-    capabilities,
-    // The hub address is read at each load, so a changed mirror applies to the next model.
-    toModelRef: modelRef,
-    toGatewayRef: toGatewayModelRef,
-  });
+  // Each slot (the chat's, and each compare column's) routes between engines of its own.
+  const routerOver = (engine: BrowserEngine): Router =>
+    new Router({
+      browser: engine,
+      gateway: gatewayEngine(),
+      capabilities,
+      // The hub address is read at each load, so a changed mirror applies to the next model.
+      toModelRef: modelRef,
+      toGatewayRef: toGatewayModelRef,
+    });
   playground = new Playground({
-    router,
+    router: routerOver(browser),
+    laneRouter: (index) => routerOver(browserEngine(`inference-column-${index + 1}`)),
     chats: new ChatStore(),
     catalog: catalog.models,
     capabilities,

@@ -63,17 +63,15 @@ export interface PipelineRound {
 
 export type CompareRound = SideBySideRound | PipelineRound;
 
-/** A column's slot, and how to free its engine when the column goes. */
-export interface CompareLane {
-  slot: ModelSlot;
-}
-
 export interface CompareSessionDeps {
   settings: CompareSettings;
   /** Sampling settings: the chat's (deterministic by default: temperature 0, fixed seed). */
   preferences: Pick<Settings, 'preferences'>;
-  /** Builds the slot of column `index` (its own Router, engines and worker). */
-  makeLane: (index: number) => CompareLane;
+  /**
+   * One slot per column, MAX_LANES of them, each over a Router of its own (its engines and
+   * worker; a worker starts only when its slot loads a model).
+   */
+  lanes: readonly ModelSlot[];
 }
 
 /** Fisher-Yates; `random` is injectable so a test can fix the order. */
@@ -87,7 +85,6 @@ export function shuffled<T>(items: readonly T[], random: () => number = Math.ran
 }
 
 export class CompareSession extends Notifier {
-  private readonly lanes: CompareLane[] = [];
   private list: CompareRound[] = [];
   private abort: AbortController | null = null;
 
@@ -98,10 +95,11 @@ export class CompareSession extends Notifier {
     super();
   }
 
-  /** The slot of column `index`, built on first use (a worker starts only when it loads a model). */
+  /** The slot of column `index`. */
   lane(index: number): ModelSlot {
-    while (this.lanes.length <= index) this.lanes.push(this.deps.makeLane(this.lanes.length));
-    return this.lanes[index]!.slot;
+    const slot = this.deps.lanes[index];
+    if (!slot) throw new Error(`There is no column ${index + 1}.`);
+    return slot;
   }
 
   /** The slots of the columns in use. */

@@ -15,6 +15,8 @@
  *   bench       BenchSession      the benchmark tab (holds the primary slot's engine while it runs)
  *   cache       CacheManager      what is stored on this device
  *   estimates   EstimateSettingsStore  reference prices and device power for the benchmark's estimates
+ *   compare     CompareSession    side by side and draft -> refine, on the column slots (models.lanes)
+ *   compareSettings CompareSettings  the compare view's mode, columns, rule and blind votes
  * Modules here import each other in one direction only (tools/check-cycles.ts checks it): an
  * owner that must act on another gets it, or a narrow Pick of it, as a constructor dependency.
  */
@@ -29,6 +31,8 @@ import type { RequestLog } from '../privacy/request-log';
 import { BenchSession } from './bench-session';
 import { CacheManager, type WeightIndex } from './cache-manager';
 import { EstimateSettingsStore } from './estimate-settings';
+import { CompareSession } from './compare-session';
+import { CompareSettings, MAX_LANES } from './compare-settings';
 import { ChatHistory } from './chat-history';
 import { GatewayConnection } from './gateway-connection';
 import type { GatewaySettings } from './gateway-settings';
@@ -37,7 +41,7 @@ import type { PickedFile } from './local-import';
 import { ModelCatalog, type ModelCatalogDeps } from './model-catalog';
 import { ModelSlot } from './model-slot';
 import { Notices } from './notices';
-import type { Preferences } from './preferences';
+import type { Preferences, RunChoiceStore } from './preferences';
 import { Settings } from './settings';
 import { Sources, type SourcesDeps } from './sources';
 import { VariantMeasurements } from './variant-measurements';
@@ -45,6 +49,10 @@ import { VariantMeasurements } from './variant-measurements';
 export interface PlaygroundServices {
   /** The primary slot's engines (BrowserEngine + gateway), behind the router. */
   router: Router;
+  /** A Router over engines of its own (a new BrowserEngine and gateway engine) for compare column `index`. */
+  laneRouter: (index: number) => Router;
+  /** Where the compare view's settings and votes are kept (default: localStorage; null: this session only). */
+  compareStorage?: Pick<Storage, 'getItem' | 'setItem'> | null;
   chats: Pick<ChatStore, 'list' | 'get' | 'save' | 'patchTurn' | 'delete' | 'onChange'>;
   catalog: readonly CatalogModel[];
   capabilities: Capabilities;
@@ -83,12 +91,12 @@ export interface PlaygroundServices {
 
 /**
  * The page's model slots. The chat, the model panel, the status line and the benchmark use
- * `primary`. A second engine (a draft model, or two models side by side) is one more field here:
- * a ModelSlot built like `primary` with a Router over its own BrowserEngine, and a RunChoiceStore
- * of its own; its panel would take the slot as a property.
+ * `primary`. The compare view's columns use `lanes`: ModelSlots built like `primary`, each with
+ * a Router over its own BrowserEngine and a RunChoiceStore of its own (CompareSettings).
  */
 export interface ModelSlots {
   readonly primary: ModelSlot;
+  readonly lanes: readonly ModelSlot[];
 }
 
 export class Playground {
@@ -106,6 +114,8 @@ export class Playground {
   readonly bench: BenchSession;
   readonly cache: CacheManager;
   readonly estimates: EstimateSettingsStore;
+  readonly compareSettings: CompareSettings;
+  readonly compare: CompareSession;
 
   constructor(services: PlaygroundServices) {
     const { notices } = this;
@@ -125,19 +135,24 @@ export class Playground {
     const catalog = this.catalog;
     this.gateway = new GatewayConnection({ initial: services.gateway, probe: services.probeGateway, catalog, save: services.saveGateway });
     this.measurements = new VariantMeasurements(services.capabilities, services.measurementStorage);
-    const primary = new ModelSlot({
-      router: services.router,
-      choice: settings,
-      catalog,
-      settings,
-      gateway: this.gateway,
-      measurements: this.measurements,
-      notices,
-      capabilities: services.capabilities,
-      cachedUrls: async () => new Set((await services.weights.list()).map((f) => f.url)),
-      baseUrl: services.baseUrl,
-    });
-    this.models = { primary };
+    const slotFor = (router: Router, choice: RunChoiceStore): ModelSlot =>
+      new ModelSlot({
+        router,
+        choice,
+        catalog,
+        settings,
+        gateway: this.gateway,
+        measurements: this.measurements,
+        notices,
+        capabilities: services.capabilities,
+        cachedUrls: async () => new Set((await services.weights.list()).map((f) => f.url)),
+        baseUrl: services.baseUrl,
+      });
+    const primary = slotFor(services.router, settings);
+    this.compareSettings = new CompareSettings(services.compareStorage);
+    const compareSettings = this.compareSettings;
+    const lanes = Array.from({ length: MAX_LANES }, (_, i) => slotFor(services.laneRouter(i), compareSettings.laneChoice(i)));
+    this.models = { primary, lanes };
     // Sources are built after the chats they belong to; the chats ask them late, through this closure.
     this.chats = new ChatHistory({ store: services.chats, notices, hasSources: (id) => this.sources.has(id) });
     this.sources = new Sources({ ...services.sources, slot: primary, chats: this.chats, notices });
@@ -155,8 +170,9 @@ export class Playground {
       gatewayMemory: services.gatewayMemory,
       grounding: { retrieval: services.sources.retrieval, modelRef: services.sources.modelRef, embedder: services.sources.embedder },
     });
-    this.cache = new CacheManager({ weights: services.weights, baseUrl: services.baseUrl, catalog, settings, slots: [primary] });
+    this.cache = new CacheManager({ weights: services.weights, baseUrl: services.baseUrl, catalog, settings, slots: [primary, ...lanes] });
     this.estimates = new EstimateSettingsStore(services.estimateStorage);
+    this.compare = new CompareSession({ settings: compareSettings, preferences: settings, lanes });
   }
 
   /** Loads stored conversations and added models, then the preferred model. */

@@ -87,6 +87,8 @@ export class ScriptedEngine implements Engine {
   autoFinish = false;
   /** Milliseconds between the answer's tokens (in its trace), per dtype of the loaded model; 1 unless set. */
   msPerToken: Partial<Record<Dtype, number>> = {};
+  /** The confidence its answers report (GenerationTrace.meanLogprob); null: none, as a gateway. */
+  meanLogprob: number | null = null;
   /** The model the last finished load loaded. */
   private current: ModelRef | null = null;
 
@@ -144,7 +146,14 @@ export class ScriptedEngine implements Engine {
     yield {
       type: 'end',
       reason: signal?.aborted ? 'aborted' : 'eos',
-      trace: { requestAt: 990, prefillStartAt: 990, tokenTimes: times, endAt: Math.max(1010, times.at(-1) ?? 0), promptTokens: 4 },
+      trace: {
+        requestAt: 990,
+        prefillStartAt: 990,
+        tokenTimes: times,
+        endAt: Math.max(1010, times.at(-1) ?? 0),
+        promptTokens: 4,
+        ...(this.meanLogprob !== null ? { meanLogprob: this.meanLogprob } : {}),
+      },
     };
   }
 
@@ -246,6 +255,8 @@ export interface TestApp {
   /** The sources' stores; the retrieval service over them is the real one, in-process, counting by the estimate. */
   sources: MemorySources;
   engine: ScriptedEngine;
+  /** The engines of the compare columns, in column order. */
+  lanes: ScriptedEngine[];
   chats: MemoryChats;
   userModels: MemoryList<CatalogModel>;
   /** URLs the weight cache holds. */
@@ -311,8 +322,22 @@ export function testApp(options: { preferences?: Partial<Preferences>; gateway?:
       return Promise.resolve();
     },
   };
+  // Each compare column gets an engine of its own, as in the app; tests reach them through `lanes`.
+  const lanes: ScriptedEngine[] = [];
   const app = new Playground({
     router,
+    laneRouter: () => {
+      const lane = new ScriptedEngine();
+      lanes.push(lane);
+      return new Router({
+        browser: lane,
+        gateway: null,
+        capabilities,
+        toModelRef: (model, plan) => toModelRef(model, plan, BASE_URL, preferences.hubUrl),
+        toGatewayRef: toGatewayModelRef,
+      });
+    },
+    compareStorage: null,
     chats,
     catalog,
     capabilities,
@@ -355,7 +380,7 @@ export function testApp(options: { preferences?: Partial<Preferences>; gateway?:
       embedder: () => null,
     },
   });
-  return { app, engine, chats, userModels, cached, probes, savedPreferences, hub, sources };
+  return { app, engine, lanes, chats, userModels, cached, probes, savedPreferences, hub, sources };
 }
 
 /** Counts the change notifications of each owner of `app`, by name. */
