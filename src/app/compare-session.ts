@@ -1,7 +1,7 @@
 /**
  * The compare view's state and actions. Side by side: one question to two or three models at
  * once, each column streaming from its own model slot (its own worker, or the gateway), each
- * answer with its metrics; blind, the columns are shuffled and named A, B, C until the vote.
+ * answer with its metrics; blind, the columns are shuffled and named Answer 1, 2, 3 until the vote.
  * Draft -> refine: the first column's model drafts, the rule decides (compare/escalation.ts), and
  * when it escalates the second column's model refines; the round keeps both answers, the decision
  * and its reason, and the combined time.
@@ -23,7 +23,6 @@ import type { ModelSlot } from './model-slot';
 import { Notifier } from './notifier';
 import type { Settings } from './settings';
 
-const COLUMN_NAMES = ['A', 'B', 'C'] as const;
 /** Older rounds are dropped past this many: the view is for comparing now, the benchmark keeps runs. */
 const KEPT_ROUNDS = 20;
 
@@ -31,7 +30,7 @@ const KEPT_ROUNDS = 20;
 export interface ColumnAnswer {
   /** Which lane (column slot) answered. */
   lane: number;
-  /** "Model A" while blind; the model's name otherwise. */
+  /** "Answer 1" while blind; the model's name otherwise. */
   label: string;
   /** The answer as the chat would show it (meta: model, backend, metrics, error). */
   turn: Turn;
@@ -161,7 +160,7 @@ export class CompareSession extends Notifier {
       id: newId(),
       question,
       blind,
-      columns: order.map((lane, column) => this.column(lane, blind ? `Model ${COLUMN_NAMES[column]}` : null)),
+      columns: order.map((lane, column) => this.column(lane, blind ? `Answer ${column + 1}` : null)),
       vote: null,
     };
     this.add(round);
@@ -255,6 +254,11 @@ export class CompareSession extends Notifier {
       params: { ...params },
     };
     try {
+      // A column nobody loaded yet loads its model now (the chat does the same at start).
+      const selected = slot.selected;
+      if (slot.load.kind === 'idle' && selected) await slot.selectModel(selected.id);
+      if (slot.load.kind === 'confirm')
+        throw new Error(`${selected?.name ?? 'This model'} is not downloaded yet: press Download in its column first.`);
       const route = await slot.readyRoute();
       if (signal.aborted) throw new DOMException('Stopped before the model answered.', 'AbortError');
       release = slot.claim(stop);

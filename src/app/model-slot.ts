@@ -97,6 +97,11 @@ export class ModelSlot extends Notifier {
     return models.find((m) => m.id === id) ?? models.find((m) => m.source.kind === 'bundled');
   }
 
+  /** Which model this slot runs, on which device and in which variant, as chosen. */
+  get runChoice(): RunChoice {
+    return this.deps.choice.run;
+  }
+
   /** The load in progress, which a prompt sent meanwhile waits for; null when none is. */
   get pending(): Promise<Route | null> | null {
     return this.loadPromise;

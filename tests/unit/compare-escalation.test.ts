@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideEscalation, mentionedTopic, type DraftFacts } from '../../src/compare/escalation';
 import { refineMessages } from '../../src/compare/refine-prompt';
+import { pipelineLatency } from '../../src/compare/pipeline-latency';
 
 const draft = (text: string, meanLogprob: number | null = -0.1): DraftFacts => ({ question: 'What is the moon?', text, meanLogprob });
 
@@ -62,5 +63,29 @@ describe('refine prompt', () => {
       { role: 'user', content: 'Question:\nWhy?\n\nDraft answer:\nBecause.' },
     ]);
     expect(refineMessages('', 'Why?', ' ')).toEqual([{ role: 'user', content: 'Why?' }]);
+  });
+});
+
+describe('pipeline latency', () => {
+  const parts = (prefill: number, decode: number, queue: number | null = null) => ({
+    retrieval: null,
+    queue,
+    prepare: 1,
+    prefill,
+    thinking: null,
+    decode,
+  });
+
+  it('adds the stages part by part, and a part neither stage saw stays unseen', () => {
+    expect(pipelineLatency(parts(10, 100, 2), parts(40, 300))).toEqual({
+      draftMs: 113,
+      refineMs: 341,
+      totalMs: 454,
+      parts: { retrieval: null, queue: 2, prepare: 2, prefill: 50, thinking: null, decode: 400 },
+    });
+  });
+
+  it('is the draft alone when it was kept', () => {
+    expect(pipelineLatency(parts(10, 100), null)).toEqual({ draftMs: 111, refineMs: null, totalMs: 111, parts: parts(10, 100) });
   });
 });

@@ -50,15 +50,27 @@ describe('side by side', () => {
     expect(second!.turn.meta?.error).toBeUndefined();
   });
 
-  it('says so in the column when it has no model', async () => {
+  it('loads a column nobody loaded yet (the bundled default) before asking it', async () => {
     const t = testApp();
+    for (const lane of t.lanes) lane.autoFinish = true;
     await t.app.compare.ask('Hi');
     const columns = (t.app.compare.rounds[0] as SideBySideRound).columns;
-    // An empty column runs the bundled default, which has not been loaded: nothing is loading either.
-    expect(columns.map((c) => c.turn.meta?.error)).toEqual([
-      'No model is loaded. Pick a model first.',
-      'No model is loaded. Pick a model first.',
+    expect(columns.map((c) => [c.turn.content, c.turn.meta?.modelId])).toEqual([
+      ['2 plus 3 is 5.', 'pocket-chat-1m'],
+      ['2 plus 3 is 5.', 'pocket-chat-1m'],
     ]);
+    expect(t.lanes.map((l) => l.loads.length)).toEqual([1, 1, 0]);
+  });
+
+  it('says in the column that a hub model waits for its download, and asks nothing', async () => {
+    const t = testApp();
+    t.app.compareSettings.laneChoice(0).setRun({ modelId: 'qwen2.5-0.5b-instruct' });
+    t.lanes[1]!.autoFinish = true;
+    await t.app.compare.ask('Hi');
+    const columns = (t.app.compare.rounds[0] as SideBySideRound).columns;
+    expect(columns[0]!.turn.meta?.error).toBe('Qwen2.5 0.5B Instruct is not downloaded yet: press Download in its column first.');
+    expect(t.lanes[0]!.loads).toEqual([]);
+    expect(columns[1]!.turn.content).toBe('2 plus 3 is 5.');
   });
 
   it('blind: shuffles the columns, hides the names until the vote, then tallies the pair', async () => {
@@ -74,8 +86,8 @@ describe('side by side', () => {
     await session.ask('Which?');
     const round = session.rounds[0] as SideBySideRound;
     expect(round.columns.map((c) => [c.lane, c.label, c.turn.content])).toEqual([
-      [1, 'Model A', 'three'],
-      [0, 'Model B', 'one'],
+      [1, 'Answer 1', 'three'],
+      [0, 'Answer 2', 'one'],
     ]);
     session.vote(round.id, 0);
     const voted = session.rounds[0] as SideBySideRound;

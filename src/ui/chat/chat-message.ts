@@ -70,6 +70,8 @@ export class ChatMessage extends LitElement {
   @property({ type: Boolean }) streaming = false;
   /** Offer "Regenerate" (last answer) or "Edit" (last user message). */
   @property({ type: Boolean }) actionable = false;
+  /** Shown instead of the model's name, with no backend or route: a blind comparison ("Answer 1"). */
+  @property() blindLabel = '';
 
   @state() private editing = false;
   @state() private copied = false;
@@ -204,13 +206,15 @@ export class ChatMessage extends LitElement {
     const empty = this.turn.content === '';
     return html`
       ${
-        meta
-          ? html`<div class="who">
-                <span class="model">${meta.modelName}</span>
-                <span class="chip" title=${meta.routeReason}>${BACKEND_LABEL[meta.backend]} · ${meta.dtype}</span>
-              </div>
-              ${meta.backend === 'gateway' ? html`<p class="route">Answered ${meta.routeReason}</p>` : nothing}`
-          : nothing
+        this.blindLabel
+          ? html`<div class="who"><span class="model">${this.blindLabel}</span></div>`
+          : meta
+            ? html`<div class="who">
+                  <span class="model">${meta.modelName}</span>
+                  <span class="chip" title=${meta.routeReason}>${BACKEND_LABEL[meta.backend]} · ${meta.dtype}</span>
+                </div>
+                ${meta.backend === 'gateway' ? html`<p class="route">Answered ${meta.routeReason}</p>` : nothing}`
+            : nothing
       }
       ${
         this.turn.reasoning

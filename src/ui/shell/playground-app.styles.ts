@@ -58,11 +58,14 @@ export const playgroundAppStyles = css`
   main[hidden] {
     display: none;
   }
-  .body[data-tab='bench'] {
+  .body[data-tab='bench'],
+  .body[data-tab='compare'] {
     grid-template-columns: minmax(0, 1fr);
   }
   .body[data-tab='bench'] aside,
-  .body[data-tab='bench'] .scrim {
+  .body[data-tab='bench'] .scrim,
+  .body[data-tab='compare'] aside,
+  .body[data-tab='compare'] .scrim {
     display: none;
   }
   .body {

@@ -17,11 +17,19 @@ import './status-line';
 import { playgroundAppStyles } from './playground-app.styles';
 
 type Drawer = 'none' | 'sidebar' | 'settings';
-type Tab = 'chat' | 'bench';
+type Tab = 'chat' | 'compare' | 'bench';
 
-/** The Benchmark tab and chart.js load on first use: the chat's first paint does not wait for them. */
-function loadBenchView(): void {
-  void import('../bench/bench-view');
+/** Each tab but the chat has an address, so a link or a reload opens it. */
+const TAB_HASH: Record<Exclude<Tab, 'chat'>, string> = { compare: '#compare', bench: '#benchmark' };
+
+function tabOf(hash: string): Tab {
+  return hash === TAB_HASH.bench ? 'bench' : hash === TAB_HASH.compare ? 'compare' : 'chat';
+}
+
+/** The Compare and Benchmark tabs (and chart.js) load on first use: the chat's first paint does not wait for them. */
+function loadTab(tab: Tab): void {
+  if (tab === 'bench') void import('../bench/bench-view');
+  else if (tab === 'compare') void import('../compare/compare-view');
 }
 
 /**
@@ -40,12 +48,12 @@ export class PlaygroundApp extends LitElement {
   @property() failure = '';
 
   @state() private drawer: Drawer = 'none';
-  // A link or a reload to #benchmark opens the tab directly.
-  @state() private tab: Tab = location.hash === '#benchmark' ? 'bench' : 'chat';
+  // A link or a reload to #benchmark or #compare opens the tab directly.
+  @state() private tab: Tab = tabOf(location.hash);
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.tab === 'bench') loadBenchView();
+    loadTab(this.tab);
     // chart.js arrives after the first paint; the element upgrades in place when it does.
     void import('../chat/latency-chart');
     this.addEventListener('keydown', (e) => {
@@ -54,10 +62,10 @@ export class PlaygroundApp extends LitElement {
   }
 
   private _showTab(tab: Tab): void {
-    if (tab === 'bench') loadBenchView();
+    loadTab(tab);
     this.tab = tab;
     this.drawer = 'none';
-    history.replaceState(null, '', tab === 'bench' ? '#benchmark' : location.pathname + location.search);
+    history.replaceState(null, '', tab === 'chat' ? location.pathname + location.search : TAB_HASH[tab]);
   }
 
   private _toggle(drawer: Drawer): void {
@@ -68,7 +76,7 @@ export class PlaygroundApp extends LitElement {
     return html`
       <header>
         <button
-          class="ghost icon only-narrow ${this.tab === 'bench' ? 'off' : ''}"
+          class="ghost icon only-narrow ${this.tab !== 'chat' ? 'off' : ''}"
           aria-label="Conversations and model"
           aria-expanded=${this.drawer === 'sidebar' ? 'true' : 'false'}
           @click=${() => this._toggle('sidebar')}
@@ -78,6 +86,9 @@ export class PlaygroundApp extends LitElement {
         <h1 aria-label="Playground"><span class="logo" aria-hidden="true">◆</span> <span class="name">Playground</span></h1>
         <nav class="tabs" aria-label="View">
           <button class="tab" aria-pressed=${this.tab === 'chat' ? 'true' : 'false'} @click=${() => this._showTab('chat')}>Chat</button>
+          <button class="tab" aria-pressed=${this.tab === 'compare' ? 'true' : 'false'} @click=${() => this._showTab('compare')}>
+            Compare
+          </button>
           <button class="tab" aria-pressed=${this.tab === 'bench' ? 'true' : 'false'} @click=${() => this._showTab('bench')}>
             Benchmark
           </button>
@@ -85,7 +96,7 @@ export class PlaygroundApp extends LitElement {
         <status-line></status-line>
         <privacy-meter></privacy-meter>
         <button
-          class="ghost icon only-medium ${this.tab === 'bench' ? 'off' : ''}"
+          class="ghost icon only-medium ${this.tab !== 'chat' ? 'off' : ''}"
           aria-label="Settings"
           aria-expanded=${this.drawer === 'settings' ? 'true' : 'false'}
           @click=${() => this._toggle('settings')}
@@ -107,6 +118,7 @@ export class PlaygroundApp extends LitElement {
               <main ?hidden=${this.tab !== 'chat'}>
                 ${this.app ? html`<chat-view></chat-view>` : html`<p class="booting muted">Starting…</p>`}
               </main>
+              ${this.tab === 'compare' && this.app ? html`<main class="compare"><compare-view></compare-view></main>` : nothing}
               ${this.tab === 'bench' ? html`<main class="bench"><bench-view></bench-view></main>` : nothing}
               <aside class="settings" aria-label="Settings">
                 <settings-panel></settings-panel>
