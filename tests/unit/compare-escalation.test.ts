@@ -1,6 +1,6 @@
 /** Draft -> refine: each escalation rule on both sides of its threshold, and the reasons it gives. */
 import { describe, expect, it } from 'vitest';
-import { decideEscalation, mentionedTopic, type DraftFacts } from '../../src/compare/escalation';
+import { decideEscalation, mentionedTopic, type DraftFacts, type EscalationRule } from '../../src/compare/escalation';
 import { refineMessages } from '../../src/compare/refine-prompt';
 import { pipelineLatency } from '../../src/compare/pipeline-latency';
 
@@ -33,7 +33,7 @@ describe('escalation rules', () => {
   });
 
   it('refines when the question or the draft mentions a flagged topic, as a whole word', () => {
-    const rule = { kind: 'topics', topics: ['  ', 'tax law', 'Medicine'] } as const;
+    const rule: EscalationRule = { kind: 'topics', topics: ['  ', 'tax law', 'Medicine'] };
     expect(decideEscalation(rule, { question: 'Is my lawn taxed?', text: 'No.', meanLogprob: null })).toEqual({
       escalate: false,
       reason: 'no flagged topic in the question or the draft',
