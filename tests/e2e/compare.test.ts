@@ -97,7 +97,7 @@ it('streams two bundled models side by side, each with its golden answer and met
       { name: 'Pocket Chat 3M', text: expected['pocket-chat-3m'].text },
     ]);
     // The chat's own model was not asked: comparing uses the columns' engines.
-    expect(await page.evaluate(() => (window as AppWindow).playground!.chats.current?.turns.length ?? 0)).toBe(0);
+    expect(await page.evaluate(() => (window as AppWindow).playground!.chats.current.turns.length)).toBe(0);
     const foreign = requests.map((r) => new URL(r.url())).filter((u) => u.origin !== new URL(baseUrl).origin && u.protocol !== 'blob:');
     expect(foreign.map((u) => u.href)).toEqual([]);
     expect(errors).toEqual([]);
