@@ -17,6 +17,10 @@ import type { ModelSlot } from './model-slot';
 import { Notifier } from './notifier';
 import type { Settings } from './settings';
 import type { VariantMeasurements } from './variant-measurements';
+import { checkTemplate, DEFAULT_JUDGE_TEMPLATE } from '../bench/judge-prompt';
+import { judgeRun, type JudgeProgress } from '../bench/judge-runner';
+import { gradeByHand } from '../bench/rubric-hand';
+import type { Criterion } from '../bench/rubric-types';
 import type { WeightIndex } from './cache-manager';
 import { measurePageMemory, type PageMemoryReading } from './page-memory';
 import { measureTargetResources } from './target-resources';
@@ -84,6 +88,12 @@ interface BenchState {
   running: boolean;
   /** The last problem (storage, import), in words; null when there is none. */
   problem: string | null;
+  /** The judge model that grades answers after a run (and on demand); null: graded by hand only. */
+  judge: BenchTarget | null;
+  /** The judge's prompt (judge-prompt.ts placeholders). */
+  judgeTemplate: string;
+  /** Where the judge is while it grades; null otherwise. */
+  judging: JudgeProgress | null;
 }
 
 export class BenchSession extends Notifier {
@@ -99,6 +109,9 @@ export class BenchSession extends Notifier {
       progress: null,
       running: false,
       problem: null,
+      judge: null,
+      judgeTemplate: DEFAULT_JUDGE_TEMPLATE,
+      judging: null,
     };
   }
 
@@ -120,6 +133,49 @@ export class BenchSession extends Notifier {
   }
   get problem(): string | null {
     return this.state.problem;
+  }
+  get judge(): BenchTarget | null {
+    return this.state.judge;
+  }
+  get judgeTemplate(): string {
+    return this.state.judgeTemplate;
+  }
+  get judging(): JudgeProgress | null {
+    return this.state.judging;
+  }
+
+  /** Picks the judge (null: none) and its prompt; a template without the answer's placeholder is refused, saying why. */
+  setJudge(change: { judge?: BenchTarget | null; template?: string }): void {
+    if (change.template !== undefined) checkTemplate(change.template);
+    this.set({
+      judge: change.judge === undefined ? this.state.judge : change.judge,
+      judgeTemplate: change.template ?? this.state.judgeTemplate,
+    });
+  }
+
+  /** Grades one criterion of an answer of the shown run by hand (null clears it), and saves the run. */
+  async grade(answerKey: string, criterion: Criterion, grade: number | null): Promise<void> {
+    const shown = this.state.shown;
+    if (!shown || this.state.running) return;
+    const run = gradeByHand(shown, answerKey, criterion, grade);
+    this.set({ shown: run });
+    try {
+      await this.deps.store.save(run);
+    } catch (error) {
+      this.set({ problem: `The grade could not be saved: ${errorMessage(error)}` });
+    }
+    await this.refresh();
+  }
+
+  /** Grades the shown run's answers with the judge (those graded by hand are kept), then saves it. */
+  async judgeShown(options: { download?: boolean } = {}): Promise<BenchRun | null> {
+    const shown = this.state.shown;
+    if (this.state.running || !shown || !this.state.judge) return null;
+    return this.exclusive(async (signal) => {
+      const run = await this.judgeAnswers(shown, signal, options.download ?? false);
+      await this.deps.store.save(run);
+      return run;
+    });
   }
 
   private set(change: Partial<BenchState>): void {
@@ -208,6 +264,14 @@ export class BenchSession extends Notifier {
       });
       this.state = { ...this.state, shown: result };
       await this.deps.store.save(result);
+      if (this.state.judge && !abort.signal.aborted) {
+        const measured = result;
+        result = await this.judgeAnswers(measured, abort.signal, options.download ?? false).catch((error: unknown) => {
+          this.state = { ...this.state, problem: `The judge could not grade the run: ${errorMessage(error)}` };
+          return measured;
+        });
+        if (result !== measured) await this.deps.store.save(result);
+      }
     } catch (error) {
       this.state = { ...this.state, problem: `The run could not be saved: ${errorMessage(error)}` };
     } finally {
@@ -218,6 +282,57 @@ export class BenchSession extends Notifier {
     await this.refresh();
     if (previous) void slot.selectModel(previous);
     return result;
+  }
+
+  /**
+   * Runs `work` holding the chat's engine, as a run does (cancel() stops it), then gives the chat
+   * its model back; a failure becomes the session's problem.
+   */
+  private async exclusive<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T | null> {
+    const { slot } = this.deps;
+    const previous = slot.selected?.id ?? null;
+    const release = slot.hold.take('A judge is grading a benchmark');
+    const abort = new AbortController();
+    this.abort = abort;
+    this.set({ running: true, problem: null });
+    await settled(slot);
+    let result: T | null = null;
+    try {
+      result = await work(abort.signal);
+    } catch (error) {
+      this.state = { ...this.state, problem: `The judge could not grade the run: ${errorMessage(error)}` };
+    } finally {
+      this.abort = null;
+      release();
+      this.set({ running: false, judging: null });
+    }
+    await this.refresh();
+    if (previous) void slot.selectModel(previous);
+    return result;
+  }
+
+  /** Loads the judge through the same path as a target and grades `run`'s answers; the run as graded so far on Stop. */
+  private async judgeAnswers(run: BenchRun, signal: AbortSignal, allowDownload = false): Promise<BenchRun> {
+    const judge = this.state.judge;
+    if (!judge) return run;
+    this.set({ judging: { done: 0, total: 0 } });
+    try {
+      const { loaded } = await this.load(judge, signal, allowDownload);
+      return await judgeRun(run, {
+        engine: loaded.engine,
+        judgeId: judge.modelId,
+        template: this.state.judgeTemplate,
+        baseParams: this.deps.settings.preferences.params,
+        signal,
+        onProgress: (judging) => this.set({ judging }),
+        onAnswer: (graded) => this.set({ shown: graded }),
+      });
+    } catch (error) {
+      if (signal.aborted) return run;
+      throw error;
+    } finally {
+      this.set({ judging: null });
+    }
   }
 
   private async load(target: BenchTarget, signal: AbortSignal, allowDownload: boolean): Promise<{ loaded: LoadedTarget; route: Route }> {
