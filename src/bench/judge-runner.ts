@@ -53,9 +53,11 @@ export async function judgeRun(run: BenchRun, deps: JudgeDeps): Promise<BenchRun
   };
   let current = run;
   let done = 0;
+  // A function, not the property: the signal flips during awaits, which narrowing cannot see.
+  const aborted = (): boolean => deps.signal.aborted;
   deps.onProgress?.({ done, total: answers.length });
   for (const answer of answers) {
-    if (deps.signal.aborted) break;
+    if (aborted()) break;
     let rubric: Rubric;
     try {
       const reply = await readAnswer(
@@ -65,7 +67,7 @@ export async function judgeRun(run: BenchRun, deps: JudgeDeps): Promise<BenchRun
       const verdict = parseJudgeReply(reply.output);
       rubric = { ...verdict.grades, by: 'judge', judge: deps.judgeId, reply: reply.output, problem: verdict.problem };
     } catch (error) {
-      if (deps.signal.aborted) break;
+      if (aborted()) break;
       const why = errorMessage(error) || 'unknown error';
       rubric = {
         coherence: null,

@@ -10,6 +10,8 @@ import type { BenchRun } from '../../bench/bench-types';
 import { formatEnergy, formatUsd } from '../../bench/estimates';
 import { formatScore, type QualitySummary } from '../../bench/quality';
 import { benchHead, benchTable } from './bench-table.styles';
+import { formatGrade, formatScorers, type RubricSummary } from '../../bench/rubric-summary';
+import { CRITERIA } from '../../bench/rubric-types';
 import '../shared/latency-bar';
 import type { SelectionReport, SelectionRow } from '../../bench/selection';
 import { downloadText } from '../shared/download';
@@ -32,6 +34,15 @@ function qualityParts(q: QualitySummary): string {
     q.length.of ? `length ${q.length.within}/${q.length.of}` : '',
   ];
   return `${parts.filter(Boolean).join(' · ')} over ${q.scored} answer(s)`;
+}
+
+/** A target's rubric cells: the criterion means, the score, who graded and how many the judge left unscored. */
+function rubricCells(r: RubricSummary) {
+  return html`${CRITERIA.map((c, i) => html`<td data-col="rubric-${c}" class=${i === 0 ? 'sep' : ''}>${formatGrade(r.means[c])}</td>`)}
+    <td data-col="rubric-score">${formatScore(r.score)}</td>
+    <td data-col="rubric-by" class="left">
+      ${formatScorers(r.by)}${r.unscored ? html` <span class="warn" title="the judge's reply gave no usable grades">· ${r.unscored} unscored</span>` : nothing}
+    </td>`;
 }
 
 /** The per-target table of a run (speed next to quality, cost and energy), its notes, and its exports. */
@@ -129,6 +140,18 @@ export class BenchResults extends LitElement {
     return html`${tasks.map(
       (t, i) => html`<th scope="col" class=${i === 0 ? 'sep' : ''}>Quality${t ? html`<span class="sub">${t}</span>` : nothing}</th>`,
     )}
+    ${
+      r.rubric
+        ? html`${CRITERIA.map(
+              (c, i) =>
+                html`<th scope="col" class=${i === 0 ? 'sep' : ''} title="Mean ${c} grade, 1 to 5">
+                  ${c[0]!.toUpperCase()}${c.slice(1)}<span class="sub">1–5</span>
+                </th>`,
+            )}
+            <th scope="col" title="The three means' mean mapped onto 0–100%: (mean − 1) / 4">Rubric</th>
+            <th scope="col" class="left">Graded by</th>`
+        : nothing
+    }
     ${r.estimates.prices.map(
       (p) => html`<th scope="col" title="Estimated per 1,000 answers at ${p.name}">Cost /1k<span class="sub">${p.name}</span></th>`,
     )}
@@ -156,6 +179,7 @@ export class BenchResults extends LitElement {
           ${formatScore(q.score)}
         </td>`,
     )}
+    ${r.rubric ? rubricCells(row.rubric) : nothing}
     ${row.costs.map((c, i) => html`<td data-col="cost-${i}">${formatUsd(c?.per1kAnswersUsd ?? null)}</td>`)}
     ${r.estimates.deviceWatts === null ? nothing : html`<td data-col="energy">${formatEnergy(row.energy?.perAnswerJ ?? null)}</td>`}`;
   }
@@ -175,6 +199,13 @@ export class BenchResults extends LitElement {
       }
       .bad {
         color: var(--danger);
+      }
+      .warn {
+        color: var(--warning);
+      }
+      th.left,
+      td.left {
+        text-align: left;
       }
       .native {
         font-weight: 600;
