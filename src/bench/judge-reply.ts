@@ -50,7 +50,10 @@ function readGrade(criterion: Criterion, number: string, scale: string | undefin
 /** The grade the reply gives one criterion by name, null when it names none. */
 function labelled(criterion: Criterion, text: string): Found {
   const pattern = new RegExp(
-    `\\b${LABELS[criterion]}\\b[^\\p{L}\\p{N}\\n]{0,12}(?:(?:is|score|rating|grade)\\b[^\\p{L}\\p{N}\\n]{0,6})?(\\d+(?:[.,]\\d+)?)(?:\\s*(?:/|out of)\\s*(\\d+))?(\\s*(?:-|–|to)\\s*\\d)?`,
+    `\\b${LABELS[criterion]}\\b[^\\p{L}\\p{N}\\n]{0,12}(?:(?:is|score|rating|grade)\\b[^\\p{L}\\p{N}\\n]{0,6})?` +
+      // "(1-5)" or "1 to 5" between the name and the grade: the instructions' scale, echoed.
+      `(?:\\d+\\s*(?:-|–|to)\\s*\\d+[^\\p{L}\\p{N}\\n]{1,6})?` +
+      `(\\d+(?:[.,]\\d+)?)(?:\\s*(?:/|out of)\\s*(\\d+))?(\\s*(?:-|–|to)\\s*\\d)?`,
     'giu',
   );
   const grades = new Set<number>();

@@ -129,7 +129,7 @@ it('grades a run with a bundled judge, keeps its replies, and keeps a hand grade
     for (const s of distinct) {
       const prompt = promptSet.prompts.find((p) => p.id === s.promptId)!;
       const question = prompt.messages[prompt.messages.length - 1]!.content;
-      await page.getByRole('button', { name: 'New chat' }).click();
+      await page.locator('conversation-list button.new').click();
       await typeAndSend(page, filled(question, prompt.reference, s.output));
       await waitIdle(page);
       expect((await lastAnswer(page)).content, s.promptId).toBe(s.rubric!.reply);

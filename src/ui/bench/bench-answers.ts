@@ -12,21 +12,22 @@ import { controls } from '../shared/styles';
 const GRADES = Array.from({ length: GRADE_MAX - GRADE_MIN + 1 }, (_, i) => GRADE_MIN + i);
 const CRITERION_LABEL: Record<Criterion, string> = { coherence: 'Coherence', factuality: 'Factuality', concision: 'Concision' };
 
-/** Who graded an answer, or why its judge could not. */
+/** Who graded an answer: a short line beside its grades. */
 function provenance(a: GradedAnswer) {
   const r = a.rubric;
-  if (!r) return html`<span class="by muted">not graded</span>`;
-  if (r.by === 'hand') return html`<span class="by">by hand</span>`;
-  return html`<span class="by">judge ${r.judge}</span>
-    ${r.problem ? html`<span class="unscored" title=${r.problem}>unscored: ${r.problem}</span>` : nothing}
-    ${
-      r.reply !== null
-        ? html`<details class="reply">
-            <summary>Judge's reply</summary>
-            <pre>${r.reply || '(empty)'}</pre>
-          </details>`
-        : nothing
-    }`;
+  if (!r) return html`<span class="muted">not graded</span>`;
+  if (r.by === 'hand') return html`<span>by hand</span>`;
+  return html`<span>judge ${r.judge}</span>${r.problem ? html` · <span class="unscored">unscored</span>` : nothing}`;
+}
+
+/** What the judge said, under the answer: its reply as text (never markup), and why it gave no grades. */
+function judgeReply(a: GradedAnswer) {
+  const r = a.rubric;
+  if (r?.by !== 'judge') return nothing;
+  return html`<details class="reply">
+    <summary>Judge's reply${r.problem ? html` <span class="unscored">· unscored: ${r.problem}</span>` : nothing}</summary>
+    ${r.reply === null ? nothing : html`<pre>${r.reply || '(empty)'}</pre>`}
+  </details>`;
 }
 
 /**
@@ -82,6 +83,7 @@ export class BenchAnswers extends LitElement {
         <div class="question"><span class="pid">${a.prompt.id}</span> ${questionOf(a.prompt)}</div>
         <div class="output">${a.sample.output || html`<span class="muted">(empty answer)</span>`}</div>
         ${a.prompt.reference !== undefined ? html`<div class="reference muted">Reference: ${a.prompt.reference}</div>` : nothing}
+        ${judgeReply(a)}
       </div>
       <div class="grades">
         ${this.renderGrades(a)}
@@ -127,10 +129,6 @@ export class BenchAnswers extends LitElement {
       }
       summary {
         cursor: pointer;
-        display: flex;
-        align-items: baseline;
-        gap: 6px;
-        list-style-position: outside;
       }
       h3 {
         display: inline;
@@ -229,19 +227,21 @@ export class BenchAnswers extends LitElement {
       }
       .meta {
         font-size: 0.82em;
-        text-align: right;
-        max-width: 260px;
+        color: var(--muted);
+        white-space: nowrap;
       }
       .unscored {
-        display: block;
         color: var(--warning);
       }
+      .reply {
+        margin-top: 4px;
+        font-size: 0.88em;
+      }
       .reply summary {
-        display: list-item;
         color: var(--muted);
+        list-style-position: inside;
       }
       .reply pre {
-        text-align: left;
         white-space: pre-wrap;
         overflow-wrap: anywhere;
         max-height: 8em;

@@ -36,13 +36,17 @@ function qualityParts(q: QualitySummary): string {
   return `${parts.filter(Boolean).join(' · ')} over ${q.scored} answer(s)`;
 }
 
-/** A target's rubric cells: the criterion means, the score, who graded and how many the judge left unscored. */
-function rubricCells(r: RubricSummary) {
-  return html`${CRITERIA.map((c, i) => html`<td data-col="rubric-${c}" class=${i === 0 ? 'sep' : ''}>${formatGrade(r.means[c])}</td>`)}
-    <td data-col="rubric-score">${formatScore(r.score)}</td>
-    <td data-col="rubric-by" class="left">
-      ${formatScorers(r.by)}${r.unscored ? html` <span class="warn" title="the judge's reply gave no usable grades">· ${r.unscored} unscored</span>` : nothing}
-    </td>`;
+/** A target's rubric cell: the three criterion means; who graded them is in the notes under the table. */
+function rubricCell(r: RubricSummary) {
+  return html`<td data-col="rubric" class="sep" title="Rubric score ${formatScore(r.score)}: the three means' mean mapped onto 0–100%">
+    ${CRITERIA.map((c, i) => html`${i ? html`<span class="dot">·</span>` : nothing}<span data-criterion=${c}>${formatGrade(r.means[c])}</span>`)}
+  </td>`;
+}
+
+/** "Rubric of pocket-chat-1m · WASM q8: graded by hand + judge pocket-chat-3m · 4 of 6 answers on all three criteria · 2 unscored…" */
+function rubricNote(label: string, answers: number, r: RubricSummary): string {
+  const unscored = r.unscored ? ` · ${r.unscored} unscored by the judge (its replies are under the answers)` : '';
+  return `Rubric of ${label}: graded by ${formatScorers(r.by)} · ${r.graded} of ${answers} answers on all three criteria${unscored}.`;
 }
 
 /** The per-target table of a run (speed next to quality, cost and energy), its notes, and its exports. */
@@ -120,6 +124,13 @@ export class BenchResults extends LitElement {
             </li>`,
         )}
         ${comparisons.map((c) => html`<li class="native">${describeComparison(c)}</li>`)}
+        ${
+          this.selection?.rubric
+            ? this.selection.rows
+                .filter((row) => row.rubric.by.length)
+                .map((row) => html`<li class="muted" data-rubric=${row.key}>${rubricNote(row.label, row.summary.samples, row.rubric)}</li>`)
+            : nothing
+        }
         ${few ? html`<li class="muted">${FEW_SAMPLES_MARK} fewer than ${MIN_SAMPLES_P95} samples: that p95 is close to the slowest single request.</li>` : nothing}
         <li class="muted">Percentiles by linear interpolation (R-7); warm-up and failed requests are not counted.</li>
         ${
@@ -142,14 +153,9 @@ export class BenchResults extends LitElement {
     )}
     ${
       r.rubric
-        ? html`${CRITERIA.map(
-              (c, i) =>
-                html`<th scope="col" class=${i === 0 ? 'sep' : ''} title="Mean ${c} grade, 1 to 5">
-                  ${c[0]!.toUpperCase()}${c.slice(1)}<span class="sub">1–5</span>
-                </th>`,
-            )}
-            <th scope="col" title="The three means' mean mapped onto 0–100%: (mean − 1) / 4">Rubric</th>
-            <th scope="col" class="left">Graded by</th>`
+        ? html`<th scope="col" class="sep" title="Mean grade per criterion, 1 to 5: coherence · factuality · concision">
+            Rubric<span class="sub">coh · fact · conc</span>
+          </th>`
         : nothing
     }
     ${r.estimates.prices.map(
@@ -179,7 +185,7 @@ export class BenchResults extends LitElement {
           ${formatScore(q.score)}
         </td>`,
     )}
-    ${r.rubric ? rubricCells(row.rubric) : nothing}
+    ${r.rubric ? rubricCell(row.rubric) : nothing}
     ${row.costs.map((c, i) => html`<td data-col="cost-${i}">${formatUsd(c?.per1kAnswersUsd ?? null)}</td>`)}
     ${r.estimates.deviceWatts === null ? nothing : html`<td data-col="energy">${formatEnergy(row.energy?.perAnswerJ ?? null)}</td>`}`;
   }
@@ -200,12 +206,9 @@ export class BenchResults extends LitElement {
       .bad {
         color: var(--danger);
       }
-      .warn {
-        color: var(--warning);
-      }
-      th.left,
-      td.left {
-        text-align: left;
+      .dot {
+        color: var(--muted);
+        margin: 0 5px;
       }
       .native {
         font-weight: 600;
