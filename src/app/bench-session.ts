@@ -164,7 +164,7 @@ export class BenchSession extends Notifier {
     } catch (error) {
       this.set({ problem: `The grade could not be saved: ${errorMessage(error)}` });
     }
-    await this.refresh();
+    await this.refreshKeepingProblem();
   }
 
   /** Grades the shown run's answers with the judge (those graded by hand are kept), then saves it. */
@@ -204,6 +204,13 @@ export class BenchSession extends Notifier {
     } catch (error) {
       this.set({ problem: `Saved runs are unavailable: ${errorMessage(error)}` });
     }
+  }
+
+  /** refresh(), keeping the problem the action before it had (refresh alone clears it). */
+  private async refreshKeepingProblem(): Promise<void> {
+    const problem = this.state.problem;
+    await this.refresh();
+    if (problem && !this.state.problem) this.set({ problem });
   }
 
   show(run: BenchRun): void {
@@ -279,7 +286,7 @@ export class BenchSession extends Notifier {
       release();
       this.set({ running: false });
     }
-    await this.refresh();
+    await this.refreshKeepingProblem();
     if (previous) void slot.selectModel(previous);
     return result;
   }
@@ -306,7 +313,7 @@ export class BenchSession extends Notifier {
       release();
       this.set({ running: false, judging: null });
     }
-    await this.refresh();
+    await this.refreshKeepingProblem();
     if (previous) void slot.selectModel(previous);
     return result;
   }
