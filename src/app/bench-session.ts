@@ -3,7 +3,6 @@
  * runs. Loads models through the primary slot's Router, holding that slot's engine meanwhile,
  * then gives the chat its model back.
  */
-import { version } from '../../package.json';
 import { defaultPlan } from '../bench/plan';
 import { runBenchmark, type BenchProgress, type LoadedTarget } from '../bench/bench-runner';
 import type { BenchEnvironment, BenchPlan, BenchRun, BenchTarget } from '../bench/bench-types';
@@ -24,6 +23,7 @@ import type { Criterion } from '../bench/rubric-types';
 import type { WeightIndex } from './cache-manager';
 import { measurePageMemory, type PageMemoryReading } from './page-memory';
 import { measureTargetResources } from './target-resources';
+import { benchEnvironment, loadBenchTarget } from './bench-target-load';
 
 export interface BenchSessionDeps {
   /** The slot whose engine the benchmark borrows (the chat's), and whose model it restores. */
@@ -342,37 +342,12 @@ export class BenchSession extends Notifier {
     }
   }
 
-  private async load(target: BenchTarget, signal: AbortSignal, allowDownload: boolean): Promise<{ loaded: LoadedTarget; route: Route }> {
-    const model = this.deps.catalog.models.find((m) => m.id === target.modelId);
-    if (!model) throw new Error(`"${target.modelId}" is not in the catalog.`);
-    const device = target.backend;
-    if (device !== 'gateway' && !allowDownload && !(await this.deps.slot.isDownloaded(model))) {
-      throw new Error(`${model.name} is not downloaded yet: download it from the model panel first (a benchmark never starts a download).`);
-    }
-    // A signal of its own for the load, cut loose once it is done: BrowserEngine keeps its abort
-    // listener after a load, and a later Cancel would kill the worker under the running answer.
-    const loadAbort = new AbortController();
-    const forward = (): void => loadAbort.abort();
-    signal.addEventListener('abort', forward, { once: true });
-    let route: Route;
-    try {
-      route = await this.deps.router.load(
-        model,
-        { device, dtype: target.dtype ?? 'auto', gatewayFallback: false, measured: this.deps.measurements.speedsFor(model) },
-        { signal: loadAbort.signal },
-      );
-    } finally {
-      signal.removeEventListener('abort', forward);
-    }
-    const variant = model.variants.find((v) => v.dtype === route.loaded.dtype);
-    const files = route.loaded.backend === 'gateway' ? [] : [...model.files, ...(variant?.files ?? [])];
-    const loaded: LoadedTarget = {
-      engine: route.engine,
-      loaded: route.loaded,
-      files: files.map((f) => ({ path: f.path, sha256: f.sha256 ?? null })),
-      notice: route.fallbacks.length ? route.reason : null,
-    };
-    return { loaded, route };
+  private load(target: BenchTarget, signal: AbortSignal, allowDownload: boolean): Promise<{ loaded: LoadedTarget; route: Route }> {
+    return loadBenchTarget(this.deps, target, signal, allowDownload);
+  }
+
+  private environment(): BenchEnvironment {
+    return benchEnvironment(this.deps.capabilities);
   }
 
   private resourceDeps(): Parameters<typeof measureTargetResources>[0] {
@@ -384,26 +359,6 @@ export class BenchSession extends Notifier {
       hubUrl: () => settings.preferences.hubUrl,
       pageMemory: pageMemory ?? (() => measurePageMemory()),
       gatewayMemory,
-    };
-  }
-
-  private environment(): BenchEnvironment {
-    const caps = this.deps.capabilities;
-    return {
-      userAgent: caps.userAgent,
-      adapter: caps.webgpu
-        ? {
-            vendor: caps.webgpu.vendor,
-            architecture: caps.webgpu.architecture,
-            device: caps.webgpu.name,
-            description: caps.webgpu.description,
-          }
-        : null,
-      hardwareConcurrency: caps.hardwareConcurrency,
-      wasmThreads: caps.wasmThreads,
-      crossOriginIsolated: caps.crossOriginIsolated,
-      appVersion: version,
-      deviceMemoryGiB: caps.deviceMemoryGiB,
     };
   }
 }

@@ -124,11 +124,8 @@ describe('judgeRun', () => {
     expect(seen[1]!.messages[0]!.content).toContain('Reference answer:\nParis.\n');
     expect(out.samples[1]!.rubric).toEqual({ ...judged(4, 5, 3), reply: 'Coherence: 4\nFactuality: 5\nConcision: 3' });
     expect(out.samples[2]!.rubric).toEqual(out.samples[1]!.rubric);
-    expect(out.samples[4]!.rubric).toMatchObject({
-      coherence: null,
-      reply: 'I cannot grade that.',
-      problem: expect.stringMatching(/no grades/),
-    });
+    expect(out.samples[4]!.rubric).toMatchObject({ coherence: null, reply: 'I cannot grade that.' });
+    expect(out.samples[4]!.rubric?.problem).toMatch(/no grades/);
     expect(out.samples[0]!.rubric).toBeUndefined();
   });
 
