@@ -162,8 +162,13 @@ it('grades a run with a bundled judge, keeps its replies, and keeps a hand grade
     }
     for (const s of measured(reloaded).filter((x) => x.promptId !== 'add')) expect(s.rubric?.by).toBe('judge');
 
-    if (process.env['RUBRIC_SCREENSHOT'])
+    // For a person to look at (RUBRIC_SCREENSHOT=1): the results with the rubric, and the judge's setup.
+    if (process.env['RUBRIC_SCREENSHOT']) {
+      await page.locator('bench-answers li[data-prompt="capital"] details.reply summary').click();
       await page.locator('section[aria-label="Results"]').screenshot({ path: path.join(os.tmpdir(), 'rubric-results.png') });
+      await page.locator('bench-judge summary').click();
+      await page.locator('bench-judge').screenshot({ path: path.join(os.tmpdir(), 'rubric-judge.png') });
+    }
 
     // The run's Markdown: its rubric row holds the means of what is stored, computed here.
     const markdown = await download(page, page.locator('bench-results').getByRole('button', { name: 'Markdown' }));

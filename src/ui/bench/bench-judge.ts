@@ -165,6 +165,7 @@ export class BenchJudge extends LitElement {
       }
       textarea {
         display: block;
+        box-sizing: border-box;
         width: 100%;
         margin: 8px 0;
         font-family: var(--mono);
