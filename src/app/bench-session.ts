@@ -3,7 +3,6 @@
  * runs. Loads models through the primary slot's Router, holding that slot's engine meanwhile,
  * then gives the chat its model back.
  */
-import { version } from '../../package.json';
 import { defaultPlan } from '../bench/plan';
 import { runBenchmark, type BenchProgress, type LoadedTarget } from '../bench/bench-runner';
 import type { BenchEnvironment, BenchPlan, BenchRun, BenchTarget } from '../bench/bench-types';
@@ -17,9 +16,14 @@ import type { ModelSlot } from './model-slot';
 import { Notifier } from './notifier';
 import type { Settings } from './settings';
 import type { VariantMeasurements } from './variant-measurements';
+import { checkTemplate, DEFAULT_JUDGE_TEMPLATE } from '../bench/judge-prompt';
+import { judgeRun, type JudgeProgress } from '../bench/judge-runner';
+import { gradeByHand } from '../bench/rubric-hand';
+import type { Criterion } from '../bench/rubric-types';
 import type { WeightIndex } from './cache-manager';
 import { measurePageMemory, type PageMemoryReading } from './page-memory';
 import { measureTargetResources } from './target-resources';
+import { benchEnvironment, loadBenchTarget } from './bench-target-load';
 
 export interface BenchSessionDeps {
   /** The slot whose engine the benchmark borrows (the chat's), and whose model it restores. */
@@ -84,6 +88,12 @@ interface BenchState {
   running: boolean;
   /** The last problem (storage, import), in words; null when there is none. */
   problem: string | null;
+  /** The judge model that grades answers after a run (and on demand); null: graded by hand only. */
+  judge: BenchTarget | null;
+  /** The judge's prompt (judge-prompt.ts placeholders). */
+  judgeTemplate: string;
+  /** Where the judge is while it grades; null otherwise. */
+  judging: JudgeProgress | null;
 }
 
 export class BenchSession extends Notifier {
@@ -99,6 +109,9 @@ export class BenchSession extends Notifier {
       progress: null,
       running: false,
       problem: null,
+      judge: null,
+      judgeTemplate: DEFAULT_JUDGE_TEMPLATE,
+      judging: null,
     };
   }
 
@@ -120,6 +133,49 @@ export class BenchSession extends Notifier {
   }
   get problem(): string | null {
     return this.state.problem;
+  }
+  get judge(): BenchTarget | null {
+    return this.state.judge;
+  }
+  get judgeTemplate(): string {
+    return this.state.judgeTemplate;
+  }
+  get judging(): JudgeProgress | null {
+    return this.state.judging;
+  }
+
+  /** Picks the judge (null: none) and its prompt; a template without the answer's placeholder is refused, saying why. */
+  setJudge(change: { judge?: BenchTarget | null; template?: string }): void {
+    if (change.template !== undefined) checkTemplate(change.template);
+    this.set({
+      judge: change.judge === undefined ? this.state.judge : change.judge,
+      judgeTemplate: change.template ?? this.state.judgeTemplate,
+    });
+  }
+
+  /** Grades one criterion of an answer of the shown run by hand (null clears it), and saves the run. */
+  async grade(answerKey: string, criterion: Criterion, grade: number | null): Promise<void> {
+    const shown = this.state.shown;
+    if (!shown || this.state.running) return;
+    const run = gradeByHand(shown, answerKey, criterion, grade);
+    this.set({ shown: run });
+    try {
+      await this.deps.store.save(run);
+    } catch (error) {
+      this.set({ problem: `The grade could not be saved: ${errorMessage(error)}` });
+    }
+    await this.refreshKeepingProblem();
+  }
+
+  /** Grades the shown run's answers with the judge (those graded by hand are kept), then saves it. */
+  async judgeShown(options: { download?: boolean } = {}): Promise<BenchRun | null> {
+    const shown = this.state.shown;
+    if (this.state.running || !shown || !this.state.judge) return null;
+    return this.exclusive(async (signal) => {
+      const run = await this.judgeAnswers(shown, signal, options.download ?? false);
+      await this.deps.store.save(run);
+      return run;
+    });
   }
 
   private set(change: Partial<BenchState>): void {
@@ -148,6 +204,13 @@ export class BenchSession extends Notifier {
     } catch (error) {
       this.set({ problem: `Saved runs are unavailable: ${errorMessage(error)}` });
     }
+  }
+
+  /** refresh(), keeping the problem the action before it had (refresh alone clears it). */
+  private async refreshKeepingProblem(): Promise<void> {
+    const problem = this.state.problem;
+    await this.refresh();
+    if (problem && !this.state.problem) this.set({ problem });
   }
 
   show(run: BenchRun): void {
@@ -208,6 +271,14 @@ export class BenchSession extends Notifier {
       });
       this.state = { ...this.state, shown: result };
       await this.deps.store.save(result);
+      if (this.state.judge && !abort.signal.aborted) {
+        const measured = result;
+        result = await this.judgeAnswers(measured, abort.signal, options.download ?? false).catch((error: unknown) => {
+          this.state = { ...this.state, problem: `The judge could not grade the run: ${errorMessage(error)}` };
+          return measured;
+        });
+        if (result !== measured) await this.deps.store.save(result);
+      }
     } catch (error) {
       this.state = { ...this.state, problem: `The run could not be saved: ${errorMessage(error)}` };
     } finally {
@@ -215,42 +286,68 @@ export class BenchSession extends Notifier {
       release();
       this.set({ running: false });
     }
-    await this.refresh();
+    await this.refreshKeepingProblem();
     if (previous) void slot.selectModel(previous);
     return result;
   }
 
-  private async load(target: BenchTarget, signal: AbortSignal, allowDownload: boolean): Promise<{ loaded: LoadedTarget; route: Route }> {
-    const model = this.deps.catalog.models.find((m) => m.id === target.modelId);
-    if (!model) throw new Error(`"${target.modelId}" is not in the catalog.`);
-    const device = target.backend;
-    if (device !== 'gateway' && !allowDownload && !(await this.deps.slot.isDownloaded(model))) {
-      throw new Error(`${model.name} is not downloaded yet: download it from the model panel first (a benchmark never starts a download).`);
-    }
-    // A signal of its own for the load, cut loose once it is done: BrowserEngine keeps its abort
-    // listener after a load, and a later Cancel would kill the worker under the running answer.
-    const loadAbort = new AbortController();
-    const forward = (): void => loadAbort.abort();
-    signal.addEventListener('abort', forward, { once: true });
-    let route: Route;
+  /**
+   * Runs `work` holding the chat's engine, as a run does (cancel() stops it), then gives the chat
+   * its model back; a failure becomes the session's problem.
+   */
+  private async exclusive<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T | null> {
+    const { slot } = this.deps;
+    const previous = slot.selected?.id ?? null;
+    const release = slot.hold.take('A judge is grading a benchmark');
+    const abort = new AbortController();
+    this.abort = abort;
+    this.set({ running: true, problem: null });
+    await settled(slot);
+    let result: T | null = null;
     try {
-      route = await this.deps.router.load(
-        model,
-        { device, dtype: target.dtype ?? 'auto', gatewayFallback: false, measured: this.deps.measurements.speedsFor(model) },
-        { signal: loadAbort.signal },
-      );
+      result = await work(abort.signal);
+    } catch (error) {
+      this.state = { ...this.state, problem: `The judge could not grade the run: ${errorMessage(error)}` };
     } finally {
-      signal.removeEventListener('abort', forward);
+      this.abort = null;
+      release();
+      this.set({ running: false, judging: null });
     }
-    const variant = model.variants.find((v) => v.dtype === route.loaded.dtype);
-    const files = route.loaded.backend === 'gateway' ? [] : [...model.files, ...(variant?.files ?? [])];
-    const loaded: LoadedTarget = {
-      engine: route.engine,
-      loaded: route.loaded,
-      files: files.map((f) => ({ path: f.path, sha256: f.sha256 ?? null })),
-      notice: route.fallbacks.length ? route.reason : null,
-    };
-    return { loaded, route };
+    await this.refreshKeepingProblem();
+    if (previous) void slot.selectModel(previous);
+    return result;
+  }
+
+  /** Loads the judge through the same path as a target and grades `run`'s answers; the run as graded so far on Stop. */
+  private async judgeAnswers(run: BenchRun, signal: AbortSignal, allowDownload = false): Promise<BenchRun> {
+    const judge = this.state.judge;
+    if (!judge) return run;
+    this.set({ judging: { done: 0, total: 0 } });
+    try {
+      const { loaded } = await this.load(judge, signal, allowDownload);
+      return await judgeRun(run, {
+        engine: loaded.engine,
+        judgeId: judge.modelId,
+        template: this.state.judgeTemplate,
+        baseParams: this.deps.settings.preferences.params,
+        signal,
+        onProgress: (judging) => this.set({ judging }),
+        onAnswer: (graded) => this.set({ shown: graded }),
+      });
+    } catch (error) {
+      if (signal.aborted) return run;
+      throw error;
+    } finally {
+      this.set({ judging: null });
+    }
+  }
+
+  private load(target: BenchTarget, signal: AbortSignal, allowDownload: boolean): Promise<{ loaded: LoadedTarget; route: Route }> {
+    return loadBenchTarget(this.deps, target, signal, allowDownload);
+  }
+
+  private environment(): BenchEnvironment {
+    return benchEnvironment(this.deps.capabilities);
   }
 
   private resourceDeps(): Parameters<typeof measureTargetResources>[0] {
@@ -262,26 +359,6 @@ export class BenchSession extends Notifier {
       hubUrl: () => settings.preferences.hubUrl,
       pageMemory: pageMemory ?? (() => measurePageMemory()),
       gatewayMemory,
-    };
-  }
-
-  private environment(): BenchEnvironment {
-    const caps = this.deps.capabilities;
-    return {
-      userAgent: caps.userAgent,
-      adapter: caps.webgpu
-        ? {
-            vendor: caps.webgpu.vendor,
-            architecture: caps.webgpu.architecture,
-            device: caps.webgpu.name,
-            description: caps.webgpu.description,
-          }
-        : null,
-      hardwareConcurrency: caps.hardwareConcurrency,
-      wasmThreads: caps.wasmThreads,
-      crossOriginIsolated: caps.crossOriginIsolated,
-      appVersion: version,
-      deviceMemoryGiB: caps.deviceMemoryGiB,
     };
   }
 }

@@ -11,6 +11,7 @@ import type { BackendKind } from '../engine/engine-types';
 import { errorMessage } from '../errors/error-message';
 import { LATENCY_PARTS } from '../metrics/latency-parts';
 import { expectationFields } from './expectations';
+import { rubricSchema } from './rubric-types';
 
 /** The engine's backends, as a tuple zod can check against. */
 export const BACKENDS = ['webgpu', 'wasm', 'gateway'] as const satisfies readonly BackendKind[];
@@ -165,6 +166,8 @@ export const benchSampleSchema = z.strictObject({
   rag: ragSampleSchema.optional(),
   /** Where the request's time went (src/metrics/latency-parts.ts); absent in runs saved before it existed. */
   parts: z.record(z.enum(LATENCY_PARTS), finite.nonnegative('must not be negative').nullable()).optional(),
+  /** The 1–5 rubric of the answer (rubric-types.ts); absent until it is scored, and in runs saved before rubrics existed. */
+  rubric: rubricSchema.optional(),
 });
 
 /** Where a run happened; per-target details (backend, dtype, file hashes) are on each target. */

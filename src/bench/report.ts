@@ -11,6 +11,7 @@ import { parseCsvText, toCsvText } from './csv';
 import { formatPath } from '../catalog/schema';
 import { BenchValidationError, benchRunSchema, benchSampleSchema, parseJsonText, parseWith } from './bench-types';
 import type { BenchRun, BenchSample } from './bench-types';
+import { RUBRIC_CSV_HEADER, rubricCells, rubricFromCells } from './rubric-csv';
 
 export const RUN_FORMAT = 'webgpu-playground.bench-run';
 export const RUN_VERSION = 1;
@@ -62,9 +63,10 @@ const COLUMNS = [
   ['parts', 'parts', 'optionalJson'],
 ] as const satisfies readonly (readonly [string, keyof BenchSample, Kind])[];
 
-export const CSV_HEADER: readonly string[] = COLUMNS.map(([column]) => column);
+/** The sample's columns, then the rubric's (rubric-csv.ts). */
+export const CSV_HEADER: readonly string[] = [...COLUMNS.map(([column]) => column), ...RUBRIC_CSV_HEADER];
 /** Columns a CSV written before they existed does not have. */
-const OPTIONAL_COLUMNS: ReadonlySet<string> = new Set(['rag', 'parts']);
+const OPTIONAL_COLUMNS: ReadonlySet<string> = new Set(['rag', 'parts', ...RUBRIC_CSV_HEADER]);
 
 function cell(value: BenchSample[keyof BenchSample], kind: Kind): string {
   if (value === null || value === undefined) return '';
@@ -75,7 +77,7 @@ function cell(value: BenchSample[keyof BenchSample], kind: Kind): string {
 
 /** One row per request, warm-up and failed ones included (they are marked), header first. */
 export function samplesToCsv(samples: readonly BenchSample[]): string {
-  const rows = samples.map((s) => COLUMNS.map(([, field, kind]) => cell(s[field], kind)));
+  const rows = samples.map((s) => [...COLUMNS.map(([, field, kind]) => cell(s[field], kind)), ...rubricCells(s.rubric)]);
   return toCsvText([CSV_HEADER, ...rows]);
 }
 
@@ -135,6 +137,11 @@ export function parseSamplesCsv(text: string): BenchSample[] {
       const parsed = value(at === undefined ? '' : (row[at] ?? ''), kind);
       if (parsed !== undefined) record[field] = parsed;
     }
+    const rubric = rubricFromCells((column) => {
+      const at = index.get(column);
+      return at === undefined ? undefined : row[at];
+    });
+    if (rubric !== undefined) record['rubric'] = rubric;
     const parsed = benchSampleSchema.safeParse(record);
     if (parsed.success) {
       samples.push(parsed.data);
@@ -143,8 +150,10 @@ export function parseSamplesCsv(text: string): BenchSample[] {
     // Row numbers count data rows from 1 (the header is row 0), as a spreadsheet user counts them.
     for (const issue of parsed.error.issues) {
       const [field, ...rest] = issue.path;
-      const column = COLUMNS.find(([, f]) => f === field)?.[0] ?? '(row)';
-      issues.push(`row ${r + 1}, ${formatPath([column, ...rest])}: ${issue.message}`);
+      // A rubric's field is a column of its own: rubric.coherence is rubric_coherence.
+      const rubricColumn = field === 'rubric' ? RUBRIC_CSV_HEADER.find((c) => c === `rubric_${String(rest[0])}`) : undefined;
+      const column = rubricColumn ?? COLUMNS.find(([, f]) => f === field)?.[0] ?? (field === 'rubric' ? 'rubric' : '(row)');
+      issues.push(`row ${r + 1}, ${formatPath(rubricColumn ? [rubricColumn, ...rest.slice(1)] : [column, ...rest])}: ${issue.message}`);
     }
   });
   if (issues.length) throw new BenchValidationError(issues, 'benchmark CSV');

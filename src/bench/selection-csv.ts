@@ -7,6 +7,7 @@
 import type { Stats } from './stats';
 import { toCsvText } from './csv';
 import type { SelectionReport, SelectionRow } from './selection';
+import { CRITERIA } from './rubric-types';
 
 const num = (n: number | null | undefined): string => (n === null || n === undefined ? '' : String(n));
 const p95 = (stats: Stats): string => num(stats.p95);
@@ -23,6 +24,12 @@ const COLUMNS: readonly (readonly [string, (row: SelectionRow, report: Selection
   ['exact_matches', (r) => `${r.quality.exact.hits}/${r.quality.exact.of}`],
   ['facets_found', (r) => `${r.quality.facets.found}/${r.quality.facets.of}`],
   ['within_length', (r) => `${r.quality.length.within}/${r.quality.length.of}`],
+  // The rubric (1–5 means, its score on 0–1, who graded: "hand" and/or judge model ids, space-separated).
+  ...CRITERIA.map((c) => [`rubric_${c}_mean`, (r: SelectionRow) => num(r.rubric.means[c])] as const),
+  ['rubric_score', (r) => num(r.rubric.score)],
+  ['rubric_graded', (r) => String(r.rubric.graded)],
+  ['rubric_unscored', (r) => String(r.rubric.unscored)],
+  ['rubric_by', (r) => r.rubric.by.join(' ')],
   ['latency_mean_ms', (r) => num(r.summary.totalMs.mean)],
   ['latency_p95_ms', (r) => p95(r.summary.totalMs)],
   ['ttft_mean_ms', (r) => num(r.summary.ttftMs.mean)],

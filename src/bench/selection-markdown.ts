@@ -12,6 +12,8 @@ import { formatScore } from './quality';
 import { MIN_SAMPLES_P95, type Stats } from './stats';
 import { fewSamples, rowMemoryBytes, type SelectionReport, type SelectionRow } from './selection';
 import type { BenchRun } from './bench-types';
+import { RUBRIC_NOTE } from './rubric-markdown';
+import { formatGrade, formatScorers } from './rubric-summary';
 
 const cell = escapeCell;
 
@@ -37,6 +39,7 @@ export function selectionColumns(report: SelectionReport): { header: string[]; c
     'Model',
     'Backend',
     ...(perTask ? report.scoredTasks.map((t) => `Quality (${t})`) : ['Quality']),
+    ...(report.rubric ? ['Coherence', 'Factuality', 'Concision', 'Rubric', 'Graded by'] : []),
     'Latency mean',
     'Latency p95',
     'TTFT mean',
@@ -54,6 +57,15 @@ export function selectionColumns(report: SelectionReport): { header: string[]; c
       s.modelId,
       `${s.backend} · ${s.dtype}`,
       ...(perTask ? row.taskQuality.map((q) => formatScore(q.score)) : [formatScore(row.quality.score)]),
+      ...(report.rubric
+        ? [
+            formatGrade(row.rubric.means.coherence),
+            formatGrade(row.rubric.means.factuality),
+            formatGrade(row.rubric.means.concision),
+            formatScore(row.rubric.score),
+            formatScorers(row.rubric.by),
+          ]
+        : []),
       formatMs(s.totalMs.mean),
       p95(s.totalMs),
       formatMs(s.ttftMs.mean),
@@ -81,6 +93,7 @@ function noteLines(run: BenchRun, report: SelectionReport): string[] {
   const { prices, deviceWatts } = report.estimates;
   const lines = [
     `- Quality: per answer, the mean of the checks its prompt asks for (exact match with the reference ignoring case and spacing, the share of facets present, length within limits), averaged over its scored answers; "–" where no prompt is scored.`,
+    ...(report.rubric ? [`- ${RUBRIC_NOTE}`] : []),
     '- Latency is the total time of an answer, TTFT the time to its first token: means, and p95 by linear interpolation (R-7), over measured, successful requests. Decode tok/s is the median.',
     "- Memory: the page's memory, workers included, while the model answered (performance.measureUserAgentSpecificMemory); for a gateway target the gateway process's resident memory. Disk: the bytes of the variant that ran in this browser's weight cache.",
   ];
@@ -129,7 +142,7 @@ export function selectionToMarkdown(run: BenchRun, report: SelectionReport): str
     ...recommendationLines(report),
     '',
     `|${header.map(cell).join('|')}|`,
-    `|${header.map((h, i) => (i < 2 || h === 'Licence' ? '---' : '--:')).join('|')}|`,
+    `|${header.map((h, i) => (i < 2 || h === 'Licence' || h === 'Graded by' ? '---' : '--:')).join('|')}|`,
     ...report.rows.map((row) => `|${cells(row).map(cell).join('|')}|`),
     '',
     ...noteLines(run, report),

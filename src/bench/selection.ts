@@ -12,6 +12,7 @@ import { recommend, type Candidate, type Recommendation } from './recommend';
 import type { Stats } from './stats';
 import { summarizeTargets, targetKey, type TargetSummary } from './summary';
 import type { BenchRun, BenchSample, TargetResources } from './bench-types';
+import { hasRubric, NO_RUBRIC, rubricByTarget, type RubricSummary } from './rubric-summary';
 
 /** One model on one backend (and dtype), as the report shows it. */
 export interface SelectionRow {
@@ -22,6 +23,8 @@ export interface SelectionRow {
   quality: QualitySummary;
   /** Per task of the scored prompts, in the order of `SelectionReport.scoredTasks`. */
   taskQuality: QualitySummary[];
+  /** The 1–5 rubric of its answers, by hand or by a judge (rubric-summary.ts). */
+  rubric: RubricSummary;
   resources: TargetResources | null;
   /** From the catalog; null when the model is not in it. */
   licence: string | null;
@@ -38,6 +41,8 @@ export interface SelectionReport {
   rows: SelectionRow[];
   /** The tasks the run's scored prompts cover (quality is given per task when there are several). */
   scoredTasks: Task[];
+  /** Whether any answer of the run is graded on the rubric (the reports then show its columns). */
+  rubric: boolean;
   recommendations: Recommendation[];
   estimates: EstimateSettings;
   /** Memory the browser reported (GiB), null when it did not. */
@@ -93,6 +98,7 @@ export function buildSelection(run: BenchRun, catalog: readonly CatalogModel[], 
   const overall = qualityByTarget(run);
   const tasks = scoredTasks(run.plan.prompts);
   const byTask = tasks.map((task) => qualityByTarget(run, task));
+  const rubrics = rubricByTarget(run);
   const rows = summaries.map((s): SelectionRow => {
     const key = targetKey(s);
     const mine = answers.get(key) ?? [];
@@ -104,6 +110,7 @@ export function buildSelection(run: BenchRun, catalog: readonly CatalogModel[], 
       summary: s,
       quality: overall.get(key) ?? NO_QUALITY,
       taskQuality: byTask.map((q) => q.get(key) ?? NO_QUALITY),
+      rubric: rubrics.get(key) ?? NO_RUBRIC,
       resources: result?.resources ?? null,
       licence: model?.license ?? null,
       minRamGb: model?.minRamGb ?? null,
@@ -113,7 +120,7 @@ export function buildSelection(run: BenchRun, catalog: readonly CatalogModel[], 
       recommendedFor: recommendations.filter((r) => r.pick?.key === key).map((r) => r.task),
     };
   });
-  return { rows, scoredTasks: tasks, recommendations, estimates, deviceMemoryGiB };
+  return { rows, scoredTasks: tasks, rubric: hasRubric(run), recommendations, estimates, deviceMemoryGiB };
 }
 
 /** The memory figure of a row: the page's for a browser target, the gateway process's for a gateway one. */

@@ -2,7 +2,7 @@
  * The headless driver (`npm run bench`) end to end: it serves the build the e2e setup made, runs
  * the Benchmark tab's runner in its own Chromium, and writes Markdown, JSON and CSV. One model id
  * that does not exist rides along, so the same run shows that a failing target is reported, the
- * others still run, and the exit code says so.
+ * others still run, and the exit code says so. A second run is graded by a bundled judge (--judge).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,6 +13,7 @@ import { MARKDOWN_HEADER } from '../../src/bench/markdown';
 import { formatMs, formatRate } from '../../src/metrics/answer-metrics';
 import { parseRunJson, parseSamplesCsv } from '../../src/bench/report';
 import { parseCsvText } from '../../src/bench/csv';
+import { parseJudgeReply } from '../../src/bench/judge-reply';
 import { ROOT, bundledChatModels } from '../support/paths';
 
 interface Finished {
@@ -132,5 +133,59 @@ it('writes Markdown, JSON and CSV reports for the bundled models and fails on a 
   }
   expect(fs.readFileSync(selectionMd, 'utf8')).toContain('- no-such-model on wasm: failed — "no-such-model" is not in the catalog');
   expect(fs.readFileSync(selectionMd, 'utf8')).toMatch(/^- Recommended here for \*\*chat\*\*: \*\*pocket-chat-\dm · WASM \w+\*\*\./m);
+  fs.rmSync(dir, { recursive: true, force: true });
+}, 240_000);
+
+it('grades a headless run with --judge, storing what parsing the judge replies gives, and refuses a bad judge flag', async () => {
+  const bad = await runDriver(['--no-build', '--judge', 'pocket-chat-3m@nowhere']);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toMatch(/--judge "pocket-chat-3m@nowhere": use MODEL or MODEL@BACKEND/);
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cli-judge-'));
+  const json = path.join(dir, 'run.json');
+  const selectionCsv = path.join(dir, 'selection.csv');
+  const template = path.join(dir, 'judge.txt');
+  // Short: the bundled models read 512 tokens at most.
+  fs.writeFileSync(template, 'Grade {{answer}} for {{question}}: coherence, factuality, concision.');
+  const result = await runDriver([
+    '--no-build',
+    '--models',
+    'pocket-chat-1m',
+    '--rounds',
+    '1',
+    '--warmup',
+    '0',
+    '--max-tokens',
+    '16',
+    '--out',
+    path.join(dir, 'report.md'),
+    '--json',
+    json,
+    '--selection',
+    selectionCsv,
+    '--judge',
+    'pocket-chat-3m',
+    '--judge-template',
+    template,
+  ]);
+  const log = `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
+  expect(result.code, log).toBe(0);
+  const run = parseRunJson(fs.readFileSync(json, 'utf8'));
+  const answers = run.samples.filter((s) => !s.warmup && s.error === null);
+  expect(answers.length).toBe(run.plan.prompts.length);
+  for (const s of answers) {
+    expect(s.rubric, s.promptId).toMatchObject({ by: 'judge', judge: 'pocket-chat-3m' });
+    const verdict = parseJudgeReply(s.rubric!.reply!);
+    expect([s.rubric!.coherence, s.rubric!.factuality, s.rubric!.concision, s.rubric!.problem], s.promptId).toEqual([
+      verdict.grades.coherence,
+      verdict.grades.factuality,
+      verdict.grades.concision,
+      verdict.problem,
+    ]);
+  }
+  const [header, row] = parseCsvText(fs.readFileSync(selectionCsv, 'utf8'));
+  const record = Object.fromEntries(header!.map((h, i) => [h, row![i] ?? '']));
+  expect(record['rubric_by']).toBe('pocket-chat-3m');
+  expect(record['rubric_unscored']).toBe(String(answers.filter((s) => s.rubric!.problem !== null).length));
   fs.rmSync(dir, { recursive: true, force: true });
 }, 240_000);

@@ -232,6 +232,7 @@ describe('qualityScatter', () => {
         { label: 'pocket-chat-1m · WASM q8', x: 200, y: 50 },
         { label: 'pocket-chat-3m · WASM q8', x: 300, y: 100 },
       ],
+      rubricPoints: [],
       unplotted: ['pocket-chat-1m · WASM fp32'],
     });
   });

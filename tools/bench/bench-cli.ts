@@ -8,11 +8,14 @@
  *                    [--json run.json] [--csv samples.csv] [--prompts set.json]
  *                    [--gateway http://localhost:5273] [--no-build]
  *                    [--selection selection.md] [--price NAME=IN/OUT] [--watts N]
+ *                    [--judge MODEL[@BACKEND]] [--judge-template FILE]
  *
  * --prompts takes a prompt set exported from the Benchmark tab (or a bare {name, prompts}), or the
  * name of a built-in set: `builtin` (the default) or `grounded` (questions about reference
  * documents, each asked with retrieved passages and without; the report gains a grounded table). --gateway points the app at a gateway for `gateway` targets.
  * --selection writes the model selection report (see selection-flags.ts for it and its flags).
+ * --judge grades every answer on the 1–5 rubric with that model after the run (judge-flags.ts);
+ * the reports then carry the rubric's columns. A judge that cannot run exits 1, the reports written.
  *
  * Exits 1 with the reason when a target cannot run (the report is still written), 2 on bad flags.
  */
@@ -31,6 +34,7 @@ import type { BackendKind } from '../../src/engine/engine-types';
 import { launchChromium } from '../../tests/e2e/support/chromium';
 import { errorMessage } from '../../src/errors/error-message';
 import { estimatesFromFlags, SELECTION_OPTIONS, writeSelection } from './selection-flags';
+import { JUDGE_OPTIONS, judgeFromFlags } from './judge-flags';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -61,6 +65,7 @@ const { values } = (() => {
         gateway: { type: 'string' },
         'no-build': { type: 'boolean', default: false },
         ...SELECTION_OPTIONS,
+        ...JUDGE_OPTIONS,
       },
       strict: true,
     });
@@ -110,6 +115,14 @@ const estimates = (() => {
   }
 })();
 
+const judge = (() => {
+  try {
+    return judgeFromFlags(values);
+  } catch (error) {
+    return fail(errorMessage(error));
+  }
+})();
+
 if (values.gateway) process.env['GATEWAY_URL'] = values.gateway;
 const app = await serveBuiltApp({ build: !values['no-build'] }).catch((error: unknown) => fail(errorMessage(error), 1));
 const browser = await launchChromium();
@@ -137,14 +150,19 @@ try {
   console.log(
     `Running ${plan.targets.length} target(s) × ${plan.prompts.length} prompts × ${plan.rounds} rounds (+${plan.warmupRounds} warm-up): ${total} requests…`,
   );
-  const json = await page.evaluate(async (p) => {
-    const bench = (window as unknown as { bench: BenchSession }).bench;
-    bench.setPlan(p);
-    // Naming a hub model on the command line is the consent to download it.
-    const run = await bench.run({ download: true });
-    return run ? JSON.stringify(run) : null;
-  }, plan);
-  if (!json) fail(`The benchmark did not run${errors.length ? `: ${errors.join('; ')}` : ''}.`, 1);
+  if (judge) console.log(`Then ${judge.judge.modelId} on ${judge.judge.backend} grades every answer on the rubric.`);
+  const { json, problem } = await page.evaluate(
+    async ([p, j]) => {
+      const bench = (window as unknown as { bench: BenchSession }).bench;
+      bench.setPlan(p);
+      if (j) bench.setJudge({ judge: j.judge, ...(j.template === null ? {} : { template: j.template }) });
+      // Naming a hub model on the command line is the consent to download it.
+      const run = await bench.run({ download: true });
+      return { json: run ? JSON.stringify(run) : null, problem: bench.problem };
+    },
+    [plan, judge] as const,
+  );
+  if (!json) fail(`The benchmark did not run${errors.length ? `: ${errors.join('; ')}` : ''}${problem ? `: ${problem}` : ''}.`, 1);
   // Checked like an import: what the page handed over is what gets written.
   const run = parseWith(benchRunSchema, JSON.parse(json), 'benchmark run');
   const outDir = path.dirname(path.resolve(values.out));
@@ -155,6 +173,10 @@ try {
   const selection = writeSelection(run, values, estimates, ROOT);
   console.log(runToMarkdown(run));
   console.log(`Wrote ${[values.out, values.json, values.csv, ...selection].filter(Boolean).join(', ')}`);
+  if (problem) {
+    exitCode = 1;
+    console.error(problem);
+  }
   const bad = run.targets.filter((t) => t.status !== 'ok');
   if (bad.length) {
     exitCode = 1;

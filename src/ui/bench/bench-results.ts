@@ -10,6 +10,8 @@ import type { BenchRun } from '../../bench/bench-types';
 import { formatEnergy, formatUsd } from '../../bench/estimates';
 import { formatScore, type QualitySummary } from '../../bench/quality';
 import { benchHead, benchTable } from './bench-table.styles';
+import { formatGrade, formatScorers, type RubricSummary } from '../../bench/rubric-summary';
+import { CRITERIA } from '../../bench/rubric-types';
 import '../shared/latency-bar';
 import type { SelectionReport, SelectionRow } from '../../bench/selection';
 import { downloadText } from '../shared/download';
@@ -32,6 +34,19 @@ function qualityParts(q: QualitySummary): string {
     q.length.of ? `length ${q.length.within}/${q.length.of}` : '',
   ];
   return `${parts.filter(Boolean).join(' · ')} over ${q.scored} answer(s)`;
+}
+
+/** A target's rubric cell: the three criterion means; who graded them is in the notes under the table. */
+function rubricCell(r: RubricSummary) {
+  return html`<td data-col="rubric" class="sep" title="Rubric score ${formatScore(r.score)}: the three means' mean mapped onto 0–100%">
+    ${CRITERIA.map((c, i) => html`${i ? html`<span class="dot">·</span>` : nothing}<span data-criterion=${c}>${formatGrade(r.means[c])}</span>`)}
+  </td>`;
+}
+
+/** "Rubric of pocket-chat-1m · WASM q8: graded by hand + judge pocket-chat-3m · 4 of 6 answers on all three criteria · 2 unscored…" */
+function rubricNote(label: string, answers: number, r: RubricSummary): string {
+  const unscored = r.unscored ? ` · ${r.unscored} unscored by the judge (its replies are under the answers)` : '';
+  return `Rubric of ${label}: graded by ${formatScorers(r.by)} · ${r.graded} of ${answers} answers on all three criteria${unscored}.`;
 }
 
 /** The per-target table of a run (speed next to quality, cost and energy), its notes, and its exports. */
@@ -109,6 +124,13 @@ export class BenchResults extends LitElement {
             </li>`,
         )}
         ${comparisons.map((c) => html`<li class="native">${describeComparison(c)}</li>`)}
+        ${
+          this.selection?.rubric
+            ? this.selection.rows
+                .filter((row) => row.rubric.by.length)
+                .map((row) => html`<li class="muted" data-rubric=${row.key}>${rubricNote(row.label, row.summary.samples, row.rubric)}</li>`)
+            : nothing
+        }
         ${few ? html`<li class="muted">${FEW_SAMPLES_MARK} fewer than ${MIN_SAMPLES_P95} samples: that p95 is close to the slowest single request.</li>` : nothing}
         <li class="muted">Percentiles by linear interpolation (R-7); warm-up and failed requests are not counted.</li>
         ${
@@ -129,6 +151,13 @@ export class BenchResults extends LitElement {
     return html`${tasks.map(
       (t, i) => html`<th scope="col" class=${i === 0 ? 'sep' : ''}>Quality${t ? html`<span class="sub">${t}</span>` : nothing}</th>`,
     )}
+    ${
+      r.rubric
+        ? html`<th scope="col" class="sep" title="Mean grade per criterion, 1 to 5: coherence · factuality · concision">
+            Rubric<span class="sub">coh · fact · conc</span>
+          </th>`
+        : nothing
+    }
     ${r.estimates.prices.map(
       (p) => html`<th scope="col" title="Estimated per 1,000 answers at ${p.name}">Cost /1k<span class="sub">${p.name}</span></th>`,
     )}
@@ -156,6 +185,7 @@ export class BenchResults extends LitElement {
           ${formatScore(q.score)}
         </td>`,
     )}
+    ${r.rubric ? rubricCell(row.rubric) : nothing}
     ${row.costs.map((c, i) => html`<td data-col="cost-${i}">${formatUsd(c?.per1kAnswersUsd ?? null)}</td>`)}
     ${r.estimates.deviceWatts === null ? nothing : html`<td data-col="energy">${formatEnergy(row.energy?.perAnswerJ ?? null)}</td>`}`;
   }
@@ -175,6 +205,10 @@ export class BenchResults extends LitElement {
       }
       .bad {
         color: var(--danger);
+      }
+      .dot {
+        color: var(--muted);
+        margin: 0 5px;
       }
       .native {
         font-weight: 600;

@@ -4,7 +4,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type { EstimateSettingsStore } from '../../app/estimate-settings';
 import type { BenchRun } from '../../bench/bench-types';
 import { rowMemoryBytes, type SelectionReport, type SelectionRow } from '../../bench/selection';
-import { qualityScatter, type QualityScatter } from '../../bench/selection-chart';
+import { qualityScatter, type QualityScatter, type ScatterPoint } from '../../bench/selection-chart';
 import { selectionToCsv } from '../../bench/selection-csv';
 import { selectionToMarkdown } from '../../bench/selection-markdown';
 import { SERIES_COLOURS } from '../shared/bench-chart';
@@ -107,27 +107,41 @@ export class BenchSelection extends LitElement {
 
   private renderScatter() {
     const s = this.scatter;
-    if (!s?.points.length)
+    if (!s?.points.length && !s?.rubricPoints.length)
       return html`<p class="muted">
-        Score a prompt set to chart quality against latency: add facets or a reference answer to its prompts.
+        Score a prompt set to chart quality against latency: add facets or a reference answer to its prompts, or grade the answers on the
+        rubric.
       </p>`;
+    // One colour per target: its automatic quality a disc, its rubric score a triangle at the same time.
+    const labels = [...new Set([...s.points, ...s.rubricPoints].map((p) => p.label))];
+    const dataset = (p: ScatterPoint, rubric: boolean) => {
+      const c = colour(labels.indexOf(p.label));
+      return {
+        label: rubric ? `${p.label} · rubric` : p.label,
+        data: [{ x: p.x, y: p.y }],
+        backgroundColor: rubric ? 'transparent' : c,
+        borderColor: c,
+        borderWidth: rubric ? 2 : 1,
+        pointStyle: rubric ? 'triangle' : 'circle',
+        pointRadius: rubric ? 7 : 6,
+        pointHoverRadius: 8,
+      };
+    };
     return html`<bench-chart
         kind="scatter"
         heading="Quality against latency"
         xTitle="Mean answer time (ms)"
-        yTitle="Quality (%)"
+        yTitle="Quality · rubric (%)"
         yMax="100"
-        .chartData=${{
-          datasets: s.points.map((p, i) => ({
-            label: p.label,
-            data: [{ x: p.x, y: p.y }],
-            backgroundColor: colour(i),
-            borderColor: colour(i),
-            pointRadius: 6,
-            pointHoverRadius: 8,
-          })),
-        }}
+        .chartData=${{ datasets: [...s.points.map((p) => dataset(p, false)), ...s.rubricPoints.map((p) => dataset(p, true))] }}
       ></bench-chart>
+      ${
+        s.rubricPoints.length
+          ? html`<p class="muted small">
+              ● automatic quality (checks of the prompts) · △ rubric score: the mean 1–5 grade mapped onto 0–100%.
+            </p>`
+          : nothing
+      }
       ${s.unplotted.length ? html`<p class="muted small">Not plotted (no scored or timed answer): ${s.unplotted.join(', ')}.</p>` : nothing}`;
   }
 

@@ -10,6 +10,8 @@ import './bench-charts';
 import './bench-config';
 import './bench-grounded';
 import './bench-history';
+import './bench-answers';
+import './bench-judge';
 import './bench-results';
 import './bench-selection';
 
@@ -56,6 +58,16 @@ export class BenchView extends LitElement {
               ?running=${s.running}
               ?webgpu=${Boolean(app.capabilities.webgpu)}
             ></bench-config>
+            <bench-judge
+              .session=${s}
+              .catalog=${app.catalog.chatModels}
+              .judge=${s.judge}
+              .template=${s.judgeTemplate}
+              .judging=${s.judging}
+              ?running=${s.running}
+              ?hasRun=${Boolean(s.shown)}
+              ?webgpu=${Boolean(app.capabilities.webgpu)}
+            ></bench-judge>
           </section>
           ${s.problem ? html`<p class="error" role="alert">${s.problem}</p>` : nothing}
           ${
@@ -63,6 +75,7 @@ export class BenchView extends LitElement {
               ? html`<section class="card" aria-label="Results">
                     <bench-results .run=${s.shown} .selection=${selection}></bench-results>
                     <bench-grounded .run=${s.shown}></bench-grounded>
+                    <bench-answers .session=${s} .run=${s.shown} ?busy=${s.running}></bench-answers>
                   </section>
                   <section class="card" aria-label="Choose a model">
                     <bench-selection .run=${s.shown} .report=${selection} .estimates=${app.estimates}></bench-selection>
