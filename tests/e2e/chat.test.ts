@@ -34,7 +34,7 @@ async function recordStreaming(page: Page): Promise<{ states: string[]; frames: 
         const frames: string[] = [];
         const unsubscribe = app.chats.subscribe(() => {
           const turnId = app.generation.generating?.turnId;
-          const turn = turnId ? app.chats.current?.turns.find((t) => t.id === turnId) : undefined;
+          const turn = turnId ? app.chats.current.turns.find((t) => t.id === turnId) : undefined;
           if (turn?.content && states[states.length - 1] !== turn.content) states.push(turn.content);
         });
         const sample = (): void => {
