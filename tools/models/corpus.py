@@ -20,7 +20,8 @@ import random
 from dataclasses import dataclass
 from typing import Callable
 
-from grounded import GROUNDED_SYSTEM, GroundedExample, copy_example, grounded_example, workshop_examples
+from grounded import (COPY_TEMPLATES, DEFAULT_KINDS, GROUNDED_SYSTEM, GroundedExample, Kinds, copy_example, grounded_example,
+                      workshop_examples)
 
 Message = dict[str, str]
 
@@ -408,13 +409,14 @@ def grounded_item(example: GroundedExample, family: str = "grounded") -> Item:
 
 def build_grounded(seed: int, n_conversations: int, count: Callable[[str], int], n_held_out: int = 300, n_copy: int = 0,
                    fits: Callable[[list[Message]], bool] | None = None, n_passages: int | None = None,
-                   stream: int = 0) -> GroundedCorpus:
+                   stream: int = 0, kinds: Kinds = DEFAULT_KINDS) -> GroundedCorpus:
     """Draw grounded items from their own random stream, split them by hash, and make training
     conversations from the training ones: most hold one grounded exchange, some follow an earlier
     question and answer (as the app sends history: the plain question, the answer). `count` is
     the model's token count (passages are cut to 64 of its tokens); `fits` (whole conversation ->
     bool) drops what does not fit; `n_passages` fixes the passages per prompt (a curriculum's
-    easy stage) and `stream` picks another random stream for it. Also `n_copy` repeat-after-me
+    easy stage) and `stream` picks another random stream for it; `kinds` the entity kinds drawn
+    (grounded.mined_kinds adds mined real-English definitions). Also `n_copy` repeat-after-me
     items over made-up text (the copying that grounded answers need)."""
     rng = random.Random(seed + 2 + 1000 * stream)
     ok = fits or (lambda _messages: True)
@@ -426,7 +428,7 @@ def build_grounded(seed: int, n_conversations: int, count: Callable[[str], int],
     def fitting_item() -> Item:
         nonlocal dropped
         while True:
-            item = grounded_item(grounded_example(rng, count, n_passages))
+            item = grounded_item(grounded_example(rng, count, n_passages, kinds=kinds))
             if ok([*item.messages(), {"role": "assistant", "content": item.answer}]):
                 return item
             dropped += 1
@@ -451,7 +453,7 @@ def build_grounded(seed: int, n_conversations: int, count: Callable[[str], int],
         conv = [{"role": "system", "content": GROUNDED_SYSTEM}] + exchange(item)
         if rng.random() < 0.2:
             # An earlier question and answer as history, the way the app sends it: the plain question.
-            earlier = grounded_example(rng, count, n_passages)
+            earlier = grounded_example(rng, count, n_passages, kinds=kinds)
             history = [{"role": "user", "content": earlier.question}, {"role": "assistant", "content": earlier.answer}]
             longer = conv[:1] + history + conv[1:]
             if ok(longer):
@@ -460,6 +462,17 @@ def build_grounded(seed: int, n_conversations: int, count: Callable[[str], int],
     demo = [grounded_item(e, family="grounded_demo") for e in demo_examples]
     copy_train, copy_held = copy_items(seed, n_copy, n_held_out=min(n_held_out, 150))
     return GroundedCorpus(train, held[:n_held_out], demo, conversations, dropped, copy_train, copy_held)
+
+
+def mined_copy_items(sentences: list[str], seed: int, n: int) -> list[Item]:
+    """Repeat-after-me items over real English sentences (mined.py), so copying is practised on
+    ordinary words as well as on made-up ones; from their own random stream."""
+    rng = random.Random(seed + 4)
+    items = []
+    for _ in range(n):
+        sentence = rng.choice(sentences)
+        items.append(Item("copy_mined", rng.choice(COPY_TEMPLATES).format(w=sentence), sentence, f"copy:{sentence}"))
+    return items
 
 
 def copy_items(seed: int, n_train: int, n_held_out: int) -> tuple[list[Item], list[Item]]:

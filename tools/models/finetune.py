@@ -40,9 +40,10 @@ sys.path.insert(0, HERE)
 from bpe import ByteLevelBPE  # noqa: E402
 from build import CORPUS_SEED, FIXED_FAMILIES, MODELS_DIR, N_CONVERSATIONS, SPECS, THREADS  # noqa: E402
 from chat_format import END, END_OF_TEXT, encode_for_training  # noqa: E402
-from corpus import Item, build_corpus, build_grounded  # noqa: E402
+from corpus import Item, build_corpus, build_grounded, mined_copy_items  # noqa: E402
 from golden import load_reference  # noqa: E402
-from grounded import NO_ANSWER  # noqa: E402
+from grounded import DEFAULT_KINDS, NO_ANSWER, mined_kinds, mined_maker  # noqa: E402
+from mined import held_out_sentence, mine  # noqa: E402
 from llama import LlamaForCausalLM, greedy_generate  # noqa: E402
 from train import IGNORE, evaluate, greedy_answers, make_examples  # noqa: E402
 
@@ -51,6 +52,8 @@ GROUNDED_CONVERSATIONS = 8000
 GROUNDED_TRAIN_EVAL = 200
 GROUNDED_HELD_OUT = 300
 COPY_ITEMS = 30000
+MINED_COPY_ITEMS = 15000  # repeat-after-me over mined real sentences (--mined)
+MINED_HELD_OUT = 200  # grounded items over held-out mined sentences only
 MARK = re.compile(r"\[(\d+)\]")
 
 
@@ -271,6 +274,10 @@ def main() -> None:
                         help="train on one thread until FILE exists, then on two (a shared machine)")
     parser.add_argument("--report-suffix", default="-grounded-continued",
                         help="suffix of the report name for --continue-from runs")
+    parser.add_argument("--mined", action="store_true",
+                        help="add mined real-English definitions (mined.py) to the grounded and copy families, "
+                             "and report on held-out mined sentences and on the previous rounds' held-out set")
+    parser.add_argument("--weights-name", help="file name of the weights under .cache/finetuned (default <id>.pt)")
     args = parser.parse_args()
     if args.continue_from and not args.only:
         parser.error("--continue-from needs --only <id>")
@@ -287,15 +294,36 @@ def main() -> None:
     fits = lambda messages: len(encode_for_training(tok, messages)[0]) <= CONTEXT  # noqa: E731
     count = lambda text: len(tok.encode(text))  # noqa: E731
     corpus = build_corpus(CORPUS_SEED, N_CONVERSATIONS)
-    grounded = build_grounded(CORPUS_SEED, GROUNDED_CONVERSATIONS, count, GROUNDED_HELD_OUT, COPY_ITEMS, fits=fits)
+    kinds = DEFAULT_KINDS
+    extra_held: dict[str, list[Item]] = {}
+    mined_copy: list[Item] = []
+    mined_copy_held: list[Item] = []
+    if args.mined:
+        definitions = mine()
+        train_defs = [d for d in definitions if not held_out_sentence(d)]
+        held_defs = [d for d in definitions if held_out_sentence(d)]
+        print(f"mined: {len(train_defs)} training sentences, {len(held_defs)} held out", flush=True)
+        kinds = mined_kinds(train_defs)
+        mined_copy = mined_copy_items([d.sentence for d in train_defs], CORPUS_SEED, MINED_COPY_ITEMS)
+        mined_copy_held = mined_copy_items([d.sentence for d in held_defs], CORPUS_SEED + 1, 100)
+        # Questions over sentences never trained on (every item, not a hashed tenth).
+        extra_held["mined_held_out"] = build_grounded(CORPUS_SEED, MINED_HELD_OUT, count, 0, 0, fits=fits, stream=2,
+                                                      kinds={"mined": (mined_maker(held_defs), 1.0)}).train_items[:MINED_HELD_OUT]
+        # The previous rounds' held-out set: the default kinds' stream, as the plain-English round drew it.
+        extra_held["previous_held_out"] = build_grounded(CORPUS_SEED, GROUNDED_CONVERSATIONS, count, GROUNDED_HELD_OUT, 0,
+                                                         fits=fits).held_out_items
+    grounded = build_grounded(CORPUS_SEED, GROUNDED_CONVERSATIONS, count, GROUNDED_HELD_OUT, COPY_ITEMS, fits=fits, kinds=kinds)
     # The curriculum's easy stage: one passage per prompt, from its own random stream.
-    grounded1 = build_grounded(CORPUS_SEED, GROUNDED_CONVERSATIONS // 2, count, 0, 0, fits=fits, n_passages=1, stream=1)
+    grounded1 = build_grounded(CORPUS_SEED, GROUNDED_CONVERSATIONS // 2, count, 0, 0, fits=fits, n_passages=1, stream=1,
+                               kinds=kinds)
     old_train_eval, old_held_eval = old_evaluation_sets(corpus)
     grounded_train_eval = random.Random(CORPUS_SEED).sample(grounded.train_items, GROUNDED_TRAIN_EVAL)
     if args.quick:
         old_train_eval, old_held_eval = old_train_eval[:40], old_held_eval[:40]
         grounded.copy_held_out = grounded.copy_held_out[:20]
         grounded_train_eval, grounded.held_out_items = grounded_train_eval[:20], grounded.held_out_items[:20]
+        extra_held = {name: items[:20] for name, items in extra_held.items()}
+        mined_copy_held = mined_copy_held[:20]
     old_examples = make_examples(tok, corpus.conversations, CONTEXT)
     grounded_examples = make_examples(tok, grounded.conversations, CONTEXT)
     held_keys = {it.key for it in grounded.held_out_items} | {it.key for it in grounded.demo_items}
@@ -303,7 +331,7 @@ def main() -> None:
     # Its items were split by the same hash, so none of them is a held-out or demo item.
     assert not held_keys & {it.key for it in grounded1.train_items}
     copy_examples = make_examples(tok, [[{"role": "user", "content": it.prompt}, {"role": "assistant", "content": it.answer}]
-                                        for it in grounded.copy_items], CONTEXT)
+                                        for it in grounded.copy_items + mined_copy], CONTEXT)
     lengths = [len(ids) for ids, _ in grounded_examples]
     print(f"grounded: {len(grounded_examples)} conversations ({sum(n > 256 for n in lengths)} longer than 256 "
           f"tokens, longest {max(lengths)}), {len(grounded.train_items)} training items, "
@@ -314,7 +342,7 @@ def main() -> None:
             continue
         ft = (CONTINUED if args.continue_from else FINETUNES)[spec.id]
         ft = dataclasses.replace(ft, lr=args.lr or ft.lr, warmup=args.warmup or ft.warmup)
-        steps = 6 if args.quick else (args.steps or ft.steps)
+        steps = 6 if args.quick else (args.steps if args.steps is not None else ft.steps)
         print(f"== {spec.id}", flush=True)
         if args.continue_from:
             model = LlamaForCausalLM(spec.cfg)
@@ -333,7 +361,7 @@ def main() -> None:
         streams = {name: BatchStream(examples, ft.tokens_per_batch, rng) for name, examples in
                    (("grounded", grounded_examples), ("grounded1", grounded1_examples), ("copy", copy_examples),
                     ("old", old_examples))}
-        weights = os.path.join(weights_dir, f"{spec.id}.pt")
+        weights = os.path.join(weights_dir, args.weights_name or f"{spec.id}.pt")
         training = finetune(model, ft, streams, pad_id, steps, args.max_minutes * 60,
                             more_threads_when=args.more_threads_when, checkpoint=weights + ".partial")
         torch.save(model.state_dict(), weights)
@@ -345,6 +373,9 @@ def main() -> None:
         g_held, held_samples = evaluate_grounded(model, tok, grounded.held_out_items)
         g_demo, demo_samples = evaluate_grounded(model, tok, grounded.demo_items)
         copy_held = evaluate(model, tok, grounded.copy_held_out)["copy"]
+        g_extra = {name: evaluate_grounded(model, tok, items)[0] for name, items in extra_held.items()}
+        if mined_copy_held:
+            g_extra["copy_mined_held_out"] = evaluate(model, tok, mined_copy_held)["copy_mined"]
         report = {
             "id": spec.id,
             "start": start,
@@ -354,11 +385,11 @@ def main() -> None:
                          "max_sequence": CONTEXT, "threads": THREADS,
                          "grounded_conversations": len(grounded_examples),
                          "grounded1_conversations": len(grounded1_examples), "copy_conversations": len(copy_examples),
-                         "old_conversations": len(old_examples), **training},
+                         "old_conversations": len(old_examples), "mined": args.mined, **training},
             "seconds_total": round(time.time() - started), "seconds_evaluation": round(time.time() - eval_started),
             "accuracy": {
                 "old_before": before, "old_after": old_after,
-                "grounded": {"train": g_train, "held_out": g_held, "workshop_demo": g_demo},
+                "grounded": {"train": g_train, "held_out": g_held, "workshop_demo": g_demo, **g_extra},
                 "copy_held_out": copy_held,
             },
             "workshop_demo": demo_samples,

@@ -328,11 +328,84 @@ ENTITY_MAKERS: dict[str, Callable[[random.Random], Entity]] = {
 }
 # How often each kind is drawn: plain English concepts most, as in pasted notes.
 KIND_WEIGHTS = {"concept": 4.0}
+# The kinds a corpus draws from, each with its maker and weight.
+Kinds = dict[str, tuple[Callable[[random.Random], Entity], float]]
+DEFAULT_KINDS: Kinds = {k: (maker, KIND_WEIGHTS.get(k, 1.0)) for k, maker in ENTITY_MAKERS.items()}
 
 
-def _kind(rng: random.Random) -> str:
-    kinds = list(ENTITY_MAKERS)
-    return rng.choices(kinds, weights=[KIND_WEIGHTS.get(k, 1.0) for k in kinds])[0]
+def _kind(rng: random.Random, kinds: Kinds = DEFAULT_KINDS) -> str:
+    names = list(kinds)
+    return rng.choices(names, weights=[kinds[k][1] for k in names])[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Real English definitions mined from text on this machine (mined.py): a vocabulary too large to
+# fill in from memory, so answering from them means copying
+# ---------------------------------------------------------------------------------------------
+def _question_subject(subject: str, plural: bool) -> str:
+    """How a question names a sentence's subject: 'Public keys' -> 'public keys' (capitalised only
+    as the sentence's first word), 'Pango', 'GNU MP', 'userdel' unchanged."""
+    words = subject.split()
+    first = words[0]
+    common = first[1:].islower() and all(w.islower() for w in words[1:])
+    return first[0].lower() + subject[1:] if common and (plural or len(words) > 1) else subject
+
+
+def mined_maker(definitions: list) -> Callable[[random.Random], Entity]:
+    """An entity maker over mined definitions (mined.Definition). Three times in ten the sentence's
+    subject is swapped for another mined subject of the same number, three in ten for a subject no
+    sentence has, so a subject says nothing about its predicate and only the passage does. Made-up maker and year facts give questions a
+    passage can leave unstated (the demo's `Who made Foundry Local?`)."""
+    singular = [d for d in definitions if not d.plural]
+    plural = [d for d in definitions if d.plural]
+    plural_nouns = sorted({d.subject.split()[-1].lower() for d in plural if d.subject.split()[-1].islower()})
+
+    def fresh(rng: random.Random, is_plural: bool) -> str:
+        """A subject no sentence has: a made-up or recombined name, like the demo's `Foundry Local`."""
+        if is_plural:
+            return f"{rng.choice(PLURAL_ADJECTIVES + [_name(rng)])} {rng.choice(plural_nouns)}"
+        r = rng.random()
+        if r < 0.3:
+            return "".join(rng.choice("ABCDEFGHKLMNPRSTVWXZ") for _ in range(rng.randint(2, 4)))
+        if r < 0.7:
+            return f"{_name(rng)} {rng.choice(CONCEPT_WORDS + CONCEPT_NOUNS)}"
+        return _name(rng, (2, 3))
+
+    def make(rng: random.Random) -> Entity:
+        d = rng.choice(definitions)
+        subject = d.subject
+        r = rng.random()
+        if r < 0.3:
+            subject = rng.choice(plural if d.plural else singular).subject
+        elif r < 0.6:
+            subject = fresh(rng, d.plural)
+        opening = subject[0].upper() + subject[1:] if d.subject[0].isupper() else subject
+        sentence = opening + d.sentence[len(d.subject):]
+        s = _question_subject(subject, d.plural)
+        if d.verb == "is":
+            questions = (f"What is {s}?", f"Tell me about {s}.")
+        elif d.verb == "are":
+            questions = (f"What are {s}?", f"Tell me about {s}.")
+        else:
+            questions = (f"What does {s} do?", f"What is {s}?")
+        be, was = ("have", "were") if d.plural else ("has", "was")
+        return Entity("mined", s, (
+            Fact("what", sentence, questions),
+            Fact("maker", f"{opening} {was} made by {rng.choice(FIRST_NAMES)} {_name(rng)}.",
+                 (f"Who made {s}?", f"Who invented {s}?")),
+            Fact("since", f"{opening} {be} been around since {rng.randint(1950, 2024)}.",
+                 (f"When did {s} come out?", f"How long {be} {s} been around?")),
+        ), description="what")
+
+    return make
+
+
+def mined_kinds(definitions: list, mined_weight: float = 6.0, concept_weight: float = 1.0) -> Kinds:
+    """The default kinds plus mined definitions, drawn most often; the plain-English concepts,
+    whose few dozen words the model learnt as templates, less often."""
+    kinds = {k: (maker, concept_weight if k == "concept" else weight) for k, (maker, weight) in DEFAULT_KINDS.items()}
+    kinds["mined"] = (mined_maker(definitions), mined_weight)
+    return kinds
 
 
 # ---------------------------------------------------------------------------------------------
@@ -394,14 +467,14 @@ def _file_name(rng: random.Random, entities: list[Entity]) -> str:
 Section = tuple[str, list[str], str]  # heading trail, sentences, what joins them
 
 
-def _document(rng: random.Random, n_entities: int) -> tuple[str, list[Section], list[Entity], dict[str, list[Fact]]]:
+def _document(rng: random.Random, n_entities: int, kinds: Kinds = DEFAULT_KINDS) -> tuple[str, list[Section], list[Entity], dict[str, list[Fact]]]:
     """A document about one to three entities: (its opening text, its sections, the entities, the
     facts stated per subject). Sections follow headings when the document has them; without
     headings it is one section."""
-    first = _kind(rng)
+    first = _kind(rng, kinds)
     entities: list[Entity] = []
     while len(entities) < n_entities:
-        e = ENTITY_MAKERS[first if rng.random() < 0.6 else _kind(rng)](rng)
+        e = kinds[first if rng.random() < 0.6 else _kind(rng, kinds)][0](rng)
         if all(e.subject != other.subject for other in entities):  # short acronyms can repeat
             entities.append(e)
     stated: dict[str, list[Fact]] = {}
@@ -453,9 +526,10 @@ def chunk_sections(source: str, sections: list[Section], count: Count, chunk_tok
     return out
 
 
-def _source(rng: random.Random, count: Count, chunk_tokens: int) -> tuple[list[Passage], list[Entity], dict[str, list[Fact]]]:
+def _source(rng: random.Random, count: Count, chunk_tokens: int,
+            kinds: Kinds = DEFAULT_KINDS) -> tuple[list[Passage], list[Entity], dict[str, list[Fact]]]:
     """One source (a pasted text or a file) cut into passages, with its entities and stated facts."""
-    opening, sections, entities, stated = _document(rng, rng.choices([1, 2, 3], weights=[0.45, 0.35, 0.2])[0])
+    opening, sections, entities, stated = _document(rng, rng.choices([1, 2, 3], weights=[0.45, 0.35, 0.2])[0], kinds)
     name = pasted_source_name(opening) if rng.random() < 0.5 else _file_name(rng, entities)
     passages = chunk_sections(name, sections, count, chunk_tokens)
     by_sentence = {f.sentence: e.subject for e in entities for f in stated[e.subject]}
@@ -465,7 +539,7 @@ def _source(rng: random.Random, count: Count, chunk_tokens: int) -> tuple[list[P
 
 
 def grounded_example(rng: random.Random, count: Count, n_passages: int | None = None, chunk_tokens: int = 64,
-                     prompt_tokens: int = 300) -> GroundedExample:
+                     prompt_tokens: int = 300, kinds: Kinds = DEFAULT_KINDS) -> GroundedExample:
     """A question over one to four passages from one or two sources, laid out as the app lays them
     out. `n_passages` fixes how many (fewer when the sources do not have that many)."""
     k = n_passages or rng.choices([1, 2, 3, 4], weights=[0.3, 0.3, 0.25, 0.15])[0]
@@ -473,21 +547,21 @@ def grounded_example(rng: random.Random, count: Count, n_passages: int | None = 
     entities: list[Entity] = []
     stated: dict[str, list[Fact]] = {}
     for _ in range(1 if rng.random() < 0.6 else 2):
-        passages, es, st = _source(rng, count, chunk_tokens)
+        passages, es, st = _source(rng, count, chunk_tokens, kinds)
         pool += passages
         entities += es
         stated.update(st)
     subjects = [e.subject for e in entities]
     if len(set(subjects)) < len(subjects):  # a repeated made-up name would make the question ambiguous
-        return grounded_example(rng, count, n_passages, chunk_tokens, prompt_tokens)
+        return grounded_example(rng, count, n_passages, chunk_tokens, prompt_tokens, kinds)
     chosen = rng.sample(pool, min(k, len(pool)))  # in rank order, which need not be document order
     if count(grounded_question("?", [p.block(i) for i, p in enumerate(chosen, 1)])) > prompt_tokens:
-        return grounded_example(rng, count, n_passages, chunk_tokens, prompt_tokens)
+        return grounded_example(rng, count, n_passages, chunk_tokens, prompt_tokens, kinds)
     in_context = {s for p in chosen for s in p.sentences}
     mentioned = {s for p in chosen for s in p.subjects}
     mode = rng.choices(["answer", "absent", "unstated", "none"], weights=[0.72, 0.14, 0.11, 0.03])[0]
     if mode == "none":
-        other = ENTITY_MAKERS[_kind(rng)](rng)
+        other = kinds[_kind(rng, kinds)][0](rng)
         return GroundedExample((), rng.choice(rng.choice(other.facts).questions), NO_ANSWER, None, "none")
     if mode == "unstated":
         candidates = [(e, f) for e in entities if e.subject in mentioned for f in e.facts if f.sentence not in in_context]
@@ -497,9 +571,11 @@ def grounded_example(rng: random.Random, count: Count, n_passages: int | None = 
         mode = "answer"
     if mode == "absent":
         absent = [e for e in entities if e.subject not in mentioned]
-        other = rng.choice(absent) if absent and rng.random() < 0.5 else ENTITY_MAKERS[rng.choice([e.kind for e in entities])](rng)
-        if other.subject in mentioned or any(other.subject in p.text or other.subject in p.source for p in chosen):
-            return grounded_example(rng, count, n_passages, chunk_tokens, prompt_tokens)
+        other = rng.choice(absent) if absent and rng.random() < 0.5 else kinds[rng.choice([e.kind for e in entities])][0](rng)
+        named = (lambda p: other.subject.lower() in (p.text + p.source).lower()) if other.kind == "mined" else \
+            (lambda p: other.subject in p.text or other.subject in p.source)
+        if other.subject in mentioned or any(named(p) for p in chosen):
+            return grounded_example(rng, count, n_passages, chunk_tokens, prompt_tokens, kinds)
         fact = rng.choice(other.facts)
         return GroundedExample(tuple(chosen), rng.choice(fact.questions), NO_ANSWER, None, "absent")
     i = rng.randrange(len(chosen))
