@@ -18,7 +18,7 @@ import type { ChatMessage, GenerationParams } from '../engine/engine-types';
 import { errorMessage } from '../errors/error-message';
 import { emptyAnswer, streamAnswer } from './answer-stream';
 import type { CompareSettings } from './compare-settings';
-import { routeMeta } from './generation';
+import { errorMeta, routeMeta } from './generation';
 import type { ModelSlot } from './model-slot';
 import { Notifier } from './notifier';
 import type { Settings } from './settings';
@@ -244,15 +244,8 @@ export class CompareSession extends Notifier {
     const stop = (): void => local.abort();
     signal.addEventListener('abort', stop);
     let release: (() => void) | null = null;
-    let meta: AnswerMeta = {
-      modelId: slot.selected?.id ?? 'none',
-      modelName: slot.selected?.name ?? 'No model',
-      backend: 'wasm',
-      dtype: '–',
-      detail: '',
-      routeReason: '',
-      params: { ...params },
-    };
+    // Null until a model takes the question; a failure before that is described by errorMeta.
+    let meta: AnswerMeta | null = null;
     try {
       // A column nobody loaded yet loads its model now (the chat does the same at start).
       const selected = slot.selected;
@@ -264,9 +257,10 @@ export class CompareSession extends Notifier {
       release = slot.claim(stop);
       meta = routeMeta(route, params);
       update({ contender: contenderKey(route.model.id, route.loaded.backend), turn: turn({ meta }) });
+      const routed = meta;
       await streamAnswer(answer, route.engine.chat(messages, params, local.signal), () => {
         meta = {
-          ...meta,
+          ...routed,
           ...(answer.notice ? { notice: answer.notice } : {}),
           ...(answer.stopReason ? { stopReason: answer.stopReason } : {}),
           ...(answer.metrics ? { metrics: answer.metrics } : {}),
@@ -274,8 +268,12 @@ export class CompareSession extends Notifier {
         update({ turn: turn({ content: answer.content, ...(answer.reasoning ? { reasoning: answer.reasoning } : {}), meta }) });
       });
     } catch (error) {
-      meta = { ...meta, ...(signal.aborted ? { stopReason: 'aborted' as const } : { error: errorMessage(error) }) };
-      update({ turn: turn({ content: answer.content, meta }) });
+      const ended: AnswerMeta = signal.aborted
+        ? { ...(meta ?? errorMeta(slot.selected, params, 'Stopped before the model answered.')), stopReason: 'aborted' }
+        : meta
+          ? { ...meta, error: errorMessage(error) }
+          : errorMeta(slot.selected, params, errorMessage(error));
+      update({ turn: turn({ content: answer.content, meta: ended }) });
     } finally {
       release?.();
       signal.removeEventListener('abort', stop);

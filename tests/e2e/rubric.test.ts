@@ -19,7 +19,7 @@ import { JUDGE_MAX_NEW_TOKENS } from '../../src/bench/judge-runner';
 import { parseJudgeReply } from '../../src/bench/judge-reply';
 import { launchChromium } from './support/chromium';
 import { lastAnswer, openApp, typeAndSend, waitForModel, waitIdle } from './support/app';
-import { readGolden } from '../support/paths';
+import { readGolden, goldenMessages } from '../support/paths';
 
 type BenchWindow = Window & { bench?: BenchSession };
 
@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 const golden = readGolden('pocket-chat-1m');
-const messagesOf = (question: string) => golden.cases.find((c) => c.messages[c.messages.length - 1]?.content === question)!.messages;
+const messagesOf = (question: string) => goldenMessages(golden, question);
 
 const promptSet = {
   name: 'rubric, small',

@@ -15,7 +15,7 @@ import type { BenchSession } from '../../src/app/bench-session';
 import { launchChromium } from './support/chromium';
 import { openApp, waitForModel } from './support/app';
 import { startGatewayProcess } from './support/gateway-process';
-import { readCatalog, readGolden } from '../support/paths';
+import { readCatalog, readGolden, goldenMessages } from '../support/paths';
 
 type BenchWindow = Window & { bench?: BenchSession };
 
@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 const golden = readGolden('pocket-chat-1m');
-const messagesOf = (question: string) => golden.cases.find((c) => c.messages[c.messages.length - 1]?.content === question)!.messages;
+const messagesOf = (question: string) => goldenMessages(golden, question);
 
 /**
  * Five prompts whose golden answers are known (tools/models/golden/*.json, the same for both

@@ -59,3 +59,10 @@ export interface Golden {
 export function readGolden(modelId: string): Golden {
   return JSON.parse(fs.readFileSync(path.join(GOLDEN_DIR, `${modelId}.json`), 'utf8')) as Golden;
 }
+
+/** The messages of the golden case of `golden` whose last message is `question`. */
+export function goldenMessages(golden: Golden, question: string): Golden['cases'][number]['messages'] {
+  const found = golden.cases.find((c) => c.messages[c.messages.length - 1]?.content === question);
+  if (!found) throw new Error(`no golden case ends with ${JSON.stringify(question)}`);
+  return found.messages;
+}

@@ -1,13 +1,8 @@
 /** The benchmark setup: targets table, number fields, prompt set editor, Run and progress. */
 import { css } from 'lit';
 
-export const benchConfigStyles = css`
-  :host {
-    display: flex;
-    flex-direction: column;
-    gap: 14px;
-    font-size: 0.92em;
-  }
+/** A heading and a wrapping row of controls, as the setup and the judge editor lay them out. */
+export const benchRowStyles = css`
   h3 {
     font-size: 1em;
     margin: 0 6px 0 0;
@@ -20,6 +15,15 @@ export const benchConfigStyles = css`
   }
   .row button {
     padding: 4px 10px;
+  }
+`;
+
+export const benchConfigStyles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    gap: 14px;
+    font-size: 0.92em;
   }
   .scroll {
     overflow-x: auto;

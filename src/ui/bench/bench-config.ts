@@ -8,14 +8,12 @@ import { planFromSet, planRequests, setOfPlan } from '../../bench/plan';
 import type { BenchProgress } from '../../bench/bench-runner';
 import { BACKENDS, type BenchPlan, type BenchTarget } from '../../bench/bench-types';
 import type { CatalogModel } from '../../catalog/schema';
-import type { BackendKind } from '../../engine/engine-types';
 import { downloadText } from '../shared/download';
-import { groupModels, modelLabel } from '../shared/model-label';
+import { BACKEND_LABEL, groupModels, modelLabel } from '../shared/model-label';
 import { controls, filePicker } from '../shared/styles';
 import { errorMessage } from '../../errors/error-message';
-import { benchConfigStyles } from './bench-config.styles';
+import { benchConfigStyles, benchRowStyles } from './bench-config.styles';
 
-const BACKEND_LABEL: Record<BackendKind, string> = { webgpu: 'WebGPU', wasm: 'WASM', gateway: 'Gateway' };
 /** What the status line says the run is doing with the current target. */
 const PHASE_LABEL: Record<BenchProgress['phase'], string> = {
   loading: 'loading',
@@ -238,7 +236,7 @@ export class BenchConfig extends LitElement {
     `;
   }
 
-  static override styles = [controls, filePicker, benchConfigStyles];
+  static override styles = [controls, filePicker, benchRowStyles, benchConfigStyles];
 }
 
 declare global {

@@ -6,10 +6,10 @@ import type { JudgeProgress } from '../../bench/judge-runner';
 import { BACKENDS, type BenchTarget } from '../../bench/bench-types';
 import type { CatalogModel } from '../../catalog/schema';
 import { errorMessage } from '../../errors/error-message';
-import { groupModels, modelLabel } from '../shared/model-label';
+import { BACKEND_LABEL, groupModels, modelLabel } from '../shared/model-label';
+import { benchRowStyles } from './bench-config.styles';
 import { controls } from '../shared/styles';
 
-const BACKEND_LABEL = { webgpu: 'WebGPU', wasm: 'WASM', gateway: 'gateway' } as const;
 const encode = (t: BenchTarget): string => `${t.modelId}|${t.backend}`;
 
 /**
@@ -118,6 +118,7 @@ export class BenchJudge extends LitElement {
 
   static override styles = [
     controls,
+    benchRowStyles,
     css`
       :host {
         display: block;
@@ -125,19 +126,6 @@ export class BenchJudge extends LitElement {
         padding-top: 12px;
         border-top: 1px solid var(--border);
         font-size: 0.92em;
-      }
-      h3 {
-        font-size: 1em;
-        margin: 0 6px 0 0;
-      }
-      .row {
-        display: flex;
-        align-items: center;
-        gap: 8px;
-        flex-wrap: wrap;
-      }
-      .row button {
-        padding: 4px 10px;
       }
       select {
         max-width: 320px;

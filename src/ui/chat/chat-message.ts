@@ -7,6 +7,7 @@ import type { Turn } from '../../chat/conversation';
 import { StreamingMarkdown, type RenderStatus } from '../../render/streaming-markdown';
 import { copyText } from '../shared/clipboard';
 import { icons } from '../shared/icons';
+import { BACKEND_LABEL } from '../shared/model-label';
 import { controls } from '../shared/styles';
 import { chatMessageStyles } from './chat-message.styles';
 import './reasoning-block';
@@ -29,8 +30,6 @@ export class RegenerateEvent extends Event {
     super(RegenerateEvent.type, { bubbles: true, composed: true });
   }
 }
-
-const BACKEND_LABEL = { webgpu: 'WebGPU', wasm: 'WASM', gateway: 'Gateway' } as const;
 
 /** "58 prompt tokens, 42 of them from the previous answer's cache (not read again)". */
 function prefillTitle(m: AnswerMetrics): string {

@@ -6,6 +6,7 @@ import type { PairTally } from '../../compare/votes';
 import { formatMs } from '../../metrics/answer-metrics';
 import '../chat/chat-message';
 import '../shared/latency-bar';
+import { controls } from '../shared/styles';
 
 /** A blind vote, for the compare view to record. */
 export class CompareVoteEvent extends Event {
@@ -118,94 +119,87 @@ export class CompareRoundView extends LitElement {
     </article>`;
   }
 
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    article {
-      display: flex;
-      flex-direction: column;
-      gap: 10px;
-    }
-    .question {
-      align-self: flex-end;
-      max-width: 70%;
-      margin: 0;
-      padding: 8px 14px;
-      border-radius: 14px 14px 4px 14px;
-      border: 1px solid var(--border);
-      background: var(--user-bubble);
-      white-space: pre-wrap;
-      overflow-wrap: anywhere;
-    }
-    .columns {
-      display: grid;
-      grid-template-columns: repeat(var(--columns), minmax(0, 1fr));
-      gap: 12px;
-    }
-    .column,
-    .stage {
-      background: var(--surface);
-      border: 1px solid var(--border);
-      border-radius: 12px;
-      padding: 10px 12px;
-      min-width: 0;
-    }
-    .stage h4 {
-      margin: 0 0 4px;
-      font-size: 0.78em;
-      text-transform: uppercase;
-      letter-spacing: 0.06em;
-      color: var(--muted);
-    }
-    .pipeline {
-      display: flex;
-      flex-direction: column;
-      gap: 8px;
-    }
-    .decision {
-      margin: 0 0 0 12px;
-      padding-left: 10px;
-      border-left: 3px solid var(--border-strong);
-      font-size: 0.92em;
-    }
-    .decision.escalated {
-      border-left-color: var(--accent);
-    }
-    .combined,
-    .vote {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 8px;
-      align-items: center;
-      margin: 0;
-      font-size: 0.92em;
-    }
-    .vote button {
-      font: inherit;
-      color: inherit;
-      background: var(--surface-2);
-      border: 1px solid var(--border);
-      border-radius: 8px;
-      padding: 4px 12px;
-      cursor: pointer;
-    }
-    .vote button:disabled {
-      opacity: 0.5;
-      cursor: default;
-    }
-    .tally {
-      color: var(--muted);
-    }
-    .muted {
-      color: var(--muted);
-    }
-    @media (max-width: 760px) {
-      .columns {
-        grid-template-columns: minmax(0, 1fr);
+  static override styles = [
+    controls,
+    css`
+      :host {
+        display: block;
       }
-    }
-  `;
+      article {
+        display: flex;
+        flex-direction: column;
+        gap: 10px;
+      }
+      .question {
+        align-self: flex-end;
+        max-width: 70%;
+        margin: 0;
+        padding: 8px 14px;
+        border-radius: 14px 14px 4px 14px;
+        border: 1px solid var(--border);
+        background: var(--user-bubble);
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+      }
+      .columns {
+        display: grid;
+        grid-template-columns: repeat(var(--columns), minmax(0, 1fr));
+        gap: 12px;
+      }
+      .column,
+      .stage {
+        background: var(--surface);
+        border: 1px solid var(--border);
+        border-radius: 12px;
+        padding: 10px 12px;
+        min-width: 0;
+      }
+      .stage h4 {
+        margin: 0 0 4px;
+        font-size: 0.78em;
+        text-transform: uppercase;
+        letter-spacing: 0.06em;
+        color: var(--muted);
+      }
+      .pipeline {
+        display: flex;
+        flex-direction: column;
+        gap: 8px;
+      }
+      .decision {
+        margin: 0 0 0 12px;
+        padding-left: 10px;
+        border-left: 3px solid var(--border-strong);
+        font-size: 0.92em;
+      }
+      .decision.escalated {
+        border-left-color: var(--accent);
+      }
+      .combined,
+      .vote {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px;
+        align-items: center;
+        margin: 0;
+        font-size: 0.92em;
+      }
+      .vote button {
+        padding: 4px 12px;
+      }
+      .tally {
+        color: var(--muted);
+      }
+      .muted {
+        color: var(--muted);
+      }
+      @media (max-width: 760px) {
+        .columns {
+          grid-template-columns: minmax(0, 1fr);
+        }
+      }
+    `,
+  ];
 }
 
 declare global {

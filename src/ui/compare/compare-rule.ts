@@ -29,41 +29,48 @@ export class CompareRule extends LitElement {
     this.dispatchEvent(new RuleChangeEvent(change));
   }
 
+  /** A number beside the rule: `label` names it for screen readers, `unit` follows it on screen. */
+  private numberField(
+    options: { label: string; unit: string; value: number; step: string; min?: string; max?: string; title?: string },
+    set: (n: number) => void,
+  ) {
+    return html`<label class="param" title=${options.title ?? ''}
+      ><input
+        type="number"
+        min=${options.min ?? ''}
+        max=${options.max ?? ''}
+        step=${options.step}
+        aria-label=${options.label}
+        .value=${String(options.value)}
+        ?disabled=${this.disabled}
+        @change=${(e: Event) => {
+          const n = Number((e.target as HTMLInputElement).value);
+          if (Number.isFinite(n)) set(n);
+        }}
+      />
+      ${options.unit}</label
+    >`;
+  }
+
   private renderParameter() {
     const rule = this.rule;
     if (rule.kind === 'longer-than') {
-      return html`<label class="param"
-        ><input
-          type="number"
-          min="0"
-          step="50"
-          aria-label="Characters"
-          .value=${String(rule.chars)}
-          ?disabled=${this.disabled}
-          @change=${(e: Event) => {
-            const chars = Math.max(0, Math.round(Number((e.target as HTMLInputElement).value)));
-            if (Number.isFinite(chars)) this.emit({ rule: { kind: 'longer-than', chars } });
-          }}
-        />
-        characters</label
-      >`;
+      return this.numberField({ label: 'Characters', unit: 'characters', value: rule.chars, step: '50', min: '0' }, (n) =>
+        this.emit({ rule: { kind: 'longer-than', chars: Math.max(0, Math.round(n)) } }),
+      );
     }
     if (rule.kind === 'low-confidence') {
-      return html`<label class="param" title="Mean log-probability of the draft's tokens; reported by in-browser models only"
-        ><input
-          type="number"
-          max="0"
-          step="0.1"
-          aria-label="Mean token log-probability"
-          .value=${String(rule.below)}
-          ?disabled=${this.disabled}
-          @change=${(e: Event) => {
-            const below = Math.min(0, Number((e.target as HTMLInputElement).value));
-            if (Number.isFinite(below)) this.emit({ rule: { kind: 'low-confidence', below } });
-          }}
-        />
-        mean token log-probability</label
-      >`;
+      return this.numberField(
+        {
+          label: 'Mean token log-probability',
+          unit: 'mean token log-probability',
+          value: rule.below,
+          step: '0.1',
+          max: '0',
+          title: "Mean log-probability of the draft's tokens; reported by in-browser models only",
+        },
+        (n) => this.emit({ rule: { kind: 'low-confidence', below: Math.min(0, n) } }),
+      );
     }
     if (rule.kind === 'topics') {
       return html`<label class="param wide"

@@ -5,7 +5,7 @@ import { MAX_LANES, MIN_LANES } from '../../app/compare-settings';
 import type { Playground } from '../../app/playground';
 import { talliesAmong } from '../../compare/votes';
 import { AppWatch } from '../shared/app-watch';
-import { HOME_WORD, modelHome } from '../shared/model-label';
+import { BACKEND_LABEL, HOME_WORD, modelHome } from '../shared/model-label';
 import { controls } from '../shared/styles';
 import '../chat/chat-composer';
 import type { SendPromptEvent } from '../chat/chat-composer';
@@ -15,7 +15,6 @@ import type { CompareVoteEvent } from './compare-round';
 import './compare-rule';
 import type { RuleChangeEvent } from './compare-rule';
 
-const BACKEND_WORD: Record<string, string> = { webgpu: 'WebGPU', wasm: 'WASM', gateway: 'gateway' };
 const COLUMN_NAMES = ['A', 'B', 'C'] as const;
 
 /**
@@ -33,7 +32,9 @@ export class CompareView extends LitElement {
     const backend = at < 0 ? '' : contender.slice(at + 4);
     const model = app.catalog.byId(id);
     const name = model ? `${model.name}${modelHome(model) === 'gateway' ? ` · ${HOME_WORD.gateway}` : ''}` : id;
-    return backend && !(model && modelHome(model) === 'gateway') ? `${name} · ${BACKEND_WORD[backend] ?? backend}` : name;
+    return backend && !(model && modelHome(model) === 'gateway')
+      ? `${name} · ${(BACKEND_LABEL as Partial<Record<string, string>>)[backend] ?? backend}`
+      : name;
   }
 
   private renderSetup(app: Playground) {

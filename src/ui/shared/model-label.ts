@@ -5,6 +5,10 @@
  * "Qwen2.5 0.5B Instruct · gateway". Lists group entries the same way, in the same order.
  */
 import type { CatalogModel } from '../../catalog/schema';
+import type { BackendKind } from '../../engine/engine-types';
+
+/** Where an answer ran, as every label, chip and table heading names it. */
+export const BACKEND_LABEL: Record<BackendKind, string> = { webgpu: 'WebGPU', wasm: 'WASM', gateway: 'Gateway' };
 
 /** Where a catalog entry comes from and runs, as the user sees it. */
 export type ModelHome = 'bundled' | 'browser' | 'imported' | 'gateway';
