@@ -4,13 +4,14 @@
  * nothing leaves the machine; a blind round hides the names until the vote, and the vote's tally
  * outlives a reload.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { SideBySideRound } from '../../src/app/compare-session';
 import type { CompareSettingsValue } from '../../src/app/compare-settings';
 import { readGolden } from '../support/paths';
 import { type AppWindow, openApp, waitForModel } from './support/app';
 import { launchChromium } from './support/chromium';
+import { askCompare, withCompareSettings } from './support/compare';
 
 const baseUrl = inject('baseUrl');
 const PROMPT = 'Count from 3 to 8.';
@@ -41,22 +42,6 @@ function compareSettings(blind: boolean): Partial<CompareSettingsValue> {
   };
 }
 
-/** Stores the compare settings before the first page script runs, unless the page already has some (a reload). */
-async function withCompareSettings(context: BrowserContext, settings: Partial<CompareSettingsValue>): Promise<void> {
-  await context.addInitScript((value) => {
-    if (!localStorage.getItem('playground.compare.v1')) localStorage.setItem('playground.compare.v1', value);
-  }, JSON.stringify(settings));
-}
-
-async function ask(page: Page, question: string): Promise<SideBySideRound> {
-  const box = page.locator('compare-view chat-composer textarea');
-  await box.fill(question);
-  await box.press('Enter');
-  await page.waitForFunction(() => (window as AppWindow).playground!.compare.running, null, { timeout: 10_000 });
-  await page.waitForFunction(() => !(window as AppWindow).playground!.compare.running, null, { timeout: 180_000, polling: 200 });
-  return page.evaluate(() => JSON.parse(JSON.stringify((window as AppWindow).playground!.compare.rounds.at(-1))) as SideBySideRound);
-}
-
 /** The rendered text of each column of the last round, and the name shown above it. */
 async function columnsShown(page: Page): Promise<{ name: string; text: string }[]> {
   const messages = page.locator('compare-round').last().locator('chat-message');
@@ -78,7 +63,7 @@ it('streams two bundled models side by side, each with its golden answer and met
   });
   try {
     await waitForModel(page);
-    const round = await ask(page, PROMPT);
+    const round = await askCompare<SideBySideRound>(page, PROMPT, 'side-by-side');
     expect(
       round.columns.map((c) => [c.turn.meta?.modelId, c.turn.meta?.backend, c.turn.meta?.dtype, c.turn.content, c.turn.meta?.error]),
     ).toEqual([
@@ -113,7 +98,7 @@ it('blind: names hidden until the vote, revealed after it, and the tally kept ac
   });
   try {
     await waitForModel(page);
-    const round = await ask(page, PROMPT);
+    const round = await askCompare<SideBySideRound>(page, PROMPT, 'side-by-side');
     const shown = await columnsShown(page);
     expect(shown.map((c) => c.name)).toEqual(['Answer 1', 'Answer 2']);
     // Nothing in a column names its model (the chip with backend and dtype is hidden too).
