@@ -92,6 +92,16 @@ export class CompareSession extends Notifier {
     private readonly random: () => number = Math.random,
   ) {
     super();
+    // A column the user removed (or draft -> refine, which uses two) lets go of its model at once:
+    // a third model kept loaded for nothing can be gigabytes.
+    deps.settings.subscribe(() => this.releaseUnusedLanes());
+  }
+
+  private releaseUnusedLanes(): void {
+    const inUse = this.activeLanes.length;
+    this.deps.lanes.forEach((slot, i) => {
+      if (i >= inUse && slot.load.kind !== 'idle') void slot.release();
+    });
   }
 
   /** The slot of column `index`. */

@@ -53,7 +53,7 @@ export interface SelectOptions {
 
 export interface ModelSlotDeps {
   /** The engine pair this slot loads into; a second slot needs a Router (and BrowserEngine) of its own. */
-  router: Pick<Router, 'load'>;
+  router: Pick<Router, 'load' | 'release'>;
   /** Which model this slot runs and where; the primary slot's is the saved preferences. */
   choice: RunChoiceStore;
   catalog: Pick<ModelCatalog, 'models' | 'verifyHubModel'>;
@@ -342,6 +342,20 @@ export class ModelSlot extends Notifier {
       'info',
       `Stopped loading ${model?.name ?? modelId}. Files that finished downloading stay cached; the rest will download again.`,
     );
+  }
+
+  /**
+   * Frees the model this slot holds (a compare column the user removed): answers from it stop, a
+   * load in progress is dropped, the engine lets go of the model, and the slot is idle until asked
+   * to load again.
+   */
+  async release(): Promise<void> {
+    if (this.state.kind === 'idle' && !this.loadPromise) return;
+    this.interrupt();
+    this.loads.cancel();
+    this.loadPromise = null;
+    this.set({ kind: 'idle' });
+    await this.deps.router.release();
   }
 
   /** A new device or variant applies at once: the selected model loads again with it. */

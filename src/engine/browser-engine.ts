@@ -218,8 +218,15 @@ export class BrowserEngine implements Engine {
     return stream;
   }
 
+  /**
+   * Frees the model and ends its worker: a wasm heap never shrinks, so the memory goes back to the
+   * system only with the worker. The next load starts a fresh one.
+   */
   async unload(): Promise<void> {
     this.loaded = null;
-    if (this.connection) await this.connection.api.unload();
+    const connection = this.connection;
+    if (!connection) return;
+    await connection.api.unload().catch(() => undefined);
+    if (connection === this.connection) this.terminate();
   }
 }

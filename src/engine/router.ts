@@ -53,6 +53,12 @@ export class Router {
     return this.route;
   }
 
+  /** Frees what the last route loaded in the browser (a gateway keeps its models: others may use them). */
+  async release(): Promise<void> {
+    this.route = null;
+    await this.deps.browser.unload();
+  }
+
   async load(model: CatalogModel, prefs: RunPreferences, options: LoadOptions = {}): Promise<Route> {
     this.route = null;
     if (model.source.kind === 'gateway') {

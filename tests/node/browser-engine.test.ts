@@ -28,26 +28,27 @@ const ref: ModelRef = {
 };
 const moon = golden.cases.find((c) => c.messages[0]?.content === 'Tell me about the moon.')!;
 
+/** A stand-in worker serving the real worker API over the real runner on onnxruntime-node. */
+function nodeWorker(): FakeWorker {
+  return new FakeWorker(
+    createWorkerApi(
+      (flag, batchMs) =>
+        new ModelRunner(
+          {
+            now: () => performance.timeOrigin + performance.now(),
+            executionDevice: () => 'cpu',
+            describe: () => 'CPU · onnxruntime-node',
+          },
+          flag,
+          batchMs,
+        ),
+    ),
+  );
+}
+
 /** An engine whose worker runs the real runner; `tokenBatchMs` as the app's option. */
 function nodeEngine(tokenBatchMs?: number): BrowserEngine {
-  return new BrowserEngine({
-    createWorker: () =>
-      new FakeWorker(
-        createWorkerApi(
-          (flag, batchMs) =>
-            new ModelRunner(
-              {
-                now: () => performance.timeOrigin + performance.now(),
-                executionDevice: () => 'cpu',
-                describe: () => 'CPU · onnxruntime-node',
-              },
-              flag,
-              batchMs,
-            ),
-        ),
-      ),
-    ...(tokenBatchMs === undefined ? {} : { tokenBatchMs }),
-  });
+  return new BrowserEngine({ createWorker: nodeWorker, ...(tokenBatchMs === undefined ? {} : { tokenBatchMs }) });
 }
 
 async function collect(stream: AsyncIterable<GenerationEvent>, onToken?: (tokens: number) => void) {
@@ -107,4 +108,23 @@ describe('BrowserEngine on the real runner', () => {
     // The worker and its model are still there for the next answer.
     expect((await collect(single.chat(moon.messages, GREEDY))).text).toBe(moon.texts['q4']);
   });
+});
+
+it('unload ends the worker and frees the model; the next load starts a fresh worker that answers as before', async () => {
+  let workers = 0;
+  const counted = new BrowserEngine({
+    createWorker: () => {
+      workers++;
+      return nodeWorker();
+    },
+  });
+  await counted.load(ref);
+  expect([counted.started, counted.current?.dtype, workers]).toEqual([true, 'q4', 1]);
+  await counted.unload();
+  expect([counted.started, counted.current]).toEqual([false, null]);
+  await expect(collect(counted.chat(moon.messages, GREEDY))).rejects.toThrow();
+  await counted.load(ref);
+  expect(workers).toBe(2);
+  expect((await collect(counted.chat(moon.messages, GREEDY))).text).toBe(moon.texts['q4']);
+  counted.terminate();
 });

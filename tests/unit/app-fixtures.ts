@@ -157,7 +157,11 @@ export class ScriptedEngine implements Engine {
     };
   }
 
+  /** How many times the engine was told to free its model. */
+  unloads = 0;
+
   unload(): Promise<void> {
+    this.unloads++;
     return Promise.resolve();
   }
 }

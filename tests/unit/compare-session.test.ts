@@ -102,6 +102,27 @@ describe('side by side', () => {
   });
 });
 
+describe('columns taken away', () => {
+  it('frees the model of a removed column, and of a third column when the mode needs two; the rest keep theirs', async () => {
+    const t = await withColumns(['pocket-chat-1m', 'pocket-chat-3m', 'pocket-chat-1m']);
+    const kinds = (): string[] => t.app.models.lanes.map((l) => l.load.kind);
+    expect(kinds()).toEqual(['ready', 'ready', 'ready']);
+    t.app.compareSettings.setLaneCount(2);
+    await Promise.resolve();
+    expect(kinds()).toEqual(['ready', 'ready', 'idle']);
+    expect(t.lanes.map((l) => l.unloads)).toEqual([0, 0, 1]);
+    // Asked again, the column loads its model again.
+    t.app.compareSettings.setLaneCount(3);
+    await t.app.compare.ask('Hi');
+    expect((t.app.compare.rounds[0] as SideBySideRound).columns.map((c) => c.turn.meta?.error)).toEqual([undefined, undefined, undefined]);
+    expect(kinds()).toEqual(['ready', 'ready', 'ready']);
+    t.app.compareSettings.update({ mode: 'draft-refine' });
+    await Promise.resolve();
+    expect(kinds()).toEqual(['ready', 'ready', 'idle']);
+    expect(t.lanes.map((l) => l.unloads)).toEqual([0, 0, 2]);
+  });
+});
+
 describe('draft -> refine', () => {
   it('refines a long draft with the instruction, the question and the draft, and says why', async () => {
     const t = await withColumns(['pocket-chat-1m', 'pocket-chat-3m']);
