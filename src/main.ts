@@ -114,6 +114,7 @@ async function boot(): Promise<void> {
     benchRuns: new BenchStore(),
     baseUrl,
     requests,
+    gpuMemory: () => browser.gpuMemory(),
     gatewayMemory: (signal) => {
       const settings = playground?.gateway.settings ?? gatewaySettings;
       const { root } = effectiveRoot(settings.baseUrl, proxy);

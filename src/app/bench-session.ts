@@ -3,6 +3,7 @@
  * runs. Loads models through the primary slot's Router, holding that slot's engine meanwhile,
  * then gives the chat its model back.
  */
+import type { GpuBufferReading } from '../engine/worker/gpu-buffer-meter';
 import { defaultPlan } from '../bench/plan';
 import { runBenchmark, type BenchProgress, type LoadedTarget } from '../bench/bench-runner';
 import type { BenchEnvironment, BenchPlan, BenchRun, BenchTarget } from '../bench/bench-types';
@@ -44,6 +45,8 @@ export interface BenchSessionDeps {
   pageMemory?: () => Promise<PageMemoryReading>;
   /** The gateway process's resident memory, where the gateway reports it. */
   gatewayMemory?: (signal: AbortSignal) => Promise<number | null>;
+  /** The WebGPU buffers of the engine the benchmark runs on (its inference worker counts them). */
+  gpuMemory?: () => Promise<GpuBufferReading | null>;
   /** Retrieval for grounded prompts (the chat's retrieval worker); without it their RAG-on requests fail, saying so. */
   grounding?: Omit<BenchGroundingDeps, 'runId'>;
 }
@@ -351,7 +354,7 @@ export class BenchSession extends Notifier {
   }
 
   private resourceDeps(): Parameters<typeof measureTargetResources>[0] {
-    const { catalog, weights, baseUrl, settings, pageMemory, gatewayMemory } = this.deps;
+    const { catalog, weights, baseUrl, settings, pageMemory, gatewayMemory, gpuMemory } = this.deps;
     return {
       catalog,
       weights,
@@ -359,6 +362,7 @@ export class BenchSession extends Notifier {
       hubUrl: () => settings.preferences.hubUrl,
       pageMemory: pageMemory ?? (() => measurePageMemory()),
       gatewayMemory,
+      gpuMemory,
     };
   }
 }

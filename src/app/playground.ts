@@ -20,6 +20,7 @@
  * Modules here import each other in one direction only (tools/check-cycles.ts checks it): an
  * owner that must act on another gets it, or a narrow Pick of it, as a constructor dependency.
  */
+import type { GpuBufferReading } from '../engine/worker/gpu-buffer-meter';
 import type { BenchStore } from '../cache/bench-store';
 import type { ChatStore } from '../cache/chat-store';
 import type { UserModelStore } from '../cache/user-model-store';
@@ -85,6 +86,8 @@ export interface PlaygroundServices {
   sources: Pick<SourcesDeps, 'store' | 'retrieval' | 'contents' | 'readFile' | 'modelRef' | 'embedder'>;
   /** The gateway process's resident memory, where the gateway reports it (the benchmark's memory column). */
   gatewayMemory?: (signal: AbortSignal) => Promise<number | null>;
+  /** The chat engine's WebGPU buffers, counted in its worker (the benchmark's memory notes). */
+  gpuMemory?: () => Promise<GpuBufferReading | null>;
   /** Where reference prices and device power are kept (default: localStorage; null: this session only). */
   estimateStorage?: Pick<Storage, 'getItem' | 'setItem'> | null;
 }
@@ -168,6 +171,7 @@ export class Playground {
       weights: services.weights,
       baseUrl: services.baseUrl,
       gatewayMemory: services.gatewayMemory,
+      gpuMemory: services.gpuMemory,
       grounding: { retrieval: services.sources.retrieval, modelRef: services.sources.modelRef, embedder: services.sources.embedder },
     });
     this.cache = new CacheManager({ weights: services.weights, baseUrl: services.baseUrl, catalog, settings, slots: [primary, ...lanes] });

@@ -9,6 +9,8 @@ import type { CatalogModel } from '../catalog/schema';
 import type { LoadedModel } from '../engine/engine-types';
 import type { BenchTarget, TargetResources } from '../bench/bench-types';
 import { errorMessage } from '../errors/error-message';
+import type { GpuBufferReading } from '../engine/worker/gpu-buffer-meter';
+import { formatBytes } from '../ui/shared/format';
 import type { PageMemoryReading } from './page-memory';
 
 export interface ResourceDeps {
@@ -19,6 +21,27 @@ export interface ResourceDeps {
   pageMemory: () => Promise<PageMemoryReading>;
   /** The gateway process's RSS (FoundryClient.processMemoryBytes); absent where the app has no gateway. */
   gatewayMemory?: ((signal: AbortSignal) => Promise<number | null>) | undefined;
+  /** The benchmark engine's WebGPU buffers (BrowserEngine.gpuMemory); absent where it is not known. */
+  gpuMemory?: (() => Promise<GpuBufferReading | null>) | undefined;
+}
+
+/** The WebGPU buffers of a target on WebGPU; nothing for the other backends, which use none. */
+async function gpuBuffers(deps: ResourceDeps, loaded: LoadedModel, notes: string[]): Promise<Partial<TargetResources>> {
+  if (loaded.backend !== 'webgpu') return {};
+  try {
+    const reading = deps.gpuMemory ? await deps.gpuMemory() : null;
+    if (!reading) {
+      notes.push('GPU buffers: not counted (the inference worker has no WebGPU buffer count)');
+      return { gpuBufferBytes: null, gpuBufferPeakBytes: null };
+    }
+    notes.push(
+      `GPU buffers: ${reading.buffers} alive, ${formatBytes(reading.liveBytes)}, at most ${formatBytes(reading.peakBytes)} since the model began loading (counted as ONNX Runtime creates them; a floor of its GPU memory)`,
+    );
+    return { gpuBufferBytes: reading.liveBytes, gpuBufferPeakBytes: reading.peakBytes };
+  } catch (error) {
+    notes.push(`GPU buffers: not counted (${errorMessage(error)})`);
+    return { gpuBufferBytes: null, gpuBufferPeakBytes: null };
+  }
 }
 
 async function gatewayResources(deps: ResourceDeps, signal: AbortSignal): Promise<TargetResources> {
@@ -65,7 +88,11 @@ export async function measureTargetResources(
   if (loaded.backend === 'gateway') return gatewayResources(deps, signal);
   const notes: string[] = [];
   const model = deps.catalog.models.find((m) => m.id === target.modelId);
-  const [memory, disk] = await Promise.all([deps.pageMemory(), diskBytes(deps, model, loaded, notes)]);
+  const [memory, disk, gpu] = await Promise.all([
+    deps.pageMemory(),
+    diskBytes(deps, model, loaded, notes),
+    gpuBuffers(deps, loaded, notes),
+  ]);
   if (memory.note !== null) notes.unshift(`page memory: ${memory.note}`);
-  return { pageMemoryBytes: memory.bytes, diskBytes: disk, gatewayRssBytes: null, notes };
+  return { pageMemoryBytes: memory.bytes, diskBytes: disk, gatewayRssBytes: null, ...gpu, notes };
 }

@@ -193,6 +193,13 @@ export const targetResourcesSchema = z.strictObject({
   diskBytes: count.nullable(),
   /** The gateway process's resident set size, when its /status reports one; null for a browser target. */
   gatewayRssBytes: count.nullable(),
+  /**
+   * The WebGPU buffers alive in the inference worker as it answered, and their peak since the
+   * model began loading (counted by the worker: engine/worker/gpu-buffer-meter.ts); null off
+   * WebGPU, absent in runs made before they were counted.
+   */
+  gpuBufferBytes: count.nullable().optional(),
+  gpuBufferPeakBytes: count.nullable().optional(),
   notes: z.array(z.string()),
 });
 

@@ -38,6 +38,8 @@ const COLUMNS: readonly (readonly [string, (row: SelectionRow, report: Selection
   ['decode_tok_s_mean', (r) => num(r.summary.decodeTokensPerSec.mean)],
   ['page_memory_bytes', (r) => num(r.resources?.pageMemoryBytes)],
   ['gateway_rss_bytes', (r) => num(r.resources?.gatewayRssBytes)],
+  ['gpu_buffer_bytes', (r) => num(r.resources?.gpuBufferBytes)],
+  ['gpu_buffer_peak_bytes', (r) => num(r.resources?.gpuBufferPeakBytes)],
   ['disk_bytes', (r) => num(r.resources?.diskBytes)],
   ['licence', (r) => r.licence ?? ''],
   ['min_ram_gb', (r) => num(r.minRamGb)],

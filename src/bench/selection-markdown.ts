@@ -22,7 +22,9 @@ const p95 = (stats: Stats): string => (fewSamples(stats) ? `${formatMs(stats.p95
 function memory(row: SelectionRow): string {
   const bytes = rowMemoryBytes(row);
   if (bytes === null) return '–';
-  return row.resources?.pageMemoryBytes === null ? `${formatBytes(bytes)} (gateway)` : formatBytes(bytes);
+  if (row.resources?.pageMemoryBytes === null) return `${formatBytes(bytes)} (gateway)`;
+  const gpu = row.resources?.gpuBufferBytes ?? null;
+  return gpu === null ? formatBytes(bytes) : `${formatBytes(bytes)} + GPU ${formatBytes(gpu)}`;
 }
 
 function disk(row: SelectionRow): string {

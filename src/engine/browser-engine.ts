@@ -19,6 +19,7 @@
 import { proxy, transfer } from 'comlink';
 import { StopFlag } from './worker/stop-flag';
 import type { WorkerFault } from './worker/api';
+import type { GpuBufferReading } from './worker/gpu-buffer-meter';
 import { DeviceFaultError, WorkerCrashedError } from './errors';
 import { GenerationStream } from './generation-stream';
 import { installErrorTransfer } from './rpc';
@@ -100,6 +101,11 @@ export class BrowserEngine implements Engine {
   async injectFault(kind: WorkerFault, afterTokens?: number): Promise<void> {
     if (!this.connection) throw new Error('The inference worker is not running.');
     await this.connection.api.injectFault(kind, afterTokens);
+  }
+
+  /** The worker's live WebGPU buffers and their peak since the model began loading; null without a worker or WebGPU. */
+  async gpuMemory(): Promise<GpuBufferReading | null> {
+    return this.connection ? this.connection.api.gpuMemory() : null;
   }
 
   /** Whether the worker has been started (for tests of lazy start). */

@@ -18,7 +18,7 @@ import type { BenchSession } from '../../src/app/bench-session';
 import { launchChromium } from './support/chromium';
 import { lastAnswer, openApp, typeAndSend, waitForModel, waitIdle } from './support/app';
 import { startGatewayProcess } from './support/gateway-process';
-import { readGolden } from '../support/paths';
+import { readCatalog, readGolden } from '../support/paths';
 
 type BenchWindow = Window & { bench?: BenchSession };
 
@@ -374,6 +374,16 @@ it('edits the prompt set (a bad field is named), exports it, and measures on Web
     expect(run.environment.adapter).not.toBeNull();
     // Greedy on WebGPU: each answer is the PyTorch reference's, token for token (its EOS included).
     expect(run.samples.map((s) => [s.output, s.generatedTokens])).toEqual(cases.map((c) => [c.texts['q4'], c.output_ids['q4']!.length]));
+    // The worker counts the WebGPU buffers ONNX Runtime creates: at least the weights it uploaded,
+    // which are most of the q4 file (the graph itself is a few kilobytes of it).
+    const resources = run.targets[0]!.resources!;
+    const q4 = readCatalog()
+      .models.find((m) => m.id === 'pocket-chat-1m')!
+      .variants.find((v) => v.dtype === 'q4')!;
+    const q4Bytes = q4.files.reduce((n, f) => n + f.bytes, 0);
+    expect(resources.gpuBufferBytes).toBeGreaterThan(q4Bytes * 0.9);
+    expect(resources.gpuBufferPeakBytes).toBeGreaterThanOrEqual(resources.gpuBufferBytes!);
+    expect(resources.notes.join('\n')).toMatch(/^GPU buffers: \d+ alive, /m);
     expect(errors).toEqual([]);
   } finally {
     await context.close();

@@ -171,6 +171,8 @@ describe('selectionToCsv', () => {
       decode_tok_s_mean: '60',
       page_memory_bytes: '52000000',
       gateway_rss_bytes: '',
+      gpu_buffer_bytes: '',
+      gpu_buffer_peak_bytes: '',
       disk_bytes: '1324626',
       licence: 'MIT',
       min_ram_gb: '1',

@@ -57,6 +57,37 @@ describe('measureTargetResources', () => {
     });
   });
 
+  it("adds a WebGPU target's buffers as its worker counted them, and says when there is no count", async () => {
+    const webgpu = { modelId: 'pocket-chat-1m', backend: 'webgpu' as const };
+    const counted = await measureTargetResources(
+      deps({ gpuMemory: () => Promise.resolve({ liveBytes: 900_000, peakBytes: 1_500_000, buffers: 42 }) }),
+      webgpu,
+      loadedAs('webgpu', 'q8'),
+      signal,
+    );
+    expect([counted.gpuBufferBytes, counted.gpuBufferPeakBytes]).toEqual([900_000, 1_500_000]);
+    expect(counted.notes).toEqual([
+      'GPU buffers: 42 alive, 900 KB, at most 1.5 MB since the model began loading (counted as ONNX Runtime creates them; a floor of its GPU memory)',
+    ]);
+    const uncounted = await measureTargetResources(
+      deps({ gpuMemory: () => Promise.resolve(null) }),
+      webgpu,
+      loadedAs('webgpu', 'q8'),
+      signal,
+    );
+    expect([uncounted.gpuBufferBytes, uncounted.gpuBufferPeakBytes]).toEqual([null, null]);
+    expect(uncounted.notes).toEqual(['GPU buffers: not counted (the inference worker has no WebGPU buffer count)']);
+    // WASM uses no GPU buffers: nothing is read, and the figures stay absent.
+    let asked = 0;
+    const wasm = await measureTargetResources(
+      deps({ gpuMemory: () => Promise.resolve((asked++, { liveBytes: 1, peakBytes: 1, buffers: 1 })) }),
+      target,
+      loadedAs('wasm', 'q8'),
+      signal,
+    );
+    expect([asked, 'gpuBufferBytes' in wasm]).toEqual([0, false]);
+  });
+
   it('says why a browser figure is missing', async () => {
     const r = await measureTargetResources(
       deps({

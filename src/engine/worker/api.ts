@@ -5,6 +5,7 @@
  */
 import { serializeError, type SerializedError } from '../errors';
 import type { ChatMessage, GenerationEvent, GenerationParams, LoadProgress, LoadedModel, ModelRef } from '../engine-types';
+import type { GpuBufferMeter, GpuBufferReading } from './gpu-buffer-meter';
 import type { ModelRunner } from './model-runner';
 import { StopFlag } from './stop-flag';
 
@@ -39,6 +40,11 @@ export interface WorkerApi {
   /** Message-based stop, for pages without SharedArrayBuffer (takes effect between tokens). */
   stop(requestId: number): void;
   unload(): Promise<void>;
+  /**
+   * The WebGPU buffers alive in this worker and their peak since the last load began (see
+   * gpu-buffer-meter.ts); null where the worker has no WebGPU.
+   */
+  gpuMemory(): GpuBufferReading | null;
   /** Reports every request this worker makes (URL, epoch ms), past ones included. */
   watchRequests(onRequest: (url: string, at: number) => unknown): void;
   /**
@@ -71,6 +77,8 @@ export interface WorkerHooks {
   injectFault?: (kind: WorkerFault) => Promise<void>;
   /** Makes the fault happen now, in the middle of whatever runs (never returns for a hang). */
   triggerFault?: (kind: WorkerFault) => void;
+  /** Counts the worker's WebGPU buffers; absent without WebGPU (and in Node). */
+  gpuBuffers?: Pick<GpuBufferMeter, 'reading' | 'resetPeak'> | null;
 }
 
 /** The worker's API around the runner `makeRunner` makes (again at `init`, for the page's flag). */
@@ -84,7 +92,10 @@ export function createWorkerApi(makeRunner: RunnerFactory, hooks: WorkerHooks = 
       flag = new StopFlag(stopBuffer);
       runner = makeRunner(flag, options?.tokenBatchMs ?? 0);
     },
-    load: (ref, onProgress) => runner.load(ref, (p) => ignoreRejection(onProgress(p))),
+    load: (ref, onProgress) => {
+      hooks.gpuBuffers?.resetPeak();
+      return runner.load(ref, (p) => ignoreRejection(onProgress(p)));
+    },
     async generate(requestId, messages, params, events) {
       let tokens = 0;
       let fault = armed;
@@ -109,6 +120,7 @@ export function createWorkerApi(makeRunner: RunnerFactory, hooks: WorkerHooks = 
       flag.request(requestId);
     },
     unload: () => runner.unload(),
+    gpuMemory: () => hooks.gpuBuffers?.reading() ?? null,
     watchRequests(onRequest) {
       hooks.watchRequests?.((url, at) => ignoreRejection(onRequest(url, at)));
     },

@@ -15,12 +15,15 @@ import { createWorkerApi } from './api';
 import { browserRunnerHooks } from './browser-hooks';
 import { DeviceWatch } from './device-watch';
 import { faultHooks } from './fault-injection';
+import { installGpuBufferMeter } from './gpu-buffer-meter';
 import { ModelRunner } from './model-runner';
 import { configureTransformers } from './transformers-env';
 import { dropReportedDownloadRejections } from './reported-rejections';
 
 installErrorTransfer();
 dropReportedDownloadRejections(self);
+// Before ONNX Runtime makes its WebGPU device, so every buffer of it is counted.
+const gpuBuffers = installGpuBufferMeter(self);
 
 const guard = new IntegrityGuard(self.location.href);
 const threads = wasmThreadCount(self.crossOriginIsolated, navigator.hardwareConcurrency || 1);
@@ -35,5 +38,6 @@ expose(
       observeResources((url, at) => onRequest(url, at));
     },
     ...faultHooks(devices),
+    gpuBuffers,
   }),
 );

@@ -20,9 +20,14 @@ const colour = (i: number): string => SERIES_COLOURS[i % SERIES_COLOURS.length]!
 function memory(row: SelectionRow) {
   const bytes = rowMemoryBytes(row);
   if (bytes === null) return html`<span class="muted" title=${row.resources?.notes.join('\n') ?? 'not measured in this run'}>–</span>`;
-  return row.resources?.pageMemoryBytes === null
-    ? html`${formatBytes(bytes)} <span class="muted">gateway process</span>`
-    : html`${formatBytes(bytes)} <span class="muted">page</span>`;
+  if (row.resources?.pageMemoryBytes === null) return html`${formatBytes(bytes)} <span class="muted">gateway process</span>`;
+  const gpu = row.resources?.gpuBufferBytes ?? null;
+  return html`${formatBytes(bytes)} <span class="muted">page</span>${
+    gpu === null
+      ? nothing
+      : html` + ${formatBytes(gpu)}
+          <span class="muted" title="WebGPU buffers alive while it answered, counted by the inference worker">GPU</span>`
+  }`;
 }
 
 function disk(row: SelectionRow) {
