@@ -23,11 +23,11 @@ function memory(row: SelectionRow) {
   if (row.resources?.pageMemoryBytes === null) return html`${formatBytes(bytes)} <span class="muted">gateway process</span>`;
   const gpu = row.resources?.gpuBufferBytes ?? null;
   return html`${formatBytes(bytes)} <span class="muted">page</span>${
-    gpu === null
-      ? nothing
-      : html` + ${formatBytes(gpu)}
-          <span class="muted" title="WebGPU buffers alive while it answered, counted by the inference worker">GPU</span>`
-  }`;
+      gpu === null
+        ? nothing
+        : html` + ${formatBytes(gpu)}
+            <span class="muted" title="WebGPU buffers alive while it answered, counted by the inference worker">GPU</span>`
+    }`;
 }
 
 function disk(row: SelectionRow) {
