@@ -146,6 +146,14 @@ it('refines a long draft on the gateway and keeps a short one, each decision wit
       .poll(() => last.locator('.decision').innerText())
       .toBe(`Kept the draft: the draft is ${shortDraft.length} characters, within ${LIMIT}.`);
     expect(await last.locator('section[aria-label="Refined"]').count()).toBe(0);
+    // The view followed the new round down: its decision is on screen, not below the fold.
+    const viewport = page.viewportSize()!;
+    await expect
+      .poll(async () => {
+        const box = await last.locator('.decision').boundingBox();
+        return box !== null && box.y >= 0 && box.y + box.height <= viewport.height;
+      })
+      .toBe(true);
     const keptTotal = Object.values(kept.draft.turn.meta?.metrics?.parts ?? {}).reduce<number>((s, v) => s + (v ?? 0), 0);
     await expect
       .poll(() => last.locator('.combined > span').innerText())

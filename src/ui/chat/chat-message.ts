@@ -210,7 +210,12 @@ export class ChatMessage extends LitElement {
           : meta
             ? html`<div class="who">
                   <span class="model">${meta.modelName}</span>
-                  <span class="chip" title=${meta.routeReason}>${BACKEND_LABEL[meta.backend]} · ${meta.dtype}</span>
+                  ${
+                    // No route reason: no model took the question (errorMeta), so there is no backend or variant to name.
+                    meta.routeReason
+                      ? html`<span class="chip" title=${meta.routeReason}>${BACKEND_LABEL[meta.backend]} · ${meta.dtype}</span>`
+                      : nothing
+                  }
                 </div>
                 ${meta.backend === 'gateway' ? html`<p class="route">Answered ${meta.routeReason}</p>` : nothing}`
             : nothing

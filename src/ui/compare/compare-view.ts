@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import type { CompareMode } from '../../app/compare-settings';
 import { MAX_LANES, MIN_LANES } from '../../app/compare-settings';
@@ -24,6 +24,47 @@ const COLUMN_NAMES = ['A', 'B', 'C'] as const;
 @customElement('compare-view')
 export class CompareView extends LitElement {
   private readonly app = new AppWatch(this, (app) => [app.compare, app.compareSettings, app.catalog, ...app.models.lanes]);
+  /**
+   * The view scrolls as a whole (setup, rounds, then the sticky composer). A question asked keeps
+   * its round in view as the answers grow, until the user scrolls up; at first the setup shows.
+   */
+  private stickToBottom = false;
+  private readonly resizes = new ResizeObserver(() => {
+    if (this.stickToBottom) this.scrollTop = this.scrollHeight;
+  });
+  private observed: Element | null = null;
+  private readonly onScroll = (): void => {
+    this.stickToBottom = this.scrollHeight - this.scrollTop - this.clientHeight < 48;
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener('scroll', this.onScroll, { passive: true });
+  }
+
+  override disconnectedCallback(): void {
+    this.removeEventListener('scroll', this.onScroll);
+    this.resizes.disconnect();
+    this.observed = null;
+    super.disconnectedCallback();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    const rounds = this.renderRoot.querySelector('.rounds');
+    if (rounds && rounds !== this.observed) {
+      this.resizes.disconnect();
+      this.resizes.observe(rounds);
+      this.observed = rounds;
+    }
+  }
+
+  private ask(text: string): void {
+    const session = this.app.value?.compare;
+    if (!session || session.running) return;
+    this.stickToBottom = true;
+    void session.ask(text);
+  }
 
   /** "Pocket Chat 1M · WASM" for a contender key ("pocket-chat-1m on wasm"). */
   private nameOf(app: Playground, contender: string): string {
@@ -156,7 +197,7 @@ export class CompareView extends LitElement {
         <chat-composer
           ?busy=${session.running}
           placeholder="Ask every column…"
-          @send-prompt=${(e: SendPromptEvent) => void session.ask(e.text)}
+          @send-prompt=${(e: SendPromptEvent) => this.ask(e.text)}
           @stop-generation=${() => session.stop()}
         ></chat-composer>
       </div>
