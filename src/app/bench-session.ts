@@ -17,12 +17,13 @@ import type { ModelSlot } from './model-slot';
 import { Notifier } from './notifier';
 import type { Settings } from './settings';
 import type { VariantMeasurements } from './variant-measurements';
-import { checkTemplate, DEFAULT_JUDGE_TEMPLATE } from '../bench/judge-prompt';
+import { checkTemplate } from '../bench/judge-prompt';
 import { judgeRun, type JudgeProgress } from '../bench/judge-runner';
 import { gradeByHand } from '../bench/rubric-hand';
 import type { Criterion } from '../bench/rubric-types';
 import type { WeightIndex } from './cache-manager';
 import { measurePageMemory, type PageMemoryReading } from './page-memory';
+import { judgeChoiceStore } from './judge-settings';
 import { measureTargetResources } from './target-resources';
 import { benchEnvironment, loadBenchTarget } from './bench-target-load';
 
@@ -47,6 +48,8 @@ export interface BenchSessionDeps {
   gatewayMemory?: (signal: AbortSignal) => Promise<number | null>;
   /** The WebGPU buffers of the engine the benchmark runs on (its inference worker counts them). */
   gpuMemory?: () => Promise<GpuBufferReading | null>;
+  /** Where the judge and its prompt are kept (default: localStorage; null: this session only). */
+  judgeStorage?: Pick<Storage, 'getItem' | 'setItem'> | null;
   /** Retrieval for grounded prompts (the chat's retrieval worker); without it their RAG-on requests fail, saying so. */
   grounding?: Omit<BenchGroundingDeps, 'runId'>;
 }
@@ -102,9 +105,12 @@ interface BenchState {
 export class BenchSession extends Notifier {
   private state: BenchState;
   private abort: AbortController | null = null;
+  private readonly judgeStore: ReturnType<typeof judgeChoiceStore>;
 
   constructor(private readonly deps: BenchSessionDeps) {
     super();
+    this.judgeStore = judgeChoiceStore(deps.judgeStorage);
+    const chosen = this.judgeStore.load();
     this.state = {
       plan: defaultPlan(this.available(BUNDLED_PRESET)),
       runs: [],
@@ -112,8 +118,8 @@ export class BenchSession extends Notifier {
       progress: null,
       running: false,
       problem: null,
-      judge: null,
-      judgeTemplate: DEFAULT_JUDGE_TEMPLATE,
+      judge: chosen.judge,
+      judgeTemplate: chosen.template,
       judging: null,
     };
   }
@@ -154,6 +160,7 @@ export class BenchSession extends Notifier {
       judge: change.judge === undefined ? this.state.judge : change.judge,
       judgeTemplate: change.template ?? this.state.judgeTemplate,
     });
+    this.judgeStore.save({ judge: this.state.judge, template: this.state.judgeTemplate });
   }
 
   /** Grades one criterion of an answer of the shown run by hand (null clears it), and saves the run. */

@@ -90,6 +90,8 @@ export interface PlaygroundServices {
   gpuMemory?: () => Promise<GpuBufferReading | null>;
   /** Where reference prices and device power are kept (default: localStorage; null: this session only). */
   estimateStorage?: Pick<Storage, 'getItem' | 'setItem'> | null;
+  /** Where the benchmark's judge and its prompt are kept (default: localStorage; null: this session only). */
+  judgeStorage?: Pick<Storage, 'getItem' | 'setItem'> | null;
 }
 
 /**
@@ -172,6 +174,7 @@ export class Playground {
       baseUrl: services.baseUrl,
       gatewayMemory: services.gatewayMemory,
       gpuMemory: services.gpuMemory,
+      judgeStorage: services.judgeStorage,
       grounding: { retrieval: services.sources.retrieval, modelRef: services.sources.modelRef, embedder: services.sources.embedder },
     });
     this.cache = new CacheManager({ weights: services.weights, baseUrl: services.baseUrl, catalog, settings, slots: [primary, ...lanes] });

@@ -287,7 +287,14 @@ function hubAgreeingWithCatalog(repo: string, revision: string): HubListing {
   return { repo, revision, sha: revision.padEnd(40, '0').slice(0, 40), files };
 }
 
-export function testApp(options: { preferences?: Partial<Preferences>; gateway?: Partial<GatewaySettings> } = {}): TestApp {
+export function testApp(
+  options: {
+    preferences?: Partial<Preferences>;
+    gateway?: Partial<GatewaySettings>;
+    /** Where the benchmark's judge is kept (default: nowhere, this test only). */
+    judgeStorage?: Pick<Storage, 'getItem' | 'setItem'>;
+  } = {},
+): TestApp {
   const engine = new ScriptedEngine();
   const chats = new MemoryChats();
   const userModels = new MemoryList<CatalogModel>();
@@ -342,6 +349,7 @@ export function testApp(options: { preferences?: Partial<Preferences>; gateway?:
       });
     },
     compareStorage: null,
+    judgeStorage: options.judgeStorage ?? null,
     chats,
     catalog,
     capabilities,
