@@ -29,9 +29,9 @@ import type { Capabilities } from '../engine/capabilities';
 import type { RunChoice, RunChoiceStore } from './preferences';
 import { recoveryOffers, type FailedRun, type RecoveryOffer } from '../placement/fault-offers';
 import { faultedLoad } from './recovery';
-import { modelRevision } from './measurement-record';
 import type { Settings } from './settings';
-import { probePlan, probeVariants, type ProbeStep } from './variant-probe';
+import { measureBeforeLoad } from './measure-before-load';
+import type { ProbeStep } from './variant-probe';
 import type { VariantMeasurements } from './variant-measurements';
 
 export type LoadState =
@@ -267,61 +267,33 @@ export class ModelSlot extends Notifier {
   }
 
   /**
-   * Measures the variants of `model` that are on this device, on the device the router would use,
-   * when this is the first load there with an automatic variant (or `again`), and keeps the result.
-   * Resolves when done, skipped or stopped, never rejects; only the load's own signal stopping it
-   * matters to the caller.
+   * Measures the variants of `model` before it loads, when measure-before-load.ts says so; Skip
+   * (skipMeasuring) stops only this, the load's own cancel stops both. Never rejects.
    */
   private async measureVariants(model: CatalogModel, signal: AbortSignal, again: boolean): Promise<void> {
-    const { device } = this.deps.choice.run;
-    const plan = probePlan(model, this.deps.capabilities, device, await this.downloadedVariants(model));
-    if (!plan || !this.loads.isCurrent(signal)) return;
-    const { measurements, notices } = this.deps;
-    const fingerprint = measurements.fingerprint(plan.device);
-    if (!fingerprint || (!again && measurements.get(model, plan.device))) return;
-    if (plan.dtypes.length < 2) {
-      const missing = plan.notDownloaded.length ? ` (${plan.notDownloaded.join(', ')} would download first; a measurement never does)` : '';
-      if (again)
-        notices.notify(
-          'info',
-          `${model.name}: nothing to compare, only ${plan.dtypes.join(', ') || 'no variant'} is on this device${missing}.`,
-        );
-      return;
-    }
+    const downloaded = await this.downloadedVariants(model);
+    if (!this.loads.isCurrent(signal)) return;
     const skip = new AbortController();
     const stop = (): void => skip.abort();
     signal.addEventListener('abort', stop, { once: true });
     this.probeSkip = skip;
+    let measured = false;
     try {
-      const load = (d: Dtype, s: AbortSignal, onProgress: (p: LoadProgress) => void) =>
-        this.deps.router
-          .load(model, { device: plan.device, dtype: d, gatewayFallback: false }, { signal: s, onProgress })
-          .then((r) => r.engine);
-      const results = await probeVariants(plan.device, plan.dtypes, load, skip.signal, (step) => {
-        if (this.loads.isCurrent(signal)) this.set({ kind: 'loading', modelId: model.id, progress: step.progress, measuring: step });
+      measured = await measureBeforeLoad(this.deps, {
+        model,
+        device: this.deps.choice.run.device,
+        downloaded,
+        again,
+        skip: skip.signal,
+        onStep: (step) => {
+          if (this.loads.isCurrent(signal)) this.set({ kind: 'loading', modelId: model.id, progress: step.progress, measuring: step });
+        },
       });
-      if (results.filter((r) => r.decodeTokensPerSec !== null).length >= 2) {
-        measurements.save({
-          modelId: model.id,
-          revision: modelRevision(model),
-          device: plan.device,
-          fingerprint,
-          measuredAt: Date.now(),
-          results,
-        });
-      } else {
-        const why = results.flatMap((r) => (r.error ? [`${r.dtype}: ${r.error}`] : [])).join('; ');
-        notices.notify('warning', `The variants of ${model.name} could not be compared (${why}); it loads in the usual order.`);
-      }
-    } catch (error) {
-      // Skipped or cancelled: nothing is kept, and the next load measures again.
-      if (!isAbortError(error))
-        notices.notify('warning', `Measuring the variants of ${model.name} failed (${errorMessage(error)}); it loads in the usual order.`);
     } finally {
       signal.removeEventListener('abort', stop);
       if (this.probeSkip === skip) this.probeSkip = null;
     }
-    if (this.loads.isCurrent(signal)) this.set({ kind: 'loading', modelId: model.id, progress: null });
+    if (measured && this.loads.isCurrent(signal)) this.set({ kind: 'loading', modelId: model.id, progress: null });
   }
 
   /** Stops measuring the variants; the model loads at once, in the usual order, and is measured again next time. */
