@@ -56,7 +56,7 @@ export async function measureBeforeLoad(deps: MeasureDeps, request: MeasureReque
         'info',
         `${model.name}: nothing to compare, only ${plan.dtypes.join(', ') || 'no variant'} is on this device${missing}.`,
       );
-    return;
+    return false;
   }
   try {
     const load = (d: Dtype, s: AbortSignal, onProgress: (p: LoadProgress) => void) =>

@@ -277,7 +277,7 @@ export class ModelSlot extends Notifier {
     const stop = (): void => skip.abort();
     signal.addEventListener('abort', stop, { once: true });
     this.probeSkip = skip;
-    let measured = false;
+    let measured: boolean;
     try {
       measured = await measureBeforeLoad(this.deps, {
         model,
