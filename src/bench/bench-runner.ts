@@ -6,6 +6,7 @@
 import type { ChatEngine, ChatMessage, GenerationParams, LoadedModel } from '../engine/engine-types';
 import { citedPassages } from '../rag/citations';
 import { planRequests, type PlannedRequest } from './plan';
+import { runPipeline } from './pipeline-runner';
 import { failedSample, readAnswer, sampleFromAnswer, type SampleContext } from './sample';
 import type {
   BenchDocument,
@@ -15,6 +16,7 @@ import type {
   BenchRun,
   BenchSample,
   BenchTarget,
+  PipelineResult,
   RagSample,
   TargetResources,
   TargetResult,
@@ -55,7 +57,8 @@ export interface BenchProgress {
   total: number;
   target: BenchTarget | null;
   /** `resources`: the answers are done, the memory reading of the target is awaited. */
-  phase: 'loading' | 'running' | 'resources' | 'finished';
+  /** `refining`: a draft -> refine pipeline refines the drafts its rule escalated. */
+  phase: 'loading' | 'running' | 'resources' | 'refining' | 'finished';
 }
 
 export interface RunnerDeps {
@@ -118,6 +121,7 @@ export async function runBenchmark(plan: BenchPlan, deps: RunnerDeps): Promise<B
   const requests = planRequests(plan);
   const samples: BenchSample[] = [];
   const targets: TargetResult[] = [];
+  const pipelines: PipelineResult[] = [];
   const startedAt = now();
   const id = deps.id ?? `run-${startedAt}`;
   const run = (): BenchRun => ({
@@ -128,6 +132,7 @@ export async function runBenchmark(plan: BenchPlan, deps: RunnerDeps): Promise<B
     environment: deps.environment,
     targets: targets.map((t) => ({ ...t })),
     samples: [...samples],
+    ...(plan.pipelines ? { pipelines: [...pipelines] } : {}),
   });
   // Cold prompts: a prompt run again would otherwise start from the previous run's KV cache, and
   // its TTFT and prefill would measure the cache, not the model.
@@ -211,6 +216,12 @@ export async function runBenchmark(plan: BenchPlan, deps: RunnerDeps): Promise<B
       if (reading) result.resources = reading;
       deps.onSample?.(run());
     }
+  }
+  // Draft -> refine, on the drafts measured above: only the refine requests are new.
+  for (const pipeline of plan.pipelines ?? []) {
+    progress(pipeline.refine, 'refining');
+    pipelines.push(await runPipeline(pipeline, plan, samples, { load: deps.load, params, signal: deps.signal }));
+    deps.onSample?.(run());
   }
   progress(null, 'finished');
   await deps.cleanUp?.().catch(() => undefined);

@@ -12,6 +12,7 @@ import { errorMessage } from '../errors/error-message';
 import { LATENCY_PARTS } from '../metrics/latency-parts';
 import { expectationFields } from './expectations';
 import { rubricSchema } from './rubric-types';
+import { escalationRuleSchema } from '../compare/escalation';
 
 /** The engine's backends, as a tuple zod can check against. */
 export const BACKENDS = ['webgpu', 'wasm', 'gateway'] as const satisfies readonly BackendKind[];
@@ -109,6 +110,39 @@ export const benchTargetSchema = z.strictObject({
   dtype: z.enum(DTYPES).optional(),
 });
 
+/**
+ * Draft -> refine as a benchmark target: after the plan's targets, every measured answer of
+ * `draft` goes through `rule` (compare/escalation.ts), and those it escalates are refined by
+ * `refine` with `instruction`, so the run shows the escalation rate and the combined time beside
+ * each model alone. Both must be among the plan's targets: their own answers are the "alone".
+ */
+export const benchPipelineSchema = z.strictObject({
+  draft: benchTargetSchema,
+  refine: benchTargetSchema,
+  rule: escalationRuleSchema,
+  instruction: z.string(),
+});
+
+const sameTarget = (a: z.infer<typeof benchTargetSchema>, b: z.infer<typeof benchTargetSchema>): boolean =>
+  a.modelId === b.modelId && a.backend === b.backend && a.dtype === b.dtype;
+
+/** A pipeline's draft and refine targets must be measured alone too. */
+function checkPipelines(
+  value: { targets: readonly z.infer<typeof benchTargetSchema>[]; pipelines?: readonly z.infer<typeof benchPipelineSchema>[] | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  (value.pipelines ?? []).forEach((p, i) => {
+    for (const stage of ['draft', 'refine'] as const) {
+      if (!value.targets.some((t) => sameTarget(t, p[stage])))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pipelines', i, stage],
+          message: `${p[stage].modelId} on ${p[stage].backend} must also be one of the plan's targets (its answers alone are the comparison)`,
+        });
+    }
+  });
+}
+
 export const benchPlanSchema = z
   .strictObject({
     targets: z.array(benchTargetSchema).min(1, 'needs at least one target'),
@@ -121,8 +155,11 @@ export const benchPlanSchema = z
     maxNewTokens: count.min(1, 'must be at least 1'),
     // Greedy by default: the same prompt then yields the same tokens on every round and backend.
     temperature: finite.min(0, 'must not be negative').default(0),
+    /** Draft -> refine pipelines measured after the targets (absent in runs saved before they existed). */
+    pipelines: z.array(benchPipelineSchema).optional(),
   })
-  .superRefine(checkGrounding);
+  .superRefine(checkGrounding)
+  .superRefine(checkPipelines);
 
 /** What retrieval gave a grounded prompt's request, and what its answer cited. */
 export const ragSampleSchema = z.strictObject({
@@ -168,6 +205,8 @@ export const benchSampleSchema = z.strictObject({
   parts: z.record(z.enum(LATENCY_PARTS), finite.nonnegative('must not be negative').nullable()).optional(),
   /** The 1–5 rubric of the answer (rubric-types.ts); absent until it is scored, and in runs saved before rubrics existed. */
   rubric: rubricSchema.optional(),
+  /** The answer's mean token log-probability, where the engine reports it (in-browser engines): the low-confidence rule reads it. */
+  meanLogprob: z.number().nonpositive('must not be positive').optional(),
 });
 
 /** Where a run happened; per-target details (backend, dtype, file hashes) are on each target. */
@@ -218,6 +257,30 @@ export const targetResultSchema = z.strictObject({
   resources: targetResourcesSchema.optional(),
 });
 
+/** One measured draft of a pipeline, and what the rule and the refiner made of it. */
+export const pipelineStepSchema = z.strictObject({
+  promptId: z.string().min(1, 'must not be empty'),
+  round: count,
+  /** The draft's own time (its sample's totalMs); null when it failed before any timing. */
+  draftMs: finite.nonnegative('must not be negative').nullable(),
+  escalated: z.boolean(),
+  /** The rule's reason, as the Compare tab shows it. */
+  reason: z.string(),
+  /** The refine request's time; null when the draft was kept, or the refine failed before timing. */
+  refineMs: finite.nonnegative('must not be negative').nullable(),
+  /** The answer the user gets: the refined one, or the draft when it was kept. */
+  output: z.string(),
+  /** Why the refine request failed; null when it did not (or was not made). */
+  error: z.string().min(1, 'must not be empty (use null)').nullable(),
+});
+
+export const pipelineResultSchema = z.strictObject({
+  pipeline: benchPipelineSchema,
+  status: z.enum(['ok', 'failed', 'cancelled']),
+  message: z.string().nullable(),
+  steps: z.array(pipelineStepSchema),
+});
+
 export const benchRunSchema = z.strictObject({
   id: z.string().min(1, 'must not be empty'),
   startedAt: finite,
@@ -226,6 +289,8 @@ export const benchRunSchema = z.strictObject({
   environment: benchEnvironmentSchema,
   targets: z.array(targetResultSchema),
   samples: z.array(benchSampleSchema),
+  /** One per plan pipeline (absent in runs saved before pipelines existed). */
+  pipelines: z.array(pipelineResultSchema).optional(),
 });
 
 export type BenchPrompt = z.infer<typeof benchPromptSchema>;
@@ -240,6 +305,9 @@ export type BenchEnvironment = z.infer<typeof benchEnvironmentSchema>;
 export type TargetResult = z.infer<typeof targetResultSchema>;
 export type TargetResources = z.infer<typeof targetResourcesSchema>;
 export type BenchRun = z.infer<typeof benchRunSchema>;
+export type BenchPipeline = z.infer<typeof benchPipelineSchema>;
+export type PipelineStep = z.infer<typeof pipelineStepSchema>;
+export type PipelineResult = z.infer<typeof pipelineResultSchema>;
 
 /** Thrown when imported or stored benchmark data does not match; `issues` name each bad field. */
 export class BenchValidationError extends Error {

@@ -9,6 +9,7 @@ import { compareToNative, describeComparison, summarizeTargets } from './summary
 import type { BenchRun } from './bench-types';
 import { groundedMarkdown } from './grounded-markdown';
 import { escapeCell } from './markdown-cell';
+import { pipelineMarkdown } from './pipeline-markdown';
 import { rubricMarkdown } from './rubric-markdown';
 
 export const MARKDOWN_HEADER = '|Model|Backend|TTFT p50|TTFT p95|Decode tok/s|Total p95|Samples|';
@@ -78,6 +79,6 @@ export function runToMarkdown(run: BenchRun): string {
   if (comparisons.length) {
     lines.push('', ...comparisons.map((c) => `- ${escapeCell(describeComparison(c))}`));
   }
-  lines.push(...groundedMarkdown(run), ...rubricMarkdown(run));
+  lines.push(...groundedMarkdown(run), ...pipelineMarkdown(run), ...rubricMarkdown(run));
   return `${lines.join('\n')}\n`;
 }

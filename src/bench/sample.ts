@@ -45,6 +45,7 @@ export function sampleFromAnswer(context: SampleContext, answer: FinishedAnswer,
     // A cut-short answer would flatter TTFT and total latency, so it must not count as a success.
     error: error ?? (answer.stopReason === 'aborted' ? 'cancelled' : null),
     parts: latencyParts(answer.trace),
+    ...(m.meanLogprob !== undefined ? { meanLogprob: m.meanLogprob } : {}),
   };
 }
 

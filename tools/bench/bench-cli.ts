@@ -9,6 +9,7 @@
  *                    [--gateway http://localhost:5273] [--no-build]
  *                    [--selection selection.md] [--price NAME=IN/OUT] [--watts N]
  *                    [--judge MODEL[@BACKEND]] [--judge-template FILE]
+ *                    [--pipeline DRAFT[@B]>REFINE[@B]] [--escalate RULE] [--refine-instruction TEXT]
  *
  * --prompts takes a prompt set exported from the Benchmark tab (or a bare {name, prompts}), or the
  * name of a built-in set: `builtin` (the default) or `grounded` (questions about reference
@@ -16,6 +17,8 @@
  * --selection writes the model selection report (see selection-flags.ts for it and its flags).
  * --judge grades every answer on the 1–5 rubric with that model after the run (judge-flags.ts);
  * the reports then carry the rubric's columns. A judge that cannot run exits 1, the reports written.
+ * --pipeline measures draft -> refine after the targets (pipeline-flags.ts): escalation rate and
+ * combined time against each model alone, in a table of the report. A pipeline that fails exits 1.
  *
  * Exits 1 with the reason when a target cannot run (the report is still written), 2 on bad flags.
  */
@@ -35,6 +38,7 @@ import { launchChromium } from '../../tests/e2e/support/chromium';
 import { errorMessage } from '../../src/errors/error-message';
 import { estimatesFromFlags, SELECTION_OPTIONS, writeSelection } from './selection-flags';
 import { JUDGE_OPTIONS, judgeFromFlags } from './judge-flags';
+import { PIPELINE_OPTIONS, pipelineFromFlags, withPipelineTargets } from './pipeline-flags';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -66,6 +70,7 @@ const { values } = (() => {
         'no-build': { type: 'boolean', default: false },
         ...SELECTION_OPTIONS,
         ...JUDGE_OPTIONS,
+        ...PIPELINE_OPTIONS,
       },
       strict: true,
     });
@@ -92,15 +97,26 @@ function readPromptSet(file: string | undefined): PromptSet {
   }
 }
 const prompts = readPromptSet(values.prompts);
+const pipeline = (() => {
+  try {
+    return pipelineFromFlags(values);
+  } catch (error) {
+    return fail(errorMessage(error));
+  }
+})();
 const plan: BenchPlan = {
-  targets: crossTargets(
-    values.models
-      .split(',')
-      .map((m) => m.trim())
-      .filter(Boolean),
-    backends as BackendKind[],
+  targets: withPipelineTargets(
+    crossTargets(
+      values.models
+        .split(',')
+        .map((m) => m.trim())
+        .filter(Boolean),
+      backends as BackendKind[],
+    ),
+    pipeline,
   ),
   ...planFromSet(prompts),
+  ...(pipeline ? { pipelines: [pipeline] } : {}),
   rounds: count(values.rounds, 'rounds', 1),
   warmupRounds: count(values.warmup, 'warmup', 0),
   maxNewTokens: count(values['max-tokens'], 'max-tokens', 1),
@@ -176,6 +192,13 @@ try {
   if (problem) {
     exitCode = 1;
     console.error(problem);
+  }
+  for (const p of run.pipelines ?? []) {
+    if (p.status === 'ok') continue;
+    exitCode = 1;
+    console.error(
+      `draft -> refine ${p.pipeline.draft.modelId} > ${p.pipeline.refine.modelId}: ${p.status}${p.message ? ` — ${p.message}` : ''}`,
+    );
   }
   const bad = run.targets.filter((t) => t.status !== 'ok');
   if (bad.length) {

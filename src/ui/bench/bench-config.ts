@@ -19,6 +19,7 @@ const PHASE_LABEL: Record<BenchProgress['phase'], string> = {
   loading: 'loading',
   running: 'measuring',
   resources: 'reading the memory use of',
+  refining: 'refining the escalated drafts with',
   finished: 'finished',
 };
 const NUMBER_FIELDS = [
