@@ -14,7 +14,7 @@ import { formatMs, formatRate } from '../../src/metrics/answer-metrics';
 import { parseRunJson, parseSamplesCsv } from '../../src/bench/report';
 import { parseCsvText } from '../../src/bench/csv';
 import { parseJudgeReply } from '../../src/bench/judge-reply';
-import { ROOT, bundledChatModels } from '../support/paths';
+import { ROOT, bundledChatModels, goldenMessages, readGolden } from '../support/paths';
 
 interface Finished {
   code: number | null;
@@ -187,5 +187,75 @@ it('grades a headless run with --judge, storing what parsing the judge replies g
   const record = Object.fromEntries(header!.map((h, i) => [h, row![i] ?? '']));
   expect(record['rubric_by']).toBe('pocket-chat-3m');
   expect(record['rubric_unscored']).toBe(String(answers.filter((s) => s.rubric!.problem !== null).length));
+  fs.rmSync(dir, { recursive: true, force: true });
+}, 240_000);
+
+it('measures draft -> refine headless: the rule escalates the long golden draft, keeps the short one, and adds the times', async () => {
+  const golden = readGolden('pocket-chat-1m');
+  const LONG = 'Tell me about the moon.';
+  const SHORT = 'What is 2 plus 3?';
+  const LIMIT = 40;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cli-pipeline-'));
+  const prompts = path.join(dir, 'prompts.json');
+  fs.writeFileSync(
+    prompts,
+    JSON.stringify({
+      name: 'long and short',
+      prompts: [
+        { id: 'long', messages: goldenMessages(golden, LONG) },
+        { id: 'short', messages: goldenMessages(golden, SHORT) },
+      ],
+    }),
+  );
+  const json = path.join(dir, 'run.json');
+  const out = path.join(dir, 'report.md');
+  const result = await runDriver([
+    '--no-build',
+    '--models',
+    'pocket-chat-1m',
+    '--pipeline',
+    'pocket-chat-1m>pocket-chat-3m',
+    '--escalate',
+    `longer:${LIMIT}`,
+    '--rounds',
+    '1',
+    '--warmup',
+    '0',
+    '--max-tokens',
+    String(golden.max_new_tokens),
+    '--prompts',
+    prompts,
+    '--json',
+    json,
+    '--out',
+    out,
+  ]);
+  const log = `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
+  expect(result.code, log).toBe(0);
+  const run = parseRunJson(fs.readFileSync(json, 'utf8'));
+  // The refine model was added to the targets, so it is measured alone too.
+  expect(run.targets.map((t) => [t.target.modelId, t.status])).toEqual([
+    ['pocket-chat-1m', 'ok'],
+    ['pocket-chat-3m', 'ok'],
+  ]);
+  const dtype = run.targets[0]!.dtype!;
+  const goldenText = (q: string): string => golden.cases.find((c) => c.messages.at(-1)!.content === q)!.texts[dtype]!;
+  const drafts = run.samples.filter((s) => s.modelId === 'pocket-chat-1m');
+  expect(drafts.map((s) => s.output)).toEqual([goldenText(LONG), goldenText(SHORT)]);
+  const [pipeline] = run.pipelines!;
+  expect([pipeline!.status, pipeline!.message]).toEqual(['ok', null]);
+  const steps = pipeline!.steps;
+  expect(steps.map((s) => [s.promptId, s.escalated, s.reason])).toEqual([
+    ['long', true, `the draft is ${goldenText(LONG).length} characters, over ${LIMIT}`],
+    ['short', false, `the draft is ${goldenText(SHORT).length} characters, within ${LIMIT}`],
+  ]);
+  expect(steps.map((s) => s.draftMs)).toEqual(drafts.map((s) => s.totalMs));
+  expect(steps[0]!.refineMs).toBeGreaterThan(0);
+  expect(steps[0]!.error).toBeNull();
+  expect(steps[1]!.output).toBe(goldenText(SHORT));
+  const combined = (steps[0]!.draftMs! + steps[0]!.refineMs! + steps[1]!.draftMs!) / 2;
+  expect(fs.readFileSync(out, 'utf8')).toContain(
+    `|pocket-chat-1m · WASM → pocket-chat-3m · WASM|when the draft is longer than ${LIMIT} characters|1/2 (50%)|${formatMs(combined)}|`,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 }, 240_000);
