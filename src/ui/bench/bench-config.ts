@@ -13,6 +13,7 @@ import { BACKEND_LABEL, groupModels, modelLabel } from '../shared/model-label';
 import { controls, filePicker } from '../shared/styles';
 import { errorMessage } from '../../errors/error-message';
 import { benchConfigStyles, benchRowStyles } from './bench-config.styles';
+import './bench-pipeline-setup';
 
 /** What the status line says the run is doing with the current target. */
 const PHASE_LABEL: Record<BenchProgress['phase'], string> = {
@@ -62,7 +63,9 @@ export class BenchConfig extends LitElement {
     const plan = this.plan;
     if (!plan) return;
     const rest = plan.targets.filter((t) => !same(t, target));
-    this.session?.setPlan({ targets: on ? [...rest, target] : rest });
+    // A pipeline needs both its models measured alone: unchecking one drops the pipelines that use it.
+    const pipelines = plan.pipelines?.filter((p) => on || (!same(p.draft, target) && !same(p.refine, target)));
+    this.session?.setPlan({ targets: on ? [...rest, target] : rest, ...(pipelines ? { pipelines } : {}) });
   }
 
   private _preset(targets: readonly BenchTarget[]): void {
@@ -171,6 +174,9 @@ export class BenchConfig extends LitElement {
               />
             </label>`,
         )}
+      </section>
+      <section aria-label="Draft to refine">
+        <bench-pipeline-setup .session=${this.session} .plan=${plan} ?running=${this.running}></bench-pipeline-setup>
       </section>
       <section class="prompts" aria-label="Prompts">
         <div class="row">

@@ -12,6 +12,7 @@ import './bench-grounded';
 import './bench-history';
 import './bench-answers';
 import './bench-judge';
+import './bench-pipelines';
 import './bench-results';
 import './bench-selection';
 
@@ -75,6 +76,7 @@ export class BenchView extends LitElement {
               ? html`<section class="card" aria-label="Results">
                     <bench-results .run=${s.shown} .selection=${selection}></bench-results>
                     <bench-grounded .run=${s.shown}></bench-grounded>
+                    <bench-pipelines .run=${s.shown}></bench-pipelines>
                     <bench-answers .session=${s} .run=${s.shown} ?busy=${s.running}></bench-answers>
                   </section>
                   <section class="card" aria-label="Choose a model">
