@@ -18,7 +18,7 @@ import type { BenchSession } from '../../src/app/bench-session';
 import { launchChromium } from './support/chromium';
 import { lastAnswer, openApp, typeAndSend, waitForModel, waitIdle } from './support/app';
 import { startGatewayProcess } from './support/gateway-process';
-import { readCatalog, readGolden } from '../support/paths';
+import { goldenMessages, readCatalog, readGolden } from '../support/paths';
 
 type BenchWindow = Window & { bench?: BenchSession };
 
@@ -384,6 +384,54 @@ it('edits the prompt set (a bad field is named), exports it, and measures on Web
     expect(resources.gpuBufferBytes).toBeGreaterThan(q4Bytes * 0.9);
     expect(resources.gpuBufferPeakBytes).toBeGreaterThanOrEqual(resources.gpuBufferBytes!);
     expect(resources.notes.join('\n')).toMatch(/^GPU buffers: \d+ alive, /m);
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
+it('sets up draft -> refine in the tab and shows its escalation and combined time from the stored run', async () => {
+  const golden = readGolden('pocket-chat-1m');
+  const { page, context, errors } = await openApp(browser, baseUrl, { device: 'wasm' });
+  try {
+    await waitForModel(page);
+    await page.getByRole('button', { name: 'Benchmark', exact: true }).click();
+    await page.getByRole('button', { name: 'Bundled models (WASM)' }).click();
+    await page.evaluate(
+      (messages) =>
+        (window as BenchWindow).bench!.setPlan({
+          rounds: 1,
+          warmupRounds: 0,
+          maxNewTokens: 64,
+          promptSetName: 'two',
+          prompts: messages.map((m, i) => ({ id: `p${i}`, messages: m })),
+          documents: [],
+        }),
+      [goldenMessages(golden, 'Tell me about the moon.'), goldenMessages(golden, 'What is 2 plus 3?')],
+    );
+    const setup = page.locator('bench-pipeline-setup');
+    await setup.getByText('Draft → refine').click();
+    await setup.locator('select').first().selectOption({ label: 'pocket-chat-1m · WASM' });
+    await setup.locator('select').nth(1).selectOption({ label: 'pocket-chat-3m · WASM' });
+    const limit = setup.locator('compare-rule input[type="number"]');
+    await limit.fill('40');
+    await limit.press('Tab');
+    await setup.getByRole('button', { name: 'Add pipeline' }).click();
+    await expect.poll(() => setup.locator('li').innerText()).toContain('refines when the draft is longer than 40 characters');
+    await page.getByRole('button', { name: 'Run benchmark' }).click();
+    await page.waitForFunction(() => (window as BenchWindow).bench?.running === true, null, { timeout: 10_000 });
+    await page.waitForFunction(() => (window as BenchWindow).bench?.running === false, null, { timeout: 200_000, polling: 200 });
+    const run = await page.evaluate(() => JSON.parse(JSON.stringify((window as BenchWindow).bench!.runs[0])) as BenchRun);
+    const steps = run.pipelines![0]!.steps;
+    // The moon's golden answer is longer than 40 characters, 2 plus 3's is not.
+    expect(steps.map((s) => [s.promptId, s.escalated])).toEqual([
+      ['p0', true],
+      ['p1', false],
+    ]);
+    const row = page.locator('bench-pipelines tbody tr');
+    expect((await row.locator('td[data-col="escalated"]').innerText()).replace(/\s+/g, ' ').trim()).toBe('1/2 (50%)');
+    const combined = (steps[0]!.draftMs! + steps[0]!.refineMs! + steps[1]!.draftMs!) / 2;
+    expect(await row.locator('td[data-col="combined"]').innerText()).toBe(formatMs(combined));
     expect(errors).toEqual([]);
   } finally {
     await context.close();
