@@ -56,12 +56,40 @@ export class BenchChart extends LitElement {
   @query('canvas') private canvas!: HTMLCanvasElement;
   private chart: Chart<BenchChartKind, BenchChartValue[], string | number> | null = null;
 
+  /** A creation waiting for the browser to finish the frame (see scheduleCreate). */
+  private pending: { frame: number; timer: ReturnType<typeof setTimeout> | null } | null = null;
+
   protected override updated(changed: PropertyValues<this>): void {
-    if (!this.chart || changed.has('kind') || changed.has('yMax')) this.create();
+    if (!this.chart || changed.has('kind') || changed.has('yMax')) this.scheduleCreate();
     else if (changed.has('chartData')) {
       this.chart.data = structuredClone(this.chartData);
       this.chart.update();
     }
+  }
+
+  /**
+   * Creates the chart in a task of its own once the next frame is drawn. Creating it reads computed
+   * styles and sizes (here and inside chart.js), which forces the style and layout of everything
+   * the page changed since the last frame: right after a long answer finished rendering, that made
+   * creating the latency charts a 100 ms task. After the frame, style and layout are clean.
+   */
+  private scheduleCreate(): void {
+    if (this.pending) return;
+    const pending: { frame: number; timer: ReturnType<typeof setTimeout> | null } = { frame: 0, timer: null };
+    pending.frame = requestAnimationFrame(() => {
+      pending.timer = setTimeout(() => {
+        this.pending = null;
+        if (this.isConnected) this.create();
+      }, 0);
+    });
+    this.pending = pending;
+  }
+
+  private cancelCreate(): void {
+    if (!this.pending) return;
+    cancelAnimationFrame(this.pending.frame);
+    if (this.pending.timer !== null) clearTimeout(this.pending.timer);
+    this.pending = null;
   }
 
   private create(): void {
@@ -95,11 +123,12 @@ export class BenchChart extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     // Moved in the DOM (disconnect + connect): the old Chart was destroyed, draw a new one.
-    if (this.hasUpdated && !this.chart) this.create();
+    if (this.hasUpdated && !this.chart) this.scheduleCreate();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.cancelCreate();
     this.chart?.destroy();
     this.chart = null;
   }
