@@ -489,3 +489,54 @@ def copy_items(seed: int, n_train: int, n_held_out: int) -> tuple[list[Item], li
         item = Item("copy", prompt, answer, f"copy:{answer}")
         (held if _held_out(item.key) else train).append(item)
     return train[:n_train], held[:n_held_out]
+
+
+def letter_density(tokens: list[str]) -> float:
+    """Share of a text's tokens that are one or two letters (a leading space not counted): how much
+    of it this 512-token tokenizer reads letter by letter. The demo's `on your own device` is
+    ` o n you r o w n d e v ic e`; copying such a run means telling apart many equal short
+    tokens (` o` goes on with `n` in `on` and `w` in `own`), which a unigram lookup gets wrong."""
+    return sum(len(t.strip()) <= 2 for t in tokens) / max(1, len(tokens))
+
+
+def near_repeats(tokens: list[str], window: int = 8) -> int:
+    """Positions where a token seen at most `window` tokens earlier went on differently (` o n`
+    then ` o w`): where copying by the last token alone picks the wrong continuation."""
+    return sum(any(tokens[j] == tokens[i] and tokens[j + 1] != tokens[i + 1] for j in range(max(0, i - window), i))
+               for i in range(1, len(tokens) - 1))
+
+
+def dense_copy_items(sentences: list[str], split: Callable[[str], list[str]], seed: int, n: int,
+                     max_tokens: int = 120) -> list[Item]:
+    """Repeat-after-me items that train long copies of letter-by-letter text with ambiguous short
+    tokens, from their own random stream (family "copy_dense"). `split` is the tokenizer's
+    encoding as token strings. Three shapes, a third each:
+      - a real sentence, drawn more often the more near repeats it has (`near_repeats`);
+      - two or three real sentences in a row (long spans, 60 to `max_tokens`, like a passage);
+      - 6 to 14 real words that are 3+ tokens long, drawn from two or three shared starts
+        (`de`: device, default, describe), so the same short tokens recur with different
+        continuations and only the tokens before them say which word is being copied."""
+    rng = random.Random(seed + 5)
+    weights = [0.2 + near_repeats(split(s)) for s in sentences]
+    words = sorted({w.strip(",()'.").lower() for s in sentences for w in s.split()})
+    long_words = [w for w in words if w.isalpha() and len(split(" " + w)) >= 3]
+    by_start: dict[str, list[str]] = {}
+    for w in long_words:
+        by_start.setdefault(w[:2], []).append(w)
+    starts = sorted(k for k, ws in by_start.items() if len(ws) >= 3)
+    items: list[Item] = []
+    while len(items) < n:
+        shape = rng.randrange(3)
+        if shape == 0:
+            text = rng.choices(sentences, weights=weights)[0]
+        elif shape == 1:
+            i = rng.randrange(len(sentences))
+            text = " ".join(sentences[i:i + rng.randint(2, 3)])
+        else:
+            pool = [w for k in rng.sample(starts, rng.randint(2, 3)) for w in by_start[k]]
+            text = " ".join(rng.choice(pool) for _ in range(rng.randint(6, 14)))
+            text = text[0].upper() + text[1:] + "."
+        if len(split(text)) > max_tokens:
+            continue
+        items.append(Item("copy_dense", rng.choice(COPY_TEMPLATES).format(w=text), text, f"copy:{text}"))
+    return items

@@ -36,6 +36,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("weights", help="a fine-tuned state dict (finetune.py)")
     parser.add_argument("--only", default="pocket-chat-1m", choices=[s.id for s in SPECS])
+    parser.add_argument("--dtypes", nargs="+", choices=sorted(DTYPE_FILES), default=sorted(DTYPE_FILES),
+                        help="a subset, e.g. fp32 alone for a quick look at a checkpoint")
     args = parser.parse_args()
     torch.set_num_threads(1)
     spec = next(s for s in SPECS if s.id == args.only)
@@ -46,7 +48,7 @@ def main() -> None:
     items = [grounded_item(e) for e in workshop_examples(lambda text: len(tok.encode(text)))]
     right: dict[str, bool] = {}  # question -> every dtype, both orders, exact and decided
     with tempfile.TemporaryDirectory() as out:
-        paths = export_variants(model, out, DTYPE_FILES)
+        paths = export_variants(model, out, {d: f for d, f in DTYPE_FILES.items() if d in args.dtypes})
         for dtype, path in paths.items():
             reference = load_reference(spec.cfg, path)
             for n, item in enumerate(items):

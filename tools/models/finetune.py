@@ -40,7 +40,7 @@ sys.path.insert(0, HERE)
 from bpe import ByteLevelBPE  # noqa: E402
 from build import CORPUS_SEED, FIXED_FAMILIES, MODELS_DIR, N_CONVERSATIONS, SPECS, THREADS  # noqa: E402
 from chat_format import END, END_OF_TEXT, encode_for_training  # noqa: E402
-from corpus import Item, build_corpus, build_grounded, mined_copy_items  # noqa: E402
+from corpus import Item, build_corpus, build_grounded, dense_copy_items, mined_copy_items  # noqa: E402
 from golden import load_reference  # noqa: E402
 from grounded import DEFAULT_KINDS, NO_ANSWER, mined_kinds, mined_maker  # noqa: E402
 from mined import held_out_sentence, mine  # noqa: E402
@@ -94,6 +94,17 @@ CONTINUED = {
         (1.0, (0.25, 0.10, 0.05, 0.60)),
     )) for i, model_id in enumerate(FINETUNES)
 }
+# One run from the committed weights with everything at once (--schedule one-run): a copy-first
+# stretch (the committed models cannot copy), then the grounded families, with the original corpus
+# throughout and more of it at the end. Earlier rounds went there in three or four runs (1,800 steps
+# of FINETUNES, 10,653 of the app layout, 11,958 mined); the time box sets the length here.
+ONE_RUN = {
+    model_id: FinetuneSpec(model_id, steps=20000, lr=1.5e-3, seed=61 + i, tokens_per_batch=3072, warmup=200, phases=(
+        (0.15, (0.10, 0.20, 0.50, 0.20)),
+        (0.85, (0.40, 0.15, 0.25, 0.20)),
+        (1.0, (0.40, 0.05, 0.15, 0.40)),
+    )) for i, model_id in enumerate(FINETUNES)
+}
 # Sources of a step's batch: grounded (one to four passages), grounded1 (one passage), copy, old corpus.
 SOURCES = ("grounded", "grounded1", "copy", "old")
 
@@ -145,12 +156,14 @@ class BatchStream:
 
 def finetune(model: LlamaForCausalLM, spec: FinetuneSpec, streams: dict[str, BatchStream],
              pad_id: int, steps: int, max_seconds: float, log_every: int = 50,
-             more_threads_when: str | None = None, checkpoint: str | None = None) -> dict:
+             more_threads_when: str | None = None, checkpoint: str | None = None, keep_checkpoints: bool = False) -> dict:
     """AdamW from a fresh state, short warmup, cosine to 5% of the peak rate; each step takes one
     batch from a source drawn with the spec's mix. The schedule (rate and phases) follows the
     steps or the time box, whichever is further along, so a run cut short by time still anneals
     and ends in its last phase. With `more_threads_when`, torch runs on one thread until that file
-    exists, then on THREADS (the machine is shared). `checkpoint` gets the weights every 1000 steps."""
+    exists, then on THREADS (the machine is shared). `checkpoint` gets the weights every 1000 steps
+    (with `keep_checkpoints` each under its own name, `<checkpoint>.step<N>.pt`, so a better
+    earlier one is not overwritten)."""
     torch.manual_seed(spec.seed)
     pick = random.Random(spec.seed + 1)
     decay = [p for p in model.parameters() if p.dim() == 2]
@@ -200,7 +213,7 @@ def finetune(model: LlamaForCausalLM, spec: FinetuneSpec, streams: dict[str, Bat
             losses = " ".join(f"{k} {v:.4f}" for k, v in running.items())
             print(f"  step {done}/{steps} loss {losses} lr {lr_at(step, progress):.2e} {time.time() - start:.0f}s", flush=True)
         if checkpoint and done % 1000 == 0:
-            torch.save(model.state_dict(), checkpoint)
+            torch.save(model.state_dict(), f"{checkpoint}.step{done}.pt" if keep_checkpoints else checkpoint)
     model.eval()
     return {"steps_done": done, "seconds": round(time.time() - start), "tokens": tokens,
             "schedule_progress_at_end": round(progress, 3),
@@ -272,8 +285,16 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, help="override the warmup steps")
     parser.add_argument("--more-threads-when", metavar="FILE",
                         help="train on one thread until FILE exists, then on two (a shared machine)")
-    parser.add_argument("--report-suffix", default="-grounded-continued",
-                        help="suffix of the report name for --continue-from runs")
+    parser.add_argument("--report-suffix",
+                        help="suffix of the report name (default -grounded, or -grounded-continued with --continue-from)")
+    parser.add_argument("--schedule", choices=("default", "one-run"), default="default",
+                        help="one-run: ONE_RUN's phases (copy first, then grounded) for a single long run")
+    parser.add_argument("--dense-copy", type=int, default=0, metavar="N",
+                        help="with --mined: N long repeat-after-me items over mined text (corpus.dense_copy_items)")
+    parser.add_argument("--grounded-conversations", type=int, default=GROUNDED_CONVERSATIONS,
+                        help="grounded training conversations (the one-passage stream gets half)")
+    parser.add_argument("--keep-checkpoints", action="store_true",
+                        help="keep every 1000-step checkpoint under its own name")
     parser.add_argument("--mined", action="store_true",
                         help="add mined real-English definitions (mined.py) to the grounded and copy families, "
                              "and report on held-out mined sentences and on the previous rounds' held-out set")
@@ -281,6 +302,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.continue_from and not args.only:
         parser.error("--continue-from needs --only <id>")
+    if args.dense_copy and not args.mined:
+        parser.error("--dense-copy needs --mined")
     # One thread while the machine is shared (see --more-threads-when); finetune() raises it.
     torch.set_num_threads(1 if args.more_threads_when and not os.path.exists(args.more_threads_when) else THREADS)
     reports_dir = os.path.join(args.quick or HERE, "reports")
@@ -298,6 +321,7 @@ def main() -> None:
     extra_held: dict[str, list[Item]] = {}
     mined_copy: list[Item] = []
     mined_copy_held: list[Item] = []
+    dense_copy_held: list[Item] = []
     if args.mined:
         definitions = mine()
         train_defs = [d for d in definitions if not held_out_sentence(d)]
@@ -306,15 +330,19 @@ def main() -> None:
         kinds = mined_kinds(train_defs)
         mined_copy = mined_copy_items([d.sentence for d in train_defs], CORPUS_SEED, MINED_COPY_ITEMS)
         mined_copy_held = mined_copy_items([d.sentence for d in held_defs], CORPUS_SEED + 1, 100)
+        if args.dense_copy:
+            split = lambda text: [tok.decode([i]) for i in tok.encode(text)]  # noqa: E731
+            mined_copy += dense_copy_items([d.sentence for d in train_defs], split, CORPUS_SEED, args.dense_copy)
+            dense_copy_held = dense_copy_items([d.sentence for d in held_defs], split, CORPUS_SEED + 1, 100)
         # Questions over sentences never trained on (every item, not a hashed tenth).
         extra_held["mined_held_out"] = build_grounded(CORPUS_SEED, MINED_HELD_OUT, count, 0, 0, fits=fits, stream=2,
                                                       kinds={"mined": (mined_maker(held_defs), 1.0)}).train_items[:MINED_HELD_OUT]
         # The previous rounds' held-out set: the default kinds' stream, as the plain-English round drew it.
         extra_held["previous_held_out"] = build_grounded(CORPUS_SEED, GROUNDED_CONVERSATIONS, count, GROUNDED_HELD_OUT, 0,
                                                          fits=fits).held_out_items
-    grounded = build_grounded(CORPUS_SEED, GROUNDED_CONVERSATIONS, count, GROUNDED_HELD_OUT, COPY_ITEMS, fits=fits, kinds=kinds)
+    grounded = build_grounded(CORPUS_SEED, args.grounded_conversations, count, GROUNDED_HELD_OUT, COPY_ITEMS, fits=fits, kinds=kinds)
     # The curriculum's easy stage: one passage per prompt, from its own random stream.
-    grounded1 = build_grounded(CORPUS_SEED, GROUNDED_CONVERSATIONS // 2, count, 0, 0, fits=fits, n_passages=1, stream=1,
+    grounded1 = build_grounded(CORPUS_SEED, args.grounded_conversations // 2, count, 0, 0, fits=fits, n_passages=1, stream=1,
                                kinds=kinds)
     old_train_eval, old_held_eval = old_evaluation_sets(corpus)
     grounded_train_eval = random.Random(CORPUS_SEED).sample(grounded.train_items, GROUNDED_TRAIN_EVAL)
@@ -324,6 +352,7 @@ def main() -> None:
         grounded_train_eval, grounded.held_out_items = grounded_train_eval[:20], grounded.held_out_items[:20]
         extra_held = {name: items[:20] for name, items in extra_held.items()}
         mined_copy_held = mined_copy_held[:20]
+        dense_copy_held = dense_copy_held[:20]
     old_examples = make_examples(tok, corpus.conversations, CONTEXT)
     grounded_examples = make_examples(tok, grounded.conversations, CONTEXT)
     held_keys = {it.key for it in grounded.held_out_items} | {it.key for it in grounded.demo_items}
@@ -340,7 +369,7 @@ def main() -> None:
     for spec in SPECS:
         if args.only and spec.id != args.only:
             continue
-        ft = (CONTINUED if args.continue_from else FINETUNES)[spec.id]
+        ft = (ONE_RUN if args.schedule == "one-run" else CONTINUED if args.continue_from else FINETUNES)[spec.id]
         ft = dataclasses.replace(ft, lr=args.lr or ft.lr, warmup=args.warmup or ft.warmup)
         steps = 6 if args.quick else (args.steps if args.steps is not None else ft.steps)
         print(f"== {spec.id}", flush=True)
@@ -363,7 +392,8 @@ def main() -> None:
                     ("old", old_examples))}
         weights = os.path.join(weights_dir, args.weights_name or f"{spec.id}.pt")
         training = finetune(model, ft, streams, pad_id, steps, args.max_minutes * 60,
-                            more_threads_when=args.more_threads_when, checkpoint=weights + ".partial")
+                            more_threads_when=args.more_threads_when, checkpoint=weights + ".partial",
+                            keep_checkpoints=args.keep_checkpoints)
         torch.save(model.state_dict(), weights)
 
         print("  evaluating ...", flush=True)
@@ -376,6 +406,8 @@ def main() -> None:
         g_extra = {name: evaluate_grounded(model, tok, items)[0] for name, items in extra_held.items()}
         if mined_copy_held:
             g_extra["copy_mined_held_out"] = evaluate(model, tok, mined_copy_held)["copy_mined"]
+        if dense_copy_held:
+            g_extra["copy_dense_held_out"] = evaluate(model, tok, dense_copy_held, max_new_tokens=128)["copy_dense"]
         report = {
             "id": spec.id,
             "start": start,
@@ -385,7 +417,8 @@ def main() -> None:
                          "max_sequence": CONTEXT, "threads": THREADS,
                          "grounded_conversations": len(grounded_examples),
                          "grounded1_conversations": len(grounded1_examples), "copy_conversations": len(copy_examples),
-                         "old_conversations": len(old_examples), "mined": args.mined, **training},
+                         "old_conversations": len(old_examples), "mined": args.mined,
+                         "schedule": args.schedule, "dense_copy": args.dense_copy, **training},
             "seconds_total": round(time.time() - started), "seconds_evaluation": round(time.time() - eval_started),
             "accuracy": {
                 "old_before": before, "old_after": old_after,
@@ -395,7 +428,7 @@ def main() -> None:
             "workshop_demo": demo_samples,
             "held_out_misses": [s for s in held_samples if s["got"] != s["want"]][:20],
         }
-        suffix = args.report_suffix if args.continue_from else "-grounded"
+        suffix = args.report_suffix or ("-grounded-continued" if args.continue_from else "-grounded")
         with open(os.path.join(reports_dir, f"{spec.id}{suffix}.json"), "w", encoding="utf-8") as f:
             json.dump(report, f, indent=2, ensure_ascii=False)
             f.write("\n")
