@@ -5,7 +5,7 @@ import { formatShare, groundedByTarget, type GroundedSummary, type Share } from 
 import { formatScore } from '../../bench/quality';
 import { targetLabel } from '../../bench/chart-data';
 import { formatMs } from '../../metrics/answer-metrics';
-import { benchHead, benchTable } from './bench-table.styles';
+import { benchHead, benchSection, benchTable } from './bench-table.styles';
 
 const percent = (s: Share): string => (s.of ? ` (${Math.round((100 * s.hits) / s.of)}%)` : '');
 
@@ -61,24 +61,11 @@ export class BenchGrounded extends LitElement {
   static override styles = [
     benchHead,
     benchTable,
+    benchSection,
     css`
-      :host {
-        display: block;
-      }
-      .wrap {
-        margin-top: 18px;
-        padding-top: 14px;
-        border-top: 1px solid var(--border);
-      }
-      .muted {
-        color: var(--muted);
-      }
       td .muted {
         margin-left: 4px;
         font-size: 0.88em;
-      }
-      .sep {
-        border-left: 1px solid var(--border);
       }
     `,
   ];

@@ -4,7 +4,7 @@ import type { BenchRun } from '../../bench/bench-types';
 import { summarizePipelines } from '../../bench/pipeline-summary';
 import { formatScore } from '../../bench/quality';
 import { formatMs } from '../../metrics/answer-metrics';
-import { benchHead, benchTable } from './bench-table.styles';
+import { benchHead, benchSection, benchTable } from './bench-table.styles';
 
 /** The draft -> refine pipelines of a run: how often each escalated, and its time and quality against each model alone. */
 @customElement('bench-pipelines')
@@ -68,21 +68,8 @@ export class BenchPipelines extends LitElement {
   static override styles = [
     benchHead,
     benchTable,
+    benchSection,
     css`
-      :host {
-        display: block;
-      }
-      .wrap {
-        margin-top: 18px;
-        padding-top: 14px;
-        border-top: 1px solid var(--border);
-      }
-      .muted {
-        color: var(--muted);
-      }
-      .sep {
-        border-left: 1px solid var(--border);
-      }
       tbody th {
         white-space: normal;
         min-width: 14em;

@@ -66,3 +66,21 @@ export const benchTable = css`
     line-height: 1.6;
   }
 `;
+
+/** A section under the results table (grounded answers, draft -> refine): a rule above, muted asides, column separators. */
+export const benchSection = css`
+  :host {
+    display: block;
+  }
+  .wrap {
+    margin-top: 18px;
+    padding-top: 14px;
+    border-top: 1px solid var(--border);
+  }
+  .muted {
+    color: var(--muted);
+  }
+  .sep {
+    border-left: 1px solid var(--border);
+  }
+`;
